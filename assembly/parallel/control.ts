@@ -1,0 +1,72 @@
+// Layout of the control block: one 256-byte record in linear memory through which the binding hands a task to
+// every thread. The binding mirrors these offsets in bindings/core/control.ts; a contract test checks they agree.
+
+export const CTRL_GENERATION: usize = 0; // i32, bumped by the binding to start a task; idle workers wait on it
+export const CTRL_TASK: usize = 4; // i32, which task (see parallel/tasks.ts)
+export const CTRL_NEXT_CHUNK: usize = 8; // i32, work-stealing counter: the next chunk to take
+export const CTRL_CHUNKS: usize = 12; // i32, how many chunks the task has
+export const CTRL_DONE: usize = 16; // i32, threads that finished the task
+export const CTRL_THREADS: usize = 20; // i32, threads taking part (1 in the single-thread build)
+export const CTRL_BARRIER_COUNT: usize = 24; // i32, arrivals at the current barrier
+export const CTRL_BARRIER_SENSE: usize = 28; // i32, flips each time a barrier opens
+export const CTRL_ERROR: usize = 32; // i32, set by the binding when a worker's task trapped
+export const CTRL_ARGS: usize = 64; // f64[24]: task arguments (addresses, sizes and scalars all fit in an f64)
+export const CTRL_BYTES: usize = 256;
+
+// @ts-ignore: decorator
+@inline export function arg(ctrl: usize, i: i32): f64 {
+  return load<f64>(ctrl + CTRL_ARGS + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline export function argPtr(ctrl: usize, i: i32): usize {
+  return <usize>load<f64>(ctrl + CTRL_ARGS + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline export function argInt(ctrl: usize, i: i32): i32 {
+  return <i32>load<f64>(ctrl + CTRL_ARGS + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline export function threadCount(ctrl: usize): i32 {
+  return load<i32>(ctrl + CTRL_THREADS);
+}
+
+/** Takes the next chunk index, or returns -1 when all chunks are taken (work stealing across threads). */
+export function nextChunk(ctrl: usize): i32 {
+  let c: i32;
+  if (ASC_FEATURE_THREADS) {
+    c = atomic.add<i32>(ctrl + CTRL_NEXT_CHUNK, 1);
+  } else {
+    c = load<i32>(ctrl + CTRL_NEXT_CHUNK);
+    store<i32>(ctrl + CTRL_NEXT_CHUNK, c + 1);
+  }
+  return c < load<i32>(ctrl + CTRL_CHUNKS) ? c : -1;
+}
+
+/**
+ * Waits until every thread of the task arrives (a sense-reversing barrier). Spins briefly, then sleeps on
+ * the sense word. Only workers run tasks in the threads build, so sleeping with atomic.wait is allowed.
+ */
+export function barrier(ctrl: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
+  const threads = load<i32>(ctrl + CTRL_THREADS);
+  if (threads <= 1) return;
+  const sense = atomic.load<i32>(ctrl + CTRL_BARRIER_SENSE);
+  if (atomic.add<i32>(ctrl + CTRL_BARRIER_COUNT, 1) == threads - 1) {
+    atomic.store<i32>(ctrl + CTRL_BARRIER_COUNT, 0);
+    atomic.store<i32>(ctrl + CTRL_BARRIER_SENSE, sense ^ 1);
+    atomic.notify(ctrl + CTRL_BARRIER_SENSE);
+    return;
+  }
+  for (let spin = 0; spin < 20000; spin++) {
+    if (atomic.load<i32>(ctrl + CTRL_BARRIER_SENSE) != sense) return;
+  }
+  while (atomic.load<i32>(ctrl + CTRL_BARRIER_SENSE) == sense) {
+    atomic.wait<i32>(ctrl + CTRL_BARRIER_SENSE, sense, 1000000);
+  }
+}
+
+/** [begin, end) of a static split of `total` items into `parts` nearly equal ranges. */
+// @ts-ignore: decorator
+@inline export function splitBegin(total: i32, parts: i32, part: i32): i32 {
+  return <i32>((<i64>total * <i64>part) / <i64>parts);
+}

@@ -1,0 +1,12 @@
+// The one entry every thread calls: read the task id from the control block and run that concern's task.
+// Each concern owns a range of ids and a runXTask function (knn/tasks.ts and its siblings).
+
+import { CTRL_TASK } from "./control";
+import { runKnnTask } from "../knn/tasks";
+
+/** Runs the task currently posted in the control block at `ctrl` as thread `thread` (0-based). */
+export function runTask(ctrl: usize, thread: i32): void {
+  const task = load<i32>(ctrl + CTRL_TASK);
+  if (runKnnTask(task, ctrl, thread)) return;
+  unreachable(); // an id no concern knows: the binding and the core disagree
+}

@@ -1,0 +1,151 @@
+// The only file that touches the core's exports and memory. A Core is one instance of the wasm with its
+// memory, its arena and, in the threads build, its pool of workers. Everything numeric runs through `run`:
+// write the arguments into the control block, then let every thread run the task.
+
+import { instantiate } from "@assemblyscript/loader";
+import { CTRL_ARGS, CTRL_BYTES, CTRL_CHUNKS, CTRL_MAX_ARGS, CTRL_NEXT_CHUNK, CTRL_TASK, CTRL_THREADS, type TaskId } from "./control.ts";
+import { availableCores, sharedMemoryUsable } from "./environment.ts";
+import { compiledModule, hasThreadsBuild } from "./source.ts";
+import { ThreadPool } from "../threads/pool.ts";
+
+/** The core's exports (assembly/index.ts). Sequential helpers are called directly; parallel work goes through run(). */
+export type CoreExports = {
+  memory: WebAssembly.Memory;
+  allocate(bytes: number): number;
+  heapMark(): number;
+  heapReset(mark: number): void;
+  runTask(ctrl: number, thread: number): void;
+  firstNonFinite(ptr: number, count: number): number;
+  padRows(ptr: number, n: number, dim: number, stride: number): void;
+};
+
+/** Pages of 64 KiB: the threads build declares this maximum (asconfig.json); 2 GiB. */
+const SHARED_MAX_PAGES = 32768;
+const INITIAL_PAGES = 32;
+
+export type Build = "simd" | "threads";
+
+export class Core {
+  private destroyed = false;
+  private constructor(
+    private readonly exports: CoreExports,
+    readonly memory: WebAssembly.Memory,
+    readonly build: Build,
+    readonly threads: number,
+    private readonly ctrl: number,
+    private readonly base: number,
+    private readonly pool?: ThreadPool,
+  ) {}
+
+  /**
+   * Creates a core for `threads` threads (undefined: all cores). More than one thread needs shared memory
+   * and workers; where they are missing it silently uses the single-thread build.
+   */
+  static async create(threads?: number): Promise<Core> {
+    const wanted = threads ?? (await availableCores());
+    if (wanted > 1 && hasThreadsBuild() && sharedMemoryUsable()) {
+      try {
+        return await Core.createThreaded(wanted);
+      } catch (e) {
+        if (threads !== undefined && !(e instanceof FallbackSignal)) throw e;
+      }
+    }
+    const module = await compiledModule("simd");
+    const { exports } = await instantiate<CoreExports>(module, {});
+    const ctrl = exports.allocate(CTRL_BYTES);
+    return new Core(exports, exports.memory, "simd", 1, ctrl, exports.heapMark());
+  }
+
+  private static async createThreaded(threads: number): Promise<Core> {
+    const module = await compiledModule("threads");
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
+    } catch {
+      throw new FallbackSignal();
+    }
+    const { exports } = await instantiate<CoreExports>(module, { env: { memory } });
+    const ctrl = exports.allocate(CTRL_BYTES);
+    let pool: ThreadPool;
+    try {
+      pool = await ThreadPool.create(module, memory, ctrl, threads);
+    } catch {
+      throw new FallbackSignal();
+    }
+    return new Core(exports, memory, "threads", threads, ctrl, exports.heapMark(), pool);
+  }
+
+  /** Direct calls into the core for sequential helpers (never for parallel tasks: use run). */
+  get kernels(): CoreExports {
+    this.check();
+    return this.exports;
+  }
+
+  /** Reserves bytes in the arena (64-byte aligned); throws when memory cannot grow. */
+  alloc(bytes: number): number {
+    this.check();
+    const ptr = this.exports.allocate(Math.max(bytes, 4));
+    if (ptr === 0) throw new RangeError(`cne-wasm: out of memory allocating ${bytes} bytes`);
+    return ptr;
+  }
+
+  mark(): number {
+    return this.exports.heapMark();
+  }
+
+  /** Frees every allocation made after `mark` (everything, by default). */
+  reset(mark = this.base): void {
+    this.exports.heapReset(mark);
+  }
+
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+
+  /** Copies a Float32Array into a fresh allocation and returns its address. */
+  putF32(data: Float32Array): number {
+    const ptr = this.alloc(data.byteLength);
+    this.f32(ptr, data.length).set(data);
+    return ptr;
+  }
+
+  /**
+   * Runs `task` with `args` (at most 24 numbers: addresses, sizes, scalars) split into `chunks` chunks that
+   * threads take by work stealing. Resolves when every thread is done.
+   */
+  async run(task: TaskId, args: readonly number[], chunks: number): Promise<void> {
+    this.check();
+    if (args.length > CTRL_MAX_ARGS) throw new Error(`cne-wasm: task ${task} has too many arguments`);
+    const words = new Int32Array(this.memory.buffer, this.ctrl, CTRL_BYTES >> 2);
+    words[CTRL_TASK >> 2] = task;
+    words[CTRL_NEXT_CHUNK >> 2] = 0;
+    words[CTRL_CHUNKS >> 2] = chunks;
+    this.f64(this.ctrl + CTRL_ARGS, args.length).set(args);
+    if (this.pool) {
+      await this.pool.run();
+    } else {
+      words[CTRL_THREADS >> 2] = 1;
+      this.exports.runTask(this.ctrl, 0);
+    }
+  }
+
+  /** Ends the workers; the core cannot be used afterwards. Safe to call twice. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.pool?.terminate();
+  }
+
+  private check(): void {
+    if (this.destroyed) throw new Error("cne-wasm: this instance was destroyed");
+  }
+}
+
+/** Thrown inside createThreaded when the environment turns out not to support threads: fall back quietly. */
+class FallbackSignal extends Error {}

@@ -1,0 +1,17 @@
+// Errors the API throws: always early, always naming the problem.
+
+/** Invalid input or options. */
+export class CneInputError extends TypeError {
+  override name = "CneInputError";
+}
+
+export function fail(message: string): never {
+  throw new CneInputError(`cne-wasm: ${message}`);
+}
+
+/** Rejects with the signal's reason (an AbortError DOMException unless the caller gave another). */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason = signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+  throw reason;
+}

@@ -1,0 +1,42 @@
+// Exact kNN on a core: rows are split into blocks so progress and abort are checked between blocks, and
+// each block into small chunks that threads take by work stealing.
+
+import type { Core } from "../core/core.ts";
+import type { CoreMatrix } from "../core/matrix.ts";
+import { Task } from "../core/control.ts";
+import { throwIfAborted } from "../errors.ts";
+
+export interface KnnBuffers {
+  /** i32[n * k] in the core */
+  indicesPtr: number;
+  /** f32[n * k] in the core, Euclidean, ascending */
+  distancesPtr: number;
+}
+
+export interface PhaseControl {
+  signal?: AbortSignal;
+  /** fraction of this phase done, in [0, 1] */
+  progress?: (fraction: number) => void;
+}
+
+const ROWS_PER_CHUNK = 4;
+
+export async function exactKnn(core: Core, m: CoreMatrix, k: number, ctl: PhaseControl = {}): Promise<KnnBuffers> {
+  const indicesPtr = core.alloc(m.n * k * 4);
+  const distancesPtr = core.alloc(m.n * k * 4);
+  // ~50 blocks, but at least 256 rows each so a block is worth a wake-up of the workers
+  const blockRows = Math.max(256, Math.ceil(m.n / 50));
+  for (let begin = 0; begin < m.n; begin += blockRows) {
+    throwIfAborted(ctl.signal);
+    const end = Math.min(m.n, begin + blockRows);
+    const chunks = Math.ceil((end - begin) / ROWS_PER_CHUNK);
+    await core.run(
+      Task.knnExact,
+      [m.ptr, m.n, m.stride, k, begin, end, indicesPtr, distancesPtr, ROWS_PER_CHUNK],
+      chunks,
+    );
+    ctl.progress?.(end / m.n);
+  }
+  throwIfAborted(ctl.signal);
+  return { indicesPtr, distancesPtr };
+}

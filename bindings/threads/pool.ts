@@ -1,0 +1,116 @@
+// A pool of compute threads over one shared memory. The main thread posts a task by writing the control block
+// and bumping its generation word; it never computes itself in this mode, so it can wait without blocking
+// (a browser main thread may not block) and stays free for progress, abort and the event loop.
+
+import { CTRL_DONE, CTRL_ERROR, CTRL_GENERATION, CTRL_THREADS } from "../core/control.ts";
+import { isNodeLike } from "../core/environment.ts";
+
+interface WorkerHandle {
+  post(message: unknown): void;
+  terminate(): void;
+  onMessage(handler: (data: { ready?: boolean; error?: string }) => void): void;
+  onError(handler: (e: unknown) => void): void;
+}
+
+function workerUrl(): URL {
+  // From source (Deno) this file is pool.ts and its sibling worker.ts; built, both are .js.
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  return new URL(`./worker.${ext}`, import.meta.url);
+}
+
+async function spawn(): Promise<WorkerHandle> {
+  const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
+  if (!isNodeLike() || (WebWorker && (globalThis as { Bun?: unknown }).Bun)) {
+    const w = new WebWorker!(workerUrl(), { type: "module" });
+    (w as unknown as { unref?: () => void }).unref?.();
+    return {
+      post: (m) => w.postMessage(m),
+      terminate: () => w.terminate(),
+      onMessage: (h) => w.addEventListener("message", (e) => h((e as MessageEvent).data)),
+      onError: (h) => w.addEventListener("error", (e) => h(e)),
+    };
+  }
+  const { Worker: NodeWorker } = await import("node:worker_threads");
+  const w = new NodeWorker(workerUrl());
+  w.unref();
+  return {
+    post: (m) => w.postMessage(m),
+    terminate: () => void w.terminate(),
+    onMessage: (h) => w.on("message", h),
+    onError: (h) => w.on("error", h),
+  };
+}
+
+export class ThreadPool {
+  private lastError = "";
+  private constructor(
+    private readonly workers: WorkerHandle[],
+    private readonly words: () => Int32Array,
+    private readonly ctrl: number,
+  ) {}
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Starts `count` workers on `memory` and resolves once each has instantiated the core. */
+  static async create(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    ctrl: number,
+    count: number,
+  ): Promise<ThreadPool> {
+    const words = () => new Int32Array(memory.buffer);
+    const handles = await Promise.all(Array.from({ length: count }, () => spawn()));
+    const pool = new ThreadPool(handles, words, ctrl);
+    await Promise.all(
+      handles.map(
+        (w, thread) =>
+          new Promise<void>((resolve, reject) => {
+            w.onError((e) => reject(new Error(`cne-wasm: a worker failed to start: ${String((e as Error).message ?? e)}`)));
+            w.onMessage((data) => {
+              if (data.ready) resolve();
+              if (data.error) pool.lastError = data.error;
+            });
+            w.post({ module, memory, ctrl, thread });
+          }),
+      ),
+    );
+    return pool;
+  }
+
+  /** Runs the task posted in the control block on every worker and resolves when all have finished it. */
+  async run(): Promise<void> {
+    const w = this.words();
+    const base = this.ctrl >> 2;
+    Atomics.store(w, base + (CTRL_THREADS >> 2), this.workers.length);
+    Atomics.store(w, base + (CTRL_DONE >> 2), 0);
+    Atomics.store(w, base + (CTRL_ERROR >> 2), 0);
+    Atomics.add(w, base + (CTRL_GENERATION >> 2), 1);
+    Atomics.notify(w, base + (CTRL_GENERATION >> 2));
+    const doneIndex = base + (CTRL_DONE >> 2);
+    const waitAsync = (Atomics as { waitAsync?: typeof Atomics.waitAsync }).waitAsync;
+    for (;;) {
+      const done = Atomics.load(w, doneIndex);
+      if (done >= this.workers.length) break;
+      if (waitAsync) {
+        const r = waitAsync(w, doneIndex, done);
+        if (r.async) await r.value;
+      } else {
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    }
+    if (Atomics.load(w, base + (CTRL_ERROR >> 2)) !== 0) {
+      await new Promise((r) => setTimeout(r, 10)); // let the worker's message land
+      throw new Error(`cne-wasm: the core trapped in a worker${this.lastError ? `: ${this.lastError}` : ""}`);
+    }
+  }
+
+  terminate(): void {
+    const w = this.words();
+    Atomics.store(w, (this.ctrl + CTRL_GENERATION) >> 2, -1);
+    Atomics.notify(w, (this.ctrl + CTRL_GENERATION) >> 2);
+    for (const worker of this.workers) worker.terminate();
+    this.workers.length = 0;
+  }
+}

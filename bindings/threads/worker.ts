@@ -1,0 +1,64 @@
+// A compute thread. It instantiates the threads build over the shared memory it is given, then sleeps on the
+// control block's generation word; each new generation runs `runTask` once and counts itself done. It never
+// allocates: the main thread owns the arena. It instantiates with WebAssembly.instantiate rather than the
+// loader because a worker cannot resolve bare package specifiers without a bundler, and it calls one export.
+
+import { CTRL_DONE, CTRL_ERROR, CTRL_GENERATION } from "../core/control.ts";
+
+interface StartMessage {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: number;
+  thread: number;
+}
+
+type Post = (message: unknown) => void;
+
+async function start(msg: StartMessage, post: Post): Promise<void> {
+  const instance = await WebAssembly.instantiate(msg.module, {
+    env: {
+      memory: msg.memory,
+      abort: () => {
+        throw new Error("cne-wasm core aborted");
+      },
+    },
+  });
+  const runTask = instance.exports.runTask as (ctrl: number, thread: number) => void;
+  const words = new Int32Array(msg.memory.buffer);
+  const gen = (msg.ctrl + CTRL_GENERATION) >> 2;
+  const done = (msg.ctrl + CTRL_DONE) >> 2;
+  let seen = Atomics.load(words, gen);
+  post({ ready: true });
+  for (;;) {
+    Atomics.wait(words, gen, seen);
+    const now = Atomics.load(words, gen);
+    if (now === seen) continue;
+    if (now < 0) return; // the pool is shutting down
+    seen = now;
+    try {
+      runTask(msg.ctrl, msg.thread);
+    } catch (e) {
+      Atomics.store(words, (msg.ctrl + CTRL_ERROR) >> 2, 1);
+      post({ error: String(e) });
+    }
+    Atomics.add(words, done, 1);
+    Atomics.notify(words, done);
+  }
+}
+
+const scope = globalThis as unknown as {
+  onmessage?: (e: { data: StartMessage }) => void;
+  postMessage?: Post;
+  WorkerGlobalScope?: unknown;
+  Deno?: unknown;
+  Bun?: unknown;
+};
+const isWebWorker =
+  typeof scope.WorkerGlobalScope !== "undefined" || typeof scope.Deno !== "undefined" || typeof scope.Bun !== "undefined";
+
+if (isWebWorker) {
+  scope.onmessage = (e) => void start(e.data, (m) => scope.postMessage!(m));
+} else {
+  const { parentPort } = await import("node:worker_threads");
+  parentPort!.once("message", (data: StartMessage) => void start(data, (m) => parentPort!.postMessage(m)));
+}

@@ -1,0 +1,45 @@
+// Small deterministic data makers and oracles shared by the tests.
+
+/** Deterministic uniform [0, 1) numbers (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomMatrix(n: number, dim: number, seed = 1): Float32Array {
+  const r = rng(seed);
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < out.length; i++) out[i] = r() * 2 - 1;
+  return out;
+}
+
+/** Plain-JS exact kNN: squared distances in float64, ties by index, self excluded. */
+export function knnOracle(data: Float32Array, n: number, dim: number, k: number): { indices: Int32Array; distances: Float64Array } {
+  const indices = new Int32Array(n * k);
+  const distances = new Float64Array(n * k);
+  const d = new Float64Array(n);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < dim; t++) {
+        const diff = data[i * dim + t] - data[j * dim + t];
+        s += diff * diff;
+      }
+      d[j] = s;
+      order[j] = j;
+    }
+    const sorted = Array.from(order).filter((j) => j !== i).sort((a, b) => d[a] - d[b] || a - b);
+    for (let t = 0; t < k; t++) {
+      indices[i * k + t] = sorted[t];
+      distances[i * k + t] = Math.sqrt(d[sorted[t]]);
+    }
+  }
+  return { indices, distances };
+}
