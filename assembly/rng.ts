@@ -42,3 +42,12 @@ export function gaussian(bits: u64): f64 {
   const u2 = f64(u32(bits)) * (1.0 / 4294967296.0);
   return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
 }
+
+/**
+ * One step of a 64-bit LCG (Knuth's MMIX constants). Seeded by one `draw` per head, it yields that head's
+ * negatives at one multiply-add each; only its high 32 bits are used (uniformIndex), which are well mixed.
+ */
+// @ts-ignore: decorator
+@inline export function lcgNext(state: u64): u64 {
+  return state * 6364136223846793005 + 1442695040888963407;
+}

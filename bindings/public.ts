@@ -2,9 +2,23 @@
 // and re-export this file.
 
 export { knn } from "./knn/index.ts";
+export { createEmbedding, embed, Embedding } from "./embedding/embedding.ts";
+export type { OptimizeOptions, KnnGraph } from "./embedding/embedding.ts";
+export type { EmbeddingOptions, EmbedOptions, Loss, KnnMethod, InitMethod } from "./options/embedding.ts";
+export { zBarAt, xiFor } from "./embedding/spectrum.ts";
 export type { KnnOptions, KnnResult } from "./knn/index.ts";
+export { pca, type PcaOptions } from "./pca/index.ts";
 export type { DataInput } from "./input.ts";
 export type { RunControl, Stage } from "./options/common.ts";
 export { CneInputError } from "./errors.ts";
 export { init } from "./init.ts";
+export { coreInfo } from "./info.ts";
+export type { CoreInfo } from "./info.ts";
 export type { CoreSources, WasmSource } from "./core/source.ts";
+export { knnRecall } from "./metrics/recall.ts";
+export { knnAccuracy } from "./metrics/accuracy.ts";
+export type { KnnAccuracyOptions } from "./metrics/accuracy.ts";
+export { distanceCorrelation, distanceCorrelationWith, sampleDistances } from "./metrics/spearman.ts";
+export type { DistanceSample, DistanceSampleOptions } from "./metrics/spearman.ts";
+export { embeddingQuality } from "./metrics/quality.ts";
+export type { EmbeddingQuality, EmbeddingQualityOptions } from "./metrics/quality.ts";

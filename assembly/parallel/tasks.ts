@@ -3,10 +3,16 @@
 
 import { CTRL_TASK } from "./control";
 import { runKnnTask } from "../knn/tasks";
+import { runPcaTask } from "../pca/tasks";
+import { runNndescentTask } from "../knn/nndescent_tasks";
+import { runOptimizeTask } from "../optimize/tasks";
 
 /** Runs the task currently posted in the control block at `ctrl` as thread `thread` (0-based). */
 export function runTask(ctrl: usize, thread: i32): void {
   const task = load<i32>(ctrl + CTRL_TASK);
   if (runKnnTask(task, ctrl, thread)) return;
+  if (runPcaTask(task, ctrl, thread)) return;
+  if (runNndescentTask(task, ctrl, thread)) return;
+  if (runOptimizeTask(task, ctrl, thread)) return;
   unreachable(); // an id no concern knows: the binding and the core disagree
 }

@@ -15,3 +15,10 @@ export function padRows(ptr: usize, n: i32, dim: i32, stride: i32): void {
     memory.fill(dst + packed, 0, padded - packed);
   }
 }
+
+/** Copies n rows of `dim` f32 from rows of `stride` f32 at `src` to packed rows at `dst` (no overlap). */
+export function packRows(src: usize, n: i32, dim: i32, stride: i32, dst: usize): void {
+  const packed = <usize>dim << 2;
+  const padded = <usize>stride << 2;
+  for (let i = 0; i < n; i++) memory.copy(dst + <usize>i * packed, src + <usize>i * padded, packed);
+}

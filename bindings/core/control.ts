@@ -17,5 +17,13 @@ export const CTRL_BYTES = 256;
 /** Task ids: each concern of the core owns a range (assembly/<concern>/tasks.ts). */
 export const Task = {
   knnExact: 1,
+  pcaColumnSums: 10, pcaGather: 11, pcaGram: 12, pcaMultiply: 13, // assembly/pca/tasks.ts
+  nndTrees: 20,
+  nndReorder: 21,
+  nndInitLeaves: 22,
+  nndFill: 23,
+  nndCandidates: 24,
+  nndJoin: 25,
+  nndFinish: 26,
 } as const;
 export type TaskId = (typeof Task)[keyof typeof Task];

@@ -3,7 +3,7 @@
 // write the arguments into the control block, then let every thread run the task.
 
 import { instantiate } from "@assemblyscript/loader";
-import { CTRL_ARGS, CTRL_BYTES, CTRL_CHUNKS, CTRL_MAX_ARGS, CTRL_NEXT_CHUNK, CTRL_TASK, CTRL_THREADS, type TaskId } from "./control.ts";
+import { CTRL_ARGS, CTRL_BYTES, CTRL_CHUNKS, CTRL_MAX_ARGS, CTRL_NEXT_CHUNK, CTRL_TASK, CTRL_THREADS } from "./control.ts";
 import { availableCores, sharedMemoryUsable } from "./environment.ts";
 import { compiledModule, hasThreadsBuild } from "./source.ts";
 import { ThreadPool } from "../threads/pool.ts";
@@ -119,7 +119,7 @@ export class Core {
    * Runs `task` with `args` (at most 24 numbers: addresses, sizes, scalars) split into `chunks` chunks that
    * threads take by work stealing. Resolves when every thread is done.
    */
-  async run(task: TaskId, args: readonly number[], chunks: number): Promise<void> {
+  async run(task: number, args: readonly number[], chunks: number): Promise<void> {
     this.check();
     if (args.length > CTRL_MAX_ARGS) throw new Error(`cne-wasm: task ${task} has too many arguments`);
     const words = new Int32Array(this.memory.buffer, this.ctrl, CTRL_BYTES >> 2);

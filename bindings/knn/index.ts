@@ -6,6 +6,8 @@ import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkThreads, checkCallbacks, type RunControl } from "../options/common.ts";
 import { exactKnn } from "./exact.ts";
+import { nndescentKnn } from "./nndescent.ts";
+import { hnswKnn } from "./hnsw.ts";
 
 export interface KnnOptions extends RunControl {
   /** Number of rows, for flat input. */
@@ -16,6 +18,13 @@ export interface KnnOptions extends RunControl {
   k?: number;
   /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */
   threads?: number;
+  /**
+   * "exact" brute force (default) or "nndescent": approximate (random-projection forest + NN-descent), or
+   * "hnsw": approximate, through hnswlib-wasm (loaded on first use; one thread; not in workerd).
+   */
+  method?: "exact" | "nndescent" | "hnsw";
+  /** Seed of the approximate method's random choices (default 0); same seed, same result on any thread count. */
+  seed?: number;
 }
 
 export interface KnnResult {
@@ -25,9 +34,9 @@ export interface KnnResult {
   distances: Float32Array;
 }
 
-const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress"]);
+const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "method", "seed"]);
 
-/** Exact k-nearest neighbours of every row (self excluded), with SIMD and threads. */
+/** k-nearest neighbours of every row (self excluded), exact or approximate, with SIMD and threads. */
 export async function knn(data: DataInput, options: KnnOptions = {}): Promise<KnnResult> {
   if (options === null || typeof options !== "object") fail("options must be an object");
   for (const key of Object.keys(options)) if (!KNN_KEYS.has(key)) fail(`unknown option "${key}"`);
@@ -35,16 +44,24 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
   const k = options.k ?? 15;
   if (!Number.isInteger(k) || k < 1) fail(`k must be a positive integer, got ${k}`);
   if (matrix.n <= k) fail(`n = ${matrix.n} is too small for k = ${k}: need n > k`);
+  const method = options.method ?? "exact";
+  if (method !== "exact" && method !== "nndescent" && method !== "hnsw") {
+    fail(`method must be "exact", "nndescent" or "hnsw", got ${String(method)}`);
+  }
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) fail(`seed must be a non-negative integer, got ${seed}`);
   checkThreads(options.threads);
   checkCallbacks(options);
   throwIfAborted(options.signal);
+  if (method === "hnsw") {
+    const progress = (f: number) => options.onProgress?.(f, "knn");
+    return hnswKnn(matrix.values, matrix.n, matrix.dim, k, { seed, signal: options.signal, progress });
+  }
   const core = await Core.create(options.threads);
   try {
     const m = putMatrix(core, matrix);
-    const buffers = await exactKnn(core, m, k, {
-      signal: options.signal,
-      progress: (f) => options.onProgress?.(f, "knn"),
-    });
+    const control = { seed, signal: options.signal, progress: (f: number) => options.onProgress?.(f, "knn") };
+    const buffers = method === "nndescent" ? await nndescentKnn(core, m, k, control) : await exactKnn(core, m, k, control);
     return {
       indices: core.i32(buffers.indicesPtr, matrix.n * k).slice(),
       distances: core.f32(buffers.distancesPtr, matrix.n * k).slice(),

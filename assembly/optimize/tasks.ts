@@ -1,0 +1,12 @@
+// Tasks of the optimiser concern (ids 40–49), run by every thread through parallel/tasks.ts.
+import { optimizeTask } from "./sgd";
+import { partitionTask } from "./partition";
+
+export const TASK_OPTIMIZE: i32 = 40;
+export const TASK_PARTITION: i32 = 41;
+
+export function runOptimizeTask(task: i32, ctrl: usize, thread: i32): bool {
+  if (task == TASK_OPTIMIZE) { optimizeTask(ctrl, thread); return true; }
+  if (task == TASK_PARTITION) { partitionTask(ctrl); return true; }
+  return false;
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `cne`: the command line over the public API. argv → options → embed() → files.
+
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CommanderError } from "commander";
+import { buildProgram, type EmbedCommand } from "./args.ts";
+import { CliError } from "./errors.ts";
+import { runEmbed } from "./embed.ts";
+
+/** Runs the command line; resolves to the exit code. Messages go to stderr, one line each. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let command: EmbedCommand | undefined;
+  const program = buildProgram((c) => {
+    command = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    // Commander has already printed its one-line message (or the help text).
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+  if (!command) return 0;
+  return runEmbed(command);
+}
+
+/** Prints any failure as one line: the problem, never a stack trace. */
+export function report(error: unknown): number {
+  if (error instanceof CliError) {
+    process.stderr.write(`cne: ${error.message}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`cne: unexpected error: ${message.split("\n")[0]}\n`);
+  return 1;
+}
+
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => process.exit(report(error)),
+  );
+}

@@ -1,0 +1,48 @@
+// The initial layout (SPEC §1.5): PCA (default), Gaussian, spectral, or the caller's array; each rescaled so
+// that the first coordinate has standard deviation 1.
+
+import type { Core } from "../core/core.ts";
+import type { CoreMatrix } from "../core/matrix.ts";
+import { fail } from "../errors.ts";
+import { pcaScores } from "../pca/index.ts";
+import type { GraphBuffers } from "./graph.ts";
+import type { OptimizerState } from "./optimizer.ts";
+import type { ResolvedParams } from "./params.ts";
+import type { Control } from "./pipeline.ts";
+import { spectralLayout } from "./spectral.ts";
+
+type InitKernels = {
+  packRows(src: number, n: number, dim: number, stride: number, dst: number): void;
+  initGaussian(yPtr: number, count: number, seedLo: number, seedHi: number): void;
+  centerAndScaleByFirstColumn(yPtr: number, n: number, dim: number): number;
+  firstNonFinite(ptr: number, count: number): number;
+};
+
+export async function initialLayout(
+  core: Core, p: ResolvedParams, data: CoreMatrix, search: CoreMatrix, graph: GraphBuffers, st: OptimizerState, ctl: Control,
+): Promise<void> {
+  const kernels = core.kernels as unknown as InitKernels;
+  const { n, dim } = st;
+  const seedLo = p.seed >>> 0, seedHi = Math.floor(p.seed / 2 ** 32) >>> 0;
+  ctl.report(0, "init");
+  if (p.init instanceof Float32Array) {
+    if (p.init.length !== n * dim) fail(`init has ${p.init.length} values but n × outDim = ${n} × ${dim} = ${n * dim}`);
+    core.f32(st.yPtr, n * dim).set(p.init);
+    const bad = kernels.firstNonFinite(st.yPtr, n * dim);
+    if (bad >= 0) fail(`init has a non-finite value at row ${Math.floor(bad / dim)}, column ${bad % dim}`);
+    ctl.report(1, "init");
+    return; // a user layout is used as given
+  }
+  if (p.init === "random") {
+    kernels.initGaussian(st.yPtr, n * dim, seedLo, seedHi);
+  } else if (p.init === "spectral") {
+    await spectralLayout(core, graph, st, p.seed, ctl);
+  } else {
+    // PCA: the first components of the search space are the data's when it was reduced by PCA
+    const source = search !== data && search.dim >= dim ? search : await pcaScores(core, data, dim, { seed: p.seed, signal: ctl.signal });
+    if (source.dim < dim) fail(`outDim = ${dim} exceeds the data's dimension ${source.dim} for a PCA init`);
+    kernels.packRows(source.ptr, n, dim, source.stride, st.yPtr);
+  }
+  kernels.centerAndScaleByFirstColumn(st.yPtr, n, dim);
+  ctl.report(1, "init");
+}

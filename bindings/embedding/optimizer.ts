@@ -1,0 +1,124 @@
+// Runs optimiser phases on a core. The state (layout, gradient buffers, log Z) is allocated once per fit and
+// stays in wasm memory; a phase is a parameter set handed to the one optimiser task, run a few epochs per
+// call so that progress is reported and the AbortSignal checked between calls.
+
+import type { Core } from "../core/core.ts";
+import { throwIfAborted } from "../errors.ts";
+import type { Loss } from "../options/embedding.ts";
+
+export const TASK_OPTIMIZE = 40;
+
+// Argument slots, mirrored from assembly/optimize/args.ts.
+const ARG = {
+  y: 0, n: 1, dim: 2, edges: 3, edgeCount: 4, grad: 5, gradStride: 6, scratch: 7, partial: 8, state: 9,
+  loss: 10, xi: 11, negatives: 12, batch: 13, epochBegin: 14, epochEnd: 15, phaseEpochs: 16, learningRate: 17,
+  seed: 18, phase: 19, clamp: 20, c: 21, nceLearningRate: 22,
+} as const;
+const ARG_COUNT = 23;
+
+const LOSS_IDS: Record<Loss, number> = { neg: 0, nce: 1, infonce: 2, umap: 3 };
+
+/** Lower clamp of every log argument (the paper's runs). */
+export const LOG_CLAMP = 1e-10;
+/** NCE's own constant SGD rate for log Z (the reference's). */
+export const NCE_LEARNING_RATE = 0.001;
+
+export interface OptimizerState {
+  n: number;
+  dim: number;
+  /** f32[gradStride]: the layout, n × dim, zero-padded to a multiple of 4 floats */
+  yPtr: number;
+  gradPtr: number;
+  gradStride: number;
+  partialPtr: number;
+  /** f64[4]: [0] log Z */
+  statePtr: number;
+  scratchPtr: number;
+  scratchNegatives: number;
+  edgesPtr: number;
+  edgeCount: number;
+}
+
+export interface Phase {
+  loss: Loss;
+  /** ξ' for neg (ignored by nce, which learns it, and by umap/infonce) */
+  xi: number;
+  /** InfoNCE's c */
+  c: number;
+  negativeSamples: number;
+  batchSize: number;
+  epochs: number;
+  learningRate: number;
+  seed: number;
+  /** distinct per phase of a fit, so phases draw independent random streams */
+  phaseId: number;
+}
+
+export function allocateOptimizer(core: Core, n: number, dim: number, edgesPtr: number, edgeCount: number): OptimizerState {
+  const gradStride = (n * dim + 3) & ~3;
+  const yPtr = core.alloc(gradStride * 4);
+  core.f32(yPtr, gradStride).fill(0);
+  const gradPtr = core.alloc(core.threads * gradStride * 4);
+  core.f32(gradPtr, core.threads * gradStride).fill(0);
+  const partialPtr = core.alloc(core.threads * 8);
+  const statePtr = core.alloc(32);
+  core.f64(statePtr, 4).fill(0);
+  return { n, dim, yPtr, gradPtr, gradStride, partialPtr, statePtr, scratchPtr: 0, scratchNegatives: 0, edgesPtr, edgeCount };
+}
+
+/** Epochs per optimiser call: enough work per call to amortise waking the threads, ~50 calls per phase. */
+function epochsPerCall(phase: Phase): number {
+  return Math.max(1, Math.min(25, Math.ceil(phase.epochs / 50)));
+}
+
+export async function runPhase(
+  core: Core,
+  st: OptimizerState,
+  phase: Phase,
+  ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
+): Promise<void> {
+  if (phase.loss === "infonce" && st.scratchNegatives < phase.negativeSamples) {
+    // InfoNCE keeps each head's negatives: i32[m] + f32[m] per thread
+    st.scratchPtr = core.alloc(core.threads * phase.negativeSamples * 8);
+    st.scratchNegatives = phase.negativeSamples;
+  }
+  const args = new Array<number>(ARG_COUNT).fill(0);
+  args[ARG.y] = st.yPtr;
+  args[ARG.n] = st.n;
+  args[ARG.dim] = st.dim;
+  args[ARG.edges] = st.edgesPtr;
+  args[ARG.edgeCount] = st.edgeCount;
+  args[ARG.grad] = st.gradPtr;
+  args[ARG.gradStride] = st.gradStride;
+  args[ARG.scratch] = st.scratchPtr;
+  args[ARG.partial] = st.partialPtr;
+  args[ARG.state] = st.statePtr;
+  args[ARG.loss] = LOSS_IDS[phase.loss];
+  args[ARG.xi] = phase.xi;
+  args[ARG.negatives] = phase.negativeSamples;
+  args[ARG.batch] = Math.min(phase.batchSize, st.edgeCount);
+  args[ARG.phaseEpochs] = phase.epochs;
+  args[ARG.learningRate] = phase.learningRate;
+  args[ARG.seed] = phase.seed;
+  args[ARG.phase] = phase.phaseId;
+  args[ARG.clamp] = LOG_CLAMP;
+  args[ARG.c] = phase.c;
+  args[ARG.nceLearningRate] = NCE_LEARNING_RATE;
+  const step = epochsPerCall(phase);
+  ctl.progress?.(0);
+  for (let e = 0; e < phase.epochs; e += step) {
+    throwIfAborted(ctl.signal);
+    args[ARG.epochBegin] = e;
+    args[ARG.epochEnd] = Math.min(phase.epochs, e + step);
+    await core.run(TASK_OPTIMIZE, args, 1);
+    ctl.progress?.(args[ARG.epochEnd] / phase.epochs);
+  }
+}
+
+export function readLogZ(core: Core, st: OptimizerState): number {
+  return core.f64(st.statePtr, 1)[0];
+}
+
+export function writeLogZ(core: Core, st: OptimizerState, logZ: number): void {
+  core.f64(st.statePtr, 1)[0] = logZ;
+}

@@ -1,0 +1,73 @@
+// PCA: the internal entry the embedding pipeline uses on a core (pcaScores), and the public one-shot `pca`.
+
+import { Core } from "../core/core.ts";
+import { putMatrix, type CoreMatrix } from "../core/matrix.ts";
+import { fail, throwIfAborted } from "../errors.ts";
+import { toMatrix, type DataInput } from "../input.ts";
+import { checkCallbacks, checkThreads, type RunControl } from "../options/common.ts";
+import { fitPca } from "./solver.ts";
+
+export { fitPca, type PcaFit, type PcaControl } from "./solver.ts";
+
+/**
+ * Centered principal-component scores (X − mean)·V of the rows of `m`, as a new matrix in the core (n ×
+ * nComponents, stride rounded up to 4), components by decreasing variance, each signed so that its largest
+ * loading is positive. Deterministic for a seed; the same for any thread count.
+ */
+export async function pcaScores(
+  core: Core,
+  m: CoreMatrix,
+  nComponents: number,
+  opts: { seed: number; signal?: AbortSignal; progress?: (f: number) => void },
+): Promise<CoreMatrix> {
+  return (await fitPca(core, m, nComponents, opts)).scores;
+}
+
+export interface PcaOptions extends RunControl {
+  /** Number of rows, for flat input. */
+  n?: number;
+  /** Values per row, for flat input. */
+  dim?: number;
+  /** Components to keep (default 2; at most dim). */
+  nComponents?: number;
+  /** Seed of the random sample and start vectors: the same seed gives the same result (default 0). */
+  seed?: number;
+  /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */
+  threads?: number;
+}
+
+const PCA_KEYS = new Set(["n", "dim", "nComponents", "seed", "threads", "signal", "onProgress"]);
+
+/**
+ * Principal-component scores of the rows: an n × nComponents Float32Array, row-major, centered, components by
+ * decreasing variance, each signed so that its largest loading is positive. Large inputs use a randomised
+ * solver (a row sample picks the subspace, all rows fix the components and their variances).
+ */
+export async function pca(data: DataInput, options: PcaOptions = {}): Promise<Float32Array> {
+  if (options === null || typeof options !== "object") fail("options must be an object");
+  for (const key of Object.keys(options)) if (!PCA_KEYS.has(key)) fail(`unknown option "${key}"`);
+  const matrix = toMatrix(data, options);
+  const k = options.nComponents ?? 2;
+  if (!Number.isInteger(k) || k < 1 || k > matrix.dim) fail(`nComponents must be an integer from 1 to dim = ${matrix.dim}, got ${k}`);
+  if (matrix.n < 2) fail(`PCA needs at least 2 rows, got ${matrix.n}`);
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) fail(`seed must be a non-negative integer, got ${seed}`);
+  checkThreads(options.threads);
+  checkCallbacks(options);
+  throwIfAborted(options.signal);
+  const core = await Core.create(options.threads);
+  try {
+    const m = putMatrix(core, matrix);
+    const scores = await pcaScores(core, m, k, {
+      seed,
+      signal: options.signal,
+      progress: (f) => options.onProgress?.(f, "pca"),
+    });
+    // rows packed in place (the copy runs forwards, never overtaking its source)
+    (core.kernels as unknown as { packRows(src: number, n: number, dim: number, stride: number, dst: number): void })
+      .packRows(scores.ptr, matrix.n, k, scores.stride, scores.ptr);
+    return core.f32(scores.ptr, matrix.n * k).slice();
+  } finally {
+    core.destroy();
+  }
+}

@@ -1,0 +1,199 @@
+// PCA on a core, deterministic for a seed and identical for any thread count.
+//
+// 1. Column means over all rows.
+// 2. The covariance of a stratified random sample of rows (all rows when that is cheap): a D × D Gram matrix.
+// 3. Its top eigenvectors by subspace iteration (block of l = k + oversampling vectors, Cholesky QR between
+//    products, Rayleigh–Ritz at the end); when D ≤ 128 the block is the identity and Rayleigh–Ritz is exact.
+// 4. The l0 ≥ k leading directions are projected on all rows (the one big pass over the data), and a
+//    Rayleigh–Ritz step on those scores, with the covariance of ALL rows, picks the final components: they are
+//    exactly uncorrelated on the data and ordered by their true variance, so the sample only chooses the
+//    subspace, not the variances.
+// All O(n·D) work runs in the core as tasks; only l × l matrices are handled by sequential kernels.
+
+import type { Core } from "../core/core.ts";
+import type { CoreMatrix } from "../core/matrix.ts";
+import { Task } from "../core/control.ts";
+import { fail, throwIfAborted } from "../errors.ts";
+
+/** The sequential PCA kernels of the core (assembly/pca/exports.ts). */
+export interface PcaKernels {
+  pcaReduceMeans(partialPtr: number, chunks: number, stride: number, n: number, meanPtr: number): void;
+  pcaCrossF64(aPtr: number, bPtr: number, rows: number, stride: number, aCols: number, bCols: number, hPtr: number, symmetric: boolean): void;
+  pcaCholeskyInverse(gPtr: number, l: number, tPtr: number, tStride: number, scratchPtr: number): number;
+  pcaSymmetricEigen(aPtr: number, l: number, vecPtr: number, valPtr: number): void;
+  pcaColumnsToF32(srcPtr: number, rows: number, srcCols: number, cols: number, dstPtr: number, dstStride: number): void;
+  pcaF32ToF64(srcPtr: number, rows: number, cols: number, srcStride: number, dstPtr: number): void;
+  pcaSymmetrize(gPtr: number, stride: number): void;
+  pcaGaussianBlock(ptr: number, rows: number, totalRows: number, cols: number, stride: number, seed: number): void;
+  pcaIdentity(ptr: number, dim: number, stride: number): void;
+  pcaFixSigns(loadingsPtr: number, rows: number, stride: number, cols: number, rotationPtr: number, rotRows: number): void;
+  pcaMultiplyScratchBytes(aStride: number): number;
+}
+
+export interface PcaTuning {
+  /** Rows whose covariance picks the subspace; default: all rows when n·D² ≤ 2^33, else 2^33 / D² (≥ 2048). */
+  sampleRows?: number;
+  /** Subspace iterations on the sample covariance (default 10). */
+  iterations?: number;
+  /** Directions projected on all rows for the final Rayleigh–Ritz step (default k + 8, rounded up to 4). */
+  projectedComponents?: number;
+}
+
+export interface PcaControl extends PcaTuning {
+  seed: number;
+  signal?: AbortSignal;
+  progress?: (fraction: number) => void;
+}
+
+export interface PcaFit {
+  /** (X − mean)·V, n × k with stride rounded up to 4, components by decreasing variance */
+  scores: CoreMatrix;
+  /** variance of each component on the data (denominator n − 1), decreasing */
+  variances: Float64Array;
+}
+
+/** Below this padded width the covariance is diagonalised exactly instead of iterated. */
+const EXACT_MAX_STRIDE = 128;
+/** Twice the multiply-adds the sample covariance may cost before rows are subsampled (≈ 0.5 s on one thread). */
+const COVARIANCE_BUDGET = 2 ** 33;
+const MIN_SAMPLE_ROWS = 2048;
+const SUM_ROWS_PER_CHUNK = 1024;
+const GATHER_ROWS_PER_CHUNK = 256;
+const PROJECT_ROWS_PER_CHUNK = 64;
+const GRAM_STRIP_ROWS = 16; // assembly/pca/gemm.ts
+/** Progress and abort are checked between blocks of about this many multiply-adds. */
+const BLOCK_WORK = 2e8;
+
+const pad4 = (x: number) => (x + 3) & ~3;
+
+export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaControl): Promise<PcaFit> {
+  const { n, dim, stride } = m;
+  if (!Number.isInteger(k) || k < 1 || k > dim) fail(`nComponents must be an integer from 1 to dim = ${dim}, got ${k}`);
+  if (n < 2) fail(`PCA needs at least 2 rows, got ${n}`);
+  const kernels = core.kernels as unknown as PcaKernels;
+  const kp = pad4(k);
+  const exact = stride <= EXACT_MAX_STRIDE;
+  const l = exact ? stride : Math.min(stride, pad4(k + Math.max(16, Math.ceil(k / 2))));
+  const l0 = Math.min(l, pad4(ctl.projectedComponents ?? k + 8));
+  const iterations = exact ? 0 : (ctl.iterations ?? 10);
+  const samples = Math.min(n, ctl.sampleRows ?? Math.max(MIN_SAMPLE_ROWS, Math.floor(COVARIANCE_BUDGET / (stride * stride))));
+
+  // progress is the share of multiply-adds done
+  const work = {
+    sample: (samples * stride * stride) / 2,
+    iterate: (iterations + 1) * stride * stride * l,
+    project: n * stride * l0,
+    finish: n * l0 * (l0 / 2 + kp),
+  };
+  const total = work.sample + work.iterate + work.project + work.finish;
+  let done = 0;
+  const advance = (w: number) => {
+    done += w;
+    ctl.progress?.(Math.min(1, done / total));
+  };
+
+  const scoresPtr = core.alloc(n * kp * 4);
+  const mark = core.mark();
+  try {
+    const threads = core.threads;
+    const scratch = core.alloc(threads * kernels.pcaMultiplyScratchBytes(Math.max(stride, l, l0)));
+    // out[rows] = (a[rows] − mean)·b, in blocks for progress and abort
+    const multiply = async (
+      aPtr: number, aStride: number, rows: number, meanPtr: number, bPtr: number, bStride: number, cols: number,
+      outPtr: number, outStride: number, weight: number,
+    ) => {
+      const blockRows = Math.max(PROJECT_ROWS_PER_CHUNK, Math.ceil(BLOCK_WORK / (aStride * cols)));
+      for (let begin = 0; begin < rows; begin += blockRows) {
+        throwIfAborted(ctl.signal);
+        const end = Math.min(rows, begin + blockRows);
+        const rowsPerChunk = Math.min(PROJECT_ROWS_PER_CHUNK, Math.ceil((end - begin) / (4 * threads)));
+        await core.run(
+          Task.pcaMultiply,
+          [aPtr, aStride, begin, end, meanPtr, bPtr, bStride, cols, outPtr, outStride, scratch, rowsPerChunk],
+          Math.ceil((end - begin) / rowsPerChunk),
+        );
+        advance((weight * (end - begin)) / rows);
+      }
+    };
+    // the upper triangle of AᵀA by strips of rows, mirrored; A is row-major (panelBytes 32) or in panels
+    const gram = async (aPtr: number, rows: number, cols: number, kBytes: number, panelBytes: number, gPtr: number, weight: number) => {
+      const strips = Math.ceil(cols / GRAM_STRIP_ROWS);
+      const perRun = Math.max(1, Math.floor(BLOCK_WORK / (rows * GRAM_STRIP_ROWS * cols * 0.5)));
+      for (let first = 0; first < strips; first += perRun) {
+        throwIfAborted(ctl.signal);
+        const count = Math.min(perRun, strips - first);
+        await core.run(Task.pcaGram, [aPtr, rows, cols, kBytes, panelBytes, first, gPtr], count);
+        advance((weight * count) / strips);
+      }
+      kernels.pcaSymmetrize(gPtr, cols);
+    };
+
+    // 1. means
+    const sumChunks = Math.ceil(n / SUM_ROWS_PER_CHUNK);
+    const partial = core.alloc(sumChunks * stride * 8);
+    const mean = core.alloc(stride * 4);
+    await core.run(Task.pcaColumnSums, [m.ptr, n, stride, SUM_ROWS_PER_CHUNK, partial], sumChunks);
+    kernels.pcaReduceMeans(partial, sumChunks, stride, n, mean);
+
+    // 2. covariance (unscaled) of the centered sample, gathered in panels of 8 columns
+    const sample = core.alloc(Math.ceil(stride / 8) * samples * 32);
+    await core.run(
+      Task.pcaGather,
+      [m.ptr, n, stride, mean, samples, ctl.seed, GATHER_ROWS_PER_CHUNK, sample],
+      Math.ceil(samples / GATHER_ROWS_PER_CHUNK),
+    );
+    const cov = core.alloc(stride * stride * 4);
+    await gram(sample, samples, stride, 32, samples * 32, cov, work.sample);
+
+    // 3. top-l eigenvectors of the sample covariance
+    const basis = core.alloc(stride * l * 4);
+    const product = core.alloc(stride * l * 4);
+    const small = core.alloc(l * l * 8);
+    const small2 = core.alloc(l * l * 8);
+    const values = core.alloc(l * 8);
+    const rotation = core.alloc(l * l * 4);
+    const orthonormalise = async (src: number, dst: number) => {
+      kernels.pcaCrossF64(src, src, stride, l, l, l, small, true);
+      kernels.pcaCholeskyInverse(small, l, rotation, l, small2);
+      await multiply(src, l, stride, 0, rotation, l, l, dst, l, 0);
+    };
+    if (exact) {
+      kernels.pcaIdentity(basis, stride, l);
+    } else {
+      kernels.pcaGaussianBlock(product, dim, stride, l, l, ctl.seed);
+      await orthonormalise(product, basis);
+      for (let it = 0; it < iterations; it++) {
+        await multiply(cov, stride, stride, 0, basis, l, l, product, l, stride * stride * l);
+        await orthonormalise(product, basis);
+      }
+      await orthonormalise(basis, product); // a second Cholesky QR pass (CholQR2) for orthogonality to f32 rounding
+      await orthonormalise(product, basis);
+    }
+    // Rayleigh–Ritz: H = Vᵀ C V, V ← V·eigvecs(H)
+    await multiply(cov, stride, stride, 0, basis, l, l, product, l, stride * stride * l);
+    kernels.pcaCrossF64(basis, product, stride, l, l, l, small, false);
+    kernels.pcaSymmetricEigen(small, l, small2, values);
+    kernels.pcaColumnsToF32(small2, l, l, l0, rotation, l0);
+    const directions = core.alloc(stride * l0 * 4);
+    await multiply(basis, l, stride, 0, rotation, l0, l0, directions, l0, 0);
+
+    // 4. project every row, then Rayleigh–Ritz with the covariance of all rows
+    const projected = core.alloc(n * l0 * 4);
+    await multiply(m.ptr, stride, n, mean, directions, l0, l0, projected, l0, work.project);
+    const g = core.alloc(l0 * l0 * 4);
+    await gram(projected, n, l0, l0 * 4, 32, g, (work.finish * l0) / (l0 + 2 * kp));
+    kernels.pcaF32ToF64(g, l0, l0, l0, small);
+    kernels.pcaSymmetricEigen(small, l0, small2, values);
+    const variances = core.f64(values, k).map((v) => Math.max(0, v) / (n - 1));
+    const finalRotation = core.alloc(l0 * kp * 4);
+    kernels.pcaColumnsToF32(small2, l0, l0, k, finalRotation, kp);
+    const loadings = core.alloc(stride * kp * 4);
+    await multiply(directions, l0, stride, 0, finalRotation, kp, kp, loadings, kp, 0);
+    kernels.pcaFixSigns(loadings, stride, kp, k, finalRotation, l0);
+    await multiply(projected, l0, n, 0, finalRotation, kp, kp, scoresPtr, kp, (work.finish * 2 * kp) / (l0 + 2 * kp));
+    throwIfAborted(ctl.signal);
+    return { scores: { ptr: scoresPtr, n, dim: k, stride: kp }, variances };
+  } finally {
+    core.reset(mark);
+  }
+}

@@ -1,0 +1,8 @@
+// Direct access to the single-thread core's raw exports, for tests of individual kernels.
+import { readFileSync } from "node:fs";
+
+export async function rawCore<T>(): Promise<T & { memory: WebAssembly.Memory; allocate(bytes: number): number }> {
+  const bytes = readFileSync(new URL("../build/simd.wasm", import.meta.url));
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error("abort"); } } });
+  return instance.exports as never;
+}

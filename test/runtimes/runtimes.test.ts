@@ -1,0 +1,197 @@
+// The same built package computes kNN of one fixed dataset (fixture.js) in every runtime, and each result must
+// equal Node's bit for bit. Each test also checks, and prints, which build and how many threads it ran on.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import * as lib from "../../dist/index.js";
+import { DIM, K, N, fixtureData, runFixture } from "./fixture.js";
+import { runProcess } from "./processes.js";
+import { startServer } from "./server.js";
+import { startWorkerd } from "./workerd.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const PROBE = "test/runtimes/probe.mjs";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+/** Threads asked for wherever threads are possible. */
+const THREADS = 2;
+
+interface SmokeResult {
+  runtime: string;
+  build: "simd" | "threads";
+  threads: number;
+  ms: number;
+  indices: string;
+  distances: string;
+  crossOriginIsolated?: boolean;
+  error?: string;
+}
+
+const decode = (b64: string) => new Uint8Array(Buffer.from(b64, "base64"));
+
+function report(label: string, r: SmokeResult): void {
+  console.log(`${label}: build=${r.build} threads=${r.threads} knn=${r.ms} ms`);
+}
+
+/** Parses the last JSON line a probe printed. */
+function parseProbe(out: { code: unknown; stdout: string; stderr: string }): SmokeResult {
+  const line = out.stdout.trim().split("\n").pop() ?? "";
+  if (out.code !== 0 || !line.startsWith("{")) {
+    throw new Error(`probe failed (exit ${String(out.code)}):\n${out.stderr}\n${out.stdout.slice(0, 2000)}`);
+  }
+  return JSON.parse(line) as SmokeResult;
+}
+
+let node: SmokeResult;
+
+/** Equal to Node's result byte for byte; on a mismatch, names the first differing neighbour slot. */
+function expectSameAsNode(r: SmokeResult): void {
+  expect(r.error).toBeUndefined();
+  for (const field of ["indices", "distances"] as const) {
+    const got = decode(r[field]);
+    const want = decode(node[field]);
+    expect(got.length, `${field} length`).toBe(want.length);
+    const at = got.findIndex((b, i) => b !== want[i]);
+    const slot = at >> 2;
+    expect(at, `${field} differ first at point ${Math.floor(slot / K)}, neighbour ${slot % K}`).toBe(-1);
+  }
+}
+
+beforeAll(async () => {
+  node = parseProbe(await runProcess(process.execPath, [PROBE, String(THREADS)], { cwd: root, timeoutMs: 30000 }));
+});
+
+describe("runtime smoke tests: kNN of 2000 × 32, k = 15, equal to Node's bit for bit", () => {
+  it("Node: threads build, 2 threads; a sane result that 1 thread reproduces", async () => {
+    report("node", node);
+    expect(node.build).toBe("threads");
+    expect(node.threads).toBe(THREADS);
+    const indices = new Int32Array(decode(node.indices).buffer);
+    const distances = new Float32Array(decode(node.distances).buffer);
+    expect(indices.length).toBe(N * K);
+    for (let i = 0; i < N; i++) {
+      for (let t = 0; t < K; t++) {
+        expect(indices[i * K + t]).not.toBe(i);
+        if (t > 0) expect(distances[i * K + t]).toBeGreaterThanOrEqual(distances[i * K + t - 1]);
+      }
+    }
+    // the fixture duplicates every 50th row: its twin is the nearest neighbour, at distance 0
+    expect(indices[50 * K]).toBe(49);
+    expect(distances[50 * K]).toBe(0);
+    expect(fixtureData().length).toBe(N * DIM);
+
+    const single = await runFixture(lib, 1);
+    report("node (in-process, 1 thread)", single);
+    expect(single.build).toBe("simd");
+    expect(single.threads).toBe(1);
+    expectSameAsNode(single);
+  });
+
+  it("Deno: threads build, 2 threads (built package)", async () => {
+    const r = parseProbe(
+      await runProcess(bin("deno"), ["run", "--allow-read", PROBE, String(THREADS)], { cwd: root, timeoutMs: 60000 }),
+    );
+    report("deno", r);
+    expect(r.runtime).toBe("deno");
+    expect([r.build, r.threads]).toEqual(["threads", THREADS]);
+    expectSameAsNode(r);
+  });
+
+  it("Deno: threads build, 2 threads (TypeScript source through deno.json)", async () => {
+    const r = parseProbe(
+      await runProcess(bin("deno"), ["run", "--allow-read", PROBE, String(THREADS), "source"], {
+        cwd: root,
+        timeoutMs: 60000,
+      }),
+    );
+    report("deno (source)", r);
+    expect([r.build, r.threads]).toEqual(["threads", THREADS]);
+    expectSameAsNode(r);
+  });
+
+  it("Bun: threads build, 2 threads", async () => {
+    const r = parseProbe(await runProcess(bin("bun"), [PROBE, String(THREADS)], { cwd: root, timeoutMs: 60000 }));
+    report("bun", r);
+    expect(r.runtime).toBe("bun");
+    expect([r.build, r.threads]).toEqual(["threads", THREADS]);
+    expectSameAsNode(r);
+  });
+
+  it("workerd: simd build, 1 thread (wasm imported as a module)", async () => {
+    const server = await startWorkerd({ timeoutMs: 20000 });
+    try {
+      const res = await fetch(`${server.origin}/?threads=${THREADS}`, { signal: AbortSignal.timeout(30000) });
+      const r = (await res.json()) as SmokeResult;
+      expect(r.error, server.log()).toBeUndefined();
+      report("workerd", r);
+      expect(r.runtime).toBe("workerd");
+      expect([r.build, r.threads]).toEqual(["simd", 1]);
+      expectSameAsNode(r);
+    } finally {
+      await server.close();
+    }
+  });
+
+  describe("headless Chromium", () => {
+    let browser: Browser | undefined;
+
+    beforeAll(async () => {
+      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    async function runPage(isolated: boolean): Promise<{ result: SmokeResult; problems: string[] }> {
+      const server = await startServer({ isolated });
+      const context = await browser!.newContext();
+      try {
+        const page = await context.newPage();
+        const problems: string[] = [];
+        page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+        page.on("console", (m) => {
+          if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+        });
+        await page.goto(`${server.origin}/test/runtimes/page.html?threads=${THREADS}`, { timeout: 30000 });
+        await page.waitForFunction(() => (window as { smokeResult?: unknown }).smokeResult, null, { timeout: 60000 });
+        const result = await page.evaluate(() => (window as unknown as { smokeResult: SmokeResult }).smokeResult);
+        return { result, problems };
+      } finally {
+        await context.close();
+        await server.close();
+      }
+    }
+
+    it("page with COOP/COEP (crossOriginIsolated): threads build, 2 threads", async () => {
+      const { result, problems } = await runPage(true);
+      expect(result.error).toBeUndefined();
+      report("chromium (isolated)", result);
+      expect(result.crossOriginIsolated).toBe(true);
+      expect([result.build, result.threads]).toEqual(["threads", THREADS]);
+      expect(problems).toEqual([]);
+      expectSameAsNode(result);
+    });
+
+    it("page without COOP/COEP: silent fallback to the simd build, 1 thread", async () => {
+      const { result, problems } = await runPage(false);
+      expect(result.error).toBeUndefined();
+      report("chromium (not isolated)", result);
+      expect(result.crossOriginIsolated).toBe(false);
+      expect([result.build, result.threads]).toEqual(["simd", 1]);
+      expect(problems).toEqual([]); // silent: no errors or warnings on the page
+      expectSameAsNode(result);
+    });
+  });
+});

@@ -1,0 +1,131 @@
+// Starts workerd with the package's workerd entry: writes a capnp config that embeds the built modules the
+// entry reaches (and build/simd.wasm as a wasm module, the only way workerd accepts wasm), serves it on a free
+// port of 127.0.0.1, and returns the origin to query.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, posix, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startProcess } from "./processes.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+const LOADER = "@assemblyscript/loader";
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g;
+const LOADER_IMPORT = /\bfrom\s*["']@assemblyscript\/loader["']/;
+
+/**
+ * The modules reachable from dist/workerd.js through relative imports (paths from the repository root), the
+ * wasm modules among them, and the folders whose modules import the loader by its bare name.
+ */
+function workerdModules() {
+  const js = new Set();
+  const wasm = new Set();
+  const loaderDirs = new Set();
+  const visit = (file) => {
+    if (js.has(file)) return;
+    js.add(file);
+    const text = readFileSync(join(root, file), "utf8");
+    if (LOADER_IMPORT.test(text)) loaderDirs.add(posix.dirname(file));
+    for (const [, spec] of text.matchAll(RELATIVE_IMPORT)) {
+      const target = posix.normalize(posix.join(posix.dirname(file), spec));
+      if (target.endsWith(".wasm")) wasm.add(target);
+      else visit(target);
+    }
+  };
+  visit("dist/workerd.js");
+  return { js: [...js], wasm: [...wasm], loaderDirs: [...loaderDirs] };
+}
+
+function config(configDir) {
+  const embed = (path) => JSON.stringify(relative(configDir, join(root, path)));
+  const { js, wasm, loaderDirs } = workerdModules();
+  const modules = [
+    `(name = "worker.js", esModule = embed ${embed("test/runtimes/workerd-entry.js")})`,
+    `(name = "test/runtimes/fixture.js", esModule = embed ${embed("test/runtimes/fixture.js")})`,
+    ...js.map((f) => `(name = ${JSON.stringify(f)}, esModule = embed ${embed(f)})`),
+    ...wasm.map((f) => `(name = ${JSON.stringify(f)}, wasm = embed ${embed(f)})`),
+    // workerd resolves even a bare specifier against the importing module's folder (a bundler would resolve
+    // it instead), so the loader is registered next to each module that imports it
+    ...loaderDirs.map((d) => `(name = "${d}/${LOADER}", esModule = embed ${embed(`node_modules/${LOADER}/index.js`)})`),
+  ];
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .smokeWorker)],
+  sockets = [(name = "http", http = (), service = "main")],
+);
+const smokeWorker :Workerd.Worker = (
+  modules = [
+    ${modules.join(",\n    ")}
+  ],
+  compatibilityDate = "2025-09-01",
+);
+`;
+}
+
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve, reject) => {
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Runs `workerd serve` once on `port`; resolves with its origin once it answers, and a `close` that ends it. */
+async function startOnce(configPath, port, timeoutMs) {
+  const bin = join(root, "node_modules", ".bin", "workerd");
+  const proc = startProcess(bin, ["serve", configPath, "--socket-addr", `http=127.0.0.1:${port}`]);
+  const log = () => proc.output().stderr + proc.output().stdout;
+  let exitCode = null;
+  proc.exited.then((code) => (exitCode = code));
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exitCode !== null) {
+      await proc.stop();
+      throw new Error(`workerd exited with ${exitCode}: ${log()}`);
+    }
+    try {
+      // any answer means it is serving (the worker treats every path alike, so ask for the cheapest thing)
+      const res = await fetch(`${origin}/`, { method: "HEAD", signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      return { origin, close: proc.stop, log };
+    } catch {
+      if (Date.now() > deadline) {
+        await proc.stop();
+        throw new Error(`workerd did not answer within ${timeoutMs} ms: ${log()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/**
+ * Writes the config to a temporary folder and starts workerd on a free port of 127.0.0.1 (retrying if another
+ * process took the port in between). `close` ends workerd and removes the folder.
+ */
+export async function startWorkerd({ timeoutMs = 20000 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "cne-workerd-"));
+  const configPath = join(dir, "config.capnp");
+  writeFileSync(configPath, config(dir));
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const server = await startOnce(configPath, await freePort(), timeoutMs);
+      return {
+        ...server,
+        close: async () => {
+          await server.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  throw lastError;
+}
