@@ -16,3 +16,4 @@ export * from "./pca/exports";
 export { pairLossValue, infoNceLossValue } from "./optimize/check";
 export { attractionCoefficient, repulsionCoefficient, nceLogZGradient } from "./optimize/derivatives";
 export { infoNceCoefficients } from "./optimize/infonce";
+export * from "./parametric/exports";

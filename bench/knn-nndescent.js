@@ -94,7 +94,7 @@ async function run(data, n, threads, params, seed = 0) {
     for (let r = 0; r < repeats; r++) {
       steps = 0;
       const t0 = performance.now(), c0 = process.cpuUsage();
-      const b = await nndescentKnn(core, m, K, { seed, progress: () => steps++ }, params);
+      const b = await nndescentKnn(core, m, K, { seed, progress: () => steps++, onIteration: (it, changed) => log(`  iteration ${it}: ${(100 * changed).toFixed(2)}% of slots changed`) }, params);
       times.push(performance.now() - t0);
       const c = process.cpuUsage(c0);
       cpu.push((c.user + c.system) / 1000);

@@ -169,7 +169,7 @@ const body = [
   ...results.flatMap((r) => r.notes.map((x) => `- n = ${r.n}: ${x}`)),
   note ? `- ${note}` : "",
 ]
-  .filter((line, i, all) => line !== "" || (all[i - 1] !== "" && i > 0))
+  .filter((line, i, all) => line !== "" || (i > 0 && all[i - 1] !== "" && !all[i - 1].startsWith("- ")))
   .join("\n");
 
 console.log(body);

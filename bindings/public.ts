@@ -22,3 +22,4 @@ export { distanceCorrelation, distanceCorrelationWith, sampleDistances } from ".
 export type { DistanceSample, DistanceSampleOptions } from "./metrics/spearman.ts";
 export { embeddingQuality } from "./metrics/quality.ts";
 export type { EmbeddingQuality, EmbeddingQualityOptions } from "./metrics/quality.ts";
+export { createParametricEmbedding, ParametricEmbedding } from "./parametric/parametric.ts";

@@ -3,6 +3,7 @@ import { pca, CneInputError } from "../dist/index.js";
 import { Core } from "../dist/core/core.js";
 import { putMatrix } from "../dist/core/matrix.js";
 import { fitPca } from "../dist/pca/solver.js";
+import { pcaScores } from "../dist/pca/index.js";
 import { rng } from "./helpers.ts";
 
 /** Standard normal from a uniform source (Box–Muller). */
@@ -199,6 +200,42 @@ describe("pca", () => {
       expect(dot / Math.sqrt(n1 * n2)).toBeGreaterThan(0.9999);
     } finally {
       core.destroy();
+    }
+  });
+
+  it("pcaScores on a row sample: padded core matrix, identical on 1 and 2 threads", async () => {
+    const n = 3000, dim = 170, k = 7;
+    const data = spectrumData(n, dim, [6, 5, 4, 3, 2, 1.5, 1.2, 1], 0.4, 12);
+    const run = async (threads: number) => {
+      const core = await Core.create(threads);
+      try {
+        const m = putMatrix(core, { values: data, n, dim });
+        // a D × D covariance on every row would be cheap here: force the sampled path through the budget
+        const fit = await fitPca(core, m, k, { seed: 5, sampleRows: 700 });
+        const viaScores = await pcaScores(core, m, k, { seed: 5 });
+        expect(viaScores).toMatchObject({ n, dim: k, stride: 8 });
+        const padding = core.f32(viaScores.ptr, n * 8).filter((_, i) => i % 8 === 7);
+        expect(padding.every((v) => v === 0)).toBe(true);
+        return { sampled: core.f32(fit.scores.ptr, n * 8).slice(), threads: core.threads };
+      } finally {
+        core.destroy();
+      }
+    };
+    const one = await run(1), two = await run(2);
+    expect(two.threads).toBe(2);
+    expect(Buffer.from(one.sampled.buffer).equals(Buffer.from(two.sampled.buffer))).toBe(true);
+  });
+
+  it("stays finite when there are fewer rows than components (dim > 128)", async () => {
+    const n = 12, dim = 160, k = 20;
+    const data = spectrumData(n, dim, [3, 2, 1], 0.1, 13);
+    const scores = await pca(data, { n, dim, nComponents: k, threads: 1 });
+    expect(scores.every(Number.isFinite)).toBe(true);
+    // rank ≤ n − 1 = 11 after centering: later components carry no variance
+    for (let c = 11; c < k; c++) {
+      let v = 0;
+      for (let i = 0; i < n; i++) v += scores[i * k + c] ** 2;
+      expect(v).toBeLessThan(1e-6);
     }
   });
 

@@ -12,7 +12,7 @@
 
 import { heapPush, pairLess } from "../util/heap";
 import { draw, streamKey, uniformUnit } from "../rng";
-import { squaredDistance } from "../util/simd";
+import { squaredDistanceBounded } from "./bounded";
 
 export const EMPTY: i32 = 0x7fffffff;
 
@@ -105,6 +105,22 @@ export function nndCandidates(
 }
 
 /**
+ * Row i evaluates candidate c once per iteration (stamps skip repeats): the distance, bounded by the row's
+ * current largest, then the heap. Returns 1 when c entered the heap.
+ */
+// @ts-ignore: decorator
+@inline function evaluate(
+  x: usize, dataPtr: usize, stride: i32, k: i32, dRow: usize, iRow: usize, fRow: usize,
+  stampPtr: usize, tag: i32, c: i32,
+): i32 {
+  const sp = stampPtr + (<usize>c << 2);
+  if (load<i32>(sp) == tag) return 0;
+  store<i32>(sp, tag);
+  const d = squaredDistanceBounded(x, dataPtr + <usize>c * (<usize>stride << 2), stride, load<f32>(dRow));
+  return offer(dRow, iRow, fRow, k, d, c);
+}
+
+/**
  * One NN-descent step for rows [rowBegin, rowEnd): row i evaluates every row met through a new candidate r
  * (r itself and r's new and old candidates) and the new candidates of its old candidates, keeping the k
  * nearest. Its neighbours picked as new candidates this iteration become old. Returns the heap updates.
@@ -126,6 +142,7 @@ export function nndJoinRows(
     const myNewCount = load<i32>(newCountPtr + (<usize>i << 2));
     const myOld = oldIdxPtr + <usize>i * listBytes;
     const myOldCount = load<i32>(oldCountPtr + (<usize>i << 2));
+    // tags are unique per (iteration, row), so stamps never need clearing; the fill step used 1..n
     const tag = (iteration + 1) * n + i + 1;
     store<i32>(stampPtr + (<usize>i << 2), tag);
     for (let s = 0; s < k; s++) {
@@ -133,36 +150,27 @@ export function nndJoinRows(
       store<i32>(stampPtr + (<usize>j << 2), tag);
       if (load<u8>(fRow + <usize>s) != 0 && listHas(myNew, myNewCount, j)) store<u8>(fRow + <usize>s, 0);
     }
-    const q = dataPtr + <usize>i * rowBytes;
+    const x = dataPtr + <usize>i * rowBytes;
     for (let a = 0; a < myNewCount; a++) {
       const r = load<i32>(myNew + (<usize>a << 2));
-      let sp = stampPtr + (<usize>r << 2);
-      if (load<i32>(sp) != tag) {
-        store<i32>(sp, tag);
-        updates += offer(dRow, iRow, fRow, k, squaredDistance(q, dataPtr + <usize>r * rowBytes, stride), r);
+      updates += evaluate(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, r);
+      const rNew = newIdxPtr + <usize>r * listBytes;
+      const rNewCount = load<i32>(newCountPtr + (<usize>r << 2));
+      for (let b = 0; b < rNewCount; b++) {
+        updates += evaluate(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rNew + (<usize>b << 2)));
       }
-      for (let pass = 0; pass < 2; pass++) {
-        const list = (pass == 0 ? newIdxPtr : oldIdxPtr) + <usize>r * listBytes;
-        const count = load<i32>((pass == 0 ? newCountPtr : oldCountPtr) + (<usize>r << 2));
-        for (let b = 0; b < count; b++) {
-          const c = load<i32>(list + (<usize>b << 2));
-          sp = stampPtr + (<usize>c << 2);
-          if (load<i32>(sp) == tag) continue;
-          store<i32>(sp, tag);
-          updates += offer(dRow, iRow, fRow, k, squaredDistance(q, dataPtr + <usize>c * rowBytes, stride), c);
-        }
+      const rOld = oldIdxPtr + <usize>r * listBytes;
+      const rOldCount = load<i32>(oldCountPtr + (<usize>r << 2));
+      for (let b = 0; b < rOldCount; b++) {
+        updates += evaluate(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rOld + (<usize>b << 2)));
       }
     }
     for (let a = 0; a < myOldCount; a++) {
       const r = load<i32>(myOld + (<usize>a << 2));
-      const list = newIdxPtr + <usize>r * listBytes;
-      const count = load<i32>(newCountPtr + (<usize>r << 2));
-      for (let b = 0; b < count; b++) {
-        const c = load<i32>(list + (<usize>b << 2));
-        const sp = stampPtr + (<usize>c << 2);
-        if (load<i32>(sp) == tag) continue;
-        store<i32>(sp, tag);
-        updates += offer(dRow, iRow, fRow, k, squaredDistance(q, dataPtr + <usize>c * rowBytes, stride), c);
+      const rNew = newIdxPtr + <usize>r * listBytes;
+      const rNewCount = load<i32>(newCountPtr + (<usize>r << 2));
+      for (let b = 0; b < rNewCount; b++) {
+        updates += evaluate(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rNew + (<usize>b << 2)));
       }
     }
   }

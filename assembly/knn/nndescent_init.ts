@@ -8,7 +8,7 @@
 
 import { draw, streamKey, uniformIndex } from "../rng";
 import { pairLess } from "../util/heap";
-import { squaredDistance } from "../util/simd";
+import { squaredDistanceBounded } from "./bounded";
 import { EMPTY, offer, replaceRoot } from "./nndescent";
 
 const FILL_STREAM: u64 = 0x66696c6c00000000; // "fill": random neighbours for rows the forest left short
@@ -70,12 +70,11 @@ export function nndInitLeaves(
       const pf = graphFlagPtr + <usize>p * <usize>k;
       for (let c = a + 1; c < e; c++) {
         const q = load<i32>(permPtr + (<usize>c << 2));
-        const d = squaredDistance(xp, localDataPtr + <usize>q * rowBytes, stride);
+        const qd = graphDistPtr + ((<usize>q * <usize>k) << 2);
+        const bound = max(load<f32>(pd), load<f32>(qd)); // past both heaps' largest, neither takes it
+        const d = squaredDistanceBounded(xp, localDataPtr + <usize>q * rowBytes, stride, bound);
         offerUnique(pd, pi, pf, k, d, q);
-        offerUnique(
-          graphDistPtr + ((<usize>q * <usize>k) << 2), graphIdxPtr + ((<usize>q * <usize>k) << 2),
-          graphFlagPtr + <usize>q * <usize>k, k, d, p,
-        );
+        offerUnique(qd, graphIdxPtr + ((<usize>q * <usize>k) << 2), graphFlagPtr + <usize>q * <usize>k, k, d, p);
       }
     }
   }
@@ -108,7 +107,8 @@ export function nndFillRows(
       const sp = stampPtr + (<usize>j << 2);
       if (load<i32>(sp) == tag) continue;
       store<i32>(sp, tag);
-      offer(dRow, iRow, fRow, k, squaredDistance(xp, localDataPtr + <usize>j * rowBytes, stride), j);
+      const d = squaredDistanceBounded(xp, localDataPtr + <usize>j * rowBytes, stride, load<f32>(dRow));
+      offer(dRow, iRow, fRow, k, d, j);
     }
   }
 }

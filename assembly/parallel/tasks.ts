@@ -6,6 +6,7 @@ import { runKnnTask } from "../knn/tasks";
 import { runPcaTask } from "../pca/tasks";
 import { runNndescentTask } from "../knn/nndescent_tasks";
 import { runOptimizeTask } from "../optimize/tasks";
+import { runParametricTask } from "../parametric/tasks";
 
 /** Runs the task currently posted in the control block at `ctrl` as thread `thread` (0-based). */
 export function runTask(ctrl: usize, thread: i32): void {
@@ -14,5 +15,6 @@ export function runTask(ctrl: usize, thread: i32): void {
   if (runPcaTask(task, ctrl, thread)) return;
   if (runNndescentTask(task, ctrl, thread)) return;
   if (runOptimizeTask(task, ctrl, thread)) return;
+  if (runParametricTask(task, ctrl, thread)) return;
   unreachable(); // an id no concern knows: the binding and the core disagree
 }

@@ -132,6 +132,8 @@ export class Core {
     } else {
       words[CTRL_THREADS >> 2] = 1;
       this.exports.runTask(this.ctrl, 0);
+      // the task ran synchronously: let timers, signals and abort handlers run before the next call
+      await yieldToEventLoop();
     }
   }
 
@@ -145,6 +147,11 @@ export class Core {
   private check(): void {
     if (this.destroyed) throw new Error("cne-wasm: this instance was destroyed");
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** Thrown inside createThreaded when the environment turns out not to support threads: fall back quietly. */

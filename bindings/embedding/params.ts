@@ -42,7 +42,7 @@ export const DEFAULTS = {
   knn: "auto" as KnnMethod,
   init: "pca" as InitMethod,
   negativeSamples: 5,
-  nEpochs: 750,
+  nEpochs: 300,
   learningRate: 1,
   infoNceLearningRate: 0.5,
   earlyExaggeration: true,

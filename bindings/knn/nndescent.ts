@@ -14,6 +14,8 @@ export interface NndescentOptions {
   signal?: AbortSignal;
   /** fraction of this phase done, in [0, 1] */
   progress?: (fraction: number) => void;
+  /** diagnostics: called after each iteration with the fraction of graph slots that changed */
+  onIteration?: (iteration: number, changed: number) => void;
 }
 
 /**
@@ -120,6 +122,7 @@ export async function nndescentKnn(
       );
       let updates = 0;
       for (const u of core.i32(updatesPtr, rowChunks)) updates += u;
+      opts.onIteration?.(iteration, updates / (n * k));
       report(0.25 + (0.7 * (iteration + 1)) / maxIterations);
       if (updates < delta * n * k) break;
     }

@@ -52,6 +52,7 @@ export interface PcaFit {
   variances: Float64Array;
 }
 
+const MAX_DIM = 8192;
 /** Below this padded width the covariance is diagonalised exactly instead of iterated. */
 const EXACT_MAX_STRIDE = 128;
 /** Twice the multiply-adds the sample covariance may cost before rows are subsampled (≈ 0.5 s on one thread). */
@@ -70,6 +71,8 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
   const { n, dim, stride } = m;
   if (!Number.isInteger(k) || k < 1 || k > dim) fail(`nComponents must be an integer from 1 to dim = ${dim}, got ${k}`);
   if (n < 2) fail(`PCA needs at least 2 rows, got ${n}`);
+  // the D × D covariance and its products grow as D²: beyond this the solver would need a sample-space variant
+  if (dim > MAX_DIM) fail(`PCA supports up to ${MAX_DIM} columns, got ${dim}`);
   const kernels = core.kernels as unknown as PcaKernels;
   const kp = pad4(k);
   const exact = stride <= EXACT_MAX_STRIDE;
@@ -118,7 +121,7 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
     // the upper triangle of AᵀA by strips of rows, mirrored; A is row-major (panelBytes 32) or in panels
     const gram = async (aPtr: number, rows: number, cols: number, kBytes: number, panelBytes: number, gPtr: number, weight: number) => {
       const strips = Math.ceil(cols / GRAM_STRIP_ROWS);
-      const perRun = Math.max(1, Math.floor(BLOCK_WORK / (rows * GRAM_STRIP_ROWS * cols * 0.5)));
+      const perRun = Math.max(2 * core.threads, Math.floor(BLOCK_WORK / (rows * GRAM_STRIP_ROWS * cols * 0.5)));
       for (let first = 0; first < strips; first += perRun) {
         throwIfAborted(ctl.signal);
         const count = Math.min(perRun, strips - first);
@@ -192,6 +195,7 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
     kernels.pcaFixSigns(loadings, stride, kp, k, finalRotation, l0);
     await multiply(projected, l0, n, 0, finalRotation, kp, kp, scoresPtr, kp, (work.finish * 2 * kp) / (l0 + 2 * kp));
     throwIfAborted(ctl.signal);
+    ctl.progress?.(1);
     return { scores: { ptr: scoresPtr, n, dim: k, stride: kp }, variances };
   } finally {
     core.reset(mark);

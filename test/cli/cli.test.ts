@@ -136,11 +136,17 @@ describe.runIf(hasEmbed)("cne embed end to end", () => {
   it("Ctrl-C aborts with exit code 130", async () => {
     const big = clusters(3000, 32).rows;
     const input = tmp.write("big.csv", big.map((r) => r.join(",")).join("\n"));
-    const child = spawn(process.execPath, [CLI, "embed", input, "--out", tmp.path("big.npy"), "--epochs", "100000", "--threads", "1"]);
+    // Far more epochs than the test waits for: only the abort can end this run in time.
+    const child = spawn(process.execPath, [CLI, "embed", input, "--out", tmp.path("big.npy"), "--epochs", "100000", "--threads", "2"]);
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
-    setTimeout(() => child.kill("SIGINT"), 1500);
-    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    // Time to load and start embedding, so that the interrupt handler is installed.
+    await new Promise((r) => setTimeout(r, 4000));
+    child.kill("SIGINT");
+    const killer = setTimeout(() => child.kill("SIGKILL"), 20000);
+    const code = await exited;
+    clearTimeout(killer);
     expect(code).toBe(130);
     expect(stderr).toMatch(/cne: interrupted/);
   });

@@ -7,7 +7,11 @@ import { runFixture } from "./fixture.js";
 const args = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const threads = Number(args[0] ?? 2);
 const entry = args[1] ?? "dist";
-const lib = entry === "source" ? await import("@cne/cne-wasm") : await import("../../dist/index.js");
+async function sourcePackage() {
+  const { name } = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  return import(name);
+}
+const lib = entry === "source" ? await sourcePackage() : await import("../../dist/index.js");
 const out = await runFixture(lib, threads);
 const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
 console.log(JSON.stringify({ runtime, entry, ...out }));

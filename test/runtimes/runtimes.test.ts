@@ -2,7 +2,7 @@
 // equal Node's bit for bit. Each test also checks, and prints, which build and how many threads it ran on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import * as lib from "../../dist/index.js";
@@ -118,6 +118,12 @@ describe("runtime smoke tests: kNN of 2000 × 32, k = 15, equal to Node's bit fo
     report("deno (source)", r);
     expect([r.build, r.threads]).toEqual(["threads", THREADS]);
     expectSameAsNode(r);
+  });
+
+  it("Deno: the source entry named in deno.json type-checks (deno check)", async () => {
+    const denoJson = JSON.parse(readFileSync(join(root, "deno.json"), "utf8")) as { exports: { ".": string } };
+    const out = await runProcess(bin("deno"), ["check", denoJson.exports["."]], { cwd: root, timeoutMs: 90000 });
+    expect(out.code, out.stderr + out.stdout).toBe(0);
   });
 
   it("Bun: threads build, 2 threads", async () => {

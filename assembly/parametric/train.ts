@@ -1,0 +1,217 @@
+// Training of the parametric mode (SPEC §4): the optimiser's epochs and batches (same edge order, same
+// in-batch negatives, same losses), but the layout rows of a batch are the MLP's outputs and the step is
+// Adam on the MLP's parameters. Per batch, on every thread:
+//   1. thread 0 lists the batch's distinct endpoints;               barrier
+//   2. each thread forwards its share of them (rows → layout y);    barrier
+//   3. each thread accumulates the pair gradient of its heads into its own ∂ℓ/∂y buffer;  barrier
+//   4. each thread takes its share of rows: ∂ℓ/∂y summed over the buffers in thread order and clipped to ±4,
+//      then backpropagated into its own parameter-gradient buffer;                         barrier
+//   5. each thread sums a slice of the parameter gradients in thread order and takes the Adam step; barrier
+// so the result depends on the seed and the thread count only.
+
+import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
+import { draw, streamKey, uniformIndex } from "../rng";
+import {
+  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD, ARG_GRAD_STRIDE,
+  ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL, ARG_PHASE,
+  ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y,
+} from "../optimize/args";
+import { LOSS_INFONCE, LOSS_NCE } from "../optimize/losses";
+import { infoNceHead } from "../optimize/infonce";
+import { accumulateBatchPlanar } from "../optimize/planar";
+import { batchEndpoint } from "../optimize/pairs";
+import { accumulateBatchAnyDim } from "./pairgrad";
+import { backwardBlock, forwardBlock, outputOf, scratchActivations, scratchOutputDeltas, scratchZeroRow } from "./mlp";
+import {
+  actStride, field, pad8, M_ACT, M_ADAM_M, M_ADAM_V, M_DATA, M_IN_STRIDE, M_PARAM_COUNT, M_PARAMS, M_ROW_COUNT,
+  M_ROWS, M_SEEN, M_STEP, M_WEIGHT_GRAD,
+} from "./model";
+
+/** Control-block slot of the model record's address (the optimiser's slots 0–22 keep their meaning). */
+export const ARG_MODEL = 23;
+
+const GRAD_CLIP: f32 = 4;
+const BETA1: f32 = 0.9;
+const BETA2: f32 = 0.999;
+const EPSILON: f32 = 1e-8;
+
+/** Lists the distinct endpoints of the batch in order of first appearance (thread 0 only). */
+function collectRows(model: usize, edges: usize, edgeCount: i32, offset: i32, batchStart: i32, batchLength: i32): void {
+  const rows = <usize>field(model, M_ROWS), seen = <usize>field(model, M_SEEN);
+  let count = 0;
+  for (let slot = 0; slot < 2 * batchLength; slot++) {
+    const point = batchEndpoint(edges, edgeCount, offset, batchStart, slot);
+    const flag = seen + (<usize>point << 2);
+    if (load<i32>(flag) != 0) continue;
+    store<i32>(flag, 1);
+    store<i32>(rows + (<usize>count << 2), point);
+    count++;
+  }
+  store<i32>(model + M_ROW_COUNT, count);
+}
+
+/** Forwards listed rows [begin, end) and writes their outputs into the layout y (f32[n × d]). */
+function forwardListed(model: usize, thread: i32, y: usize, d: i32, begin: i32, end: i32): void {
+  const rows = <usize>field(model, M_ROWS), data = <usize>field(model, M_DATA);
+  const inBytes = <usize>field(model, M_IN_STRIDE) << 2;
+  const act = <usize>field(model, M_ACT), actBytes = <usize>actStride(model) << 2;
+  const spare = scratchActivations(model, thread), zeroRow = scratchZeroRow(model, thread);
+  for (let u = begin; u < end; u += 4) {
+    let x0 = zeroRow, x1 = zeroRow, x2 = zeroRow, x3 = zeroRow;
+    let a0 = spare, a1 = spare + actBytes, a2 = spare + 2 * actBytes, a3 = spare + 3 * actBytes;
+    x0 = data + <usize>load<i32>(rows + (<usize>u << 2)) * inBytes; a0 = act + <usize>u * actBytes;
+    if (u + 1 < end) { x1 = data + <usize>load<i32>(rows + (<usize>(u + 1) << 2)) * inBytes; a1 = a0 + actBytes; }
+    if (u + 2 < end) { x2 = data + <usize>load<i32>(rows + (<usize>(u + 2) << 2)) * inBytes; a2 = a0 + 2 * actBytes; }
+    if (u + 3 < end) { x3 = data + <usize>load<i32>(rows + (<usize>(u + 3) << 2)) * inBytes; a3 = a0 + 3 * actBytes; }
+    forwardBlock(model, x0, x1, x2, x3, a0, a1, a2, a3);
+    for (let q = u; q < min(end, u + 4); q++) {
+      const point = load<i32>(rows + (<usize>q << 2));
+      memory.copy(y + (<usize>(point * d) << 2), outputOf(model, act + <usize>q * actBytes), <usize>d << 2);
+    }
+  }
+}
+
+/**
+ * For listed rows [begin, end): ∂ℓ/∂y (summed over the threads' buffers in order, clipped, buffers zeroed),
+ * backpropagated into weightGrad (f32[paramCount]). Also clears the rows' "seen" flags for the next batch.
+ * grad: f32[threads × gradStride].
+ */
+function backwardListed(
+  model: usize, thread: i32, grad: usize, gradStride: i32, threads: i32, d: i32, begin: i32, end: i32, weightGrad: usize,
+): void {
+  const rows = <usize>field(model, M_ROWS), seen = <usize>field(model, M_SEEN), data = <usize>field(model, M_DATA);
+  const inBytes = <usize>field(model, M_IN_STRIDE) << 2;
+  const act = <usize>field(model, M_ACT), actBytes = <usize>actStride(model) << 2;
+  const spare = scratchActivations(model, thread), zeroRow = scratchZeroRow(model, thread);
+  const deltas = scratchOutputDeltas(model, thread), deltaBytes = <usize>pad8(d) << 2;
+  const bufferBytes = <usize>gradStride << 2;
+  for (let u = begin; u < end; u += 4) {
+    for (let q = 0; q < 4; q++) {
+      const g = deltas + <usize>q * deltaBytes;
+      if (u + q >= end) { memory.fill(g, 0, <usize>d << 2); continue; }
+      const point = load<i32>(rows + (<usize>(u + q) << 2));
+      store<i32>(seen + (<usize>point << 2), 0);
+      const at = <usize>(point * d) << 2;
+      for (let k = 0; k < d; k++) {
+        const o = at + (<usize>k << 2);
+        let sum: f32 = 0;
+        for (let t = 0; t < threads; t++) {
+          const p = grad + <usize>t * bufferBytes + o;
+          sum += load<f32>(p);
+          store<f32>(p, 0);
+        }
+        store<f32>(g + (<usize>k << 2), min(GRAD_CLIP, max(-GRAD_CLIP, sum)));
+      }
+    }
+    let x0 = zeroRow, x1 = zeroRow, x2 = zeroRow, x3 = zeroRow;
+    let a0 = spare, a1 = spare + actBytes, a2 = spare + 2 * actBytes, a3 = spare + 3 * actBytes;
+    x0 = data + <usize>load<i32>(rows + (<usize>u << 2)) * inBytes; a0 = act + <usize>u * actBytes;
+    if (u + 1 < end) { x1 = data + <usize>load<i32>(rows + (<usize>(u + 1) << 2)) * inBytes; a1 = a0 + actBytes; }
+    if (u + 2 < end) { x2 = data + <usize>load<i32>(rows + (<usize>(u + 2) << 2)) * inBytes; a2 = a0 + 2 * actBytes; }
+    if (u + 3 < end) { x3 = data + <usize>load<i32>(rows + (<usize>(u + 3) << 2)) * inBytes; a3 = a0 + 3 * actBytes; }
+    backwardBlock(model, thread, x0, x1, x2, x3, a0, a1, a2, a3,
+      deltas, deltas + deltaBytes, deltas + 2 * deltaBytes, deltas + 3 * deltaBytes, weightGrad);
+  }
+}
+
+/**
+ * Adam on parameter floats [begin, end) (multiples of 4): the gradient is the sum of the threads' buffers in
+ * thread order (zeroed afterwards). rate already includes the bias corrections' ratio (see trainTask).
+ */
+function adamStep(model: usize, threads: i32, begin: i32, end: i32, rate: f32, correction2: f32): void {
+  const params = <usize>field(model, M_PARAMS), grads = <usize>field(model, M_WEIGHT_GRAD);
+  const mPtr = <usize>field(model, M_ADAM_M), vPtr = <usize>field(model, M_ADAM_V);
+  const bufferBytes = <usize>field(model, M_PARAM_COUNT) << 2;
+  const b1 = f32x4.splat(BETA1), c1 = f32x4.splat(1 - BETA1), b2 = f32x4.splat(BETA2), c2 = f32x4.splat(1 - BETA2);
+  const eps = f32x4.splat(EPSILON), lr = f32x4.splat(rate), vScale = f32x4.splat(correction2), zero = f32x4.splat(0);
+  for (let f = begin; f < end; f += 4) {
+    const o = <usize>f << 2;
+    let g = v128.load(grads + o);
+    v128.store(grads + o, zero);
+    for (let t = 1; t < threads; t++) {
+      const p = grads + <usize>t * bufferBytes + o;
+      g = f32x4.add(g, v128.load(p));
+      v128.store(p, zero);
+    }
+    const m = f32x4.add(f32x4.mul(b1, v128.load(mPtr + o)), f32x4.mul(c1, g));
+    const v = f32x4.add(f32x4.mul(b2, v128.load(vPtr + o)), f32x4.mul(c2, f32x4.mul(g, g)));
+    v128.store(mPtr + o, m);
+    v128.store(vPtr + o, v);
+    // θ −= lr · m̂ / (√v̂ + ε), with m̂ = m / (1 − β1^t) folded into rate and v̂ = v · correction2
+    const step = f32x4.div(f32x4.mul(lr, m), f32x4.add(f32x4.sqrt(f32x4.mul(v, vScale)), eps));
+    v128.store(params + o, f32x4.sub(v128.load(params + o), step));
+  }
+}
+
+/** TASK_PARAMETRIC_TRAIN: epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. */
+export function trainTask(ctrl: usize, thread: i32): void {
+  const model = argPtr(ctrl, ARG_MODEL);
+  const threads = threadCount(ctrl);
+  const n = argInt(ctrl, ARG_N), d = argInt(ctrl, ARG_DIM);
+  const y = argPtr(ctrl, ARG_Y);
+  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
+  const gradBase = argPtr(ctrl, ARG_GRAD), gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
+  const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
+  const partial = argPtr(ctrl, ARG_PARTIAL), state = argPtr(ctrl, ARG_STATE);
+  const loss = argInt(ctrl, ARG_LOSS), m = argInt(ctrl, ARG_NEGATIVES);
+  const batch = argInt(ctrl, ARG_BATCH);
+  const epochBegin = argInt(ctrl, ARG_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_EPOCH_END);
+  const phaseEpochs = argInt(ctrl, ARG_PHASE_EPOCHS);
+  const rate0 = arg(ctrl, ARG_LEARNING_RATE);
+  const seed = <u64>arg(ctrl, ARG_SEED), phase = <u64>argInt(ctrl, ARG_PHASE);
+  const isNce = loss == LOSS_NCE;
+  const nceRate = arg(ctrl, ARG_NCE_LEARNING_RATE);
+  const pairsScale = <f64>m / (<f64>n * <f64>(n - 1));
+  const weightGrad = <usize>field(model, M_WEIGHT_GRAD) + (<usize>thread * <usize>field(model, M_PARAM_COUNT) << 2);
+  const paramGroups = field(model, M_PARAM_COUNT) >> 2;
+  const adamBegin = splitBegin(paramGroups, threads, thread) << 2, adamEnd = splitBegin(paramGroups, threads, thread + 1) << 2;
+  let xi = <f32>arg(ctrl, ARG_XI);
+  let logZ = load<f64>(state);
+  let step = field(model, M_STEP);
+
+  for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
+    const rate = rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs);
+    const key = streamKey(seed, (phase << 24) + <u64>epoch);
+    const offset = <i32>uniformIndex(draw(key, 0x4000000000000000), <u32>edgeCount);
+    for (let batchStart = 0; batchStart < edgeCount; batchStart += batch) {
+      const batchLength = min(batch, edgeCount - batchStart);
+      if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
+      if (thread == 0) collectRows(model, edges, edgeCount, offset, batchStart, batchLength);
+      barrier(ctrl);
+      const blocks = (field(model, M_ROW_COUNT) + 3) >> 2, count = field(model, M_ROW_COUNT);
+      const rowBegin = splitBegin(blocks, threads, thread) << 2;
+      const rowEnd = min(count, splitBegin(blocks, threads, thread + 1) << 2);
+      forwardListed(model, thread, y, d, rowBegin, rowEnd);
+      barrier(ctrl);
+      const begin = batchStart + splitBegin(batchLength, threads, thread);
+      const end = batchStart + splitBegin(batchLength, threads, thread + 1);
+      let logZGrad: f64 = 0;
+      if (loss == LOSS_INFONCE) {
+        const scratch = argPtr(ctrl, ARG_SCRATCH) + (<usize>thread * <usize>m << 3);
+        for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, scratch);
+      } else if (d == 2) {
+        logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+      } else {
+        logZGrad = accumulateBatchAnyDim(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+      }
+      if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
+      barrier(ctrl);
+      backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);
+      barrier(ctrl);
+      step++;
+      const correction1 = 1.0 - Math.pow(<f64>BETA1, <f64>step);
+      const correction2 = 1.0 / (1.0 - Math.pow(<f64>BETA2, <f64>step));
+      adamStep(model, threads, adamBegin, adamEnd, <f32>(rate / correction1), <f32>correction2);
+      if (isNce) {
+        let total: f64 = 0;
+        for (let t = 0; t < threads; t++) total += load<f64>(partial + (<usize>t << 3));
+        logZ -= nceRate * Math.min(<f64>GRAD_CLIP, Math.max(-<f64>GRAD_CLIP, total));
+      }
+      barrier(ctrl);
+    }
+  }
+  if (thread == 0) {
+    store<f64>(state, logZ);
+    store<i32>(model + M_STEP, step);
+  }
+}

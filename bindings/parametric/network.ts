@@ -1,0 +1,117 @@
+// The MLP of the parametric mode in a core: its parameters, Adam state, training buffers and the model
+// record that every task reads (field offsets mirrored from assembly/parametric/model.ts).
+
+import type { Core } from "../core/core.ts";
+import { throwIfAborted } from "../errors.ts";
+
+/** Byte offsets of the model record's i32 fields (assembly/parametric/model.ts). */
+const M = {
+  inDim: 0, inStride: 4, hidden: 8, hiddenLayers: 12, outDim: 16, params: 20, paramCount: 24, weightGrad: 28,
+  adamM: 32, adamV: 36, step: 40, act: 44, maxRows: 48, rows: 52, rowCount: 56, seen: 60, scratch: 64, data: 68,
+} as const;
+const MODEL_BYTES = 128;
+
+export const TASK_PARAMETRIC_TRAIN = 60;
+export const TASK_PARAMETRIC_TRANSFORM = 61;
+
+/** Rows per work-stealing chunk of a transform (a multiple of 4: the kernels forward four rows at once). */
+const TRANSFORM_CHUNK_ROWS = 256;
+
+export interface NetworkShape {
+  /** input values per row */
+  inDim: number;
+  /** units per hidden layer (SPEC §4: 100) */
+  hidden: number;
+  /** hidden layers (SPEC §4: 3) */
+  hiddenLayers: number;
+  outDim: number;
+}
+
+/** The sequential kernels of assembly/parametric/exports.ts. */
+export interface NetworkKernels {
+  mlpInitParams(params: number, inDim: number, hidden: number, hiddenLayers: number, outDim: number, seedLo: number, seedHi: number): void;
+  mlpParamCount(inDim: number, hidden: number, hiddenLayers: number, outDim: number): number;
+  mlpForwardRows(model: number, x: number, inStride: number, rows: number, out: number): void;
+  mlpBackwardRows(model: number, x: number, inStride: number, rows: number, dy: number, weightGrad: number): void;
+}
+
+export interface Network {
+  shape: NetworkShape;
+  /** the model record */
+  modelPtr: number;
+  /** f32[paramCount] */
+  paramsPtr: number;
+  paramCount: number;
+}
+
+const pad8 = (x: number) => (x + 7) & ~7;
+
+/**
+ * Allocates a network for `threads` threads with room for batches of up to `maxRows` distinct training rows
+ * (0 when it only transforms), and initialises its parameters from the seed. `data` is the training input
+ * (f32[n × inStride]) or 0.
+ */
+export function allocateNetwork(
+  core: Core, shape: NetworkShape, seed: number, training?: { dataPtr: number; inStride: number; n: number; maxRows: number },
+): Network {
+  const kernels = core.kernels as unknown as NetworkKernels;
+  const { inDim, hidden, hiddenLayers, outDim } = shape;
+  const paramCount = kernels.mlpParamCount(inDim, hidden, hiddenLayers, outDim);
+  const actStride = hiddenLayers * pad8(hidden) + pad8(outDim);
+  const scratchStride = pad8(inDim) + 4 * pad8(outDim) + 8 * pad8(hidden) + 4 * actStride;
+  const zeroed = (floats: number) => {
+    const ptr = core.alloc(floats * 4);
+    core.f32(ptr, floats).fill(0);
+    return ptr;
+  };
+  const modelPtr = zeroed(MODEL_BYTES / 4);
+  const paramsPtr = zeroed(paramCount);
+  const scratchPtr = zeroed(core.threads * scratchStride);
+  let weightGrad = 0, adamM = 0, adamV = 0, act = 0, rows = 0, seen = 0;
+  const maxRows = training?.maxRows ?? 0;
+  if (training) {
+    weightGrad = zeroed(core.threads * paramCount);
+    adamM = zeroed(paramCount);
+    adamV = zeroed(paramCount);
+    act = zeroed(maxRows * actStride);
+    rows = zeroed(maxRows);
+    seen = zeroed(training.n);
+  }
+  const record = core.i32(modelPtr, MODEL_BYTES / 4);
+  const set = (offset: number, value: number) => { record[offset >> 2] = value; };
+  set(M.inDim, inDim); set(M.inStride, training?.inStride ?? pad8(inDim)); set(M.hidden, hidden);
+  set(M.hiddenLayers, hiddenLayers); set(M.outDim, outDim); set(M.params, paramsPtr); set(M.paramCount, paramCount);
+  set(M.weightGrad, weightGrad); set(M.adamM, adamM); set(M.adamV, adamV); set(M.act, act);
+  set(M.maxRows, maxRows); set(M.rows, rows); set(M.seen, seen); set(M.scratch, scratchPtr);
+  set(M.data, training?.dataPtr ?? 0);
+  kernels.mlpInitParams(paramsPtr, inDim, hidden, hiddenLayers, outDim, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0);
+  return { shape, modelPtr, paramsPtr, paramCount };
+}
+
+/** Starts a phase: Adam's moments and step count back to 0 (the learning rate restarts too, SPEC §3). */
+export function resetAdam(core: Core, net: Network): void {
+  const record = core.i32(net.modelPtr, MODEL_BYTES / 4);
+  core.f32(record[M.adamM >> 2], net.paramCount).fill(0);
+  core.f32(record[M.adamV >> 2], net.paramCount).fill(0);
+  record[M.step >> 2] = 0;
+}
+
+/**
+ * Forward pass of `rows` rows at inputPtr (f32[rows × inStride]) into outputPtr (f32[rows × outDim]), on all
+ * threads, in blocks of rows so that progress is reported and the signal checked between them.
+ */
+export async function forwardAll(
+  core: Core, net: Network, inputPtr: number, inStride: number, rows: number, outputPtr: number,
+  ctl: { signal?: AbortSignal; progress?: (fraction: number) => void } = {},
+): Promise<void> {
+  const block = TRANSFORM_CHUNK_ROWS * 64;
+  for (let begin = 0; begin < rows; begin += block) {
+    throwIfAborted(ctl.signal);
+    const count = Math.min(block, rows - begin);
+    const args = [
+      net.modelPtr, inputPtr + begin * inStride * 4, inStride, count, outputPtr + begin * net.shape.outDim * 4, TRANSFORM_CHUNK_ROWS,
+    ];
+    await core.run(TASK_PARAMETRIC_TRANSFORM, args, Math.ceil(count / TRANSFORM_CHUNK_ROWS));
+    ctl.progress?.((begin + count) / rows);
+  }
+}
