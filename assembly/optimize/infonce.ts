@@ -4,9 +4,9 @@
 //   ∂ℓ/∂D₊ = φ₊ − φ₊²/(cS)   ∂ℓ/∂D_k = −φ_k²/(cS)
 
 import { arg, argInt, argPtr } from "../parallel/control";
-import { draw, lcgNext, uniformIndex } from "../rng";
+import { draw, lcgNext } from "../rng";
 import { ARG_C, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_NEGATIVES, ARG_Y } from "./args";
-import { batchEndpoint, pushPair, squaredGap } from "./pairs";
+import { batchEndpoint, batchNegative, pushPair, squaredGap } from "./pairs";
 
 /**
  * Accumulates the InfoNCE gradient of the head at epoch position p into `grad`.
@@ -29,9 +29,7 @@ export function infoNceHead(
   let stream = draw(key, <u64>p); // this head's negatives: one LCG step each
   for (let r = 0; r < m; r++) {
     stream = lcgNext(stream);
-    let q = <i32>uniformIndex(stream, endpoints);
-    if (q >= headSlot) q++;
-    const k = batchEndpoint(edges, edgeCount, offset, batchStart, q);
+    const k = batchNegative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream);
     const phi: f32 = 1 / (1 + squaredGap(y, i, k, dim));
     store<i32>(indices + (<usize>r << 2), k);
     store<f32>(kernels + (<usize>r << 2), phi);

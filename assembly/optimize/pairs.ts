@@ -1,4 +1,7 @@
-// Pair-level helpers of the optimiser: where an edge lives in this epoch's order, and the gradient of one pair.
+// Pair-level helpers of the optimiser: where an edge lives in this epoch's order, the negatives of a head, and
+// the gradient of one pair.
+
+import { uniformIndex } from "../rng";
 
 // @ts-ignore: decorator
 @inline export function edgeSlot(edges: usize, edgeCount: i32, offset: i32, position: i32): usize {
@@ -39,3 +42,16 @@
   return load<i32>(edgeSlot(edges, edgeCount, offset, batchStart + (slot >> 1)) + ((<usize>slot & 1) << 2));
 }
 
+
+/**
+ * A negative of the head at `headSlot` in the batch starting at `batchStart`: a uniform endpoint of the batch
+ * (2·length slots, heads and tails) other than the head's own slot. `bits`: one fresh LCG state per negative.
+ */
+// @ts-ignore: decorator
+@inline export function batchNegative(
+  edges: usize, edgeCount: i32, offset: i32, batchStart: i32, headSlot: i32, endpoints: u32, bits: u64,
+): i32 {
+  let q = <i32>uniformIndex(bits, endpoints);
+  if (q >= headSlot) q++;
+  return batchEndpoint(edges, edgeCount, offset, batchStart, q);
+}

@@ -4,10 +4,10 @@
 // last partner point at the head itself with a zero coefficient. Same arithmetic as the scalar path per pair.
 
 import { arg, argInt, argPtr } from "../parallel/control";
-import { draw, lcgNext, uniformIndex } from "../rng";
+import { draw, lcgNext } from "../rng";
 import { ARG_CLAMP, ARG_EDGE_COUNT, ARG_EDGES, ARG_LOSS, ARG_NEGATIVES, ARG_Y } from "./args";
 import { LOSS_NCE, LOSS_UMAP, UMAP_EPSILON } from "./losses";
-import { batchEndpoint, edgeSlot } from "./pairs";
+import { batchNegative, edgeSlot } from "./pairs";
 
 // @ts-ignore: decorator
 @inline function gatherPoints(y: usize, k0: i32, k1: i32, k2: i32, k3: i32): v128 {
@@ -54,10 +54,10 @@ export function accumulateBatchPlanar(
       // the four partners of this group
       let k0 = i, k1 = i, k2 = i, k3 = i;
       if (g == 0) k0 = j;
-      else k0 = negative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream = lcgNext(stream));
-      if (g + 1 < partners) k1 = negative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream = lcgNext(stream));
-      if (g + 2 < partners) k2 = negative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream = lcgNext(stream));
-      if (g + 3 < partners) k3 = negative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream = lcgNext(stream));
+      else k0 = batchNegative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream = lcgNext(stream));
+      if (g + 1 < partners) k1 = batchNegative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream = lcgNext(stream));
+      if (g + 2 < partners) k2 = batchNegative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream = lcgNext(stream));
+      if (g + 3 < partners) k3 = batchNegative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream = lcgNext(stream));
       const a = gatherPoints(y, k0, k1, k2, k3);
       const b = gatherPoints(y, k2, k3, k2, k3);
       const px = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
@@ -79,9 +79,10 @@ export function accumulateBatchPlanar(
         keep = f32x4.ge(logArg, clampV);
       } else {
         const q = f32x4.add(one, f32x4.mul(xiV, u));
-        const e = f32x4.div(one, q);
+        const r = f32x4.div(one, f32x4.mul(u, q)); // one division: e = u·r, repulsion = −r
+        const e = f32x4.mul(u, r);
         const attract = f32x4.mul(xiV, e);
-        const repel = f32x4.neg(f32x4.div(e, u));
+        const repel = f32x4.neg(r);
         coef = v128.bitselect(attract, repel, positive);
         const logArg = v128.bitselect(e, f32x4.sub(one, e), positive); // e or 1 − e
         keep = f32x4.ge(logArg, clampV);
@@ -114,14 +115,4 @@ export function accumulateBatchPlanar(
     }
   }
   return logZGrad;
-}
-
-/** A negative of the head at `headSlot`: a uniform endpoint of the batch other than the head's own slot. */
-// @ts-ignore: decorator
-@inline function negative(
-  edges: usize, edgeCount: i32, offset: i32, batchStart: i32, headSlot: i32, endpoints: u32, bits: u64,
-): i32 {
-  let q = <i32>uniformIndex(bits, endpoints);
-  if (q >= headSlot) q++;
-  return batchEndpoint(edges, edgeCount, offset, batchStart, q);
 }

@@ -18,7 +18,7 @@ import {
   ARG_GRAD_STRIDE, ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL,
   ARG_PHASE, ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y,
 } from "./args";
-import { batchEndpoint, edgeSlot, pushPair, squaredGap } from "./pairs";
+import { batchNegative, edgeSlot, pushPair, squaredGap } from "./pairs";
 import { accumulateBatchPlanar } from "./planar";
 
 const GRAD_CLIP: f32 = 4;
@@ -48,9 +48,7 @@ function accumulateBatch(
     let stream = draw(key, <u64>p); // this head's negatives: one LCG step each
     for (let r = 0; r < m; r++) {
       stream = lcgNext(stream);
-      let q = <i32>uniformIndex(stream, endpoints);
-      if (q >= headSlot) q++;
-      const k = batchEndpoint(edges, edgeCount, offset, batchStart, q);
+      const k = batchNegative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream);
       const dNeg = squaredGap(y, i, k, dim);
       pushPair(y, grad, i, k, dim, repulsion(loss, dNeg, xi, clamp));
       if (isNce) logZGrad += nceLogZRepulsion(dNeg, xi, clamp);

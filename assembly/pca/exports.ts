@@ -4,4 +4,4 @@ export {
   pcaCrossF64, pcaCholeskyInverse, pcaSymmetricEigen, pcaColumnsToF32, pcaSymmetrize, pcaGaussianBlock,
   pcaIdentity, pcaFixSigns, pcaF32ToF64,
 } from "./small";
-export { multiplyRows as pcaMultiplyRows, multiplyScratchBytes as pcaMultiplyScratchBytes } from "./gemm";
+export { multiplyScratchBytes as pcaMultiplyScratchBytes } from "./gemm";

@@ -1,6 +1,6 @@
 // Small dense linear algebra for PCA, sequential and in f64 where accuracy matters: Gram matrices of a tall
 // block, the Cholesky factor that orthonormalises it, a cyclic Jacobi eigensolver for ≤ a few hundred
-// columns, and the helpers that move small matrices between f64 and the padded f32 layout of the products.
+// columns, and the routines that move small matrices between f64 and the padded f32 layout of the products.
 
 import { gaussian, draw, streamKey } from "../rng";
 

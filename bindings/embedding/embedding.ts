@@ -103,7 +103,7 @@ export class Embedding {
       const report = (f: number, stage: Stage) => control.onProgress?.(f, stage);
       this.core = await Core.create(p.threads);
       this.prepared = await prepare(this.core, this.matrix, p, { signal, report });
-      const schedule = defaultSchedule(p, this.prepared.graph.edgeCount);
+      const schedule = defaultSchedule(p, this.prepared.graph.edgeCount, this.matrix.n);
       const main = this.phaseFor(p.loss, p.s, p.zBar, p.c, p.negativeSamples, schedule.mainEpochs, schedule.batchSize, p.learningRate, p.seed);
       if (p.loss === "nce") writeLogZ(this.core, this.prepared.optimizer, initialLogZ(this.matrix.n));
       if (schedule.exaggerationEpochs > 0) {
@@ -138,7 +138,7 @@ export class Embedding {
       if (!this.prepared || !this.core) fail("call run() before optimize()");
       const signal = this.signalFor(options.signal);
       const report = (f: number, stage: Stage) => options.onProgress?.(f, stage);
-      const schedule = defaultSchedule({ ...merged, earlyExaggeration: false }, this.prepared.graph.edgeCount);
+      const schedule = defaultSchedule({ ...merged, earlyExaggeration: false }, this.prepared.graph.edgeCount, this.matrix.n);
       if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.prepared.optimizer, initialLogZ(this.matrix.n));
       const phase = this.phaseFor(merged.loss, merged.s, merged.zBar, merged.c, merged.negativeSamples,
         options.nEpochs ?? schedule.mainEpochs, schedule.batchSize, merged.learningRate, merged.seed);

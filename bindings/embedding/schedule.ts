@@ -12,22 +12,22 @@ export interface Schedule {
 const EXAGGERATION_SHARE = 1 / 3;
 
 /**
- * Default edges per batch. The loss is summed over a batch with a per-edge rate of 1, so the batch size sets
- * how stale the layout is within a step, not the step size; 8192 gave the same quality as the paper's 1024 on
- * digits and Fashion-MNIST 10k at a fraction of the synchronisation cost (bench/RESULTS.md).
+ * Default edges per batch: about n/2 as a power of two, from 8192 to 32768. The loss is summed over a batch
+ * with a per-edge rate of 1, so the batch size sets how stale the layout is within a step, not the step size;
+ * 8192 gave the same quality as the paper's 1024 on digits and Fashion-MNIST 10k, and larger batches cut the
+ * per-batch synchronisation, which grows with n (bench/RESULTS.md).
  */
-export const DEFAULT_BATCH_SIZE = 8192;
-
-export function defaultBatchSize(edgeCount: number): number {
-  return Math.min(edgeCount, DEFAULT_BATCH_SIZE);
+export function defaultBatchSize(edgeCount: number, n: number): number {
+  const target = 2 ** Math.round(Math.log2(Math.max(1, n / 2)));
+  return Math.min(edgeCount, Math.max(8192, Math.min(32768, target)));
 }
 
-export function defaultSchedule(p: ResolvedParams, edgeCount: number): Schedule {
+export function defaultSchedule(p: ResolvedParams, edgeCount: number, n: number): Schedule {
   const total = p.nEpochs;
   const exaggerationEpochs = p.earlyExaggeration ? Math.round(total * EXAGGERATION_SHARE) : 0;
   return {
     exaggerationEpochs,
     mainEpochs: Math.max(1, total - exaggerationEpochs),
-    batchSize: p.batchSize ?? defaultBatchSize(edgeCount),
+    batchSize: p.batchSize ?? defaultBatchSize(edgeCount, n),
   };
 }

@@ -5,6 +5,8 @@
 export const N = 2000;
 export const DIM = 32;
 export const K = 15;
+/** Rows of the fixture that are also embedded (a short fit: the optimiser's arithmetic must match too). */
+export const EMBED_N = 500;
 
 /** N × DIM row-major values in [-1, 1) from mulberry32, with every 50th row duplicated to force ties. */
 export function fixtureData() {
@@ -30,18 +32,21 @@ function base64(view) {
 }
 
 /**
- * Runs kNN on the fixture with the package's public API (`lib` is the imported package) and reports which build
+ * Runs kNN on the fixture, and a short embedding of its first rows, with the package's public API (`lib` is the imported package) and reports which build
  * and how many threads the runtime gave it; results travel as base64 so they compare bit for bit.
  */
 export async function runFixture(lib, threads) {
   const info = await lib.coreInfo({ threads });
   const started = Date.now();
   const result = await lib.knn(fixtureData(), { n: N, dim: DIM, k: K, threads });
+  const ms = Date.now() - started;
+  const embedding = await lib.embed(fixtureData().subarray(0, EMBED_N * DIM), { n: EMBED_N, dim: DIM, nEpochs: 20, seed: 7, threads });
   return {
     build: info.build,
     threads: info.threads,
-    ms: Date.now() - started,
+    ms,
     indices: base64(result.indices),
     distances: base64(result.distances),
+    embedding: base64(embedding),
   };
 }

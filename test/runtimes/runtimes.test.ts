@@ -34,6 +34,7 @@ interface SmokeResult {
   ms: number;
   indices: string;
   distances: string;
+  embedding: string;
   crossOriginIsolated?: boolean;
   error?: string;
 }
@@ -54,6 +55,8 @@ function parseProbe(out: { code: unknown; stdout: string; stderr: string }): Smo
 }
 
 let node: SmokeResult;
+/** Node's embeddings by thread count: the optimiser is reproducible for a given seed and thread count. */
+const nodeEmbedding = new Map<number, string>();
 
 /** Equal to Node's result byte for byte; on a mismatch, names the first differing neighbour slot. */
 function expectSameAsNode(r: SmokeResult): void {
@@ -66,13 +69,22 @@ function expectSameAsNode(r: SmokeResult): void {
     const slot = at >> 2;
     expect(at, `${field} differ first at point ${Math.floor(slot / K)}, neighbour ${slot % K}`).toBe(-1);
   }
+  const want = nodeEmbedding.get(r.threads);
+  expect(want, `Node's embedding with ${r.threads} thread(s)`).toBeDefined();
+  const got = decode(r.embedding);
+  const ref = decode(want!);
+  expect(got.length).toBe(ref.length);
+  const at = got.findIndex((b, i) => b !== ref[i]);
+  expect(at, `embedding differs first at point ${Math.floor((at >> 2) / 2)}`).toBe(-1);
 }
 
 beforeAll(async () => {
-  node = parseProbe(await runProcess(process.execPath, [PROBE, String(THREADS)], { cwd: root, timeoutMs: 30000 }));
+  node = parseProbe(await runProcess(process.execPath, [PROBE, String(THREADS)], { cwd: root, timeoutMs: 60000 }));
+  nodeEmbedding.set(THREADS, node.embedding);
+  nodeEmbedding.set(1, parseProbe(await runProcess(process.execPath, [PROBE, "1"], { cwd: root, timeoutMs: 60000 })).embedding);
 });
 
-describe("runtime smoke tests: kNN of 2000 × 32, k = 15, equal to Node's bit for bit", () => {
+describe("runtime smoke tests: kNN of 2000 × 32 (k = 15) and an embedding of 500 rows, equal to Node's bit for bit", () => {
   it("Node: threads build, 2 threads; a sane result that 1 thread reproduces", async () => {
     report("node", node);
     expect(node.build).toBe("threads");
