@@ -48,8 +48,16 @@ export function replaceRoot(dRow: usize, iRow: usize, fRow: usize, k: i32, d: f3
   return 1;
 }
 
-/** Offers `cand` with priority `pr` to a bounded candidate list (a max-heap on (pr, index)), skipping repeats. */
-function offerCandidate(prRow: usize, idxRow: usize, countPtr: usize, capacity: i32, pr: f32, cand: i32): void {
+/**
+ * Offers `cand` with priority `pr` to row `row`'s bounded candidate list (a max-heap on (pr, index) of
+ * `capacity` slots at prBase/idxBase + row * capacity, its size at countBase + row), skipping repeats.
+ */
+function offerCandidate(
+  prBase: usize, idxBase: usize, countBase: usize, row: i32, capacity: i32, pr: f32, cand: i32,
+): void {
+  const prRow = prBase + ((<usize>row * <usize>capacity) << 2);
+  const idxRow = idxBase + ((<usize>row * <usize>capacity) << 2);
+  const countPtr = countBase + (<usize>row << 2);
   const size = load<i32>(countPtr);
   if (size == capacity && !pairLess(pr, cand, load<f32>(prRow), load<i32>(idxRow))) return;
   for (let s = 0; s < size; s++) if (load<i32>(idxRow + (<usize>s << 2)) == cand) return;
@@ -74,7 +82,6 @@ export function nndCandidates(
     store<i32>(oldCountPtr + (<usize>t << 2), 0);
   }
   const key = streamKey(seed, u64(iteration));
-  const listBytes = <usize>maxCand << 2;
   for (let i = 0; i < n; i++) {
     const iMine = i >= targetBegin && i < targetEnd;
     const iRow = graphIdxPtr + ((<usize>i * <usize>k) << 2);
@@ -88,12 +95,8 @@ export function nndCandidates(
       const idxBase = isNew ? newIdxPtr : oldIdxPtr;
       const prBase = isNew ? newPrPtr : oldPrPtr;
       const countBase = isNew ? newCountPtr : oldCountPtr;
-      if (iMine) {
-        offerCandidate(prBase + <usize>i * listBytes, idxBase + <usize>i * listBytes, countBase + (<usize>i << 2), maxCand, pr, j);
-      }
-      if (jMine) {
-        offerCandidate(prBase + <usize>j * listBytes, idxBase + <usize>j * listBytes, countBase + (<usize>j << 2), maxCand, pr, i);
-      }
+      if (iMine) offerCandidate(prBase, idxBase, countBase, i, maxCand, pr, j);
+      if (jMine) offerCandidate(prBase, idxBase, countBase, j, maxCand, pr, i);
     }
   }
 }

@@ -12,7 +12,7 @@
 import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
 import { draw, streamKey, uniformIndex } from "../rng";
 import {
-  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_GRAD, ARG_GRAD_STRIDE,
+  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD, ARG_GRAD_STRIDE,
   ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL, ARG_PHASE,
   ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y,
 } from "../optimize/args";
@@ -29,10 +29,6 @@ import {
 
 /** Control-block slot of the model record's address (the optimiser's slots 0–22 keep their meaning). */
 export const ARG_MODEL = 23;
-/** Batches of this call, counted from the phase's start (epoch · batches per epoch + batch): the optimiser's
- *  epoch slots, here in batches, so that a call on large data can stop within an epoch. */
-export const ARG_BATCH_BEGIN = 14;
-export const ARG_BATCH_END = 15;
 
 const GRAD_CLIP: f32 = 4;
 const BETA1: f32 = 0.9;
@@ -147,7 +143,7 @@ function adamStep(model: usize, threads: i32, begin: i32, end: i32, rate: f32, c
   }
 }
 
-/** TASK_PARAMETRIC_TRAIN: batches [ARG_BATCH_BEGIN, ARG_BATCH_END) of one phase on every thread. */
+/** TASK_PARAMETRIC_TRAIN: epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. */
 export function trainTask(ctrl: usize, thread: i32): void {
   const model = argPtr(ctrl, ARG_MODEL);
   const threads = threadCount(ctrl);
@@ -159,8 +155,7 @@ export function trainTask(ctrl: usize, thread: i32): void {
   const partial = argPtr(ctrl, ARG_PARTIAL), state = argPtr(ctrl, ARG_STATE);
   const loss = argInt(ctrl, ARG_LOSS), m = argInt(ctrl, ARG_NEGATIVES);
   const batch = argInt(ctrl, ARG_BATCH);
-  const stepBegin = argInt(ctrl, ARG_BATCH_BEGIN), stepEnd = argInt(ctrl, ARG_BATCH_END);
-  const batchesPerEpoch = (edgeCount + batch - 1) / batch;
+  const epochBegin = argInt(ctrl, ARG_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_EPOCH_END);
   const phaseEpochs = argInt(ctrl, ARG_PHASE_EPOCHS);
   const rate0 = arg(ctrl, ARG_LEARNING_RATE);
   const seed = <u64>arg(ctrl, ARG_SEED), phase = <u64>argInt(ctrl, ARG_PHASE);
@@ -174,49 +169,46 @@ export function trainTask(ctrl: usize, thread: i32): void {
   let logZ = load<f64>(state);
   let step = field(model, M_STEP);
 
-  let epoch = -1, offset = 0, rate: f64 = 0, key: u64 = 0;
-  for (let global = stepBegin; global < stepEnd; global++) {
-    if (global / batchesPerEpoch != epoch) {
-      epoch = global / batchesPerEpoch;
-      rate = rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs);
-      key = streamKey(seed, (phase << 24) + <u64>epoch);
-      offset = <i32>uniformIndex(draw(key, 0x4000000000000000), <u32>edgeCount);
+  for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
+    const rate = rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs);
+    const key = streamKey(seed, (phase << 24) + <u64>epoch);
+    const offset = <i32>uniformIndex(draw(key, 0x4000000000000000), <u32>edgeCount);
+    for (let batchStart = 0; batchStart < edgeCount; batchStart += batch) {
+      const batchLength = min(batch, edgeCount - batchStart);
+      if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
+      if (thread == 0) collectRows(model, edges, edgeCount, offset, batchStart, batchLength);
+      barrier(ctrl);
+      const blocks = (field(model, M_ROW_COUNT) + 3) >> 2, count = field(model, M_ROW_COUNT);
+      const rowBegin = splitBegin(blocks, threads, thread) << 2;
+      const rowEnd = min(count, splitBegin(blocks, threads, thread + 1) << 2);
+      forwardListed(model, thread, y, d, rowBegin, rowEnd);
+      barrier(ctrl);
+      const begin = batchStart + splitBegin(batchLength, threads, thread);
+      const end = batchStart + splitBegin(batchLength, threads, thread + 1);
+      let logZGrad: f64 = 0;
+      if (loss == LOSS_INFONCE) {
+        const scratch = argPtr(ctrl, ARG_SCRATCH) + (<usize>thread * <usize>m << 3);
+        for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, scratch);
+      } else if (d == 2) {
+        logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+      } else {
+        logZGrad = accumulateBatchAnyDim(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+      }
+      if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
+      barrier(ctrl);
+      backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);
+      barrier(ctrl);
+      step++;
+      const correction1 = 1.0 - Math.pow(<f64>BETA1, <f64>step);
+      const correction2 = 1.0 / (1.0 - Math.pow(<f64>BETA2, <f64>step));
+      adamStep(model, threads, adamBegin, adamEnd, <f32>(rate / correction1), <f32>correction2);
+      if (isNce) {
+        let total: f64 = 0;
+        for (let t = 0; t < threads; t++) total += load<f64>(partial + (<usize>t << 3));
+        logZ -= nceRate * Math.min(<f64>GRAD_CLIP, Math.max(-<f64>GRAD_CLIP, total));
+      }
+      barrier(ctrl);
     }
-    const batchStart = (global % batchesPerEpoch) * batch;
-    const batchLength = min(batch, edgeCount - batchStart);
-    if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
-    if (thread == 0) collectRows(model, edges, edgeCount, offset, batchStart, batchLength);
-    barrier(ctrl);
-    const blocks = (field(model, M_ROW_COUNT) + 3) >> 2, count = field(model, M_ROW_COUNT);
-    const rowBegin = splitBegin(blocks, threads, thread) << 2;
-    const rowEnd = min(count, splitBegin(blocks, threads, thread + 1) << 2);
-    forwardListed(model, thread, y, d, rowBegin, rowEnd);
-    barrier(ctrl);
-    const begin = batchStart + splitBegin(batchLength, threads, thread);
-    const end = batchStart + splitBegin(batchLength, threads, thread + 1);
-    let logZGrad: f64 = 0;
-    if (loss == LOSS_INFONCE) {
-      const scratch = argPtr(ctrl, ARG_SCRATCH) + (<usize>thread * <usize>m << 3);
-      for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, scratch);
-    } else if (d == 2) {
-      logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
-    } else {
-      logZGrad = accumulateBatchAnyDim(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
-    }
-    if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
-    barrier(ctrl);
-    backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);
-    barrier(ctrl);
-    step++;
-    const correction1 = 1.0 - Math.pow(<f64>BETA1, <f64>step);
-    const correction2 = 1.0 / (1.0 - Math.pow(<f64>BETA2, <f64>step));
-    adamStep(model, threads, adamBegin, adamEnd, <f32>(rate / correction1), <f32>correction2);
-    if (isNce) {
-      let total: f64 = 0;
-      for (let t = 0; t < threads; t++) total += load<f64>(partial + (<usize>t << 3));
-      logZ -= nceRate * Math.min(<f64>GRAD_CLIP, Math.max(-<f64>GRAD_CLIP, total));
-    }
-    barrier(ctrl);
   }
   if (thread == 0) {
     store<f64>(state, logZ);

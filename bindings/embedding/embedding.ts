@@ -10,7 +10,7 @@ import { checkKeys, resolveParams, type ResolvedParams } from "./params.ts";
 import { prepare, type Prepared } from "./pipeline.ts";
 import { readLogZ, runPhase, writeLogZ, type Phase } from "./optimizer.ts";
 import { initialLogZ, xiFor, zBarAt } from "./spectrum.ts";
-import { defaultSchedule } from "./schedule.ts";
+import { defaultSchedule, mainLearningRate } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
 
 /** Options of a further optimisation from the current layout (a point of the spectrum, a loss, a schedule). */
@@ -105,10 +105,11 @@ export class Embedding {
       this.prepared = await prepare(this.core, this.matrix, p, { signal, report });
       const schedule = defaultSchedule(p, this.prepared.graph.edgeCount, this.matrix.n);
       const main = this.phaseFor(p.loss, p.s, p.zBar, p.c, p.negativeSamples, schedule.mainEpochs, schedule.batchSize, p.learningRate, p.seed);
+      main.learningRate = mainLearningRate(p.learningRate, p.learningRateGiven, p.loss, main.xi);
       if (p.loss === "nce") writeLogZ(this.core, this.prepared.optimizer, initialLogZ(this.matrix.n));
       if (schedule.exaggerationEpochs > 0) {
-        // "neg" and "umap" start at ξ' = 1 (the UMAP point); nce and infonce run their own loss first (SPEC §3)
-        const ee = p.loss === "neg" ? { ...main, xi: 1 } : { ...main };
+        // "neg" starts at ξ' = 1 (the UMAP point) at the base rate; the other losses run their own loss first (SPEC §3)
+        const ee = p.loss === "neg" ? { ...main, xi: 1, learningRate: p.learningRate } : { ...main };
         await this.runPhase({ ...ee, epochs: schedule.exaggerationEpochs }, "early-exaggeration", signal, report);
       }
       await this.runPhase(main, "optimize", signal, report);
@@ -142,6 +143,7 @@ export class Embedding {
       if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.prepared.optimizer, initialLogZ(this.matrix.n));
       const phase = this.phaseFor(merged.loss, merged.s, merged.zBar, merged.c, merged.negativeSamples,
         options.nEpochs ?? schedule.mainEpochs, schedule.batchSize, merged.learningRate, merged.seed);
+      phase.learningRate = mainLearningRate(merged.learningRate, merged.learningRateGiven, merged.loss, phase.xi);
       await this.runPhase(phase, "optimize", signal, report);
       return this.embedding;
     });

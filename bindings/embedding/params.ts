@@ -19,6 +19,8 @@ export interface ResolvedParams {
   nEpochs: number;
   batchSize?: number;
   learningRate: number;
+  /** true when the caller set learningRate: then it is used as given, in every phase */
+  learningRateGiven: boolean;
   earlyExaggeration: boolean;
   seed: number;
   threads?: number;
@@ -42,7 +44,7 @@ export const DEFAULTS = {
   knn: "auto" as KnnMethod,
   init: "pca" as InitMethod,
   negativeSamples: 5,
-  nEpochs: 300,
+  nEpochs: 150,
   learningRate: 1,
   infoNceLearningRate: 0.5,
   earlyExaggeration: true,
@@ -106,6 +108,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
       options.learningRate === undefined
         ? loss === "infonce" ? DEFAULTS.infoNceLearningRate : DEFAULTS.learningRate
         : finite("learningRate", options.learningRate, true),
+    learningRateGiven: options.learningRate !== undefined,
     earlyExaggeration:
       options.earlyExaggeration === undefined ? DEFAULTS.earlyExaggeration : boolean("earlyExaggeration", options.earlyExaggeration),
     seed: options.seed === undefined ? DEFAULTS.seed : integer("seed", options.seed, 0, 2 ** 52),

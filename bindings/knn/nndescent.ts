@@ -1,7 +1,7 @@
 // Approximate all-kNN on a core: a random-projection forest gives the initial graph, then NN-descent
-// iterations refine it until few heaps change (assembly/knn/rpforest.ts, nndescent_init.ts, nndescent.ts). Every step is a task
-// whose rows threads take by work stealing; results depend on the seed only, not on the thread count.
-// Progress is reported and the abort signal checked between tasks.
+// iterations refine it until few heaps change (assembly/knn/rpforest.ts, nndescent_init.ts, nndescent.ts).
+// Every step is a task whose rows threads take by work stealing; results depend on the seed only, not on the
+// thread count. Progress is reported and the abort signal checked between tasks.
 
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
@@ -78,7 +78,8 @@ export async function nndescentKnn(
     const forest = (dataPtr: number, first: number, count: number) =>
       core.run(
         Task.nndTrees,
-        [dataPtr, n, stride, leafSize, seed, permPtr, leafBeginPtr, leafCountPtr, partitionScratchPtr, normalPtr, first],
+        [dataPtr, n, stride, leafSize, seed, permPtr, leafBeginPtr, leafCountPtr, partitionScratchPtr, normalPtr,
+          first],
         count,
       );
     await forest(m.ptr, 0, 1);

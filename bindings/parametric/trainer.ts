@@ -1,7 +1,6 @@
 // Runs one training phase of the parametric mode: the optimiser's argument slots (the pair-gradient code
 // reads them) plus the model record in slot 23, a few epochs per call so that progress is reported and the
-// signal checked between calls. A call runs a range of batches (counted from the phase's start), so a call
-// on large data can end within an epoch.
+// signal checked between calls.
 
 import type { Core } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
@@ -13,7 +12,7 @@ import { resetAdam, TASK_PARAMETRIC_TRAIN, type Network } from "./network.ts";
 // Slots mirrored from assembly/optimize/args.ts; ARG_MODEL from assembly/parametric/train.ts.
 const ARG = {
   y: 0, n: 1, dim: 2, edges: 3, edgeCount: 4, grad: 5, gradStride: 6, scratch: 7, partial: 8, state: 9,
-  loss: 10, xi: 11, negatives: 12, batch: 13, batchBegin: 14, batchEnd: 15, phaseEpochs: 16, learningRate: 17,
+  loss: 10, xi: 11, negatives: 12, batch: 13, epochBegin: 14, epochEnd: 15, phaseEpochs: 16, learningRate: 17,
   seed: 18, phase: 19, clamp: 20, c: 21, nceLearningRate: 22, model: 23,
 } as const;
 const ARG_COUNT = 24;
@@ -45,8 +44,7 @@ export async function trainPhase(
   args[ARG.loss] = LOSS_IDS[phase.loss];
   args[ARG.xi] = phase.xi;
   args[ARG.negatives] = phase.negativeSamples;
-  const batch = Math.min(phase.batchSize, st.edgeCount);
-  args[ARG.batch] = batch;
+  args[ARG.batch] = Math.min(phase.batchSize, st.edgeCount);
   args[ARG.phaseEpochs] = phase.epochs;
   args[ARG.learningRate] = phase.learningRate;
   args[ARG.seed] = phase.seed;
@@ -55,16 +53,16 @@ export async function trainPhase(
   args[ARG.c] = phase.c;
   args[ARG.nceLearningRate] = NCE_LEARNING_RATE;
   args[ARG.model] = net.modelPtr;
-  // a batch forwards its distinct endpoints: at most 2b rows, at most n
-  const batchesPerEpoch = Math.ceil(st.edgeCount / batch);
-  const total = phase.epochs * batchesPerEpoch;
-  const perCall = Math.max(1, Math.floor(ROWS_PER_CALL / Math.min(2 * batch, st.n)));
+  // an epoch forwards each batch's distinct endpoints: about ⌈E/b⌉ · min(2b, n) rows
+  const batch = Math.min(phase.batchSize, st.edgeCount);
+  const rowsPerEpoch = Math.ceil(st.edgeCount / batch) * Math.min(2 * batch, st.n);
+  const step = Math.max(1, Math.min(phase.epochs, Math.floor(ROWS_PER_CALL / rowsPerEpoch)));
   ctl.progress?.(0);
-  for (let b = 0; b < total; b += perCall) {
+  for (let e = 0; e < phase.epochs; e += step) {
     throwIfAborted(ctl.signal);
-    args[ARG.batchBegin] = b;
-    args[ARG.batchEnd] = Math.min(total, b + perCall);
+    args[ARG.epochBegin] = e;
+    args[ARG.epochEnd] = Math.min(phase.epochs, e + step);
     await core.run(TASK_PARAMETRIC_TRAIN, args, 1);
-    ctl.progress?.(args[ARG.batchEnd] / total);
+    ctl.progress?.(args[ARG.epochEnd] / phase.epochs);
   }
 }
