@@ -6,6 +6,7 @@ export { createEmbedding, embed, Embedding } from "./embedding/embedding.ts";
 export type { OptimizeOptions, KnnGraph } from "./embedding/embedding.ts";
 export type { EmbeddingOptions, EmbedOptions, Loss, KnnMethod, InitMethod } from "./options/embedding.ts";
 export { zBarAt, xiFor } from "./embedding/spectrum.ts";
+export { embeddingDefaults } from "./embedding/params.ts";
 export type { KnnOptions, KnnResult } from "./knn/index.ts";
 export { pca, type PcaOptions } from "./pca/index.ts";
 export type { DataInput } from "./input.ts";

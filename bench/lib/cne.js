@@ -13,12 +13,15 @@ export async function run(data, spec, clock) {
   const info = {};
   if (typeof lib.coreInfo === "function") info.core = await lib.coreInfo({ threads: options.threads });
   clock.stage("setup"); // validation and copying into the core, until the first progress call
-  const embedding = await lib.embed(data.values, {
-    n: data.n,
-    dim: data.dim,
-    ...options,
+  const handle = lib.createEmbedding(data.values, { n: data.n, dim: data.dim, ...options });
+  const embedding = await handle.run({
     onProgress: (fraction, stage) => clock.stage(STAGES.includes(stage) ? stage : `other:${stage}`),
   });
   clock.stage("output");
+  // for nanoseconds per pair update: every epoch visits each directed edge with 1 + m pairs
+  info.edges = handle.knnGraph.colIndices.length;
+  info.pairsPerEdge = 1 + (options.negativeSamples ?? 5);
+  info.epochs = options.nEpochs ?? lib.embeddingDefaults.nEpochs;
+  handle.destroy();
   return { embedding, outDim: options.outDim ?? 2, info };
 }

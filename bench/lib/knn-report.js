@@ -47,17 +47,21 @@ export function recallAtK(approx, exact, rows, k) {
   return hits / (rows * k);
 }
 
-const BEGIN = "<!-- knn:begin -->";
-const END = "<!-- knn:end -->";
-
 /** Replaces the text between the kNN markers of `path` (creating the file or the section if missing). */
 export function writeSection(path, body) {
-  const section = `${BEGIN}\n${body.trimEnd()}\n${END}`;
+  writeMarkedSection(path, "knn", body);
+}
+
+/** Replaces the text between `<!-- name:begin -->` and `<!-- name:end -->` of `path`, appending them if missing. */
+export function writeMarkedSection(path, name, body) {
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const section = `${begin}\n${body.trimEnd()}\n${end}`;
   const old = existsSync(path) ? readFileSync(path, "utf8") : "";
-  const b = old.indexOf(BEGIN);
-  const e = old.indexOf(END);
+  const b = old.indexOf(begin);
+  const e = old.indexOf(end);
   let next;
-  if (b >= 0 && e > b) next = old.slice(0, b) + section + old.slice(e + END.length);
+  if (b >= 0 && e > b) next = old.slice(0, b) + section + old.slice(e + end.length);
   else next = old.length ? `${old.trimEnd()}\n\n${section}\n` : `${section}\n`;
   writeFileSync(path, next);
 }

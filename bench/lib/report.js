@@ -115,6 +115,21 @@ function mainTable(store, n) {
   return any ? lines.join("\n") : null;
 }
 
+/** Nanoseconds per pair update of our optimiser rows: optimise seconds / (edges × (1 + m) × epochs). */
+function pairCosts(store, n) {
+  const parts = [];
+  for (const config of Object.keys(CONFIGS)) {
+    const entry = store.rows[rowId(config, "fashion-mnist", n, "node")];
+    if (!entry || CONFIGS[config].tool !== "cne-wasm") continue;
+    const s = summarise(entry);
+    const run = entry.runs.find((r) => r.ok && r.edges && r.epochs);
+    if (!s || !run || !s.optimize) continue;
+    const updates = run.edges * run.pairsPerEdge * run.epochs;
+    parts.push(`${CONFIGS[config].label}: ${(run.edges / 1e6).toFixed(2)}M directed edges × ${run.pairsPerEdge} pairs × ${run.epochs} epochs in ${s.optimize.toFixed(1)} s = **${((s.optimize * 1e9) / updates).toFixed(1)} ns per pair update** (wall)`);
+  }
+  return parts.length ? `Optimiser cost: ${parts.join("; ")}.` : null;
+}
+
 function scalingTable(store) {
   const lines = [
     `| data | n | total s | PCA | kNN | graph | init | optimise | other | peak RSS MB | s per 10k points | runs | load avg | measured |`,
@@ -187,6 +202,8 @@ export function renderSection(store, machine, commands) {
     const title = n === 70000 ? "Fashion-MNIST 70,000 × 784 → 2-D (Node)" : `Fashion-MNIST, first ${n.toLocaleString("en")} images → 2-D (Node${n === 10000 ? ", quick mode" : ""})`;
     const table = mainTable(store, n);
     if (table) out.push("", `### ${title}`, "", table);
+    const pairs = pairCosts(store, n);
+    if (pairs) out.push("", pairs);
   }
   const scaling = scalingTable(store);
   if (scaling) out.push("", "### Scaling: cne-wasm defaults by size (Node)", "", scaling, "", "The synthetic set is timed only (no quality scores).");

@@ -44,12 +44,15 @@ export const DEFAULTS = {
   knn: "auto" as KnnMethod,
   init: "pca" as InitMethod,
   negativeSamples: 5,
-  nEpochs: 150,
+  nEpochs: 120,
   learningRate: 1,
   infoNceLearningRate: 0.5,
   earlyExaggeration: true,
   seed: 0,
 };
+
+/** The defaults of the embedding options, for reading (e.g. to label a benchmark). */
+export const embeddingDefaults: Readonly<typeof DEFAULTS> = Object.freeze({ ...DEFAULTS });
 
 export function checkKeys(options: object, allowed: readonly string[], what: string): void {
   if (options === null || typeof options !== "object") fail(`${what} must be an object`);

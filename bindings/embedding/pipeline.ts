@@ -21,10 +21,10 @@ import { allocateOptimizer } from "./optimizer.ts";
 export const PCA_SEARCH_THRESHOLD = 100;
 export const PCA_SEARCH_COMPONENTS = 50;
 /**
- * Largest n for which "auto" uses the exact kNN: below it the brute force is as fast as NN-descent and has
- * no approximation (measured in bench/knn.js).
+ * Largest n for which "auto" uses the exact kNN: up to here it costs at most about twice NN-descent (under
+ * 0.2 s) and has no approximation; above, NN-descent wins by a growing factor (bench/knn-auto.js).
  */
-export const AUTO_EXACT_MAX_N = 5000;
+export const AUTO_EXACT_MAX_N = 3000;
 
 export interface Control {
   signal?: AbortSignal;
