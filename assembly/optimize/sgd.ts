@@ -16,7 +16,7 @@ import { infoNceHead } from "./infonce";
 import {
   ARG_BATCH, ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD,
   ARG_GRAD_STRIDE, ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL,
-  ARG_PHASE, ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y,
+  ARG_PHASE, ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
 } from "./args";
 import { batchNegative, edgeSlot, pushPair, squaredGap } from "./pairs";
 import { accumulateBatchPlanar } from "./planar";
@@ -27,7 +27,7 @@ const GRAD_CLIP: f32 = 4;
  * Gradient of this thread's share [begin, end) of one batch, for neg, nce and umap. Returns NCE's summed
  * ∂ℓ/∂log Z (0 for the other losses).
  */
-function accumulateBatch(
+export function accumulateBatch(
   ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
   offset: i32, key: u64, xi: f32,
 ): f64 {
@@ -103,6 +103,7 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
   const groups = (n * dim + 3) >> 2;
   const applyBegin = splitBegin(groups, threads, thread), applyEnd = splitBegin(groups, threads, thread + 1);
 
+  const scratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(m);
   for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
     const rate = <f32>(rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs));
     const key = streamKey(seed, (phase << 24) + <u64>epoch);
@@ -114,10 +115,9 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
       const end = batchStart + splitBegin(batchLength, threads, thread + 1);
       let logZGrad: f64 = 0;
       if (loss == LOSS_INFONCE) {
-        const scratch = argPtr(ctrl, ARG_SCRATCH) + (<usize>thread * <usize>m << 3);
         for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, scratch);
       } else if (dim == 2) {
-        logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+        logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
       } else {
         logZGrad = accumulateBatch(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
       }

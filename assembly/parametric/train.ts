@@ -14,13 +14,13 @@ import { draw, streamKey, uniformIndex } from "../rng";
 import {
   ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD, ARG_GRAD_STRIDE,
   ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL, ARG_PHASE,
-  ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y,
+  ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
 } from "../optimize/args";
 import { LOSS_INFONCE, LOSS_NCE } from "../optimize/losses";
 import { infoNceHead } from "../optimize/infonce";
 import { accumulateBatchPlanar } from "../optimize/planar";
 import { batchEndpoint } from "../optimize/pairs";
-import { accumulateBatchAnyDim } from "./pairgrad";
+import { accumulateBatch } from "../optimize/sgd";
 import { backwardBlock, forwardBlock, outputOf, scratchActivations, scratchOutputDeltas, scratchZeroRow } from "./mlp";
 import {
   actStride, field, pad8, M_ACT, M_ADAM_M, M_ADAM_V, M_DATA, M_IN_STRIDE, M_PARAM_COUNT, M_PARAMS, M_ROW_COUNT,
@@ -154,6 +154,7 @@ export function trainTask(ctrl: usize, thread: i32): void {
   const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
   const partial = argPtr(ctrl, ARG_PARTIAL), state = argPtr(ctrl, ARG_STATE);
   const loss = argInt(ctrl, ARG_LOSS), m = argInt(ctrl, ARG_NEGATIVES);
+  const pairScratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(m);
   const batch = argInt(ctrl, ARG_BATCH);
   const epochBegin = argInt(ctrl, ARG_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_EPOCH_END);
   const phaseEpochs = argInt(ctrl, ARG_PHASE_EPOCHS);
@@ -187,12 +188,11 @@ export function trainTask(ctrl: usize, thread: i32): void {
       const end = batchStart + splitBegin(batchLength, threads, thread + 1);
       let logZGrad: f64 = 0;
       if (loss == LOSS_INFONCE) {
-        const scratch = argPtr(ctrl, ARG_SCRATCH) + (<usize>thread * <usize>m << 3);
-        for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, scratch);
+        for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, pairScratch);
       } else if (d == 2) {
-        logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+        logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
       } else {
-        logZGrad = accumulateBatchAnyDim(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+        logZGrad = accumulateBatch(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
       }
       if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
       barrier(ctrl);

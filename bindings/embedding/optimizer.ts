@@ -8,13 +8,13 @@ import type { Loss } from "../options/embedding.ts";
 
 export const TASK_OPTIMIZE = 40;
 
-// Argument slots, mirrored from assembly/optimize/args.ts.
-const ARG = {
+// Argument slots, mirrored from assembly/optimize/args.ts (slot 23 is free for a task that extends these).
+export const ARG = {
   y: 0, n: 1, dim: 2, edges: 3, edgeCount: 4, grad: 5, gradStride: 6, scratch: 7, partial: 8, state: 9,
   loss: 10, xi: 11, negatives: 12, batch: 13, epochBegin: 14, epochEnd: 15, phaseEpochs: 16, learningRate: 17,
   seed: 18, phase: 19, clamp: 20, c: 21, nceLearningRate: 22,
 } as const;
-const ARG_COUNT = 23;
+export const ARG_COUNT = 24;
 
 const LOSS_IDS: Record<Loss, number> = { neg: 0, nce: 1, infonce: 2, umap: 3 };
 
@@ -66,22 +66,8 @@ export function allocateOptimizer(core: Core, n: number, dim: number, edgesPtr: 
   return { n, dim, yPtr, gradPtr, gradStride, partialPtr, statePtr, scratchPtr: 0, scratchNegatives: 0, edgesPtr, edgeCount };
 }
 
-/** Epochs per optimiser call: enough work per call to amortise waking the threads, ~50 calls per phase. */
-function epochsPerCall(phase: Phase): number {
-  return Math.max(1, Math.min(25, Math.ceil(phase.epochs / 50)));
-}
-
-export async function runPhase(
-  core: Core,
-  st: OptimizerState,
-  phase: Phase,
-  ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
-): Promise<void> {
-  if (phase.loss === "infonce" && st.scratchNegatives < phase.negativeSamples) {
-    // InfoNCE keeps each head's negatives: i32[m] + f32[m] per thread
-    st.scratchPtr = core.alloc(core.threads * phase.negativeSamples * 8);
-    st.scratchNegatives = phase.negativeSamples;
-  }
+/** The optimiser task's arguments for one phase (the epoch range is filled in per call). */
+export function phaseArgs(st: OptimizerState, phase: Phase): number[] {
   const args = new Array<number>(ARG_COUNT).fill(0);
   args[ARG.y] = st.yPtr;
   args[ARG.n] = st.n;
@@ -104,6 +90,35 @@ export async function runPhase(
   args[ARG.clamp] = LOG_CLAMP;
   args[ARG.c] = phase.c;
   args[ARG.nceLearningRate] = NCE_LEARNING_RATE;
+  return args;
+}
+
+/** Bytes of one thread's scratch for m negatives (assembly/optimize/args.ts scratchBytes). */
+function scratchBytes(m: number): number {
+  return (m + 1) * 8 + 16;
+}
+
+/** Reserves the per-thread scratch (partner lists, InfoNCE's kernels) when the phase needs more than there is. */
+export function ensureScratch(core: Core, st: OptimizerState, phase: Phase): void {
+  if (st.scratchNegatives < phase.negativeSamples) {
+    st.scratchPtr = core.alloc(core.threads * scratchBytes(phase.negativeSamples));
+    st.scratchNegatives = phase.negativeSamples;
+  }
+}
+
+/** Epochs per optimiser call: enough work per call to amortise waking the threads, ~50 calls per phase. */
+function epochsPerCall(phase: Phase): number {
+  return Math.max(1, Math.min(25, Math.ceil(phase.epochs / 50)));
+}
+
+export async function runPhase(
+  core: Core,
+  st: OptimizerState,
+  phase: Phase,
+  ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
+): Promise<void> {
+  ensureScratch(core, st, phase);
+  const args = phaseArgs(st, phase);
   const step = epochsPerCall(phase);
   ctl.progress?.(0);
   for (let e = 0; e < phase.epochs; e += step) {
