@@ -16,7 +16,7 @@ export const CONFIGS = {
   default: { tool: "cne-wasm", options: {}, label: "cne-wasm, defaults (neg, s = 0), all threads" },
   "threads-1": { tool: "cne-wasm", options: { threads: 1 }, label: "cne-wasm, 1 thread (simd build)" },
   "s-1": { tool: "cne-wasm", options: { s: 1 }, label: "cne-wasm, neg at s = 1 (ξ' = 1)" },
-  paper: { tool: "cne-wasm", options: { nEpochs: 750, batchSize: 1024 }, label: "cne-wasm, paper schedule (750 epochs, batch 1024)" },
+  paper: { tool: "cne-wasm", options: { nEpochs: 750, batchSize: 1024, learningRate: 1 }, label: "cne-wasm, the paper's schedule (750 epochs, batch 1024, rate 1)" },
   "embedding-atlas": { tool: "embedding-atlas", options: {}, label: "Embedding Atlas UMAP 0.26.0 (Rust→WASM SIMD, 1 thread)" },
   "umap-js": { tool: "umap-js", options: {}, label: `umap-js 1.4.0 (JS, heap limit ${UMAP_JS_HEAP_MB / 1024} GB)`, heapMB: UMAP_JS_HEAP_MB },
 };
