@@ -3,18 +3,7 @@
 // fuzzy simplicial set and search graph, then the random init; the epochs run through step().
 
 import umapJs from "umap-js";
-
-/** mulberry32: a seeded stand-in for Math.random so runs are reproducible. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as seeded } from "../lib/knn-data.js";
 
 export async function run(data, spec, clock) {
   const { n, dim, values } = data;
