@@ -80,6 +80,25 @@ function applyGradients(y: usize, grad: usize, gradStride: i32, threads: i32, be
   }
 }
 
+/**
+ * This thread's share [begin, end) of a batch's pair gradient, by loss and layout dimension: InfoNCE per head,
+ * the SIMD path for 2-D layouts, the scalar path otherwise. Returns NCE's summed ∂ℓ/∂log Z (0 otherwise).
+ * scratch: this thread's block of ARG_SCRATCH. Shared by the layout optimiser and the parametric trainer.
+ */
+export function accumulateShare(
+  ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
+  offset: i32, key: u64, xi: f32, scratch: usize,
+): f64 {
+  if (argInt(ctrl, ARG_LOSS) == LOSS_INFONCE) {
+    for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, scratch);
+    return 0;
+  }
+  if (argInt(ctrl, ARG_DIM) == 2) {
+    return accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+  }
+  return accumulateBatch(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+}
+
 /** TASK_OPTIMIZE: runs epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. */
 export function optimizeTask(ctrl: usize, thread: i32): void {
   const threads = threadCount(ctrl);
@@ -113,14 +132,7 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
       if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
       const begin = batchStart + splitBegin(batchLength, threads, thread);
       const end = batchStart + splitBegin(batchLength, threads, thread + 1);
-      let logZGrad: f64 = 0;
-      if (loss == LOSS_INFONCE) {
-        for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, scratch);
-      } else if (dim == 2) {
-        logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
-      } else {
-        logZGrad = accumulateBatch(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
-      }
+      const logZGrad = accumulateShare(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
       if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
       barrier(ctrl);
       applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate);

@@ -16,11 +16,9 @@ import {
   ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL, ARG_PHASE,
   ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
 } from "../optimize/args";
-import { LOSS_INFONCE, LOSS_NCE } from "../optimize/losses";
-import { infoNceHead } from "../optimize/infonce";
-import { accumulateBatchPlanar } from "../optimize/planar";
+import { LOSS_NCE } from "../optimize/losses";
 import { batchEndpoint } from "../optimize/pairs";
-import { accumulateBatch } from "../optimize/sgd";
+import { accumulateShare } from "../optimize/sgd";
 import { backwardBlock, forwardBlock, outputOf, scratchActivations, scratchOutputDeltas, scratchZeroRow } from "./mlp";
 import {
   actStride, field, pad8, M_ACT, M_ADAM_M, M_ADAM_V, M_DATA, M_IN_STRIDE, M_PARAM_COUNT, M_PARAMS, M_ROW_COUNT,
@@ -186,14 +184,7 @@ export function trainTask(ctrl: usize, thread: i32): void {
       barrier(ctrl);
       const begin = batchStart + splitBegin(batchLength, threads, thread);
       const end = batchStart + splitBegin(batchLength, threads, thread + 1);
-      let logZGrad: f64 = 0;
-      if (loss == LOSS_INFONCE) {
-        for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, pairScratch);
-      } else if (d == 2) {
-        logZGrad = accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
-      } else {
-        logZGrad = accumulateBatch(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
-      }
+      const logZGrad = accumulateShare(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
       if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
       barrier(ctrl);
       backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);

@@ -118,15 +118,24 @@ export async function runPhase(
   ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
 ): Promise<void> {
   ensureScratch(core, st, phase);
-  const args = phaseArgs(st, phase);
-  const step = epochsPerCall(phase);
+  await runEpochs(core, TASK_OPTIMIZE, phaseArgs(st, phase), phase.epochs, epochsPerCall(phase), ctl);
+}
+
+/**
+ * Runs an epoch-range task (the optimiser's or the parametric trainer's) over all `epochs`, `step` epochs per
+ * call, reporting progress and checking the signal between calls.
+ */
+export async function runEpochs(
+  core: Core, task: number, args: number[], epochs: number, step: number,
+  ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
+): Promise<void> {
   ctl.progress?.(0);
-  for (let e = 0; e < phase.epochs; e += step) {
+  for (let e = 0; e < epochs; e += step) {
     throwIfAborted(ctl.signal);
     args[ARG.epochBegin] = e;
-    args[ARG.epochEnd] = Math.min(phase.epochs, e + step);
-    await core.run(TASK_OPTIMIZE, args, 1);
-    ctl.progress?.(args[ARG.epochEnd] / phase.epochs);
+    args[ARG.epochEnd] = Math.min(epochs, e + step);
+    await core.run(task, args, 1);
+    ctl.progress?.(args[ARG.epochEnd] / epochs);
   }
 }
 

@@ -3,9 +3,8 @@
 // signal checked between calls.
 
 import type { Core } from "../core/core.ts";
-import { throwIfAborted } from "../errors.ts";
 import type { OptimizerState, Phase } from "../embedding/optimizer.ts";
-import { ARG, ensureScratch, phaseArgs } from "../embedding/optimizer.ts";
+import { ensureScratch, phaseArgs, runEpochs } from "../embedding/optimizer.ts";
 import { resetAdam, TASK_PARAMETRIC_TRAIN, type Network } from "./network.ts";
 
 /** The model record's slot, after the optimiser's (assembly/parametric/train.ts ARG_MODEL). */
@@ -26,12 +25,5 @@ export async function trainPhase(
   const batch = Math.min(phase.batchSize, st.edgeCount);
   const rowsPerEpoch = Math.ceil(st.edgeCount / batch) * Math.min(2 * batch, st.n);
   const step = Math.max(1, Math.min(phase.epochs, Math.floor(ROWS_PER_CALL / rowsPerEpoch)));
-  ctl.progress?.(0);
-  for (let e = 0; e < phase.epochs; e += step) {
-    throwIfAborted(ctl.signal);
-    args[ARG.epochBegin] = e;
-    args[ARG.epochEnd] = Math.min(phase.epochs, e + step);
-    await core.run(TASK_PARAMETRIC_TRAIN, args, 1);
-    ctl.progress?.(args[ARG.epochEnd] / phase.epochs);
-  }
+  await runEpochs(core, TASK_PARAMETRIC_TRAIN, args, phase.epochs, step, ctl);
 }
