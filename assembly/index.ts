@@ -3,7 +3,7 @@
 
 export { allocate, heapMark, heapReset } from "./mem";
 export { runTask } from "./parallel/tasks";
-export { CTRL_BYTES } from "./parallel/control";
+export * from "./abi";
 export { firstNonFinite } from "./util/finite";
 export { knnExactRows } from "./knn/exact";
 export { padRows } from "./util/layout";

@@ -1,5 +1,5 @@
 // Layout of the control block: one 256-byte record in linear memory through which the binding hands a task to
-// every thread. The binding mirrors these offsets in bindings/core/control.ts; a contract test checks they agree.
+// every thread. The binding reads these offsets from the core's exports (assembly/abi.ts).
 
 export const CTRL_GENERATION: usize = 0; // i32, bumped by the binding to start a task; idle workers wait on it
 export const CTRL_TASK: usize = 4; // i32, which task (see parallel/tasks.ts)
@@ -12,6 +12,7 @@ export const CTRL_BARRIER_SENSE: usize = 28; // i32, flips each time a barrier o
 export const CTRL_ERROR: usize = 32; // i32, set by the binding when a worker's task trapped
 export const CTRL_ARGS: usize = 64; // f64[24]: task arguments (addresses, sizes and scalars all fit in an f64)
 export const CTRL_BYTES: usize = 256;
+export const CTRL_MAX_ARGS: usize = (CTRL_BYTES - CTRL_ARGS) >> 3; // 24 argument slots
 
 // @ts-ignore: decorator
 @inline export function arg(ctrl: usize, i: i32): f64 {

@@ -1,3 +1,3 @@
 // Sequential exports of the parametric mode (listed in assembly/index.ts).
-export { mlpInitParams, mlpParamCount, MODEL_BYTES } from "./model";
+export { mlpInitParams, mlpParamCount } from "./model";
 export { mlpForwardRows, mlpBackwardRows } from "./rows";

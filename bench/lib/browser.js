@@ -10,7 +10,7 @@ import { CACHE_DIR, ROOT_DIR } from "./paths.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const ALLOWED = ["/dist/", "/build/", "/bench/lib/", "/node_modules/@assemblyscript/loader/"];
+const ALLOWED = ["/dist/", "/build/", "/bench/lib/"];
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".wasm": "application/wasm", ".json": "application/json", ".map": "application/json" };
 
 function startServer(spec, out) {

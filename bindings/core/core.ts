@@ -2,22 +2,12 @@
 // memory, its arena and, in the threads build, its pool of workers. Everything numeric runs through `run`:
 // write the arguments into the control block, then let every thread run the task.
 
-import { instantiate } from "@assemblyscript/loader";
-import { CTRL_ARGS, CTRL_BYTES, CTRL_CHUNKS, CTRL_MAX_ARGS, CTRL_NEXT_CHUNK, CTRL_TASK, CTRL_THREADS } from "./control.ts";
+import { checkFunctions, readLayout, type CoreExports, type CoreLayout, type TaskName } from "./abi.ts";
 import { availableCores, sharedMemoryUsable } from "./environment.ts";
 import { compiledModule, hasThreadsBuild } from "./source.ts";
 import { ThreadPool } from "../threads/pool.ts";
 
-/** The core's exports (assembly/index.ts). Sequential helpers are called directly; parallel work goes through run(). */
-export type CoreExports = {
-  memory: WebAssembly.Memory;
-  allocate(bytes: number): number;
-  heapMark(): number;
-  heapReset(mark: number): void;
-  runTask(ctrl: number, thread: number): void;
-  firstNonFinite(ptr: number, count: number): number;
-  padRows(ptr: number, n: number, dim: number, stride: number): void;
-};
+export type { CoreExports, CoreLayout, TaskName };
 
 /** Pages of 64 KiB: the threads build declares this maximum (asconfig.json); 2 GiB. */
 const SHARED_MAX_PAGES = 32768;
@@ -29,6 +19,8 @@ export class Core {
   private destroyed = false;
   private constructor(
     private readonly exports: CoreExports,
+    /** the core's layout constants (control block, task ids, argument slots, model record) */
+    readonly layout: CoreLayout,
     readonly memory: WebAssembly.Memory,
     readonly build: Build,
     readonly threads: number,
@@ -51,9 +43,9 @@ export class Core {
       }
     }
     const module = await compiledModule("simd");
-    const { exports } = await instantiate<CoreExports>(module, {});
-    const ctrl = exports.allocate(CTRL_BYTES);
-    return new Core(exports, exports.memory, "simd", 1, ctrl, exports.heapMark());
+    const { exports, layout } = await instantiate(module);
+    const ctrl = exports.allocate(layout.ctrl.bytes);
+    return new Core(exports, layout, exports.memory, "simd", 1, ctrl, exports.heapMark());
   }
 
   private static async createThreaded(threads: number): Promise<Core> {
@@ -64,15 +56,15 @@ export class Core {
     } catch {
       throw new FallbackSignal();
     }
-    const { exports } = await instantiate<CoreExports>(module, { env: { memory } });
-    const ctrl = exports.allocate(CTRL_BYTES);
+    const { exports, layout } = await instantiate(module, memory);
+    const ctrl = exports.allocate(layout.ctrl.bytes);
     let pool: ThreadPool;
     try {
-      pool = await ThreadPool.create(module, memory, ctrl, threads);
+      pool = await ThreadPool.create(module, memory, ctrl, layout.ctrl, threads);
     } catch {
       throw new FallbackSignal();
     }
-    return new Core(exports, memory, "threads", threads, ctrl, exports.heapMark(), pool);
+    return new Core(exports, layout, memory, "threads", threads, ctrl, exports.heapMark(), pool);
   }
 
   /** Direct calls into the core for sequential helpers (never for parallel tasks: use run). */
@@ -116,21 +108,22 @@ export class Core {
   }
 
   /**
-   * Runs `task` with `args` (at most 24 numbers: addresses, sizes, scalars) split into `chunks` chunks that
-   * threads take by work stealing. Resolves when every thread is done.
+   * Runs `task` with `args` (at most layout.ctrl.maxArgs numbers: addresses, sizes, scalars) split into
+   * `chunks` chunks that threads take by work stealing. Resolves when every thread is done.
    */
-  async run(task: number, args: readonly number[], chunks: number): Promise<void> {
+  async run(task: TaskName, args: readonly number[], chunks: number): Promise<void> {
     this.check();
-    if (args.length > CTRL_MAX_ARGS) throw new Error(`cne-wasm: task ${task} has too many arguments`);
-    const words = new Int32Array(this.memory.buffer, this.ctrl, CTRL_BYTES >> 2);
-    words[CTRL_TASK >> 2] = task;
-    words[CTRL_NEXT_CHUNK >> 2] = 0;
-    words[CTRL_CHUNKS >> 2] = chunks;
-    this.f64(this.ctrl + CTRL_ARGS, args.length).set(args);
+    const c = this.layout.ctrl;
+    if (args.length > c.maxArgs) throw new Error(`cne-wasm: task ${task} has too many arguments`);
+    const words = new Int32Array(this.memory.buffer, this.ctrl, c.bytes >> 2);
+    words[c.task >> 2] = this.layout.task[task];
+    words[c.nextChunk >> 2] = 0;
+    words[c.chunks >> 2] = chunks;
+    this.f64(this.ctrl + c.args, args.length).set(args);
     if (this.pool) {
       await this.pool.run();
     } else {
-      words[CTRL_THREADS >> 2] = 1;
+      words[c.threads >> 2] = 1;
       this.exports.runTask(this.ctrl, 0);
       // the task ran synchronously: let timers, signals and abort handlers run before the next call
       await yieldToEventLoop();
@@ -147,6 +140,15 @@ export class Core {
   private check(): void {
     if (this.destroyed) throw new Error("cne-wasm: this instance was destroyed");
   }
+}
+
+/** Instantiates a build (over `memory` for the threads build) and checks it against the bindings' ABI. */
+async function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): Promise<{ exports: CoreExports; layout: CoreLayout }> {
+  const abort = () => {
+    throw new Error("cne-wasm: the core aborted");
+  };
+  const instance = await WebAssembly.instantiate(module, { env: memory ? { memory, abort } : { abort } });
+  return { exports: checkFunctions(instance.exports), layout: readLayout(instance.exports) };
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -14,15 +14,9 @@ export interface GraphBuffers {
   edgeCount: number;
 }
 
-type GraphKernels = {
-  graphCountCandidates(knnPtr: number, n: number, k: number, rowCountPtr: number): number;
-  graphBuild(knnPtr: number, n: number, k: number, rowPtr: number, colPtr: number, cursorPtr: number): number;
-  graphShuffledEdges(rowPtr: number, colPtr: number, n: number, edgesPtr: number, seedLo: number, seedHi: number): void;
-};
-
 /** Builds the graph from kNN indices (i32[n·k] in the core). Sequential: O(n·k), a few ms at 70k. */
 export function buildGraph(core: Core, knnPtr: number, n: number, k: number, seed: number): GraphBuffers {
-  const kernels = core.kernels as unknown as GraphKernels;
+  const kernels = core.kernels;
   const rowPtr = core.alloc((n + 1) * 4);
   const candidates = kernels.graphCountCandidates(knnPtr, n, k, rowPtr);
   const colPtr = core.alloc(candidates * 4);

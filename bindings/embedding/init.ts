@@ -11,17 +11,10 @@ import type { ResolvedParams } from "./params.ts";
 import type { Control } from "./pipeline.ts";
 import { spectralLayout } from "./spectral.ts";
 
-type InitKernels = {
-  packRows(src: number, n: number, dim: number, stride: number, dst: number): void;
-  initGaussian(yPtr: number, count: number, seedLo: number, seedHi: number): void;
-  centerAndScaleByFirstColumn(yPtr: number, n: number, dim: number): number;
-  firstNonFinite(ptr: number, count: number): number;
-};
-
 export async function initialLayout(
   core: Core, p: ResolvedParams, data: CoreMatrix, search: CoreMatrix, graph: GraphBuffers, st: OptimizerState, ctl: Control,
 ): Promise<void> {
-  const kernels = core.kernels as unknown as InitKernels;
+  const kernels = core.kernels;
   const { n, dim } = st;
   const seedLo = p.seed >>> 0, seedHi = Math.floor(p.seed / 2 ** 32) >>> 0;
   ctl.report(0, "init");

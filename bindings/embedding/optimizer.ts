@@ -2,21 +2,10 @@
 // stays in wasm memory; a phase is a parameter set handed to the one optimiser task, run a few epochs per
 // call so that progress is reported and the AbortSignal checked between calls.
 
-import type { Core } from "../core/core.ts";
+import type { Core, TaskName } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { Loss } from "../options/embedding.ts";
 
-export const TASK_OPTIMIZE = 40;
-
-// Argument slots, mirrored from assembly/optimize/args.ts (slot 23 is free for a task that extends these).
-export const ARG = {
-  y: 0, n: 1, dim: 2, edges: 3, edgeCount: 4, grad: 5, gradStride: 6, scratch: 7, partial: 8, state: 9,
-  loss: 10, xi: 11, negatives: 12, batch: 13, epochBegin: 14, epochEnd: 15, phaseEpochs: 16, learningRate: 17,
-  seed: 18, phase: 19, clamp: 20, c: 21, nceLearningRate: 22,
-} as const;
-export const ARG_COUNT = 24;
-
-const LOSS_IDS: Record<Loss, number> = { neg: 0, nce: 1, infonce: 2, umap: 3 };
 
 /** Lower clamp of every log argument (the paper's runs). */
 export const LOG_CLAMP = 1e-10;
@@ -67,8 +56,9 @@ export function allocateOptimizer(core: Core, n: number, dim: number, edgesPtr: 
 }
 
 /** The optimiser task's arguments for one phase (the epoch range is filled in per call). */
-export function phaseArgs(st: OptimizerState, phase: Phase): number[] {
-  const args = new Array<number>(ARG_COUNT).fill(0);
+export function phaseArgs(core: Core, st: OptimizerState, phase: Phase): number[] {
+  const ARG = core.layout.arg;
+  const args = new Array<number>(core.layout.ctrl.maxArgs).fill(0);
   args[ARG.y] = st.yPtr;
   args[ARG.n] = st.n;
   args[ARG.dim] = st.dim;
@@ -79,7 +69,7 @@ export function phaseArgs(st: OptimizerState, phase: Phase): number[] {
   args[ARG.scratch] = st.scratchPtr;
   args[ARG.partial] = st.partialPtr;
   args[ARG.state] = st.statePtr;
-  args[ARG.loss] = LOSS_IDS[phase.loss];
+  args[ARG.loss] = core.layout.loss[phase.loss];
   args[ARG.xi] = phase.xi;
   args[ARG.negatives] = phase.negativeSamples;
   args[ARG.batch] = Math.min(phase.batchSize, st.edgeCount);
@@ -93,15 +83,10 @@ export function phaseArgs(st: OptimizerState, phase: Phase): number[] {
   return args;
 }
 
-/** Bytes of one thread's scratch for m negatives (assembly/optimize/args.ts scratchBytes). */
-function scratchBytes(m: number): number {
-  return (m + 1) * 8 + 16;
-}
-
 /** Reserves the per-thread scratch (partner lists, InfoNCE's kernels) when the phase needs more than there is. */
 export function ensureScratch(core: Core, st: OptimizerState, phase: Phase): void {
   if (st.scratchNegatives < phase.negativeSamples) {
-    st.scratchPtr = core.alloc(core.threads * scratchBytes(phase.negativeSamples));
+    st.scratchPtr = core.alloc(core.threads * core.kernels.optimizeScratchBytes(phase.negativeSamples));
     st.scratchNegatives = phase.negativeSamples;
   }
 }
@@ -118,7 +103,7 @@ export async function runPhase(
   ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
 ): Promise<void> {
   ensureScratch(core, st, phase);
-  await runEpochs(core, TASK_OPTIMIZE, phaseArgs(st, phase), phase.epochs, epochsPerCall(phase), ctl);
+  await runEpochs(core, "optimize", phaseArgs(core, st, phase), phase.epochs, epochsPerCall(phase), ctl);
 }
 
 /**
@@ -126,16 +111,17 @@ export async function runPhase(
  * call, reporting progress and checking the signal between calls.
  */
 export async function runEpochs(
-  core: Core, task: number, args: number[], epochs: number, step: number,
+  core: Core, task: TaskName, args: number[], epochs: number, step: number,
   ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
 ): Promise<void> {
   ctl.progress?.(0);
   for (let e = 0; e < epochs; e += step) {
     throwIfAborted(ctl.signal);
-    args[ARG.epochBegin] = e;
-    args[ARG.epochEnd] = Math.min(epochs, e + step);
+    const end = Math.min(epochs, e + step);
+    args[core.layout.arg.epochBegin] = e;
+    args[core.layout.arg.epochEnd] = end;
     await core.run(task, args, 1);
-    ctl.progress?.(args[ARG.epochEnd] / epochs);
+    ctl.progress?.(end / epochs);
   }
 }
 

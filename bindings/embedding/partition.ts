@@ -2,19 +2,15 @@
 
 import type { Core } from "../core/core.ts";
 
-export const TASK_PARTITION = 41;
 const SAMPLED_PAIRS = 1_000_000;
 const ROWS_PER_CHUNK = 64;
 
 export async function partitionFunction(core: Core, yPtr: number, n: number, dim: number, exact: boolean, seed: number): Promise<number> {
-  const kernels = core.kernels as unknown as {
-    sumF64(ptr: number, count: number): number;
-    partitionSampled(y: number, n: number, dim: number, samples: number, seedLo: number, seedHi: number): number;
-  };
+  const kernels = core.kernels;
   if (!exact) return kernels.partitionSampled(yPtr, n, dim, SAMPLED_PAIRS, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0);
   const mark = core.mark();
   const rowSums = core.alloc(n * 8);
-  await core.run(TASK_PARTITION, [yPtr, n, dim, rowSums, ROWS_PER_CHUNK], Math.ceil(n / ROWS_PER_CHUNK));
+  await core.run("partition", [yPtr, n, dim, rowSums, ROWS_PER_CHUNK], Math.ceil(n / ROWS_PER_CHUNK));
   const z = kernels.sumF64(rowSums, n);
   core.reset(mark);
   return z;

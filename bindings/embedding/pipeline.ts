@@ -53,7 +53,7 @@ async function findNeighbours(core: Core, search: CoreMatrix, p: ResolvedParams,
   if (method === "nndescent") return nndescentKnn(core, search, p.k, { seed: p.seed, ...phase });
   // hnswlib-wasm runs in JS memory: copy the search space out, the neighbours back in
   const values = new Float32Array(search.n * search.dim);
-  const kernels = core.kernels as unknown as { packRows(src: number, n: number, dim: number, stride: number, dst: number): void };
+  const kernels = core.kernels;
   const tmp = core.alloc(values.byteLength);
   kernels.packRows(search.ptr, search.n, search.dim, search.stride, tmp);
   values.set(core.f32(tmp, values.length));

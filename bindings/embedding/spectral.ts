@@ -10,9 +10,7 @@ import type { Control } from "./pipeline.ts";
 const SPECTRAL_ITERATIONS = 200;
 
 export async function spectralLayout(core: Core, graph: GraphBuffers, st: OptimizerState, seed: number, ctl: Control): Promise<void> {
-  const kernels = core.kernels as unknown as {
-    spectralLayoutKernel(rowPtr: number, colPtr: number, n: number, dim: number, iterations: number, v: number, w: number, out: number, seedLo: number, seedHi: number): number;
-  };
+  const kernels = core.kernels;
   const mark = core.mark();
   const v = core.alloc(st.n * st.dim * 8);
   const w = core.alloc(st.n * st.dim * 8);

@@ -3,7 +3,6 @@
 
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
-import { Task } from "../core/control.ts";
 import { throwIfAborted } from "../errors.ts";
 
 export interface KnnBuffers {
@@ -31,7 +30,7 @@ export async function exactKnn(core: Core, m: CoreMatrix, k: number, ctl: PhaseC
     const end = Math.min(m.n, begin + blockRows);
     const chunks = Math.ceil((end - begin) / ROWS_PER_CHUNK);
     await core.run(
-      Task.knnExact,
+      "knnExact",
       [m.ptr, m.n, m.stride, k, begin, end, indicesPtr, distancesPtr, ROWS_PER_CHUNK],
       chunks,
     );

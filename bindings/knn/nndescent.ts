@@ -5,7 +5,6 @@
 
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
-import { Task } from "../core/control.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { KnnBuffers } from "./exact.ts";
 
@@ -77,7 +76,7 @@ export async function nndescentKnn(
     // mostly in order (see assembly/knn/nndescent_init.ts)
     const forest = (dataPtr: number, first: number, count: number) =>
       core.run(
-        Task.nndTrees,
+        "nndTrees",
         [dataPtr, n, stride, leafSize, seed, permPtr, leafBeginPtr, leafCountPtr, partitionScratchPtr, normalPtr,
           first],
         count,
@@ -85,7 +84,7 @@ export async function nndescentKnn(
     await forest(m.ptr, 0, 1);
     throwIfAborted(opts.signal);
     await core.run(
-      Task.nndReorder,
+      "nndReorder",
       [m.ptr, n, stride, permPtr, orderPtr, localDataPtr, localOfPtr, ...graph, k, ROWS_PER_CHUNK],
       rowChunks,
     );
@@ -96,14 +95,14 @@ export async function nndescentKnn(
     for (let t = 0; t < trees; t++) {
       throwIfAborted(opts.signal);
       await core.run(
-        Task.nndInitLeaves,
+        "nndInitLeaves",
         [localDataPtr, stride, k, permPtr + t * n * 4, leafBeginPtr + t * (n + 1) * 4, ...graph,
           leafCounts[t], LEAVES_PER_CHUNK],
         Math.ceil(leafCounts[t] / LEAVES_PER_CHUNK),
       );
     }
     await core.run(
-      Task.nndFill,
+      "nndFill",
       [localDataPtr, n, stride, k, ...graph, stampPtr, seed, ROWS_PER_CHUNK],
       rowChunks,
     );
@@ -112,14 +111,14 @@ export async function nndescentKnn(
     for (let iteration = 0; iteration < maxIterations; iteration++) {
       throwIfAborted(opts.signal);
       await core.run(
-        Task.nndCandidates,
+        "nndCandidates",
         [n, k, graphIdxPtr, flagPtr, newIdxPtr, newPrPtr, newCountPtr, oldIdxPtr, oldPrPtr, oldCountPtr,
           maxCandidates, seed, iteration],
         candidateChunks,
       );
       throwIfAborted(opts.signal);
       await core.run(
-        Task.nndJoin,
+        "nndJoin",
         [localDataPtr, n, stride, k, ...graph, newIdxPtr, newCountPtr, oldIdxPtr, oldCountPtr,
           maxCandidates, stampPtr, iteration, ROWS_PER_CHUNK, updatesPtr],
         rowChunks,
@@ -132,7 +131,7 @@ export async function nndescentKnn(
     }
     throwIfAborted(opts.signal);
     await core.run(
-      Task.nndFinish,
+      "nndFinish",
       [graphDistPtr, graphIdxPtr, n, k, orderPtr, localOfPtr, indicesPtr, distancesPtr, ROWS_PER_CHUNK],
       rowChunks,
     );

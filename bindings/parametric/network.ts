@@ -1,18 +1,8 @@
 // The MLP of the parametric mode in a core: its parameters, Adam state, training buffers and the model
-// record that every task reads (field offsets mirrored from assembly/parametric/model.ts).
+// record that every task reads (field offsets read from the core, assembly/parametric/model.ts).
 
 import type { Core } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
-
-/** Byte offsets of the model record's i32 fields (assembly/parametric/model.ts). */
-const M = {
-  inDim: 0, inStride: 4, hidden: 8, hiddenLayers: 12, outDim: 16, params: 20, paramCount: 24, weightGrad: 28,
-  adamM: 32, adamV: 36, step: 40, act: 44, maxRows: 48, rows: 52, rowCount: 56, seen: 60, scratch: 64, data: 68,
-} as const;
-const MODEL_BYTES = 128;
-
-export const TASK_PARAMETRIC_TRAIN = 60;
-export const TASK_PARAMETRIC_TRANSFORM = 61;
 
 /** Rows per work-stealing chunk of a transform (a multiple of 4: the kernels forward four rows at once). */
 const TRANSFORM_CHUNK_ROWS = 256;
@@ -25,14 +15,6 @@ export interface NetworkShape {
   /** hidden layers (SPEC §4: 3) */
   hiddenLayers: number;
   outDim: number;
-}
-
-/** The sequential kernels of assembly/parametric/exports.ts. */
-export interface NetworkKernels {
-  mlpInitParams(params: number, inDim: number, hidden: number, hiddenLayers: number, outDim: number, seedLo: number, seedHi: number): void;
-  mlpParamCount(inDim: number, hidden: number, hiddenLayers: number, outDim: number): number;
-  mlpForwardRows(model: number, x: number, inStride: number, rows: number, out: number): void;
-  mlpBackwardRows(model: number, x: number, inStride: number, rows: number, dy: number, weightGrad: number): void;
 }
 
 export interface Network {
@@ -54,17 +36,21 @@ const pad8 = (x: number) => (x + 7) & ~7;
 export function allocateNetwork(
   core: Core, shape: NetworkShape, seed: number, training?: { dataPtr: number; inStride: number; n: number; maxRows: number },
 ): Network {
-  const kernels = core.kernels as unknown as NetworkKernels;
+  const kernels = core.kernels, M = core.layout.model;
   const { inDim, hidden, hiddenLayers, outDim } = shape;
   const paramCount = kernels.mlpParamCount(inDim, hidden, hiddenLayers, outDim);
-  const actStride = hiddenLayers * pad8(hidden) + pad8(outDim);
-  const scratchStride = pad8(inDim) + 4 * pad8(outDim) + 8 * pad8(hidden) + 4 * actStride;
   const zeroed = (floats: number) => {
     const ptr = core.alloc(floats * 4);
     core.f32(ptr, floats).fill(0);
     return ptr;
   };
-  const modelPtr = zeroed(MODEL_BYTES / 4);
+  const modelPtr = zeroed(core.layout.modelRecord.bytes / 4);
+  const record = () => core.i32(modelPtr, core.layout.modelRecord.bytes / 4);
+  const set = (offset: number, value: number) => { record()[offset >> 2] = value; };
+  // the shape first: the core derives the strides of activations and scratch from it
+  set(M.inDim, inDim); set(M.hidden, hidden); set(M.hiddenLayers, hiddenLayers); set(M.outDim, outDim);
+  const actStride = kernels.mlpActStride(modelPtr);
+  const scratchStride = kernels.mlpScratchStride(modelPtr);
   const paramsPtr = zeroed(paramCount);
   const scratchPtr = zeroed(core.threads * scratchStride);
   let weightGrad = 0, adamM = 0, adamV = 0, act = 0, rows = 0, seen = 0;
@@ -77,10 +63,7 @@ export function allocateNetwork(
     rows = zeroed(maxRows);
     seen = zeroed(training.n);
   }
-  const record = core.i32(modelPtr, MODEL_BYTES / 4);
-  const set = (offset: number, value: number) => { record[offset >> 2] = value; };
-  set(M.inDim, inDim); set(M.inStride, training?.inStride ?? pad8(inDim)); set(M.hidden, hidden);
-  set(M.hiddenLayers, hiddenLayers); set(M.outDim, outDim); set(M.params, paramsPtr); set(M.paramCount, paramCount);
+  set(M.inStride, training?.inStride ?? pad8(inDim)); set(M.params, paramsPtr); set(M.paramCount, paramCount);
   set(M.weightGrad, weightGrad); set(M.adamM, adamM); set(M.adamV, adamV); set(M.act, act);
   set(M.maxRows, maxRows); set(M.rows, rows); set(M.seen, seen); set(M.scratch, scratchPtr);
   set(M.data, training?.dataPtr ?? 0);
@@ -90,7 +73,8 @@ export function allocateNetwork(
 
 /** Starts a phase: Adam's moments and step count back to 0 (the learning rate restarts too, SPEC §3). */
 export function resetAdam(core: Core, net: Network): void {
-  const record = core.i32(net.modelPtr, MODEL_BYTES / 4);
+  const M = core.layout.model;
+  const record = core.i32(net.modelPtr, core.layout.modelRecord.bytes / 4);
   core.f32(record[M.adamM >> 2], net.paramCount).fill(0);
   core.f32(record[M.adamV >> 2], net.paramCount).fill(0);
   record[M.step >> 2] = 0;
@@ -108,10 +92,15 @@ export async function forwardAll(
   for (let begin = 0; begin < rows; begin += block) {
     throwIfAborted(ctl.signal);
     const count = Math.min(block, rows - begin);
-    const args = [
-      net.modelPtr, inputPtr + begin * inStride * 4, inStride, count, outputPtr + begin * net.shape.outDim * 4, TRANSFORM_CHUNK_ROWS,
-    ];
-    await core.run(TASK_PARAMETRIC_TRANSFORM, args, Math.ceil(count / TRANSFORM_CHUNK_ROWS));
+    const T = core.layout.transformArg;
+    const args: number[] = [];
+    args[T.model] = net.modelPtr;
+    args[T.input] = inputPtr + begin * inStride * 4;
+    args[T.inStride] = inStride;
+    args[T.rows] = count;
+    args[T.output] = outputPtr + begin * net.shape.outDim * 4;
+    args[T.chunkRows] = TRANSFORM_CHUNK_ROWS;
+    await core.run("parametricTransform", args, Math.ceil(count / TRANSFORM_CHUNK_ROWS));
     ctl.progress?.((begin + count) / rows);
   }
 }

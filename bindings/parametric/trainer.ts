@@ -1,14 +1,11 @@
 // Runs one training phase of the parametric mode: the optimiser's argument slots (the pair-gradient code
-// reads them) plus the model record in slot 23, a few epochs per call so that progress is reported and the
+// reads them) plus the model record's slot, a few epochs per call so that progress is reported and the
 // signal checked between calls.
 
 import type { Core } from "../core/core.ts";
 import type { OptimizerState, Phase } from "../embedding/optimizer.ts";
 import { ensureScratch, phaseArgs, runEpochs } from "../embedding/optimizer.ts";
-import { resetAdam, TASK_PARAMETRIC_TRAIN, type Network } from "./network.ts";
-
-/** The model record's slot, after the optimiser's (assembly/parametric/train.ts ARG_MODEL). */
-const ARG_MODEL = 23;
+import { resetAdam, type Network } from "./network.ts";
 
 /** Rows of training work per call: enough to amortise waking the threads, small enough for smooth progress. */
 const ROWS_PER_CALL = 2e5;
@@ -19,11 +16,11 @@ export async function trainPhase(
 ): Promise<void> {
   ensureScratch(core, st, phase);
   resetAdam(core, net);
-  const args = phaseArgs(st, phase);
-  args[ARG_MODEL] = net.modelPtr;
+  const args = phaseArgs(core, st, phase);
+  args[core.layout.arg.model] = net.modelPtr;
   // an epoch forwards each batch's distinct endpoints: about ⌈E/b⌉ · min(2b, n) rows
   const batch = Math.min(phase.batchSize, st.edgeCount);
   const rowsPerEpoch = Math.ceil(st.edgeCount / batch) * Math.min(2 * batch, st.n);
   const step = Math.max(1, Math.min(phase.epochs, Math.floor(ROWS_PER_CALL / rowsPerEpoch)));
-  await runEpochs(core, TASK_PARAMETRIC_TRAIN, args, phase.epochs, step, ctl);
+  await runEpochs(core, "parametricTrain", args, phase.epochs, step, ctl);
 }

@@ -64,8 +64,7 @@ export async function pca(data: DataInput, options: PcaOptions = {}): Promise<Fl
       progress: (f) => options.onProgress?.(f, "pca"),
     });
     // rows packed in place (the copy runs forwards, never overtaking its source)
-    (core.kernels as unknown as { packRows(src: number, n: number, dim: number, stride: number, dst: number): void })
-      .packRows(scores.ptr, matrix.n, k, scores.stride, scores.ptr);
+    core.kernels.packRows(scores.ptr, matrix.n, k, scores.stride, scores.ptr);
     return core.f32(scores.ptr, matrix.n * k).slice();
   } finally {
     core.destroy();

@@ -12,23 +12,7 @@
 
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
-import { Task } from "../core/control.ts";
 import { fail, throwIfAborted } from "../errors.ts";
-
-/** The sequential PCA kernels of the core (assembly/pca/exports.ts). */
-export interface PcaKernels {
-  pcaReduceMeans(partialPtr: number, chunks: number, stride: number, n: number, meanPtr: number): void;
-  pcaCrossF64(aPtr: number, bPtr: number, rows: number, stride: number, aCols: number, bCols: number, hPtr: number, symmetric: boolean): void;
-  pcaCholeskyInverse(gPtr: number, l: number, tPtr: number, tStride: number, scratchPtr: number): number;
-  pcaSymmetricEigen(aPtr: number, l: number, vecPtr: number, valPtr: number): void;
-  pcaColumnsToF32(srcPtr: number, rows: number, srcCols: number, cols: number, dstPtr: number, dstStride: number): void;
-  pcaF32ToF64(srcPtr: number, rows: number, cols: number, srcStride: number, dstPtr: number): void;
-  pcaSymmetrize(gPtr: number, stride: number): void;
-  pcaGaussianBlock(ptr: number, rows: number, totalRows: number, cols: number, stride: number, seed: number): void;
-  pcaIdentity(ptr: number, dim: number, stride: number): void;
-  pcaFixSigns(loadingsPtr: number, rows: number, stride: number, cols: number, rotationPtr: number, rotRows: number): void;
-  pcaMultiplyScratchBytes(aStride: number): number;
-}
 
 export interface PcaTuning {
   /** Rows whose covariance picks the subspace; default: all rows when n·D² ≤ 2^33, else 2^33 / D² (≥ 2048). */
@@ -61,7 +45,6 @@ const MIN_SAMPLE_ROWS = 2048;
 const SUM_ROWS_PER_CHUNK = 1024;
 const GATHER_ROWS_PER_CHUNK = 256;
 const PROJECT_ROWS_PER_CHUNK = 64;
-const GRAM_STRIP_ROWS = 16; // assembly/pca/gemm.ts
 /** Progress and abort are checked between blocks of about this many multiply-adds. */
 const BLOCK_WORK = 2e8;
 
@@ -73,7 +56,7 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
   if (n < 2) fail(`PCA needs at least 2 rows, got ${n}`);
   // the D × D covariance and its products grow as D²: beyond this the solver would need a sample-space variant
   if (dim > MAX_DIM) fail(`PCA supports up to ${MAX_DIM} columns, got ${dim}`);
-  const kernels = core.kernels as unknown as PcaKernels;
+  const kernels = core.kernels;
   const kp = pad4(k);
   const exact = stride <= EXACT_MAX_STRIDE;
   const l = exact ? stride : Math.min(stride, pad4(k + Math.max(16, Math.ceil(k / 2))));
@@ -111,7 +94,7 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
         const end = Math.min(rows, begin + blockRows);
         const rowsPerChunk = Math.min(PROJECT_ROWS_PER_CHUNK, Math.ceil((end - begin) / (4 * threads)));
         await core.run(
-          Task.pcaMultiply,
+          "pcaMultiply",
           [aPtr, aStride, begin, end, meanPtr, bPtr, bStride, cols, outPtr, outStride, scratch, rowsPerChunk],
           Math.ceil((end - begin) / rowsPerChunk),
         );
@@ -120,12 +103,13 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
     };
     // the upper triangle of AᵀA by strips of rows, mirrored; A is row-major (panelBytes 32) or in panels
     const gram = async (aPtr: number, rows: number, cols: number, kBytes: number, panelBytes: number, gPtr: number, weight: number) => {
-      const strips = Math.ceil(cols / GRAM_STRIP_ROWS);
-      const perRun = Math.max(2 * core.threads, Math.floor(BLOCK_WORK / (rows * GRAM_STRIP_ROWS * cols * 0.5)));
+      const stripRows = core.layout.pca.gramStripRows;
+      const strips = Math.ceil(cols / stripRows);
+      const perRun = Math.max(2 * core.threads, Math.floor(BLOCK_WORK / (rows * stripRows * cols * 0.5)));
       for (let first = 0; first < strips; first += perRun) {
         throwIfAborted(ctl.signal);
         const count = Math.min(perRun, strips - first);
-        await core.run(Task.pcaGram, [aPtr, rows, cols, kBytes, panelBytes, first, gPtr], count);
+        await core.run("pcaGram", [aPtr, rows, cols, kBytes, panelBytes, first, gPtr], count);
         advance((weight * count) / strips);
       }
       kernels.pcaSymmetrize(gPtr, cols);
@@ -135,13 +119,13 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
     const sumChunks = Math.ceil(n / SUM_ROWS_PER_CHUNK);
     const partial = core.alloc(sumChunks * stride * 8);
     const mean = core.alloc(stride * 4);
-    await core.run(Task.pcaColumnSums, [m.ptr, n, stride, SUM_ROWS_PER_CHUNK, partial], sumChunks);
+    await core.run("pcaColumnSums", [m.ptr, n, stride, SUM_ROWS_PER_CHUNK, partial], sumChunks);
     kernels.pcaReduceMeans(partial, sumChunks, stride, n, mean);
 
     // 2. covariance (unscaled) of the centered sample, gathered in panels of 8 columns
     const sample = core.alloc(Math.ceil(stride / 8) * samples * 32);
     await core.run(
-      Task.pcaGather,
+      "pcaGather",
       [m.ptr, n, stride, mean, samples, ctl.seed, GATHER_ROWS_PER_CHUNK, sample],
       Math.ceil(samples / GATHER_ROWS_PER_CHUNK),
     );

@@ -2,7 +2,7 @@
 // and bumping its generation word; it never computes itself in this mode, so it can wait without blocking
 // (a browser main thread may not block) and stays free for progress, abort and the event loop.
 
-import { CTRL_DONE, CTRL_ERROR, CTRL_GENERATION, CTRL_THREADS } from "../core/control.ts";
+import type { CoreLayout } from "../core/abi.ts";
 import { isNodeLike } from "../core/environment.ts";
 
 interface WorkerHandle {
@@ -47,6 +47,7 @@ export class ThreadPool {
     private readonly workers: WorkerHandle[],
     private readonly words: () => Int32Array,
     private readonly ctrl: number,
+    private readonly offsets: CoreLayout["ctrl"],
   ) {}
 
   get size(): number {
@@ -58,11 +59,12 @@ export class ThreadPool {
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     ctrl: number,
+    offsets: CoreLayout["ctrl"],
     count: number,
   ): Promise<ThreadPool> {
     const words = () => new Int32Array(memory.buffer);
     const handles = await Promise.all(Array.from({ length: count }, () => spawn()));
-    const pool = new ThreadPool(handles, words, ctrl);
+    const pool = new ThreadPool(handles, words, ctrl, offsets);
     await Promise.all(
       handles.map(
         (w, thread) =>
@@ -82,13 +84,13 @@ export class ThreadPool {
   /** Runs the task posted in the control block on every worker and resolves when all have finished it. */
   async run(): Promise<void> {
     const w = this.words();
-    const base = this.ctrl >> 2;
-    Atomics.store(w, base + (CTRL_THREADS >> 2), this.workers.length);
-    Atomics.store(w, base + (CTRL_DONE >> 2), 0);
-    Atomics.store(w, base + (CTRL_ERROR >> 2), 0);
-    Atomics.add(w, base + (CTRL_GENERATION >> 2), 1);
-    Atomics.notify(w, base + (CTRL_GENERATION >> 2));
-    const doneIndex = base + (CTRL_DONE >> 2);
+    const base = this.ctrl >> 2, o = this.offsets;
+    Atomics.store(w, base + (o.threads >> 2), this.workers.length);
+    Atomics.store(w, base + (o.done >> 2), 0);
+    Atomics.store(w, base + (o.error >> 2), 0);
+    Atomics.add(w, base + (o.generation >> 2), 1);
+    Atomics.notify(w, base + (o.generation >> 2));
+    const doneIndex = base + (o.done >> 2);
     const waitAsync = (Atomics as { waitAsync?: typeof Atomics.waitAsync }).waitAsync;
     for (;;) {
       const done = Atomics.load(w, doneIndex);
@@ -100,7 +102,7 @@ export class ThreadPool {
         await new Promise((r) => setTimeout(r, 0));
       }
     }
-    if (Atomics.load(w, base + (CTRL_ERROR >> 2)) !== 0) {
+    if (Atomics.load(w, base + (o.error >> 2)) !== 0) {
       await new Promise((r) => setTimeout(r, 10)); // let the worker's message land
       throw new Error(`cne-wasm: the core trapped in a worker${this.lastError ? `: ${this.lastError}` : ""}`);
     }
@@ -108,8 +110,9 @@ export class ThreadPool {
 
   terminate(): void {
     const w = this.words();
-    Atomics.store(w, (this.ctrl + CTRL_GENERATION) >> 2, -1);
-    Atomics.notify(w, (this.ctrl + CTRL_GENERATION) >> 2);
+    const generation = (this.ctrl + this.offsets.generation) >> 2;
+    Atomics.store(w, generation, -1);
+    Atomics.notify(w, generation);
     for (const worker of this.workers) worker.terminate();
     this.workers.length = 0;
   }

@@ -1,9 +1,8 @@
 // A compute thread. It instantiates the threads build over the shared memory it is given, then sleeps on the
 // control block's generation word; each new generation runs `runTask` once and counts itself done. It never
-// allocates: the main thread owns the arena. It instantiates with WebAssembly.instantiate rather than the
-// loader because a worker cannot resolve bare package specifiers without a bundler, and it calls one export.
+// allocates: the main thread owns the arena. The control block's offsets come from the core's own exports.
 
-import { CTRL_DONE, CTRL_ERROR, CTRL_GENERATION } from "../core/control.ts";
+import { readGlobal } from "../core/abi.ts";
 
 interface StartMessage {
   module: WebAssembly.Module;
@@ -25,8 +24,9 @@ async function start(msg: StartMessage, post: Post): Promise<void> {
   });
   const runTask = instance.exports.runTask as (ctrl: number, thread: number) => void;
   const words = new Int32Array(msg.memory.buffer);
-  const gen = (msg.ctrl + CTRL_GENERATION) >> 2;
-  const done = (msg.ctrl + CTRL_DONE) >> 2;
+  const gen = (msg.ctrl + readGlobal(instance.exports, "CTRL_GENERATION")) >> 2;
+  const done = (msg.ctrl + readGlobal(instance.exports, "CTRL_DONE")) >> 2;
+  const error = (msg.ctrl + readGlobal(instance.exports, "CTRL_ERROR")) >> 2;
   let seen = Atomics.load(words, gen);
   post({ ready: true });
   for (;;) {
@@ -38,7 +38,7 @@ async function start(msg: StartMessage, post: Post): Promise<void> {
     try {
       runTask(msg.ctrl, msg.thread);
     } catch (e) {
-      Atomics.store(words, (msg.ctrl + CTRL_ERROR) >> 2, 1);
+      Atomics.store(words, error, 1);
       post({ error: String(e) });
     }
     Atomics.add(words, done, 1);

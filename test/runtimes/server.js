@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 // Only what the page needs; everything else is 404.
-const ALLOWED = ["/dist/", "/build/", "/test/runtimes/", "/node_modules/@assemblyscript/loader/"];
+const ALLOWED = ["/dist/", "/build/", "/test/runtimes/"];
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",

@@ -10,23 +10,19 @@ import { startProcess } from "./processes.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-const LOADER = "@assemblyscript/loader";
 const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g;
-const LOADER_IMPORT = /\bfrom\s*["']@assemblyscript\/loader["']/;
 
 /**
  * The modules reachable from dist/workerd.js through relative imports (paths from the repository root), the
- * wasm modules among them, and the folders whose modules import the loader by its bare name.
+ * wasm modules among them.
  */
 function workerdModules() {
   const js = new Set();
   const wasm = new Set();
-  const loaderDirs = new Set();
   const visit = (file) => {
     if (js.has(file)) return;
     js.add(file);
     const text = readFileSync(join(root, file), "utf8");
-    if (LOADER_IMPORT.test(text)) loaderDirs.add(posix.dirname(file));
     for (const [, spec] of text.matchAll(RELATIVE_IMPORT)) {
       const target = posix.normalize(posix.join(posix.dirname(file), spec));
       if (target.endsWith(".wasm")) wasm.add(target);
@@ -34,20 +30,17 @@ function workerdModules() {
     }
   };
   visit("dist/workerd.js");
-  return { js: [...js], wasm: [...wasm], loaderDirs: [...loaderDirs] };
+  return { js: [...js], wasm: [...wasm] };
 }
 
 function config(configDir) {
   const embed = (path) => JSON.stringify(relative(configDir, join(root, path)));
-  const { js, wasm, loaderDirs } = workerdModules();
+  const { js, wasm } = workerdModules();
   const modules = [
     `(name = "worker.js", esModule = embed ${embed("test/runtimes/workerd-entry.js")})`,
     `(name = "test/runtimes/fixture.js", esModule = embed ${embed("test/runtimes/fixture.js")})`,
     ...js.map((f) => `(name = ${JSON.stringify(f)}, esModule = embed ${embed(f)})`),
     ...wasm.map((f) => `(name = ${JSON.stringify(f)}, wasm = embed ${embed(f)})`),
-    // workerd resolves even a bare specifier against the importing module's folder (a bundler would resolve
-    // it instead), so the loader is registered next to each module that imports it
-    ...loaderDirs.map((d) => `(name = "${d}/${LOADER}", esModule = embed ${embed(`node_modules/${LOADER}/index.js`)})`),
   ];
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (

@@ -1,0 +1,53 @@
+// The layout constants of the ABI, exported as globals so that the bindings read them from the core instead of
+// mirroring them: control-block offsets, task ids, argument slots and the model record. assembly/index.ts
+// re-exports this list; test/contract.test.ts checks that the bindings read every one and that both builds agree.
+
+export {
+  CTRL_GENERATION, CTRL_TASK, CTRL_NEXT_CHUNK, CTRL_CHUNKS, CTRL_DONE, CTRL_THREADS, CTRL_BARRIER_COUNT,
+  CTRL_BARRIER_SENSE, CTRL_ERROR, CTRL_ARGS, CTRL_MAX_ARGS, CTRL_BYTES,
+} from "./parallel/control";
+
+export { TASK_KNN_EXACT } from "./knn/tasks";
+export { TASK_PCA_COLUMN_SUMS, TASK_PCA_GATHER, TASK_PCA_GRAM, TASK_PCA_MULTIPLY } from "./pca/tasks";
+export {
+  TASK_NND_TREES, TASK_NND_REORDER, TASK_NND_INIT_LEAVES, TASK_NND_FILL, TASK_NND_CANDIDATES, TASK_NND_JOIN,
+  TASK_NND_FINISH,
+} from "./knn/nndescent_tasks";
+export { TASK_OPTIMIZE, TASK_PARTITION } from "./optimize/tasks";
+export { TASK_PARAMETRIC_TRAIN, TASK_PARAMETRIC_TRANSFORM } from "./parametric/tasks";
+
+// the optimiser's slots (also read by the parametric trainer, which adds the model record's slot)
+export {
+  ARG_Y, ARG_N, ARG_DIM, ARG_EDGES, ARG_EDGE_COUNT, ARG_GRAD, ARG_GRAD_STRIDE, ARG_SCRATCH, ARG_PARTIAL, ARG_STATE,
+  ARG_LOSS, ARG_XI, ARG_NEGATIVES, ARG_BATCH, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_PHASE_EPOCHS, ARG_LEARNING_RATE,
+  ARG_SEED, ARG_PHASE, ARG_CLAMP, ARG_C, ARG_NCE_LEARNING_RATE,
+} from "./optimize/args";
+export { ARG_MODEL } from "./parametric/train";
+export { ARG_T_MODEL, ARG_T_INPUT, ARG_T_IN_STRIDE, ARG_T_ROWS, ARG_T_OUTPUT, ARG_T_CHUNK_ROWS } from "./parametric/transform";
+
+export {
+  M_IN_DIM, M_IN_STRIDE, M_HIDDEN, M_HIDDEN_LAYERS, M_OUT_DIM, M_PARAMS, M_PARAM_COUNT, M_WEIGHT_GRAD, M_ADAM_M,
+  M_ADAM_V, M_STEP, M_ACT, M_MAX_ROWS, M_ROWS, M_ROW_COUNT, M_SEEN, M_SCRATCH, M_DATA, MODEL_BYTES,
+} from "./parametric/model";
+
+import { scratchBytes } from "./optimize/args";
+import { actStride, scratchStride } from "./parametric/model";
+
+/** Bytes of one thread's optimiser scratch for m negatives (the binding allocates threads × this). */
+export function optimizeScratchBytes(m: i32): usize {
+  return scratchBytes(m);
+}
+
+/** Floats of one row's activations in a model record whose shape fields are written. */
+export function mlpActStride(model: usize): i32 {
+  return actStride(model);
+}
+
+/** Floats of one thread's scratch in a model record whose shape fields are written. */
+export function mlpScratchStride(model: usize): i32 {
+  return scratchStride(model);
+}
+
+export { GRAM_STRIP_ROWS as PCA_GRAM_STRIP_ROWS } from "./pca/gemm";
+
+export { LOSS_NEG, LOSS_NCE, LOSS_INFONCE, LOSS_UMAP } from "./optimize/losses";

@@ -1,0 +1,154 @@
+// The core's ABI as the bindings see it, stated once: every exported function with its signature (one typed
+// view of the exports), and the layout constants (control block, task ids, argument slots, the model record),
+// read from the globals the core exports (assembly/abi.ts) instead of mirrored by hand.
+// test/contract.test.ts checks both builds against this file: same export list, every name here present.
+
+/** The core's functions (assembly/index.ts). Addresses are byte offsets into linear memory. */
+export interface CoreFunctions {
+  allocate(bytes: number): number;
+  heapMark(): number;
+  heapReset(mark: number): void;
+  runTask(ctrl: number, thread: number): void;
+  firstNonFinite(ptr: number, count: number): number;
+  knnExactRows(dataPtr: number, n: number, stride: number, k: number, rowBegin: number, rowEnd: number, outIdx: number, outDist: number): void;
+  padRows(ptr: number, n: number, dim: number, stride: number): void;
+  packRows(src: number, n: number, dim: number, stride: number, dst: number): void;
+  graphCountCandidates(knnPtr: number, n: number, k: number, rowCountPtr: number): number;
+  graphBuild(knnPtr: number, n: number, k: number, rowPtr: number, colPtr: number, cursorPtr: number): number;
+  graphShuffledEdges(rowPtr: number, colPtr: number, n: number, edgesPtr: number, seedLo: number, seedHi: number): void;
+  initGaussian(yPtr: number, count: number, seedLo: number, seedHi: number): void;
+  centerAndScaleByFirstColumn(yPtr: number, n: number, dim: number): number;
+  sumF64(ptr: number, count: number): number;
+  partitionSampled(y: number, n: number, dim: number, samples: number, seedLo: number, seedHi: number): number;
+  spectralLayoutKernel(
+    rowPtr: number, colPtr: number, n: number, dim: number, iterations: number, v: number, w: number, out: number, seedLo: number, seedHi: number,
+  ): number;
+  pairLossValue(loss: number, positive: boolean, d: number, xi: number): number;
+  infoNceLossValue(dPos: number, dNegPtr: number, m: number, c: number): number;
+  attractionCoefficient(loss: number, d: number, xi: number, clamp: number): number;
+  repulsionCoefficient(loss: number, d: number, xi: number, clamp: number): number;
+  nceLogZGradient(positive: boolean, d: number, xi: number, clamp: number): number;
+  infoNceCoefficients(kernelsPtr: number, m: number, phiPos: number, total: number, c: number): number;
+  pcaReduceMeans(partialPtr: number, chunks: number, stride: number, n: number, meanPtr: number): void;
+  pcaCrossF64(aPtr: number, bPtr: number, rows: number, stride: number, aCols: number, bCols: number, hPtr: number, symmetric: boolean): void;
+  pcaCholeskyInverse(gPtr: number, l: number, tPtr: number, tStride: number, scratchPtr: number): number;
+  pcaSymmetricEigen(aPtr: number, l: number, vecPtr: number, valPtr: number): void;
+  pcaColumnsToF32(srcPtr: number, rows: number, srcCols: number, cols: number, dstPtr: number, dstStride: number): void;
+  pcaSymmetrize(gPtr: number, stride: number): void;
+  pcaGaussianBlock(ptr: number, rows: number, totalRows: number, cols: number, stride: number, seed: number): void;
+  pcaIdentity(ptr: number, dim: number, stride: number): void;
+  pcaFixSigns(loadingsPtr: number, rows: number, stride: number, cols: number, rotationPtr: number, rotRows: number): void;
+  pcaF32ToF64(srcPtr: number, rows: number, cols: number, srcStride: number, dstPtr: number): void;
+  pcaMultiplyScratchBytes(aStride: number): number;
+  mlpInitParams(params: number, inDim: number, hidden: number, hiddenLayers: number, outDim: number, seedLo: number, seedHi: number): void;
+  mlpParamCount(inDim: number, hidden: number, hiddenLayers: number, outDim: number): number;
+  mlpForwardRows(model: number, x: number, inStride: number, rows: number, out: number): void;
+  mlpBackwardRows(model: number, x: number, inStride: number, rows: number, dy: number, weightGrad: number): void;
+  optimizeScratchBytes(m: number): number;
+  mlpActStride(model: number): number;
+  mlpScratchStride(model: number): number;
+}
+
+/**
+ * Parameter counts of every function, checked by the type system against CoreFunctions (a wrong count does not
+ * compile) and by the contract test against the wasm exports.
+ */
+export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<CoreFunctions[K]>["length"] } = {
+  allocate: 1, heapMark: 0, heapReset: 1, runTask: 2, firstNonFinite: 2, knnExactRows: 8, padRows: 4, packRows: 5,
+  graphCountCandidates: 4, graphBuild: 6, graphShuffledEdges: 6, initGaussian: 4, centerAndScaleByFirstColumn: 3,
+  sumF64: 2, partitionSampled: 6, spectralLayoutKernel: 10, pairLossValue: 4, infoNceLossValue: 4,
+  attractionCoefficient: 4, repulsionCoefficient: 4, nceLogZGradient: 4, infoNceCoefficients: 5, pcaReduceMeans: 5,
+  pcaCrossF64: 8, pcaCholeskyInverse: 5, pcaSymmetricEigen: 4, pcaColumnsToF32: 6, pcaSymmetrize: 2,
+  pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 7,
+  mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
+  mlpScratchStride: 1,
+};
+
+/**
+ * The layout constants, by group: each key k of a group is read from the core's global PREFIX + K, where K is k
+ * in upper snake case (ctrl.nextChunk ← CTRL_NEXT_CHUNK, task.pcaGram ← TASK_PCA_GRAM).
+ */
+export const LAYOUT = {
+  /** the control block through which a task is posted to every thread (assembly/parallel/control.ts) */
+  ctrl: {
+    prefix: "CTRL_",
+    keys: ["generation", "task", "nextChunk", "chunks", "done", "threads", "barrierCount", "barrierSense", "error", "args", "maxArgs", "bytes"],
+  },
+  /** task ids: each concern owns a range (assembly/<concern>/tasks.ts) */
+  task: {
+    prefix: "TASK_",
+    keys: [
+      "knnExact", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
+      "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "parametricTrain", "parametricTransform",
+    ],
+  },
+  /** argument slots of the optimiser task, shared by the parametric trainer (assembly/optimize/args.ts) */
+  arg: {
+    prefix: "ARG_",
+    keys: [
+      "y", "n", "dim", "edges", "edgeCount", "grad", "gradStride", "scratch", "partial", "state", "loss", "xi", "negatives",
+      "batch", "epochBegin", "epochEnd", "phaseEpochs", "learningRate", "seed", "phase", "clamp", "c", "nceLearningRate",
+      "model",
+    ],
+  },
+  /** argument slots of the parametric transform task (assembly/parametric/transform.ts) */
+  transformArg: { prefix: "ARG_T_", keys: ["model", "input", "inStride", "rows", "output", "chunkRows"] },
+  /** byte offsets of the model record's fields, and its size (assembly/parametric/model.ts) */
+  model: {
+    prefix: "M_",
+    keys: [
+      "inDim", "inStride", "hidden", "hiddenLayers", "outDim", "params", "paramCount", "weightGrad", "adamM", "adamV",
+      "step", "act", "maxRows", "rows", "rowCount", "seen", "scratch", "data",
+    ],
+  },
+  modelRecord: { prefix: "MODEL_", keys: ["bytes"] },
+  /** the optimiser's loss ids (assembly/optimize/losses.ts) */
+  loss: { prefix: "LOSS_", keys: ["neg", "nce", "infonce", "umap"] },
+  pca: { prefix: "PCA_", keys: ["gramStripRows"] },
+} as const;
+
+type Layout = typeof LAYOUT;
+export type CoreLayout = { readonly [G in keyof Layout]: { readonly [K in Layout[G]["keys"][number]]: number } };
+export type TaskName = keyof CoreLayout["task"];
+
+/** The global's name in the core: prefix + key in upper snake case. */
+export function globalName(prefix: string, key: string): string {
+  return prefix + key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+/** Every global name the bindings read. */
+export function layoutGlobalNames(): string[] {
+  return Object.values(LAYOUT).flatMap((g) => g.keys.map((k) => globalName(g.prefix, k)));
+}
+
+/** Reads one exported constant; a missing one means the bindings and the core disagree. */
+export function readGlobal(exports: WebAssembly.Exports, name: string): number {
+  const g = exports[name];
+  if (!(g instanceof WebAssembly.Global)) throw new Error(`cne-wasm: the core does not export ${name}`);
+  return Number(g.value);
+}
+
+/** Reads every layout constant of an instance. */
+export function readLayout(exports: WebAssembly.Exports): CoreLayout {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [group, { prefix, keys }] of Object.entries(LAYOUT)) {
+    out[group] = Object.fromEntries(keys.map((k) => [k, readGlobal(exports, globalName(prefix, k))]));
+  }
+  return out as CoreLayout;
+}
+
+/** The typed view of an instance's exports: its functions, memory and layout. */
+export interface CoreExports extends CoreFunctions {
+  memory: WebAssembly.Memory;
+}
+
+/** Checks that every function the bindings call is exported with the stated parameter count. */
+export function checkFunctions(exports: WebAssembly.Exports): CoreExports {
+  for (const [name, arity] of Object.entries(FUNCTION_ARITY)) {
+    const f = exports[name];
+    if (typeof f !== "function" || f.length !== arity) {
+      throw new Error(`cne-wasm: the core's export ${name} is missing or has another signature`);
+    }
+  }
+  return exports as unknown as CoreExports;
+}
