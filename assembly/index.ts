@@ -5,6 +5,8 @@ export { allocate, heapMark, heapReset } from "./mem";
 export { runTask } from "./parallel/tasks";
 export * from "./abi";
 export { firstNonFinite } from "./util/finite";
+export { maxAbs, scaleByPowerOfTwo } from "./util/magnitude";
+export { countDistinctRows } from "./util/distinct";
 export { knnExactRows } from "./knn/exact";
 export { padRows } from "./util/layout";
 export { graphCountCandidates, graphBuild, graphShuffledEdges } from "./graph/symmetrize";

@@ -15,3 +15,8 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   const reason = signal.reason ?? new DOMException("The operation was aborted", "AbortError");
   throw reason;
 }
+
+/** A computation produced a non-finite value despite valid input; the message names the stage. */
+export class CneNumericError extends Error {
+  override name = "CneNumericError";
+}

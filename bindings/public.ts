@@ -11,7 +11,7 @@ export type { KnnOptions, KnnResult } from "./knn/index.ts";
 export { pca, type PcaOptions } from "./pca/index.ts";
 export type { DataInput } from "./input.ts";
 export type { RunControl, Stage } from "./options/common.ts";
-export { CneInputError } from "./errors.ts";
+export { CneInputError, CneNumericError } from "./errors.ts";
 export { init } from "./init.ts";
 export { coreInfo } from "./info.ts";
 export type { CoreInfo } from "./info.ts";

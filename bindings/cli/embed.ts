@@ -8,6 +8,7 @@ import { createProgress } from "./progress.ts";
 import { INPUT_FORMATS, formatOf, readLabels, readTable } from "./read.ts";
 import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
 import { plotFormatOf, writePlot } from "./plot.ts";
+import { checkWritable } from "./preflight.ts";
 
 const OUT_DIM = 2;
 
@@ -15,7 +16,7 @@ const OUT_DIM = 2;
 function flagMessage(message: string): string {
   let text = message.replace(/^cne-wasm: /, "");
   for (const [name, flag] of Object.entries(FLAG_OF_OPTION)) {
-    text = text.replace(new RegExp(`(^|[^\\w-])${name}(?![\\w-])`, "g"), `$1${flag}`);
+    text = text.replace(new RegExp(`(^|[^\\w'-])${name}(?![\\w'-])`, "g"), `$1${flag}`);
   }
   return text;
 }
@@ -38,6 +39,8 @@ export async function runEmbed(command: EmbedCommand): Promise<number> {
     if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
     if (!outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
     if (command.plot !== undefined && !plotFormatOf(command.plot)) fileError(command.plot, "unknown plot format (expected .png or .svg)");
+    checkWritable(command.out);
+    if (command.plot !== undefined) checkWritable(command.plot);
     const table = await readTable(command.input, command.labelColumn);
     const labels = command.labels !== undefined ? await readLabels(command.labels, table.n) : table.labels;
 
@@ -50,6 +53,7 @@ export async function runEmbed(command: EmbedCommand): Promise<number> {
         outDim: OUT_DIM,
         signal: controller.signal,
         onProgress: (fraction, stage) => progress.update(fraction, stage),
+        onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
       });
       progress.finish(true);
     } catch (error) {

@@ -10,6 +10,9 @@ export interface CoreFunctions {
   heapReset(mark: number): void;
   runTask(ctrl: number, thread: number): void;
   firstNonFinite(ptr: number, count: number): number;
+  maxAbs(ptr: number, count: number): number;
+  scaleByPowerOfTwo(ptr: number, count: number, exponent: number): void;
+  countDistinctRows(ptr: number, n: number, dim: number, stride: number, limit: number, tablePtr: number, tableSize: number): number;
   knnExactRows(dataPtr: number, n: number, stride: number, k: number, rowBegin: number, rowEnd: number, outIdx: number, outDist: number): void;
   padRows(ptr: number, n: number, dim: number, stride: number): void;
   packRows(src: number, n: number, dim: number, stride: number, dst: number): void;
@@ -54,7 +57,7 @@ export interface CoreFunctions {
  * compile) and by the contract test against the wasm exports.
  */
 export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<CoreFunctions[K]>["length"] } = {
-  allocate: 1, heapMark: 0, heapReset: 1, runTask: 2, firstNonFinite: 2, knnExactRows: 8, padRows: 4, packRows: 5,
+  allocate: 1, heapMark: 0, heapReset: 1, runTask: 2, firstNonFinite: 2, maxAbs: 2, scaleByPowerOfTwo: 3, countDistinctRows: 7, knnExactRows: 8, padRows: 4, packRows: 5,
   graphCountCandidates: 4, graphBuild: 6, graphShuffledEdges: 6, initGaussian: 4, centerAndScaleByFirstColumn: 3,
   sumF64: 2, partitionSampled: 6, spectralLayoutKernel: 10, pairLossValue: 4, infoNceLossValue: 4,
   attractionCoefficient: 4, repulsionCoefficient: 4, nceLogZGradient: 4, infoNceCoefficients: 5, pcaReduceMeans: 5,

@@ -12,6 +12,7 @@ import { readLogZ, runPhase, writeLogZ, type Phase } from "./optimizer.ts";
 import { initialLogZ, xiFor, zBarAt } from "./spectrum.ts";
 import { defaultSchedule, mainLearningRate } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
+import { checkFiniteLayout } from "../validate/finite.ts";
 
 /** Options of a further optimisation from the current layout (a point of the spectrum, a loss, a schedule). */
 export interface OptimizeOptions extends RunControl {
@@ -183,7 +184,9 @@ export class Embedding {
   }
 
   private async runPhase(phase: Phase, stage: Stage, signal: AbortSignal, report: (f: number, s: Stage) => void): Promise<void> {
-    await runPhase(this.core!, this.prepared!.optimizer, phase, { signal, progress: (f) => report(f, stage) });
+    const st = this.prepared!.optimizer;
+    await runPhase(this.core!, st, phase, { signal, progress: (f) => report(f, stage) });
+    checkFiniteLayout(this.core!, st.yPtr, st.n, st.dim, stage);
     this.lastLoss = phase.loss;
   }
 

@@ -10,6 +10,10 @@ import type { OptimizerState } from "./optimizer.ts";
 import type { ResolvedParams } from "./params.ts";
 import type { Control } from "./pipeline.ts";
 import { spectralLayout } from "./spectral.ts";
+import { checkFiniteLayout } from "../validate/finite.ts";
+
+/** Largest |y| accepted in a user layout: (2·1e6)² leaves every loss's φ, φ² and log terms finite in f32. */
+const MAX_INIT_MAGNITUDE = 1e6;
 
 export async function initialLayout(
   core: Core, p: ResolvedParams, data: CoreMatrix, search: CoreMatrix, graph: GraphBuffers, st: OptimizerState, ctl: Control,
@@ -23,6 +27,9 @@ export async function initialLayout(
     core.f32(st.yPtr, n * dim).set(p.init);
     const bad = kernels.firstNonFinite(st.yPtr, n * dim);
     if (bad >= 0) fail(`init has a non-finite value at row ${Math.floor(bad / dim)}, column ${bad % dim}`);
+    // a layout is used as given, so its magnitude must leave the kernels' squared distances finite
+    const largest = core.kernels.maxAbs(st.yPtr, n * dim);
+    if (largest > MAX_INIT_MAGNITUDE) fail(`init has a value of magnitude ${largest}: a layout must lie within ±${MAX_INIT_MAGNITUDE}`);
     ctl.report(1, "init");
     return; // a user layout is used as given
   }
@@ -37,5 +44,6 @@ export async function initialLayout(
     kernels.packRows(source.ptr, n, dim, source.stride, st.yPtr);
   }
   kernels.centerAndScaleByFirstColumn(st.yPtr, n, dim);
+  checkFiniteLayout(core, st.yPtr, n, dim, "init");
   ctl.report(1, "init");
 }

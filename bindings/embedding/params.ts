@@ -24,12 +24,13 @@ export interface ResolvedParams {
   earlyExaggeration: boolean;
   seed: number;
   threads?: number;
+  warn: (message: string) => void;
 }
 
 /** Every option name the embedding API accepts (an unknown name is an error, not silently ignored). */
 export const EMBEDDING_KEYS: readonly (keyof EmbedOptions)[] = [
   "n", "dim", "outDim", "loss", "s", "zBar", "c", "k", "knn", "knnIndices", "init", "negativeSamples", "nEpochs",
-  "batchSize", "learningRate", "earlyExaggeration", "seed", "threads", "signal", "onProgress",
+  "batchSize", "learningRate", "earlyExaggeration", "seed", "threads", "signal", "onProgress", "onWarning",
 ];
 
 const LOSSES: readonly Loss[] = ["neg", "nce", "infonce", "umap"];
@@ -116,7 +117,14 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
       options.earlyExaggeration === undefined ? DEFAULTS.earlyExaggeration : boolean("earlyExaggeration", options.earlyExaggeration),
     seed: options.seed === undefined ? DEFAULTS.seed : integer("seed", options.seed, 0, 2 ** 52),
     threads: options.threads,
+    warn: warningSink(options.onWarning),
   };
+}
+
+function warningSink(onWarning: unknown): (message: string) => void {
+  if (onWarning === undefined) return (message) => console.warn(`cne-wasm: ${message}`);
+  if (typeof onWarning !== "function") fail("onWarning must be a function");
+  return onWarning as (message: string) => void;
 }
 
 function boolean(name: string, v: unknown): boolean {

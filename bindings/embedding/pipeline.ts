@@ -16,6 +16,7 @@ import { initialLayout } from "./init.ts";
 import type { ResolvedParams } from "./params.ts";
 import type { OptimizerState } from "./optimizer.ts";
 import { allocateOptimizer } from "./optimizer.ts";
+import { checkDegenerate } from "../validate/degenerate.ts";
 
 /** Dimensions above which the neighbour search runs on the first 50 principal components (SPEC §1.2). */
 export const PCA_SEARCH_THRESHOLD = 100;
@@ -79,7 +80,8 @@ function putPrecomputed(core: Core, indices: Int32Array, n: number, k: number): 
 }
 
 export async function prepare(core: Core, matrix: Matrix, p: ResolvedParams, ctl: Control): Promise<Prepared> {
-  const data = putMatrix(core, matrix);
+  const data = putMatrix(core, matrix, "data", "safe");
+  checkDegenerate(core, data, p.k, p.warn);
   let search = data;
   let knnPtr: number;
   if (p.knnIndices) {

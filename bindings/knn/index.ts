@@ -2,6 +2,7 @@
 
 import { Core } from "../core/core.ts";
 import { putMatrix } from "../core/matrix.ts";
+import { scaleByExponent } from "../core/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkThreads, checkCallbacks, type RunControl } from "../options/common.ts";
@@ -59,9 +60,11 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
   }
   const core = await Core.create(options.threads);
   try {
-    const m = putMatrix(core, matrix);
+    // neighbours do not depend on scale: search data of extreme magnitude rescaled, report distances in its units
+    const m = putMatrix(core, matrix, "data", "safe");
     const control = { seed, signal: options.signal, progress: (f: number) => options.onProgress?.(f, "knn") };
     const buffers = method === "nndescent" ? await nndescentKnn(core, m, k, control) : await exactKnn(core, m, k, control);
+    scaleByExponent(core, buffers.distancesPtr, matrix.n * k, -(m.scaleExponent ?? 0));
     return {
       indices: core.i32(buffers.indicesPtr, matrix.n * k).slice(),
       distances: core.f32(buffers.distancesPtr, matrix.n * k).slice(),

@@ -47,6 +47,8 @@ export interface EmbeddingOptions {
   seed?: number;
   /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */
   threads?: number;
+  /** Receives warnings about the data (e.g. fewer distinct rows than k + 1); default: console.warn. */
+  onWarning?: (message: string) => void;
 }
 
 export type EmbedOptions = EmbeddingOptions & RunControl;

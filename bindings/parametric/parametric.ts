@@ -4,6 +4,7 @@
 
 import { Core } from "../core/core.ts";
 import { putMatrix } from "../core/matrix.ts";
+import { checkFiniteLayout } from "../validate/finite.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { RunControl, Stage } from "../options/common.ts";
@@ -130,6 +131,7 @@ export class ParametricEmbedding {
       await run(main, "optimize");
       this.embeddingPtr = core.alloc(n * p.outDim * 4);
       await forwardAll(core, network, prepared.data.ptr, prepared.data.stride, n, this.embeddingPtr, { signal });
+      checkFiniteLayout(core, this.embeddingPtr, n, p.outDim, "optimize");
       return this.embedding;
     });
   }
@@ -152,9 +154,10 @@ export class ParametricEmbedding {
       throwIfAborted(this.lifetime.signal);
       const mark = core.mark();
       try {
-        const input = putMatrix(core, matrix, "transform data");
+        const input = putMatrix(core, matrix, "transform data", this.prepared!.data.scaleExponent ?? 0);
         const out = core.alloc(matrix.n * this.params.outDim * 4);
         await forwardAll(core, network, input.ptr, input.stride, matrix.n, out, { signal: this.lifetime.signal });
+        checkFiniteLayout(core, out, matrix.n, this.params.outDim, "transform");
         return core.f32(out, matrix.n * this.params.outDim).slice();
       } finally {
         core.reset(mark);

@@ -2,6 +2,7 @@
 
 import { Core } from "../core/core.ts";
 import { putMatrix, type CoreMatrix } from "../core/matrix.ts";
+import { scaleByExponent } from "../core/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkCallbacks, checkThreads, type RunControl } from "../options/common.ts";
@@ -57,7 +58,8 @@ export async function pca(data: DataInput, options: PcaOptions = {}): Promise<Fl
   throwIfAborted(options.signal);
   const core = await Core.create(options.threads);
   try {
-    const m = putMatrix(core, matrix);
+    // scores are linear in the data: compute on data of extreme magnitude rescaled, report them in its units
+    const m = putMatrix(core, matrix, "data", "safe");
     const scores = await pcaScores(core, m, k, {
       seed,
       signal: options.signal,
@@ -65,6 +67,7 @@ export async function pca(data: DataInput, options: PcaOptions = {}): Promise<Fl
     });
     // rows packed in place (the copy runs forwards, never overtaking its source)
     core.kernels.packRows(scores.ptr, matrix.n, k, scores.stride, scores.ptr);
+    scaleByExponent(core, scores.ptr, matrix.n * k, -(m.scaleExponent ?? 0));
     return core.f32(scores.ptr, matrix.n * k).slice();
   } finally {
     core.destroy();
