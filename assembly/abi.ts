@@ -33,9 +33,9 @@ export {
 import { scratchBytes } from "./optimize/args";
 import { actStride, scratchStride } from "./parametric/model";
 
-/** Bytes of one thread's optimiser scratch for m negatives (the binding allocates threads × this). */
-export function optimizeScratchBytes(m: i32): usize {
-  return scratchBytes(m);
+/** Bytes of one thread's optimiser scratch for a layout of `dim` dimensions (the binding allocates threads × this). */
+export function optimizeScratchBytes(dim: i32): usize {
+  return scratchBytes(dim);
 }
 
 /** Floats of one row's activations in a model record whose shape fields are written. */

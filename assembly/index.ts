@@ -17,5 +17,6 @@ export { spectralLayoutKernel } from "./init/spectral";
 export * from "./pca/exports";
 export { pairLossValue, infoNceLossValue } from "./optimize/check";
 export { attractionCoefficient, repulsionCoefficient, nceLogZGradient } from "./optimize/derivatives";
-export { infoNceCoefficients } from "./optimize/infonce";
+export { infoNceCoefficients } from "./optimize/derivatives";
 export * from "./parametric/exports";
+export { batchGradient } from "./optimize/reference";

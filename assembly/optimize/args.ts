@@ -7,7 +7,7 @@ export const ARG_EDGES = 3; // i32[2 * E] (head, tail) pairs in a fixed shuffled
 export const ARG_EDGE_COUNT = 4;
 export const ARG_GRAD = 5; // f32[threads * gradStride]: one zeroed gradient buffer per thread
 export const ARG_GRAD_STRIDE = 6; // floats per gradient buffer: n * dim rounded up to a multiple of 4
-export const ARG_SCRATCH = 7; // per-thread scratch of scratchBytes(m) each: partner lists, InfoNCE's kernels
+export const ARG_SCRATCH = 7; // per-thread scratch of scratchBytes(dim) each: a tile's heads and tails for layouts other than 2-D
 export const ARG_PARTIAL = 8; // f64[threads]: per-thread partial sums (NCE's ∂/∂log Z)
 export const ARG_STATE = 9; // f64[4]: [0] log Z (NCE), read and written
 export const ARG_LOSS = 10;
@@ -24,9 +24,9 @@ export const ARG_CLAMP = 20; // lower clamp of every log argument
 export const ARG_C = 21; // InfoNCE's c
 export const ARG_NCE_LEARNING_RATE = 22; // SGD rate of log Z
 
-/** Bytes of one thread's scratch: two heads' partner lists (i32[2(m + 1)] plus padding to whole v128 groups),
- * which also holds InfoNCE's i32[m] + f32[m]. Mirrored in bindings/embedding/optimizer.ts. */
+/** Bytes of one thread's scratch: the any-dimension kernel's tile of heads, tails and their gradients
+ * (f32[3 · dim · 8]) and the tile's point ids (i32[16]). Mirrored in bindings/embedding/optimizer.ts. */
 // @ts-ignore: decorator
-@inline export function scratchBytes(m: i32): usize {
-  return (<usize>(m + 1) << 3) + 16;
+@inline export function scratchBytes(dim: i32): usize {
+  return (<usize>(3 * dim * 8 + 16) << 2);
 }

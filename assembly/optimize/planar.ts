@@ -1,145 +1,196 @@
-// The optimiser's hot loop for 2-D layouts, in v128 SIMD: partners (a head's positive tail and its m
-// negatives) are processed four lanes at a time — gather four (x, y) pairs, compute the four coefficients at
-// once, accumulate the heads' gradients in registers and scatter the partners' gradients. Lanes past the
-// last partner point at a head with a zero coefficient. Same draws and per-pair arithmetic as the scalar path.
+// The optimiser's hot loop for 2-D layouts: a tile of eight heads (two v128 of four lanes, one head per lane)
+// shares one set of m negatives (tile.ts says why the noise distribution is unchanged). Each negative's
+// coordinates are loaded once and evaluated against all eight heads in registers; its gradient is written
+// once per tile, the heads' gradients once at the end of the tile. Generic over the loss (loss/*.ts), so each
+// loss gets its own copy with its coefficients inlined.
 
 import { arg, argInt, argPtr } from "../parallel/control";
-import { draw, lcgNext } from "../rng";
-import { ARG_CLAMP, ARG_EDGE_COUNT, ARG_EDGES, ARG_LOSS, ARG_NEGATIVES, ARG_Y } from "./args";
-import { LOSS_NCE, LOSS_UMAP, UMAP_EPSILON } from "./losses";
-import { batchNegative, edgeSlot } from "./pairs";
-import { horizontalSum } from "../util/simd";
+import { draw, lcgNext, uniformIndex } from "../rng";
+import { ARG_C, ARG_CLAMP, ARG_EDGE_COUNT, ARG_EDGES, ARG_NEGATIVES, ARG_Y } from "./args";
+import { batchEndpoint, edgeSlot } from "./pairs";
+import { TILE } from "./tile";
 
 // @ts-ignore: decorator
-@inline function gatherPoints(y: usize, k0: i32, k1: i32, k2: i32, k3: i32): v128 {
-  // returns (x0, y0, x1, y1) — the caller gathers twice and de-interleaves
-  let a = v128.load64_zero(y + (<usize>k0 << 3));
-  a = v128.load64_lane(y + (<usize>k1 << 3), a, 1);
-  return a;
+@inline function splatX(y: usize, k: i32): v128 { return v128.load32_splat(y + (<usize>k << 3)); }
+// @ts-ignore: decorator
+@inline function splatY(y: usize, k: i32): v128 { return v128.load32_splat(y + (<usize>k << 3) + 4); }
+
+/** (Σ lanes of gx, Σ lanes of gy) in lanes 0 and 1. */
+// @ts-ignore: decorator
+@inline function sumPairs(gx: v128, gy: v128): v128 {
+  const s = f32x4.add(v128.shuffle<f32>(gx, gy, 0, 4, 1, 5), v128.shuffle<f32>(gx, gy, 2, 6, 3, 7));
+  return f32x4.add(s, v128.shuffle<f32>(s, s, 2, 3, 0, 1));
 }
 
 // @ts-ignore: decorator
-@inline function subtractPair(grad: usize, k: i32, g: v128): void {
+@inline function addPoint(grad: usize, k: i32, g: v128): void {
   const p = grad + (<usize>k << 3);
-  v128.store64_lane(p, f32x4.sub(v128.load64_zero(p), g), 0);
+  v128.store64_lane(p, f32x4.add(v128.load64_zero(p), g), 0);
 }
 
 /**
- * 2-D gradient of this thread's share [begin, end) of one batch for neg, nce and umap. Returns NCE's summed
- * ∂ℓ/∂log Z (0 for the other losses).
- *
- * Heads go two at a time: their 2(m + 1) partners (tail, then negatives, for head A then head B) are listed in
- * this thread's scratch and processed four lanes at a time, so with the default m = 5 two heads fill three
- * groups exactly instead of four half-empty ones. A lane knows its head by its position in the list.
+ * 2-D gradient of this thread's share [begin, end) of one batch (begin a multiple of TILE from batchStart).
+ * Returns NCE's summed ∂ℓ/∂log Z (0 for the other losses).
  */
-export function accumulateBatchPlanar(
-  ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
-  offset: i32, key: u64, xi: f32, scratch: usize,
+export function accumulatePlanar<L>(
+  loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
+  offset: i32, key: u64, xi: f32,
 ): f64 {
   const y = argPtr(ctrl, ARG_Y);
   const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
-  const loss = argInt(ctrl, ARG_LOSS), m = argInt(ctrl, ARG_NEGATIVES);
-  const clamp = <f32>arg(ctrl, ARG_CLAMP);
-  const isUmap = loss == LOSS_UMAP, isNce = loss == LOSS_NCE;
+  const m = argInt(ctrl, ARG_NEGATIVES);
+  const xiV = f32x4.splat(xi), clampV = f32x4.splat(<f32>arg(ctrl, ARG_CLAMP)), cV = f32x4.splat(<f32>arg(ctrl, ARG_C));
+  const zero = f32x4.splat(0), one = f32x4.splat(1), two = f32x4.splat(2);
+  const allLanes = i32x4.splat(-1);
   const endpoints = <u32>(2 * batchLength - 1);
-  const perHead = m + 1; // the positive tail, then m negatives
-  const one = f32x4.splat(1), two = f32x4.splat(2), zero = f32x4.splat(0);
-  const xiV = f32x4.splat(xi), clampV = f32x4.splat(clamp), epsV = f32x4.splat(UMAP_EPSILON);
-  const laneIndex = v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0); // i32x4 (0, 1, 2, 3)
-  const perHeadV = i32x4.splat(perHead);
+  const laneSlots = v128(0, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0, 0); // i32x4 (0, 2, 4, 6): 2 slots per edge
   let logZGrad: f64 = 0;
-  for (let p = begin; p < end; p += 2) {
-    const pairOfHeads = p + 1 < end;
-    const slotA = edgeSlot(edges, edgeCount, offset, p);
-    const a = load<i32>(slotA);
-    const slotB = pairOfHeads ? edgeSlot(edges, edgeCount, offset, p + 1) : slotA;
-    const b = load<i32>(slotB);
-    // the partner list: A's tail and negatives, then B's; padded to whole groups with A itself (masked off)
-    const total = pairOfHeads ? 2 * perHead : perHead;
-    listPartners(scratch, load<i32>(slotA, 4), draw(key, <u64>p), (p - batchStart) << 1, m, edges, edgeCount, offset, batchStart, endpoints);
-    if (pairOfHeads) {
-      listPartners(scratch + (<usize>perHead << 2), load<i32>(slotB, 4), draw(key, <u64>(p + 1)), (p + 1 - batchStart) << 1, m, edges, edgeCount, offset, batchStart, endpoints);
-    }
-    const groupsEnd = (total + 3) & ~3;
-    for (let f = total; f < groupsEnd; f++) store<i32>(scratch + (<usize>f << 2), a);
-    const ax = f32x4.splat(load<f32>(y + (<usize>a << 3))), ay = f32x4.splat(load<f32>(y + (<usize>a << 3), 4));
-    const bx = f32x4.splat(load<f32>(y + (<usize>b << 3))), by = f32x4.splat(load<f32>(y + (<usize>b << 3), 4));
-    let accAX = zero, accAY = zero, accBX = zero, accBY = zero, accZ = zero;
-    const totalV = i32x4.splat(total);
-    for (let g = 0; g < total; g += 4) {
-      const ks = v128.load(scratch + (<usize>g << 2));
-      const k0 = i32x4.extract_lane(ks, 0), k1 = i32x4.extract_lane(ks, 1);
-      const k2 = i32x4.extract_lane(ks, 2), k3 = i32x4.extract_lane(ks, 3);
-      const lanes = i32x4.add(i32x4.splat(g), laneIndex);
-      const valid = i32x4.lt_s(lanes, totalV);
-      const isB = i32x4.ge_s(lanes, perHeadV);
-      const positive = v128.or(i32x4.eq(lanes, i32x4.splat(0)), i32x4.eq(lanes, perHeadV));
-      const hx = v128.bitselect(bx, ax, isB), hy = v128.bitselect(by, ay, isB);
-      const lo4 = gatherPoints(y, k0, k1, k2, k3);
-      const hi4 = gatherPoints(y, k2, k3, k2, k3);
-      const px = v128.shuffle<f32>(lo4, hi4, 0, 2, 4, 6);
-      const py = v128.shuffle<f32>(lo4, hi4, 1, 3, 5, 7);
-      const dx = f32x4.sub(hx, px), dy = f32x4.sub(hy, py);
-      const d = f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
-      const u = f32x4.add(one, d);
-      let coef: v128, keep: v128;
-      if (isUmap) {
-        const phi = f32x4.div(one, u);
-        const repel = f32x4.div(f32x4.neg(one), f32x4.mul(f32x4.add(d, epsV), u));
-        coef = v128.bitselect(phi, repel, positive);
-        const logArg = v128.bitselect(phi, f32x4.div(d, u), positive); // φ or 1 − φ
-        keep = f32x4.ge(logArg, clampV);
-      } else {
-        const q = f32x4.add(one, f32x4.mul(xiV, u));
-        const r = f32x4.div(one, f32x4.mul(u, q)); // one division: e = u·r, repulsion = −r
-        const e = f32x4.mul(u, r);
-        coef = v128.bitselect(f32x4.mul(xiV, e), f32x4.neg(r), positive);
-        const logArg = v128.bitselect(e, f32x4.sub(one, e), positive); // e or 1 − e
-        keep = f32x4.ge(logArg, clampV);
-        if (isNce) {
-          // ∂ℓ⁺/∂log Z = 1 − e, ∂ℓ⁻/∂log Z = −e
-          const dz = v128.bitselect(f32x4.sub(one, e), f32x4.neg(e), positive);
-          accZ = f32x4.add(accZ, v128.and(dz, v128.and(keep, valid)));
+  for (let p0 = begin; p0 < end; p0 += TILE) {
+    const count = min(TILE, end - p0);
+    // the tile's heads and tails, lane by lane; lanes past `count` repeat the first edge and are masked off
+    const first = edgeSlot(edges, edgeCount, offset, p0);
+    const e0 = first, e1 = laneEdge(edges, edgeCount, offset, p0, 1, count, first);
+    const e2 = laneEdge(edges, edgeCount, offset, p0, 2, count, first), e3 = laneEdge(edges, edgeCount, offset, p0, 3, count, first);
+    const e4 = laneEdge(edges, edgeCount, offset, p0, 4, count, first), e5 = laneEdge(edges, edgeCount, offset, p0, 5, count, first);
+    const e6 = laneEdge(edges, edgeCount, offset, p0, 6, count, first), e7 = laneEdge(edges, edgeCount, offset, p0, 7, count, first);
+    let lo = gather2(y, load<i32>(e0), load<i32>(e1)), hi = gather2(y, load<i32>(e2), load<i32>(e3));
+    const hxA = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), hyA = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+    lo = gather2(y, load<i32>(e4), load<i32>(e5)); hi = gather2(y, load<i32>(e6), load<i32>(e7));
+    const hxB = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), hyB = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+    lo = gather2(y, load<i32>(e0, 4), load<i32>(e1, 4)); hi = gather2(y, load<i32>(e2, 4), load<i32>(e3, 4));
+    const txA = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), tyA = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+    lo = gather2(y, load<i32>(e4, 4), load<i32>(e5, 4)); hi = gather2(y, load<i32>(e6, 4), load<i32>(e7, 4));
+    const txB = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), tyB = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+    const countV = i32x4.splat(count);
+    const validA = i32x4.lt_s(v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0), countV);
+    const validB = i32x4.lt_s(v128(4, 0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0), countV);
+    // each lane's own endpoint slot in the batch (its head), to exclude it from its negatives
+    const slot0 = (p0 - batchStart) << 1, lastSlot = slot0 + ((count - 1) << 1);
+    const slotsA = i32x4.add(i32x4.splat(slot0), laneSlots), slotsB = i32x4.add(i32x4.splat(slot0 + 8), laneSlots);
+    const tileStream = draw(key, <u64>p0);
+
+    // InfoNCE: each head's normaliser S = φ₊ + Σφ_k first, as norm = 1/(cS)
+    let normA = zero, normB = zero;
+    if (loss.normalised()) {
+      let sA = loss.kernel(gap(hxA, hyA, txA, tyA)), sB = loss.kernel(gap(hxB, hyB, txB, tyB));
+      let stream = tileStream;
+      for (let r = 0; r < m; r++) {
+        stream = lcgNext(stream);
+        const q = <i32>uniformIndex(stream, endpoints);
+        // the negative is slot q for heads above it, q + 1 for heads at or below it (never the head itself)
+        let k = batchEndpoint(edges, edgeCount, offset, batchStart, q >= slot0 ? q + 1 : q);
+        let maskA = allLanes, maskB = allLanes;
+        const mixed = q >= slot0 && q < lastSlot;
+        if (mixed) {
+          k = batchEndpoint(edges, edgeCount, offset, batchStart, q);
+          maskA = i32x4.gt_s(slotsA, i32x4.splat(q)); maskB = i32x4.gt_s(slotsB, i32x4.splat(q));
+        }
+        for (let pass = 0; pass < 2; pass++) {
+          const nx = splatX(y, k), ny = splatY(y, k);
+          sA = f32x4.add(sA, v128.and(loss.kernel(gap(hxA, hyA, nx, ny)), maskA));
+          sB = f32x4.add(sB, v128.and(loss.kernel(gap(hxB, hyB, nx, ny)), maskB));
+          if (!mixed || pass == 1) break;
+          k = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
+          maskA = v128.not(maskA); maskB = v128.not(maskB);
         }
       }
-      coef = v128.and(coef, v128.and(keep, valid));
-      const c2 = f32x4.mul(two, coef);
-      const gx = f32x4.mul(c2, dx), gy = f32x4.mul(c2, dy);
-      accAX = f32x4.add(accAX, v128.andnot(gx, isB));
-      accAY = f32x4.add(accAY, v128.andnot(gy, isB));
-      accBX = f32x4.add(accBX, v128.and(gx, isB));
-      accBY = f32x4.add(accBY, v128.and(gy, isB));
-      // scatter −g to the partners, one (x, y) pair per lane, in lane order (duplicates accumulate correctly)
-      const lo = v128.shuffle<f32>(gx, gy, 0, 4, 1, 5); // (gx0, gy0, gx1, gy1)
-      const hi = v128.shuffle<f32>(gx, gy, 2, 6, 3, 7);
-      subtractPair(grad, k0, lo);
-      subtractPair(grad, k1, v128.shuffle<f32>(lo, lo, 2, 3, 0, 1));
-      subtractPair(grad, k2, hi);
-      subtractPair(grad, k3, v128.shuffle<f32>(hi, hi, 2, 3, 0, 1));
+      normA = f32x4.div(one, f32x4.mul(cV, sA));
+      normB = f32x4.div(one, f32x4.mul(cV, sB));
     }
-    addPair(grad, a, horizontalSum(accAX), horizontalSum(accAY));
-    if (pairOfHeads) addPair(grad, b, horizontalSum(accBX), horizontalSum(accBY));
-    if (isNce) logZGrad += <f64>horizontalSum(accZ);
+
+    // positives: head ← tail, one pair per lane
+    let accXA = zero, accYA = zero, accXB = zero, accYB = zero, accZ = zero;
+    {
+      const dxA = f32x4.sub(hxA, txA), dyA = f32x4.sub(hyA, tyA), dxB = f32x4.sub(hxB, txB), dyB = f32x4.sub(hyB, tyB);
+      const dA = f32x4.add(f32x4.mul(dxA, dxA), f32x4.mul(dyA, dyA));
+      const dB = f32x4.add(f32x4.mul(dxB, dxB), f32x4.mul(dyB, dyB));
+      const cA = f32x4.mul(two, v128.and(loss.attraction(dA, xiV, clampV, normA), validA));
+      const cB = f32x4.mul(two, v128.and(loss.attraction(dB, xiV, clampV, normB), validB));
+      if (loss.learnsZ()) {
+        accZ = f32x4.add(v128.and(loss.zAttraction(dA, xiV, clampV), validA), v128.and(loss.zAttraction(dB, xiV, clampV), validB));
+      }
+      accXA = f32x4.mul(cA, dxA); accYA = f32x4.mul(cA, dyA);
+      accXB = f32x4.mul(cB, dxB); accYB = f32x4.mul(cB, dyB);
+      // each tail gets −g of its own lane
+      const loA = v128.shuffle<f32>(accXA, accYA, 0, 4, 1, 5), hiA = v128.shuffle<f32>(accXA, accYA, 2, 6, 3, 7);
+      const loB = v128.shuffle<f32>(accXB, accYB, 0, 4, 1, 5), hiB = v128.shuffle<f32>(accXB, accYB, 2, 6, 3, 7);
+      const negLoA = f32x4.neg(loA), negHiA = f32x4.neg(hiA), negLoB = f32x4.neg(loB), negHiB = f32x4.neg(hiB);
+      addPoint(grad, load<i32>(e0, 4), negLoA);
+      addPoint(grad, load<i32>(e1, 4), v128.shuffle<f32>(negLoA, negLoA, 2, 3, 0, 1));
+      addPoint(grad, load<i32>(e2, 4), negHiA);
+      addPoint(grad, load<i32>(e3, 4), v128.shuffle<f32>(negHiA, negHiA, 2, 3, 0, 1));
+      addPoint(grad, load<i32>(e4, 4), negLoB);
+      addPoint(grad, load<i32>(e5, 4), v128.shuffle<f32>(negLoB, negLoB, 2, 3, 0, 1));
+      addPoint(grad, load<i32>(e6, 4), negHiB);
+      addPoint(grad, load<i32>(e7, 4), v128.shuffle<f32>(negHiB, negHiB, 2, 3, 0, 1));
+    }
+
+    // negatives: one gather and one scatter per negative for the whole tile
+    let stream = tileStream;
+    for (let r = 0; r < m; r++) {
+      stream = lcgNext(stream);
+      const q = <i32>uniformIndex(stream, endpoints);
+      let k = batchEndpoint(edges, edgeCount, offset, batchStart, q >= slot0 ? q + 1 : q);
+      let maskA = validA, maskB = validB;
+      const mixed = q >= slot0 && q < lastSlot; // rare: the draw falls among the tile's own slots
+      if (mixed) {
+        k = batchEndpoint(edges, edgeCount, offset, batchStart, q);
+        maskA = v128.and(validA, i32x4.gt_s(slotsA, i32x4.splat(q)));
+        maskB = v128.and(validB, i32x4.gt_s(slotsB, i32x4.splat(q)));
+      }
+      for (let pass = 0; pass < 2; pass++) {
+        const nx = splatX(y, k), ny = splatY(y, k);
+        const dxA = f32x4.sub(hxA, nx), dyA = f32x4.sub(hyA, ny), dxB = f32x4.sub(hxB, nx), dyB = f32x4.sub(hyB, ny);
+        const dA = f32x4.add(f32x4.mul(dxA, dxA), f32x4.mul(dyA, dyA));
+        const dB = f32x4.add(f32x4.mul(dxB, dxB), f32x4.mul(dyB, dyB));
+        const cA = f32x4.mul(two, v128.and(loss.repulsion(dA, xiV, clampV, normA), maskA));
+        const cB = f32x4.mul(two, v128.and(loss.repulsion(dB, xiV, clampV, normB), maskB));
+        if (loss.learnsZ()) {
+          accZ = f32x4.add(accZ, f32x4.add(v128.and(loss.zRepulsion(dA, xiV, clampV), maskA), v128.and(loss.zRepulsion(dB, xiV, clampV), maskB)));
+        }
+        const gxA = f32x4.mul(cA, dxA), gyA = f32x4.mul(cA, dyA), gxB = f32x4.mul(cB, dxB), gyB = f32x4.mul(cB, dyB);
+        accXA = f32x4.add(accXA, gxA); accYA = f32x4.add(accYA, gyA);
+        accXB = f32x4.add(accXB, gxB); accYB = f32x4.add(accYB, gyB);
+        addPoint(grad, k, f32x4.neg(sumPairs(f32x4.add(gxA, gxB), f32x4.add(gyA, gyB))));
+        if (!mixed || pass == 1) break;
+        // second pass of a mixed draw: the heads at or below slot q take slot q + 1
+        k = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
+        maskA = v128.andnot(validA, maskA); maskB = v128.andnot(validB, maskB);
+      }
+    }
+
+    // the heads' gradients, once per tile
+    const loA = v128.shuffle<f32>(accXA, accYA, 0, 4, 1, 5), hiA = v128.shuffle<f32>(accXA, accYA, 2, 6, 3, 7);
+    const loB = v128.shuffle<f32>(accXB, accYB, 0, 4, 1, 5), hiB = v128.shuffle<f32>(accXB, accYB, 2, 6, 3, 7);
+    addPoint(grad, load<i32>(e0), loA);
+    addPoint(grad, load<i32>(e1), v128.shuffle<f32>(loA, loA, 2, 3, 0, 1));
+    addPoint(grad, load<i32>(e2), hiA);
+    addPoint(grad, load<i32>(e3), v128.shuffle<f32>(hiA, hiA, 2, 3, 0, 1));
+    addPoint(grad, load<i32>(e4), loB);
+    addPoint(grad, load<i32>(e5), v128.shuffle<f32>(loB, loB, 2, 3, 0, 1));
+    addPoint(grad, load<i32>(e6), hiB);
+    addPoint(grad, load<i32>(e7), v128.shuffle<f32>(hiB, hiB, 2, 3, 0, 1));
+    if (loss.learnsZ()) {
+      logZGrad += <f64>(f32x4.extract_lane(accZ, 0) + f32x4.extract_lane(accZ, 1) + f32x4.extract_lane(accZ, 2) + f32x4.extract_lane(accZ, 3));
+    }
   }
   return logZGrad;
 }
 
-/** Writes a head's partners to list (i32[m + 1]): its tail, then m negatives drawn from its own stream. */
 // @ts-ignore: decorator
-@inline function listPartners(
-  list: usize, tail: i32, stream: u64, headSlot: i32, m: i32,
-  edges: usize, edgeCount: i32, offset: i32, batchStart: i32, endpoints: u32,
-): void {
-  store<i32>(list, tail);
-  for (let r = 1; r <= m; r++) {
-    stream = lcgNext(stream);
-    store<i32>(list + (<usize>r << 2), batchNegative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream));
-  }
+@inline function gap(hx: v128, hy: v128, px: v128, py: v128): v128 {
+  const dx = f32x4.sub(hx, px), dy = f32x4.sub(hy, py);
+  return f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
 }
 
+/** The edge record of lane `l`; a masked lane (l ≥ count) names the first edge, and receives zeros. */
 // @ts-ignore: decorator
-@inline function addPair(grad: usize, k: i32, gx: f32, gy: f32): void {
-  const p = grad + (<usize>k << 3);
-  store<f32>(p, load<f32>(p) + gx);
-  store<f32>(p, load<f32>(p, 4) + gy, 4);
+@inline function laneEdge(edges: usize, edgeCount: i32, offset: i32, p0: i32, l: i32, count: i32, first: usize): usize {
+  return l < count ? edgeSlot(edges, edgeCount, offset, p0 + l) : first;
+}
+
+/** (x_a, y_a, x_b, y_b). */
+// @ts-ignore: decorator
+@inline function gather2(y: usize, a: i32, b: i32): v128 {
+  return v128.load64_lane(y + (<usize>b << 3), v128.load64_zero(y + (<usize>a << 3)), 1);
 }

@@ -8,54 +8,22 @@
 // count reproduce the run bit for bit.
 
 import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
-import { draw, lcgNext, streamKey, uniformIndex } from "../rng";
+import { draw, streamKey, uniformIndex } from "../rng";
+import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "./losses";
+import { NegLoss } from "./loss/neg";
+import { NceLoss } from "./loss/nce";
+import { InfoNceLoss } from "./loss/infonce";
+import { UmapLoss } from "./loss/umap";
 import {
-  attraction, repulsion, nceLogZAttraction, nceLogZRepulsion, LOSS_INFONCE, LOSS_NCE,
-} from "./losses";
-import { infoNceHead } from "./infonce";
-import {
-  ARG_BATCH, ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD,
+  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD,
   ARG_GRAD_STRIDE, ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL,
   ARG_PHASE, ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
 } from "./args";
-import { batchNegative, edgeSlot, pushPair, squaredGap } from "./pairs";
-import { accumulateBatchPlanar } from "./planar";
+import { accumulateAnyDim } from "./anydim";
+import { accumulatePlanar } from "./planar";
+import { shareBegin } from "./tile";
 
 const GRAD_CLIP: f32 = 4;
-
-/**
- * Gradient of this thread's share [begin, end) of one batch, for neg, nce and umap. Returns NCE's summed
- * ∂ℓ/∂log Z (0 for the other losses).
- */
-export function accumulateBatch(
-  ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
-  offset: i32, key: u64, xi: f32,
-): f64 {
-  const y = argPtr(ctrl, ARG_Y), dim = argInt(ctrl, ARG_DIM);
-  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
-  const loss = argInt(ctrl, ARG_LOSS), m = argInt(ctrl, ARG_NEGATIVES);
-  const clamp = <f32>arg(ctrl, ARG_CLAMP);
-  const isNce = loss == LOSS_NCE;
-  const endpoints = <u32>(2 * batchLength - 1); // every endpoint of the batch but the head's own slot
-  let logZGrad: f64 = 0;
-  for (let p = begin; p < end; p++) {
-    const slot = edgeSlot(edges, edgeCount, offset, p);
-    const i = load<i32>(slot), j = load<i32>(slot, 4);
-    const dPos = squaredGap(y, i, j, dim);
-    pushPair(y, grad, i, j, dim, attraction(loss, dPos, xi, clamp));
-    if (isNce) logZGrad += nceLogZAttraction(dPos, xi, clamp);
-    const headSlot = (p - batchStart) << 1;
-    let stream = draw(key, <u64>p); // this head's negatives: one LCG step each
-    for (let r = 0; r < m; r++) {
-      stream = lcgNext(stream);
-      const k = batchNegative(edges, edgeCount, offset, batchStart, headSlot, endpoints, stream);
-      const dNeg = squaredGap(y, i, k, dim);
-      pushPair(y, grad, i, k, dim, repulsion(loss, dNeg, xi, clamp));
-      if (isNce) logZGrad += nceLogZRepulsion(dNeg, xi, clamp);
-    }
-  }
-  return logZGrad;
-}
 
 /**
  * Applies this thread's slice [begin, end) (in v128 groups of 4 floats) of the summed, clipped gradient:
@@ -81,26 +49,32 @@ function applyGradients(y: usize, grad: usize, gradStride: i32, threads: i32, be
 }
 
 /**
- * This thread's share [begin, end) of a batch's pair gradient, by loss and layout dimension: InfoNCE per head,
- * the SIMD path for 2-D layouts, the scalar path otherwise. Returns NCE's summed ∂ℓ/∂log Z (0 otherwise).
+ * This thread's share [begin, end) of a batch's pair gradient (begin from shareBegin): the 2-D kernel or the
+ * any-dimension one, both generic over the loss. Returns NCE's summed ∂ℓ/∂log Z (0 otherwise).
  * scratch: this thread's block of ARG_SCRATCH. Shared by the layout optimiser and the parametric trainer.
  */
-export function accumulateShare(
-  ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
+// @ts-ignore: decorator
+@inline export function accumulateShare<L>(
+  loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
   offset: i32, key: u64, xi: f32, scratch: usize,
 ): f64 {
-  if (argInt(ctrl, ARG_LOSS) == LOSS_INFONCE) {
-    for (let p = begin; p < end; p++) infoNceHead(ctrl, grad, batchStart, batchLength, p, offset, key, scratch);
-    return 0;
-  }
   if (argInt(ctrl, ARG_DIM) == 2) {
-    return accumulateBatchPlanar(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+    return accumulatePlanar<L>(loss, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
   }
-  return accumulateBatch(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+  return accumulateAnyDim<L>(loss, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
 }
 
-/** TASK_OPTIMIZE: runs epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. */
+/** TASK_OPTIMIZE: runs epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. The loss is
+ * resolved here, once per call: each loss has its own compiled copy of the epoch loop and kernels. */
 export function optimizeTask(ctrl: usize, thread: i32): void {
+  const loss = argInt(ctrl, ARG_LOSS);
+  if (loss == LOSS_NEG) optimizeEpochs<NegLoss>(changetype<NegLoss>(0), ctrl, thread);
+  else if (loss == LOSS_NCE) optimizeEpochs<NceLoss>(changetype<NceLoss>(0), ctrl, thread);
+  else if (loss == LOSS_INFONCE) optimizeEpochs<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, thread);
+  else if (loss == LOSS_UMAP) optimizeEpochs<UmapLoss>(changetype<UmapLoss>(0), ctrl, thread);
+}
+
+function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   const threads = threadCount(ctrl);
   const n = argInt(ctrl, ARG_N), dim = argInt(ctrl, ARG_DIM);
   const y = argPtr(ctrl, ARG_Y);
@@ -108,13 +82,13 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
   const gradBase = argPtr(ctrl, ARG_GRAD), gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
   const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
   const partial = argPtr(ctrl, ARG_PARTIAL), state = argPtr(ctrl, ARG_STATE);
-  const loss = argInt(ctrl, ARG_LOSS), m = argInt(ctrl, ARG_NEGATIVES);
+  const m = argInt(ctrl, ARG_NEGATIVES);
   const batch = argInt(ctrl, ARG_BATCH);
   const epochBegin = argInt(ctrl, ARG_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_EPOCH_END);
   const phaseEpochs = argInt(ctrl, ARG_PHASE_EPOCHS);
   const rate0 = arg(ctrl, ARG_LEARNING_RATE);
   const seed = <u64>arg(ctrl, ARG_SEED), phase = <u64>argInt(ctrl, ARG_PHASE);
-  const isNce = loss == LOSS_NCE;
+  const isNce = lossKind.learnsZ();
   const nceRate = arg(ctrl, ARG_NCE_LEARNING_RATE);
   const pairsScale = <f64>m / (<f64>n * <f64>(n - 1));
   let xi = <f32>arg(ctrl, ARG_XI);
@@ -122,7 +96,7 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
   const groups = (n * dim + 3) >> 2;
   const applyBegin = splitBegin(groups, threads, thread), applyEnd = splitBegin(groups, threads, thread + 1);
 
-  const scratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(m);
+  const scratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(dim);
   for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
     const rate = <f32>(rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs));
     const key = streamKey(seed, (phase << 24) + <u64>epoch);
@@ -130,9 +104,9 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
     for (let batchStart = 0; batchStart < edgeCount; batchStart += batch) {
       const batchLength = min(batch, edgeCount - batchStart);
       if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
-      const begin = batchStart + splitBegin(batchLength, threads, thread);
-      const end = batchStart + splitBegin(batchLength, threads, thread + 1);
-      const logZGrad = accumulateShare(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+      const begin = shareBegin(batchStart, batchLength, threads, thread);
+      const end = shareBegin(batchStart, batchLength, threads, thread + 1);
+      const logZGrad = accumulateShare<L>(lossKind, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
       if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
       barrier(ctrl);
       applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate);

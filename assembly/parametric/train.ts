@@ -16,9 +16,14 @@ import {
   ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL, ARG_PHASE,
   ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
 } from "../optimize/args";
-import { LOSS_NCE } from "../optimize/losses";
+import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "../optimize/losses";
+import { NegLoss } from "../optimize/loss/neg";
+import { NceLoss } from "../optimize/loss/nce";
+import { InfoNceLoss } from "../optimize/loss/infonce";
+import { UmapLoss } from "../optimize/loss/umap";
 import { batchEndpoint } from "../optimize/pairs";
 import { accumulateShare } from "../optimize/sgd";
+import { shareBegin } from "../optimize/tile";
 import { backwardBlock, forwardBlock, outputOf, scratchActivations, scratchOutputDeltas, scratchZeroRow } from "./mlp";
 import {
   actStride, field, pad8, M_ACT, M_ADAM_M, M_ADAM_V, M_DATA, M_IN_STRIDE, M_PARAM_COUNT, M_PARAMS, M_ROW_COUNT,
@@ -141,8 +146,17 @@ function adamStep(model: usize, threads: i32, begin: i32, end: i32, rate: f32, c
   }
 }
 
-/** TASK_PARAMETRIC_TRAIN: epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. */
+/** TASK_PARAMETRIC_TRAIN: epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread; the loss is
+ * resolved once per call (see optimize/losses.ts). */
 export function trainTask(ctrl: usize, thread: i32): void {
+  const loss = argInt(ctrl, ARG_LOSS);
+  if (loss == LOSS_NEG) trainEpochs<NegLoss>(changetype<NegLoss>(0), ctrl, thread);
+  else if (loss == LOSS_NCE) trainEpochs<NceLoss>(changetype<NceLoss>(0), ctrl, thread);
+  else if (loss == LOSS_INFONCE) trainEpochs<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, thread);
+  else if (loss == LOSS_UMAP) trainEpochs<UmapLoss>(changetype<UmapLoss>(0), ctrl, thread);
+}
+
+function trainEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   const model = argPtr(ctrl, ARG_MODEL);
   const threads = threadCount(ctrl);
   const n = argInt(ctrl, ARG_N), d = argInt(ctrl, ARG_DIM);
@@ -151,14 +165,14 @@ export function trainTask(ctrl: usize, thread: i32): void {
   const gradBase = argPtr(ctrl, ARG_GRAD), gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
   const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
   const partial = argPtr(ctrl, ARG_PARTIAL), state = argPtr(ctrl, ARG_STATE);
-  const loss = argInt(ctrl, ARG_LOSS), m = argInt(ctrl, ARG_NEGATIVES);
-  const pairScratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(m);
+  const m = argInt(ctrl, ARG_NEGATIVES);
+  const pairScratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(d);
   const batch = argInt(ctrl, ARG_BATCH);
   const epochBegin = argInt(ctrl, ARG_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_EPOCH_END);
   const phaseEpochs = argInt(ctrl, ARG_PHASE_EPOCHS);
   const rate0 = arg(ctrl, ARG_LEARNING_RATE);
   const seed = <u64>arg(ctrl, ARG_SEED), phase = <u64>argInt(ctrl, ARG_PHASE);
-  const isNce = loss == LOSS_NCE;
+  const isNce = lossKind.learnsZ();
   const nceRate = arg(ctrl, ARG_NCE_LEARNING_RATE);
   const pairsScale = <f64>m / (<f64>n * <f64>(n - 1));
   const weightGrad = <usize>field(model, M_WEIGHT_GRAD) + (<usize>thread * <usize>field(model, M_PARAM_COUNT) << 2);
@@ -182,9 +196,9 @@ export function trainTask(ctrl: usize, thread: i32): void {
       const rowEnd = min(count, splitBegin(blocks, threads, thread + 1) << 2);
       forwardListed(model, thread, y, d, rowBegin, rowEnd);
       barrier(ctrl);
-      const begin = batchStart + splitBegin(batchLength, threads, thread);
-      const end = batchStart + splitBegin(batchLength, threads, thread + 1);
-      const logZGrad = accumulateShare(ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
+      const begin = shareBegin(batchStart, batchLength, threads, thread);
+      const end = shareBegin(batchStart, batchLength, threads, thread + 1);
+      const logZGrad = accumulateShare<L>(lossKind, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
       if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
       barrier(ctrl);
       backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);

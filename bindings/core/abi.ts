@@ -47,7 +47,7 @@ export interface CoreFunctions {
   mlpParamCount(inDim: number, hidden: number, hiddenLayers: number, outDim: number): number;
   mlpForwardRows(model: number, x: number, inStride: number, rows: number, out: number): void;
   mlpBackwardRows(model: number, x: number, inStride: number, rows: number, dy: number, weightGrad: number): void;
-  optimizeScratchBytes(m: number): number;
+  optimizeScratchBytes(dim: number): number;
   mlpActStride(model: number): number;
   mlpScratchStride(model: number): number;
 }

@@ -23,7 +23,6 @@ export interface OptimizerState {
   /** f64[4]: [0] log Z */
   statePtr: number;
   scratchPtr: number;
-  scratchNegatives: number;
   edgesPtr: number;
   edgeCount: number;
 }
@@ -52,7 +51,7 @@ export function allocateOptimizer(core: Core, n: number, dim: number, edgesPtr: 
   const partialPtr = core.alloc(core.threads * 8);
   const statePtr = core.alloc(32);
   core.f64(statePtr, 4).fill(0);
-  return { n, dim, yPtr, gradPtr, gradStride, partialPtr, statePtr, scratchPtr: 0, scratchNegatives: 0, edgesPtr, edgeCount };
+  return { n, dim, yPtr, gradPtr, gradStride, partialPtr, statePtr, scratchPtr: 0, edgesPtr, edgeCount };
 }
 
 /** The optimiser task's arguments for one phase (the epoch range is filled in per call). */
@@ -83,12 +82,9 @@ export function phaseArgs(core: Core, st: OptimizerState, phase: Phase): number[
   return args;
 }
 
-/** Reserves the per-thread scratch (partner lists, InfoNCE's kernels) when the phase needs more than there is. */
-export function ensureScratch(core: Core, st: OptimizerState, phase: Phase): void {
-  if (st.scratchNegatives < phase.negativeSamples) {
-    st.scratchPtr = core.alloc(core.threads * core.kernels.optimizeScratchBytes(phase.negativeSamples));
-    st.scratchNegatives = phase.negativeSamples;
-  }
+/** Reserves the per-thread scratch (a tile of heads for layouts other than 2-D), once per fit. */
+export function ensureScratch(core: Core, st: OptimizerState, _phase: Phase): void {
+  if (st.scratchPtr === 0) st.scratchPtr = core.alloc(core.threads * core.kernels.optimizeScratchBytes(st.dim));
 }
 
 /** Epochs per optimiser call: enough work per call to amortise waking the threads, ~50 calls per phase. */

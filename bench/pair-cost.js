@@ -1,0 +1,72 @@
+// Cost of the optimiser per pair update: wall time of optimize() on a fixed kNN graph divided by
+// (directed edges × (1 + m) × epochs), for m = 5, 20, 50 and 1 and 2 threads, on Fashion-MNIST (or its first
+// n rows). With --against <dir>, a second build of the library (its dist/) runs the same settings in the same
+// process, interleaved, and the ratios are printed: that is how kernel changes are compared on a shared machine.
+//
+//   node bench/pair-cost.js [--n 70000] [--epochs 10] [--m 5,20,50] [--threads 1,2] [--loss neg] [--against DIR]
+
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { ensureDataset, loadDataset } from "./lib/data.js";
+import { CACHE_DIR, ROOT_DIR } from "./lib/paths.js";
+
+const { values: opts } = parseArgs({
+  options: {
+    n: { type: "string", default: "70000" },
+    epochs: { type: "string", default: "10" },
+    m: { type: "string", default: "5,20,50" },
+    threads: { type: "string", default: "1,2" },
+    loss: { type: "string", default: "neg" },
+    against: { type: "string" },
+    repeats: { type: "string", default: "1" },
+  },
+});
+const n = Number(opts.n), epochs = Number(opts.epochs), repeats = Number(opts.repeats);
+const ms = opts.m.split(",").map(Number), threadCounts = opts.threads.split(",").map(Number);
+
+ensureDataset("fashion-mnist");
+const data = loadDataset("fashion-mnist", n);
+const libs = [["this", await import(join(ROOT_DIR, "dist/index.js"))]];
+if (opts.against) libs.push(["against", await import(join(opts.against, "dist/index.js"))]);
+
+// the kNN graph once (cached): every build then optimises the very same graph
+const knnPath = join(CACHE_DIR, `fashion-mnist-${n}.knn15.i32`);
+let knnIndices;
+if (existsSync(knnPath)) knnIndices = new Int32Array(readFileSync(knnPath).buffer.slice(0));
+else {
+  const lib = libs[0][1];
+  const scores = await lib.pca(data.values, { n, dim: data.dim, nComponents: 50 });
+  knnIndices = (await lib.knn(scores, { n, dim: 50, k: 15, method: "nndescent" })).indices;
+  writeFileSync(knnPath, new Uint8Array(knnIndices.buffer, knnIndices.byteOffset, knnIndices.byteLength));
+}
+
+console.log(`Fashion-MNIST ${n} × 784, ${epochs} epochs per timing, loss ${opts.loss}, load ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+const rows = [];
+for (const threads of threadCounts) {
+  const handles = [];
+  for (const [name, lib] of libs) {
+    const e = lib.createEmbedding(data.values, { n, dim: data.dim, knnIndices, threads, nEpochs: 2, seed: 1, loss: opts.loss });
+    await e.run();
+    handles.push([name, e]);
+  }
+  for (const m of ms) {
+    const best = {};
+    for (let r = 0; r < repeats; r++) {
+      for (const [name, e] of handles) {
+        const t0 = performance.now();
+        await e.optimize({ negativeSamples: m, nEpochs: epochs, learningRate: 0.1 });
+        const seconds = (performance.now() - t0) / 1000;
+        const updates = e.knnGraph.colIndices.length * (1 + m) * epochs;
+        best[name] = Math.min(best[name] ?? Infinity, (seconds * 1e9) / updates);
+      }
+    }
+    const row = { threads, m, ...best };
+    rows.push(row);
+    const ratio = best.against ? `  against/this ${(best.against / best.this).toFixed(2)}×` : "";
+    console.log(`threads ${threads}  m ${String(m).padStart(2)}  this ${best.this.toFixed(2)} ns/pair${best.against ? `  against ${best.against.toFixed(2)} ns/pair` : ""}${ratio}`);
+  }
+  for (const [, e] of handles) e.destroy();
+}
+console.log(`load after ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
