@@ -32,6 +32,7 @@ export interface CoreFunctions {
   repulsionCoefficient(loss: number, d: number, xi: number, clamp: number): number;
   nceLogZGradient(positive: boolean, d: number, xi: number, clamp: number): number;
   infoNceCoefficients(kernelsPtr: number, m: number, phiPos: number, total: number, c: number): number;
+  batchGradient(ctrl: number, grad: number, batchStart: number, batchLength: number, offset: number, seed: number, xi: number, sampler: number): number;
   pcaReduceMeans(partialPtr: number, chunks: number, stride: number, n: number, meanPtr: number): void;
   pcaCrossF64(aPtr: number, bPtr: number, rows: number, stride: number, aCols: number, bCols: number, hPtr: number, symmetric: boolean): void;
   pcaCholeskyInverse(gPtr: number, l: number, tPtr: number, tStride: number, scratchPtr: number): number;
@@ -60,7 +61,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   allocate: 1, heapMark: 0, heapReset: 1, runTask: 2, firstNonFinite: 2, maxAbs: 2, scaleByPowerOfTwo: 3, countDistinctRows: 7, knnExactRows: 8, padRows: 4, packRows: 5,
   graphCountCandidates: 4, graphBuild: 6, graphShuffledEdges: 6, initGaussian: 4, centerAndScaleByFirstColumn: 3,
   sumF64: 2, partitionSampled: 6, spectralLayoutKernel: 10, pairLossValue: 4, infoNceLossValue: 4,
-  attractionCoefficient: 4, repulsionCoefficient: 4, nceLogZGradient: 4, infoNceCoefficients: 5, pcaReduceMeans: 5,
+  attractionCoefficient: 4, repulsionCoefficient: 4, nceLogZGradient: 4, infoNceCoefficients: 5, batchGradient: 8, pcaReduceMeans: 5,
   pcaCrossF64: 8, pcaCholeskyInverse: 5, pcaSymmetricEigen: 4, pcaColumnsToF32: 6, pcaSymmetrize: 2,
   pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 7,
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
