@@ -28,8 +28,17 @@ export async function availableCores(): Promise<number> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
   if (isNodeLike()) {
-    const os = await import("node:os");
+    const os = await importNodeBuiltin<typeof import("node:os")>("os");
     return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   }
   return 1;
+}
+
+/**
+ * Imports a Node built-in at run time. The specifier is computed so that bundlers targeting the web (esbuild,
+ * Vite, wrangler) leave it alone instead of failing to resolve it: these branches only run under Node.
+ */
+export function importNodeBuiltin<T>(name: string): Promise<T> {
+  const specifier = `node:${name}`;
+  return import(specifier) as Promise<T>;
 }

@@ -3,7 +3,7 @@
 // (a browser main thread may not block) and stays free for progress, abort and the event loop.
 
 import type { CoreLayout } from "../core/abi.ts";
-import { isNodeLike } from "../core/environment.ts";
+import { importNodeBuiltin, isNodeLike } from "../core/environment.ts";
 
 interface WorkerHandle {
   post(message: unknown): void;
@@ -30,7 +30,7 @@ async function spawn(): Promise<WorkerHandle> {
       onError: (h) => w.addEventListener("error", (e) => h(e)),
     };
   }
-  const { Worker: NodeWorker } = await import("node:worker_threads");
+  const { Worker: NodeWorker } = await importNodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
   const w = new NodeWorker(workerUrl());
   w.unref();
   return {

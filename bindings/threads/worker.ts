@@ -3,6 +3,7 @@
 // allocates: the main thread owns the arena. The control block's offsets come from the core's own exports.
 
 import { readGlobal } from "../core/abi.ts";
+import { importNodeBuiltin } from "../core/environment.ts";
 
 interface StartMessage {
   module: WebAssembly.Module;
@@ -59,6 +60,6 @@ const isWebWorker =
 if (isWebWorker) {
   scope.onmessage = (e) => void start(e.data, (m) => scope.postMessage!(m));
 } else {
-  const { parentPort } = await import("node:worker_threads");
+  const { parentPort } = await importNodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
   parentPort!.once("message", (data: StartMessage) => void start(data, (m) => parentPort!.postMessage(m)));
 }

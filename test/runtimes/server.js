@@ -17,8 +17,11 @@ const TYPES = {
   ".map": "application/json",
 };
 
-/** Starts the server; `isolated` adds COOP/COEP so SharedArrayBuffer and the threads build are available. */
-export function startServer({ isolated }) {
+/**
+ * Starts the server; `isolated` adds COOP/COEP so SharedArrayBuffer and the threads build are available. With
+ * `dir`, it serves every file under that folder instead of the repository's allowed paths.
+ */
+export function startServer({ isolated, dir }) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
     const headers = { "Cache-Control": "no-store" };
@@ -30,12 +33,12 @@ export function startServer({ isolated }) {
       res.writeHead(204, headers).end();
       return;
     }
-    if (!ALLOWED.some((prefix) => path.startsWith(prefix))) {
+    if (!dir && !ALLOWED.some((prefix) => path.startsWith(prefix))) {
       res.writeHead(404, headers).end("not found");
       return;
     }
     try {
-      const body = await readFile(join(root, path));
+      const body = await readFile(join(dir ?? root, path));
       res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(path)] ?? "application/octet-stream" });
       res.end(body);
     } catch {

@@ -33,15 +33,23 @@ function workerdModules() {
   return { js: [...js], wasm: [...wasm] };
 }
 
-function config(configDir) {
-  const embed = (path) => JSON.stringify(relative(configDir, join(root, path)));
+/** The repository's own worker: the smoke entry, the fixture, the modules dist/workerd.js reaches. */
+function repositoryModules() {
   const { js, wasm } = workerdModules();
-  const modules = [
-    `(name = "worker.js", esModule = embed ${embed("test/runtimes/workerd-entry.js")})`,
-    `(name = "test/runtimes/fixture.js", esModule = embed ${embed("test/runtimes/fixture.js")})`,
-    ...js.map((f) => `(name = ${JSON.stringify(f)}, esModule = embed ${embed(f)})`),
-    ...wasm.map((f) => `(name = ${JSON.stringify(f)}, wasm = embed ${embed(f)})`),
+  const at = (path) => join(root, path);
+  return [
+    { name: "worker.js", kind: "esModule", path: at("test/runtimes/workerd-entry.js") },
+    { name: "test/runtimes/fixture.js", kind: "esModule", path: at("test/runtimes/fixture.js") },
+    ...js.map((f) => ({ name: f, kind: "esModule", path: at(f) })),
+    ...wasm.map((f) => ({ name: f, kind: "wasm", path: at(f) })),
   ];
+}
+
+/** The capnp config of one worker made of `modules` (the first is the main module). */
+function config(configDir, modules) {
+  const lines = modules.map(
+    ({ name, kind, path }) => `(name = ${JSON.stringify(name)}, ${kind} = embed ${JSON.stringify(relative(configDir, path))})`,
+  );
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [(name = "main", worker = .smokeWorker)],
@@ -49,7 +57,7 @@ const config :Workerd.Config = (
 );
 const smokeWorker :Workerd.Worker = (
   modules = [
-    ${modules.join(",\n    ")}
+    ${lines.join(",\n    ")}
   ],
   compatibilityDate = "2025-09-01",
 );
@@ -98,12 +106,13 @@ async function startOnce(configPath, port, timeoutMs) {
 
 /**
  * Writes the config to a temporary folder and starts workerd on a free port of 127.0.0.1 (retrying if another
- * process took the port in between). `close` ends workerd and removes the folder.
+ * process took the port in between). `close` ends workerd and removes the folder. `modules` ({ name, kind:
+ * "esModule" | "wasm", path }, the main module first) default to the repository's smoke worker.
  */
-export async function startWorkerd({ timeoutMs = 20000 } = {}) {
+export async function startWorkerd({ timeoutMs = 20000, modules = repositoryModules() } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "cne-workerd-"));
   const configPath = join(dir, "config.capnp");
-  writeFileSync(configPath, config(dir));
+  writeFileSync(configPath, config(dir, modules));
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

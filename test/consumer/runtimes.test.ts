@@ -1,0 +1,144 @@
+// The installed package in every runtime: a consumer's script (app/run.mjs) in Node, Deno and Bun, the same
+// computation bundled into a Cloudflare worker and into a web page. Every result must equal Node's bit for
+// bit at the same thread count.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { runProcess } from "../runtimes/processes.js";
+import { startServer } from "../runtimes/server.js";
+import { startWorkerd } from "../runtimes/workerd.js";
+import { bundlePage, bundleWorker } from "./bundle.js";
+
+const { app, repo } = inject("consumer");
+const bin = (name: string) => join(repo, "node_modules", ".bin", name);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const THREADS = 2;
+const N = 2000;
+const OUTPUTS = ["indices", "distances", "embedding", "run", "umapPoint"] as const;
+
+interface Result {
+  runtime: string;
+  build: "simd" | "threads";
+  threads: number;
+  n: number;
+  indices: string;
+  distances: string;
+  embedding: string;
+  run: string;
+  umapPoint: string;
+  stages: string[];
+  crossOriginIsolated?: boolean;
+  error?: string;
+}
+
+function parse(out: { code: unknown; stdout: string; stderr: string }): Result {
+  const line = out.stdout.trim().split("\n").pop() ?? "";
+  if (out.code !== 0 || !line.startsWith("{")) throw new Error(`exit ${String(out.code)}:\n${out.stderr}\n${out.stdout.slice(0, 2000)}`);
+  return JSON.parse(line) as Result;
+}
+
+const f32 = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, "base64")).buffer);
+const i32 = (b64: string) => new Int32Array(new Uint8Array(Buffer.from(b64, "base64")).buffer);
+
+const node = new Map<number, Result>();
+
+function expectSameAsNode(r: Result): void {
+  expect(r.error).toBeUndefined();
+  const want = node.get(r.threads);
+  expect(want, `Node's result with ${r.threads} thread(s)`).toBeDefined();
+  for (const field of OUTPUTS) expect(r[field] === want![field], `${field} equal to Node's (${r.threads} thread(s))`).toBe(true);
+}
+
+beforeAll(async () => {
+  for (const threads of [THREADS, 1]) {
+    node.set(threads, parse(await runProcess(process.execPath, ["run.mjs", String(threads)], { cwd: app, timeoutMs: 90000 })));
+  }
+});
+
+describe("the installed package: embed, knn and createEmbedding on 2,000 × 32 rows", () => {
+  it("Node: 2 threads on the threads build, 1 thread on the simd build, sane results", () => {
+    const two = node.get(THREADS)!;
+    const one = node.get(1)!;
+    expect([two.build, two.threads]).toEqual(["threads", THREADS]);
+    expect([one.build, one.threads]).toEqual(["simd", 1]);
+    // kNN does not depend on the thread count; the optimiser is reproducible per thread count
+    expect(one.indices).toBe(two.indices);
+    const indices = i32(two.indices);
+    expect(indices.length).toBe(N * 15);
+    for (let i = 0; i < N; i++) expect(indices[i * 15]).not.toBe(i);
+    for (const field of ["embedding", "run", "umapPoint"] as const) {
+      const y = f32(two[field]);
+      expect(y.length, field).toBe(N * 2);
+      expect(y.every(Number.isFinite), field).toBe(true);
+    }
+    // embed() and a handle's run() with the same options and seed give the same layout
+    expect(two.run).toBe(two.embedding);
+    expect(two.umapPoint).not.toBe(two.run);
+    expect(two.stages).toEqual(expect.arrayContaining(["knn", "graph", "init", "optimize"]));
+  });
+
+  it("Deno (npm package resolved through the consumer's node_modules): 2 threads, same bits as Node", async () => {
+    const r = parse(await runProcess(bin("deno"), ["run", "--allow-read", "run.mjs", String(THREADS)], { cwd: app, timeoutMs: 90000 }));
+    expect([r.runtime, r.build, r.threads]).toEqual(["deno", "threads", THREADS]);
+    expectSameAsNode(r);
+  });
+
+  it("Bun: 2 threads, same bits as Node", async () => {
+    const r = parse(await runProcess(bin("bun"), ["run.mjs", String(THREADS)], { cwd: app, timeoutMs: 90000 }));
+    expect([r.runtime, r.build, r.threads]).toEqual(["bun", "threads", THREADS]);
+    expectSameAsNode(r);
+  });
+
+  it("workerd: a worker bundled with the workerd condition (.wasm imported as a module), same bits as Node's single thread", async () => {
+    const modules = await bundleWorker(app);
+    expect(modules.some((m) => m.kind === "wasm"), "the bundle imports a .wasm module").toBe(true);
+    const server = await startWorkerd({ modules, timeoutMs: 20000 });
+    try {
+      const res = await fetch(`${server.origin}/?threads=${THREADS}`, { signal: AbortSignal.timeout(90000) });
+      const r = (await res.json()) as Result;
+      expect(r.error, server.log()).toBeUndefined();
+      expect([r.runtime, r.build, r.threads]).toEqual(["workerd", "simd", 1]);
+      expectSameAsNode(r);
+    } finally {
+      await server.close();
+    }
+  });
+
+  describe("a web page bundled with esbuild, in headless Chromium", () => {
+    let browser: Browser | undefined;
+    beforeAll(async () => {
+      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it("served with COOP/COEP: threads on (2), same bits as Node", async () => {
+      const dir = await bundlePage(app);
+      const server = await startServer({ isolated: true, dir });
+      const context = await browser!.newContext();
+      try {
+        const page = await context.newPage();
+        const problems: string[] = [];
+        page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+        page.on("console", (m) => {
+          if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+        });
+        await page.goto(`${server.origin}/page.html?threads=${THREADS}`, { timeout: 30000 });
+        await page.waitForFunction(() => (window as { consumerResult?: unknown }).consumerResult, null, { timeout: 90000 });
+        const r = await page.evaluate(() => (window as unknown as { consumerResult: Result }).consumerResult);
+        expect(r.error).toBeUndefined();
+        expect(r.crossOriginIsolated).toBe(true);
+        expect([r.build, r.threads]).toEqual(["threads", THREADS]);
+        expect(problems).toEqual([]);
+        expectSameAsNode(r);
+      } finally {
+        await context.close();
+        await server.close();
+      }
+    });
+  });
+});
