@@ -33,6 +33,7 @@ export function toMatrix(data: DataInput, shape: { n?: number; dim?: number } = 
     if (dim === 0) fail("data rows are empty (dim = 0)");
     if (shape.n !== undefined && shape.n !== n) fail(`n = ${shape.n} but data has ${n} rows`);
     if (shape.dim !== undefined && shape.dim !== dim) fail(`dim = ${shape.dim} but rows have ${dim} values`);
+    checkFitsCore(n, dim);
     const values = new Float32Array(n * dim);
     for (let i = 0; i < n; i++) {
       const row = data[i];
@@ -59,8 +60,24 @@ export function toMatrix(data: DataInput, shape: { n?: number; dim?: number } = 
   checkCount("n", n);
   checkCount("dim", dim!);
   if (n * dim! !== length) fail(`data has ${length} values but n × dim = ${n} × ${dim} = ${n * dim!}`);
+  checkFitsCore(n, dim!);
   const values = flat instanceof Float32Array ? flat : Float32Array.from(flat);
   return { values, n, dim: dim! };
+}
+
+/** A wasm32 memory addresses at most 4 GiB (65,536 pages of 64 KiB); the core keeps the data in one. */
+export const WASM32_MAX_BYTES = 2 ** 32;
+
+/** Refuses, before anything is allocated, data whose rows alone would not fit in the core's memory. */
+export function checkFitsCore(n: number, dim: number): void {
+  const bytes = n * paddedStride(dim) * 4;
+  if (bytes >= WASM32_MAX_BYTES) {
+    const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+    fail(
+      `n × dim = ${n} × ${dim} needs ${gib(bytes)} GiB of the core's memory for the data alone, beyond the ` +
+        `${gib(WASM32_MAX_BYTES)} GiB a WebAssembly (wasm32) memory can hold; reduce n or dim (e.g. PCA first)`,
+    );
+  }
 }
 
 export function checkCount(name: string, value: number): void {

@@ -1,11 +1,11 @@
 // `cne embed`: read the data (and labels), run the embedding with progress and Ctrl-C, write the layout and
 // the plot. Every failure becomes one line on stderr and exit code 1.
 
-import { CneInputError, embed } from "../index.ts";
+import { CneInputError, createEmbedding } from "../index.ts";
 import { FLAG_OF_OPTION, type EmbedCommand } from "./args.ts";
 import { CliError, fileError } from "./errors.ts";
 import { createProgress } from "./progress.ts";
-import { INPUT_FORMATS, formatOf, readLabels, readTable } from "./read.ts";
+import { INPUT_FORMATS, formatOf, readLabels, readTable, type Table } from "./read.ts";
 import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
 import { plotFormatOf, writePlot } from "./plot.ts";
 import { checkWritable } from "./preflight.ts";
@@ -23,6 +23,13 @@ function flagMessage(message: string): string {
 
 function isAbort(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
+}
+
+/** The table's values, leaving it without them. */
+function takeValues(table: Table): Float32Array {
+  const values = table.values;
+  table.values = new Float32Array(0);
+  return values;
 }
 
 /** Runs the command; resolves to the exit code (0, 1 on errors, 130 when interrupted). */
@@ -46,15 +53,21 @@ export async function runEmbed(command: EmbedCommand): Promise<number> {
 
     let embedding: Float32Array;
     try {
-      embedding = await embed(table.values, {
+      // The handle takes the only reference to the values, so the file's buffer can be collected once the
+      // core holds its copy (a large input is not kept twice through the fit).
+      const handle = createEmbedding(takeValues(table), {
         ...command.options,
         n: table.n,
         dim: table.dim,
         outDim: OUT_DIM,
-        signal: controller.signal,
-        onProgress: (fraction, stage) => progress.update(fraction, stage),
-        onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
+        onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}
+`),
       });
+      try {
+        embedding = await handle.run({ signal: controller.signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+      } finally {
+        handle.destroy();
+      }
       progress.finish(true);
     } catch (error) {
       progress.finish(false);

@@ -229,8 +229,10 @@ const NUMERIC_DTYPES = new Set(["f2", "f4", "f8", "i1", "u1", "i2", "u2", "i4", 
 
 /** Parses .npy bytes into a numeric array with its shape, checking dtype, order and length. */
 function parseNpyChecked(file: string, bytes: Uint8Array): NpyArray & { data: ArrayLike<number | bigint> } {
-  // npyjs views the data at its offset in the buffer it is given: give it a buffer of exactly the file.
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // npyjs views the data at its offset in the buffer it is given: give it a buffer of exactly the file. A large
+  // file read whole already has a buffer of its own; copy only when the bytes are a window of a larger one.
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
   let array: NpyArray;
   try {
     array = parseNpy(buffer);
@@ -254,11 +256,14 @@ export function readNpyMatrix(file: string, bytes: Uint8Array): Table {
   if (array.shape.length !== 2) fileError(file, `expected a 2-D array, got shape (${array.shape.join(", ")})`);
   const [n, dim] = array.shape;
   if (n < 1 || dim < 1) fileError(file, `empty array of shape (${n}, ${dim})`);
-  const values = new Float32Array(n * dim);
   const data = array.data;
+  // float32 data is used where it lies in the file's buffer (no second copy of a large input); other dtypes
+  // are converted
+  const inPlace = data instanceof Float32Array;
+  const values = inPlace ? data.subarray(0, n * dim) : new Float32Array(n * dim);
   for (let i = 0; i < n * dim; i++) {
     const v = Number(data[i]);
-    values[i] = v;
+    if (!inPlace) values[i] = v;
     if (!Number.isFinite(values[i])) {
       const problem = Number.isNaN(v) ? "NaN value" : `${v} is infinite or outside the float32 range`;
       fileError(file, problem, { row: Math.floor(i / dim), index: i % dim });

@@ -8,6 +8,7 @@ import type { RunControl, Stage } from "../options/common.ts";
 import type { EmbedOptions, Loss } from "../options/embedding.ts";
 import { checkKeys, resolveParams, type ResolvedParams } from "./params.ts";
 import { prepare, type Prepared } from "./pipeline.ts";
+import { putMatrix } from "../core/matrix.ts";
 import { readLogZ, runPhase, writeLogZ, type Phase } from "./optimizer.ts";
 import { initialLogZ, xiFor, zBarAt } from "./spectrum.ts";
 import { defaultSchedule, mainLearningRate } from "./schedule.ts";
@@ -39,7 +40,7 @@ export interface KnnGraph {
 
 export class Embedding {
   private readonly params: ResolvedParams;
-  private readonly matrix: Matrix;
+  private matrix: Matrix;
   private core?: Core;
   private prepared?: Prepared;
   private queue: Promise<unknown> = Promise.resolve();
@@ -103,7 +104,10 @@ export class Embedding {
       const signal = this.signalFor(control.signal);
       const report = (f: number, stage: Stage) => control.onProgress?.(f, stage);
       this.core = await Core.create(p.threads);
-      this.prepared = await prepare(this.core, this.matrix, p, { signal, report });
+      const data = putMatrix(this.core, this.matrix, "data", "safe");
+      // the core holds the data now: let go of the JS copy, as large as the input, before the fit grows memory
+      this.matrix = { n: this.matrix.n, dim: this.matrix.dim, values: new Float32Array(0) };
+      this.prepared = await prepare(this.core, data, p, { signal, report });
       const schedule = defaultSchedule(p, this.prepared.graph.edgeCount, this.matrix.n);
       const main = this.phaseFor(p.loss, p.s, p.zBar, p.c, p.negativeSamples, schedule.mainEpochs, schedule.batchSize, p.learningRate, p.seed);
       main.learningRate = mainLearningRate(p.learningRate, p.learningRateGiven, p.loss, main.xi);

@@ -2,9 +2,8 @@
 // progress and checks the signal; everything stays in the core's memory.
 
 import type { Core } from "../core/core.ts";
-import { putMatrix, type CoreMatrix } from "../core/matrix.ts";
+import type { CoreMatrix } from "../core/matrix.ts";
 import { fail, throwIfAborted } from "../errors.ts";
-import type { Matrix } from "../input.ts";
 import type { KnnMethod } from "../options/embedding.ts";
 import type { Stage } from "../options/common.ts";
 import { exactKnn, type KnnBuffers } from "../knn/exact.ts";
@@ -79,8 +78,11 @@ function putPrecomputed(core: Core, indices: Int32Array, n: number, k: number): 
   return ptr;
 }
 
-export async function prepare(core: Core, matrix: Matrix, p: ResolvedParams, ctl: Control): Promise<Prepared> {
-  const data = putMatrix(core, matrix, "data", "safe");
+/**
+ * `data` is the input already in the core (putMatrix with scale "safe"), so that callers can let go of their JS
+ * copy before the fit grows memory.
+ */
+export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, ctl: Control): Promise<Prepared> {
   checkDegenerate(core, data, p.k, p.warn);
   let search = data;
   let knnPtr: number;

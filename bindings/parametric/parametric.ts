@@ -107,7 +107,7 @@ export class ParametricEmbedding {
       const report = (f: number, stage: Stage) => control.onProgress?.(f, stage);
       this.core = await Core.create(p.threads);
       const core = this.core;
-      const prepared = await prepare(core, this.matrix, p, { signal, report });
+      const prepared = await prepare(core, putMatrix(core, this.matrix, "data", "safe"), p, { signal, report });
       this.prepared = prepared;
       const { n } = this.matrix;
       const batch = Math.min(this.batchSize, prepared.graph.edgeCount);
