@@ -20,3 +20,4 @@ export { attractionCoefficient, repulsionCoefficient, nceLogZGradient } from "./
 export { infoNceCoefficients } from "./optimize/derivatives";
 export * from "./parametric/exports";
 export { batchGradient } from "./optimize/reference";
+export { procrustesSums, affineApply2 } from "./spectrum/procrustes";

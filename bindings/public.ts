@@ -24,3 +24,7 @@ export type { DistanceSample, DistanceSampleOptions } from "./metrics/spearman.t
 export { embeddingQuality } from "./metrics/quality.ts";
 export type { EmbeddingQuality, EmbeddingQualityOptions } from "./metrics/quality.ts";
 export { createParametricEmbedding, ParametricEmbedding } from "./parametric/parametric.ts";
+export { spectrum } from "./spectrum/series.ts";
+export type { SpectrumOptions, SpectrumSeries } from "./spectrum/series.ts";
+export { createSpectrumWalk, SpectrumWalk } from "./spectrum/walk.ts";
+export type { SpectrumLayout, SpectrumWalkOptions } from "./spectrum/walk.ts";

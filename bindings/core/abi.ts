@@ -51,6 +51,8 @@ export interface CoreFunctions {
   optimizeScratchBytes(dim: number): number;
   mlpActStride(model: number): number;
   mlpScratchStride(model: number): number;
+  procrustesSums(aPtr: number, bPtr: number, n: number, outPtr: number): void;
+  affineApply2(srcPtr: number, dstPtr: number, n: number, m00: number, m01: number, m10: number, m11: number, tx: number, ty: number): void;
 }
 
 /**
@@ -65,7 +67,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   pcaCrossF64: 8, pcaCholeskyInverse: 5, pcaSymmetricEigen: 4, pcaColumnsToF32: 6, pcaSymmetrize: 2,
   pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 7,
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
-  mlpScratchStride: 1,
+  mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9,
 };
 
 /**

@@ -1,0 +1,116 @@
+// A walk along the spectrum (SPEC §6): one full fit at a first s, then each further point warm-started from
+// the current layout and aligned by Procrustes to the layout before it, so points keep their place.
+
+import { createEmbedding, type Embedding } from "../embedding/embedding.ts";
+import { zBarAt } from "../embedding/spectrum.ts";
+import { DEFAULTS } from "../embedding/params.ts";
+import { fail } from "../errors.ts";
+import type { DataInput } from "../input.ts";
+import type { RunControl } from "../options/common.ts";
+import type { EmbeddingOptions } from "../options/embedding.ts";
+import { LayoutAligner } from "./aligner.ts";
+
+/** Options of a walk: the embedding's options (its `s` is where the walk starts) and the warm-start length. */
+export interface SpectrumWalkOptions extends EmbeddingOptions {
+  /** Epochs of each warm-started layout after the first (default: a third of nEpochs, 40). */
+  stepEpochs?: number;
+  /** Align each layout to the one before by Procrustes: rotation, reflection, scale, shift (default true). */
+  align?: boolean;
+}
+
+/** One layout of a walk. */
+export interface SpectrumLayout {
+  /** the spectrum position */
+  s: number;
+  /** Neg-t-SNE's normalisation constant Z̄ at s (loss "neg"); undefined for "infonce" */
+  zBar?: number;
+  /** InfoNCE's c = 4^s (loss "infonce"); undefined for "neg" */
+  c?: number;
+  /** n × 2 (outDim), aligned to the previous layout of the walk when aligning */
+  layout: Float32Array;
+  /** the scale the alignment applied (1 for the first layout, or when not aligning) */
+  scale: number;
+}
+
+const SPECTRUM_LOSSES = ["neg", "infonce"];
+
+export function checkStepEpochs(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 1_000_000) {
+    fail(`stepEpochs must be an integer from 1 to 1000000, got ${String(v)}`);
+  }
+  return v;
+}
+
+export class SpectrumWalk {
+  private readonly embedding: Embedding;
+  /** epochs of each warm-started layout after the first */
+  readonly stepEpochs: number;
+  private readonly aligning: boolean;
+  private readonly loss: "neg" | "infonce";
+  private readonly negativeSamples: number;
+  private aligner?: Promise<LayoutAligner>;
+  private current?: number;
+  private readonly startS: number;
+
+  constructor(data: DataInput, options: SpectrumWalkOptions = {}) {
+    const { stepEpochs, align, ...embeddingOptions } = options;
+    const loss = embeddingOptions.loss ?? DEFAULTS.loss;
+    if (!SPECTRUM_LOSSES.includes(loss)) fail(`the spectrum needs loss "neg" or "infonce" (s has no effect on "${loss}")`);
+    if (embeddingOptions.zBar !== undefined) fail("a spectrum walk moves along s: give s, not zBar");
+    if (align !== undefined && typeof align !== "boolean") fail(`align must be true or false, got ${String(align)}`);
+    this.embedding = createEmbedding(data, embeddingOptions);
+    if (this.embedding.outDim !== 2 && align === true) fail(`align needs outDim 2, got ${this.embedding.outDim}`);
+    this.aligning = (align ?? true) && this.embedding.outDim === 2;
+    this.stepEpochs = checkStepEpochs(stepEpochs) ?? Math.max(1, Math.round((embeddingOptions.nEpochs ?? DEFAULTS.nEpochs) / 3));
+    this.loss = loss as "neg" | "infonce";
+    this.negativeSamples = embeddingOptions.negativeSamples ?? DEFAULTS.negativeSamples;
+    this.startS = embeddingOptions.s ?? DEFAULTS.s;
+  }
+
+  /** Number of points. */
+  get n(): number {
+    return this.embedding.n;
+  }
+
+  /** The s of the current layout (undefined before start()). */
+  get s(): number | undefined {
+    return this.current;
+  }
+
+  /** The full fit (PCA, kNN, graph, init, early exaggeration, main phase) at the starting s. */
+  async start(control: RunControl = {}): Promise<SpectrumLayout> {
+    const raw = await this.embedding.run(control);
+    this.current = this.startS;
+    return this.finish(this.startS, raw);
+  }
+
+  /** Moves to another s: `stepEpochs` epochs (or `nEpochs`) from the current layout, then aligns. */
+  async moveTo(s: number, control: RunControl & { nEpochs?: number } = {}): Promise<SpectrumLayout> {
+    if (typeof s !== "number" || !Number.isFinite(s)) fail(`s must be a finite number, got ${String(s)}`);
+    if (this.current === undefined) fail("call start() before moveTo()");
+    const raw = await this.embedding.optimize({ s, nEpochs: control.nEpochs ?? this.stepEpochs, signal: control.signal, onProgress: control.onProgress });
+    this.current = s;
+    return this.finish(s, raw);
+  }
+
+  /** Frees the embedding's core and the aligner. Safe to call twice, and during a run (which then rejects). */
+  destroy(): void {
+    this.embedding.destroy();
+    void this.aligner?.then((a) => a.destroy(), () => undefined);
+  }
+
+  private async finish(s: number, raw: Float32Array): Promise<SpectrumLayout> {
+    const n = this.embedding.n;
+    const where = this.loss === "neg" ? { zBar: zBarAt(s, n, this.negativeSamples) } : { c: Math.pow(4, s) };
+    if (!this.aligning) return { s, ...where, layout: raw, scale: 1 };
+    this.aligner ??= LayoutAligner.create(n);
+    const { aligned, map } = (await this.aligner).align(raw);
+    return { s, ...where, layout: aligned, scale: map.scale };
+  }
+}
+
+/** Creates a walk along the spectrum; nothing runs until `start()`. Input and options are validated here. */
+export function createSpectrumWalk(data: DataInput, options: SpectrumWalkOptions = {}): SpectrumWalk {
+  return new SpectrumWalk(data, options);
+}
