@@ -1,28 +1,31 @@
 // `cne embed`: read the data (and labels), run the embedding with progress and Ctrl-C, write the layout and
 // the plot. Every failure becomes one line on stderr and exit code 1.
 
-import { CneInputError, createEmbedding } from "../index.ts";
-import { FLAG_OF_OPTION, type EmbedCommand } from "./args.ts";
-import { CliError, fileError } from "./errors.ts";
-import { createProgress } from "./progress.ts";
+import { basename } from "node:path";
+import { createEmbedding } from "../index.ts";
+import type { EmbedCommand, FlagOptions } from "./args.ts";
+import { fileError } from "./errors.ts";
 import { INPUT_FORMATS, formatOf, readLabels, readTable, type Table } from "./read.ts";
 import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
 import { plotFormatOf, writePlot } from "./plot.ts";
+import { runSession, flagMessage } from "./session.ts";
 import { checkWritable } from "./preflight.ts";
 
 const OUT_DIM = 2;
 
-/** An API error, with option names replaced by the flags that set them. */
-function flagMessage(message: string): string {
-  let text = message.replace(/^cne-wasm: /, "");
-  for (const [name, flag] of Object.entries(FLAG_OF_OPTION)) {
-    text = text.replace(new RegExp(`(^|[^\\w'-])${name}(?![\\w'-])`, "g"), `$1${flag}`);
-  }
-  return text;
+/** The plot's default title line: the data file, the loss, where on the spectrum, and n. */
+export function plotTitle(input: string, options: FlagOptions, n: number): string {
+  const loss = options.loss ?? "neg";
+  const parts = [basename(input), loss];
+  if (options.zBar !== undefined) parts.push(`Z\u0304 = ${formatZ(options.zBar)}`);
+  else if (loss === "neg" || loss === "infonce") parts.push(`s = ${options.s ?? 0}`);
+  parts.push(`n = ${n}`);
+  return parts.join(" · ");
 }
 
-function isAbort(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
+/** A normalisation constant in short scientific notation (3.43e7). */
+export function formatZ(z: number): string {
+  return z.toExponential(2).replace("e+", "e");
 }
 
 /** The table's values, leaving it without them. */
@@ -33,16 +36,8 @@ function takeValues(table: Table): Float32Array {
 }
 
 /** Runs the command; resolves to the exit code (0, 1 on errors, 130 when interrupted). */
-export async function runEmbed(command: EmbedCommand): Promise<number> {
-  const progress = createProgress(!command.quiet);
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    // A second Ctrl-C leaves at once, in case the work does not stop promptly.
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  };
-  process.on("SIGINT", onInterrupt);
-  try {
+export function runEmbed(command: EmbedCommand): Promise<number> {
+  return runSession(command.input, command.quiet, async ({ signal, progress, compute }) => {
     if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
     if (!outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
     if (command.plot !== undefined && !plotFormatOf(command.plot)) fileError(command.plot, "unknown plot format (expected .png or .svg)");
@@ -51,8 +46,7 @@ export async function runEmbed(command: EmbedCommand): Promise<number> {
     const table = await readTable(command.input, command.labelColumn);
     const labels = command.labels !== undefined ? await readLabels(command.labels, table.n) : table.labels;
 
-    let embedding: Float32Array;
-    try {
+    const embedding = await compute(async () => {
       // The handle takes the only reference to the values, so the file's buffer can be collected once the
       // core holds its copy (a large input is not kept twice through the fit).
       const handle = createEmbedding(takeValues(table), {
@@ -60,42 +54,23 @@ export async function runEmbed(command: EmbedCommand): Promise<number> {
         n: table.n,
         dim: table.dim,
         outDim: OUT_DIM,
-        onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}
-`),
+        onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
       });
       try {
-        embedding = await handle.run({ signal: controller.signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        return await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
       } finally {
         handle.destroy();
       }
-      progress.finish(true);
-    } catch (error) {
-      progress.finish(false);
-      if (isAbort(error)) throw error;
-      if (error instanceof CneInputError) throw new CliError(`${command.input}: ${flagMessage(error.message)}`);
-      throw error;
-    }
+    });
 
     await writeEmbedding(command.out, embedding, table.n, OUT_DIM);
-    if (command.plot !== undefined) await writePlot(command.plot, { values: embedding, n: table.n, dim: OUT_DIM, labels });
+    if (command.plot !== undefined) {
+      const title = command.title ?? plotTitle(command.input, command.options, table.n);
+      await writePlot(command.plot, { values: embedding, n: table.n, dim: OUT_DIM, labels, title });
+    }
     if (!command.quiet) {
       const plotted = command.plot !== undefined ? ` and ${command.plot}` : "";
       process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}\n`);
     }
-    return 0;
-  } catch (error) {
-    if (isAbort(error)) {
-      process.stderr.write("cne: interrupted\n");
-      return 130;
-    }
-    if (error instanceof CliError) {
-      process.stderr.write(`cne: ${error.message}\n`);
-      return 1;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`cne: ${command.input}: ${message.split("\n")[0]}\n`);
-    return 1;
-  } finally {
-    process.off("SIGINT", onInterrupt);
-  }
+  });
 }

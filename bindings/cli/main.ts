@@ -1,19 +1,20 @@
 #!/usr/bin/env node
-// `cne`: the command line over the public API. argv → options → embed() → files.
+// `cne`: the command line over the public API. argv → options → embed() / spectrum() → files.
 
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
-import { buildProgram, type EmbedCommand } from "./args.ts";
+import { buildProgram } from "./args.ts";
 import { CliError } from "./errors.ts";
 import { runEmbed } from "./embed.ts";
+import { addSpectrumCommand } from "./spectrum-args.ts";
+import { runSpectrum } from "./spectrum.ts";
 
 /** Runs the command line; resolves to the exit code. Messages go to stderr, one line each. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let command: EmbedCommand | undefined;
-  const program = buildProgram((c) => {
-    command = c;
-  });
+  let command: (() => Promise<number>) | undefined;
+  const program = buildProgram((c) => (command = () => runEmbed(c)));
+  addSpectrumCommand(program, (c) => (command = () => runSpectrum(c)));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
@@ -22,7 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   if (!command) return 0;
-  return runEmbed(command);
+  return command();
 }
 
 /** Prints any failure as one line: the problem, never a stack trace. */

@@ -2,7 +2,8 @@
 // encoded by fast-png) or SVG (one circle per point).
 
 import { encode } from "fast-png";
-import { GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from "./font.ts";
+import { GLYPH_HEIGHT, GLYPH_WIDTH } from "./font.ts";
+import { drawDisc, drawText, rgbOf, textWidth } from "./raster.ts";
 import { fileError } from "./errors.ts";
 import { writeBytes } from "./write.ts";
 
@@ -13,6 +14,8 @@ export interface PlotInput {
   dim: number;
   /** One label per row, or none for a single colour. */
   labels?: readonly string[];
+  /** A line of text above the plot. */
+  title?: string;
 }
 
 /** Tableau 10, the categorical palette: distinct hues of similar weight. */
@@ -24,6 +27,9 @@ const LEGEND_MAX_ENTRIES = 30;
 const LEGEND_ROW = 22;
 const LEGEND_TEXT_SCALE = 2;
 const LEGEND_MAX_CHARS = 16;
+/** Height of the title band above a plot, and the title text scale. */
+export const TITLE_BAND = 36;
+export const TITLE_TEXT_SCALE = 2;
 
 /** Colour of category i: the palette, then golden-angle hues past its end. */
 export function categoryColor(i: number): string {
@@ -57,10 +63,12 @@ export interface Layout {
   radius: number;
   opacity: number;
   legendX: number;
+  /** y of the plot's top edge (below the title band) */
+  top: number;
 }
 
 /** Categories sorted numerically when all labels are numbers, else alphabetically. */
-function sortCategories(labels: readonly string[]): string[] {
+export function sortCategories(labels: readonly string[]): string[] {
   const unique = [...new Set(labels)];
   if (unique.every((l) => l.trim() !== "" && Number.isFinite(Number(l)))) return unique.sort((a, b) => Number(a) - Number(b));
   return unique.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
@@ -85,17 +93,33 @@ export function layout(input: PlotInput): Layout {
   const scale = (PLOT_SIZE - 2 * MARGIN) / span;
   const offsetX = MARGIN + (PLOT_SIZE - 2 * MARGIN - (maxX - minX) * scale) / 2;
   const offsetY = MARGIN + (PLOT_SIZE - 2 * MARGIN - (maxY - minY) * scale) / 2;
+  const top = input.title ? TITLE_BAND : 0;
   const px = new Float64Array(n);
   const py = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     px[i] = offsetX + (values[i * dim] - minX) * scale;
     // Screen y grows downward; flip so that the plot reads like a math plot.
-    py[i] = PLOT_SIZE - (offsetY + ((dim > 1 ? values[i * dim + 1] : 0) - minY) * scale);
+    py[i] = top + PLOT_SIZE - (offsetY + ((dim > 1 ? values[i * dim + 1] : 0) - minY) * scale);
   }
   const categories = labels ? sortCategories(labels) : [];
   const indexOf = new Map(categories.map((c, i) => [c, i]));
   const category = new Int32Array(n);
   if (labels) for (let i = 0; i < n; i++) category[i] = indexOf.get(labels[i])!;
+  const order = shuffledOrder(n);
+  const legend = legendWidth(categories);
+  return {
+    width: Math.max(PLOT_SIZE + legend, input.title ? textWidth(input.title, TITLE_TEXT_SCALE) + 2 * MARGIN : 0),
+    height: top + Math.max(PLOT_SIZE, legendHeight(categories)),
+    top,
+    px, py, category, categories, order,
+    radius: Math.min(4, Math.max(1.2, (0.15 * PLOT_SIZE) / Math.sqrt(n))),
+    opacity: n > 20000 ? 0.5 : 0.8,
+    legendX: PLOT_SIZE,
+  };
+}
+
+/** A fixed shuffle of the drawing order, so that no class systematically covers another. */
+export function shuffledOrder(n: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let state = 0x9e3779b9;
@@ -106,67 +130,39 @@ export function layout(input: PlotInput): Layout {
     order[i] = order[j];
     order[j] = t;
   }
-  const shown = Math.min(categories.length, LEGEND_MAX_ENTRIES);
-  const longest = Math.max(0, ...categories.slice(0, shown).map((c) => shortLabel(c).length), categories.length > shown ? 10 : 0);
-  const legendWidth = categories.length > 0 ? 40 + longest * (GLYPH_WIDTH + 1) * LEGEND_TEXT_SCALE + MARGIN : 0;
-  const legendHeight = 2 * MARGIN + (shown + (categories.length > shown ? 1 : 0)) * LEGEND_ROW;
-  return {
-    width: PLOT_SIZE + legendWidth,
-    height: Math.max(PLOT_SIZE, legendHeight),
-    px, py, category, categories, order,
-    radius: Math.min(4, Math.max(1.2, (0.15 * PLOT_SIZE) / Math.sqrt(n))),
-    opacity: n > 20000 ? 0.5 : 0.8,
-    legendX: PLOT_SIZE,
-  };
+  return order;
 }
 
 /** Legend rows: (text, category index or -1 for the "more" line). */
-function legendEntries(categories: string[]): [string, number][] {
+export function legendEntries(categories: string[]): [string, number][] {
   if (categories.length <= LEGEND_MAX_ENTRIES) return categories.map((c, i) => [shortLabel(c), i]);
   const shown = LEGEND_MAX_ENTRIES - 1;
   return [...categories.slice(0, shown).map((c, i): [string, number] => [shortLabel(c), i]), [`+${categories.length - shown} more`, -1]];
 }
 
-function rgbOf(hex: string): [number, number, number] {
-  const v = parseInt(hex.slice(1), 16);
-  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+/** Draws the legend (a disc and a name per category) with its top-left corner at (x, top). */
+export function drawLegend(
+  rgba: Uint8Array, width: number, height: number, categories: string[], colors: [number, number, number][], x: number, top: number,
+): void {
+  legendEntries(categories).forEach(([text, c], row) => {
+    const cy = top + MARGIN + row * LEGEND_ROW + LEGEND_ROW / 2;
+    if (c >= 0) drawDisc(rgba, width, height, x + 12, cy, 6, colors[c], 1);
+    drawText(rgba, width, height, text, x + 26, Math.round(cy - (GLYPH_HEIGHT * LEGEND_TEXT_SCALE) / 2), LEGEND_TEXT_SCALE);
+  });
 }
 
-/** Blends an antialiased disc of the given colour and opacity into the RGBA buffer. */
-function drawDisc(rgba: Uint8Array, width: number, height: number, cx: number, cy: number, r: number, rgb: [number, number, number], opacity: number): void {
-  const x0 = Math.max(0, Math.floor(cx - r - 1)), x1 = Math.min(width - 1, Math.ceil(cx + r + 1));
-  const y0 = Math.max(0, Math.floor(cy - r - 1)), y1 = Math.min(height - 1, Math.ceil(cy + r + 1));
-  for (let y = y0; y <= y1; y++) {
-    for (let x = x0; x <= x1; x++) {
-      const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
-      const coverage = Math.min(1, Math.max(0, r + 0.5 - d));
-      if (coverage <= 0) continue;
-      const a = coverage * opacity;
-      const at = (y * width + x) * 4;
-      rgba[at] += (rgb[0] - rgba[at]) * a;
-      rgba[at + 1] += (rgb[1] - rgba[at + 1]) * a;
-      rgba[at + 2] += (rgb[2] - rgba[at + 2]) * a;
-    }
-  }
+/** Height in pixels of the legend column. */
+export function legendHeight(categories: string[]): number {
+  const shown = Math.min(categories.length, LEGEND_MAX_ENTRIES);
+  return 2 * MARGIN + (shown + (categories.length > shown ? 1 : 0)) * LEGEND_ROW;
 }
 
-function drawText(rgba: Uint8Array, width: number, text: string, left: number, top: number, scale: number): void {
-  let x = left;
-  for (const ch of text) {
-    const rows = glyph(ch);
-    for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
-      for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
-        if (!((rows[gy] >> (GLYPH_WIDTH - 1 - gx)) & 1)) continue;
-        for (let sy = 0; sy < scale; sy++) {
-          for (let sx = 0; sx < scale; sx++) {
-            const at = ((top + gy * scale + sy) * width + x + gx * scale + sx) * 4;
-            rgba[at] = rgba[at + 1] = rgba[at + 2] = 51;
-          }
-        }
-      }
-    }
-    x += (GLYPH_WIDTH + 1) * scale;
-  }
+/** Width in pixels of the legend column for these categories (0 without labels). */
+export function legendWidth(categories: string[]): number {
+  if (categories.length === 0) return 0;
+  const shown = Math.min(categories.length, LEGEND_MAX_ENTRIES);
+  const longest = Math.max(0, ...categories.slice(0, shown).map((c) => shortLabel(c).length), categories.length > shown ? 10 : 0);
+  return 40 + longest * (GLYPH_WIDTH + 1) * LEGEND_TEXT_SCALE + MARGIN;
 }
 
 /** The plot as PNG bytes (8-bit RGBA). */
@@ -179,11 +175,8 @@ export function plotPng(input: PlotInput): Uint8Array {
     const i = plot.order[t];
     drawDisc(rgba, width, height, plot.px[i], plot.py[i], plot.radius, colors[plot.category[i]], plot.opacity);
   }
-  legendEntries(plot.categories).forEach(([text, c], row) => {
-    const cy = MARGIN + row * LEGEND_ROW + LEGEND_ROW / 2;
-    if (c >= 0) drawDisc(rgba, width, height, plot.legendX + 12, cy, 6, colors[c], 1);
-    drawText(rgba, width, text, plot.legendX + 26, Math.round(cy - (GLYPH_HEIGHT * LEGEND_TEXT_SCALE) / 2), LEGEND_TEXT_SCALE);
-  });
+  drawLegend(rgba, width, height, plot.categories, colors, plot.legendX, plot.top);
+  if (input.title) drawText(rgba, width, height, input.title, MARGIN, Math.round((TITLE_BAND - GLYPH_HEIGHT * TITLE_TEXT_SCALE) / 2), TITLE_TEXT_SCALE);
   return encode({ width, height, data: rgba, depth: 8, channels: 4 });
 }
 
@@ -200,6 +193,7 @@ export function plotSvg(input: PlotInput): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${plot.width}" height="${plot.height}" viewBox="0 0 ${plot.width} ${plot.height}">`,
     `<style>${styles}circle{fill-opacity:${plot.opacity}}text{font:13px sans-serif;fill:#333}</style>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...(input.title ? [`<text x="${MARGIN}" y="${TITLE_BAND / 2 + 5}" style="font-size:16px">${escapeXml(input.title)}</text>`] : []),
     `<g>`,
   ];
   const r = plot.radius.toFixed(2);
@@ -211,7 +205,7 @@ export function plotSvg(input: PlotInput): string {
   if (plot.categories.length > 0) {
     parts.push(`<g>`);
     legendEntries(plot.categories).forEach(([, c], row) => {
-      const cy = MARGIN + row * LEGEND_ROW + LEGEND_ROW / 2;
+      const cy = plot.top + MARGIN + row * LEGEND_ROW + LEGEND_ROW / 2;
       const text = c >= 0 ? plot.categories[c] : `+${plot.categories.length - (LEGEND_MAX_ENTRIES - 1)} more`;
       if (c >= 0) parts.push(`<circle class="c${c}" style="fill-opacity:1" cx="${plot.legendX + 12}" cy="${cy}" r="6"/>`);
       parts.push(`<text x="${plot.legendX + 26}" y="${cy + 4.5}">${escapeXml(text)}</text>`);

@@ -1,0 +1,78 @@
+// `cne spectrum`: one layout per s along the spectrum (each warm-started from the one before and aligned to
+// it), written one file per s, and a grid plot with a panel per s.
+
+import { basename } from "node:path";
+import { spectrum, type SpectrumLayout } from "../index.ts";
+import { formatZ } from "./embed.ts";
+import { fileError } from "./errors.ts";
+import { gridPng } from "./grid.ts";
+import { INPUT_FORMATS, formatOf, readLabels, readTable } from "./read.ts";
+import { flagMessage, runSession } from "./session.ts";
+import { checkWritable } from "./preflight.ts";
+import type { SpectrumCommand } from "./spectrum-args.ts";
+import { outputFormatOf, writeBytes, writeEmbedding } from "./write.ts";
+
+const OUT_DIM = 2;
+
+/** The layout file of one s: <prefix>-s<value>.<ext>, the extension taken from the prefix (default .npy). */
+export function layoutFile(prefix: string, s: number): string {
+  const format = outputFormatOf(prefix);
+  const stem = format ? prefix.slice(0, prefix.length - format.length - 1) : prefix;
+  return `${stem}-s${s}.${format ?? "npy"}`;
+}
+
+/** A panel's title: s and where that puts the loss (Z̄ for neg, c for infonce). */
+export function panelTitle(layout: SpectrumLayout): string {
+  if (layout.zBar !== undefined) return `s = ${layout.s} · Z\u0304 = ${formatZ(layout.zBar)}`;
+  return `s = ${layout.s} · c = ${Number(layout.c!.toPrecision(3))}`;
+}
+
+export function runSpectrum(command: SpectrumCommand): Promise<number> {
+  return runSession(command.input, command.quiet, async ({ signal, progress, compute }) => {
+    if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
+    if (command.out === undefined && command.plot === undefined) fileError(command.input, "nothing to write: give --out <prefix> and/or --plot <file.png>");
+    if (command.plot !== undefined && !command.plot.toLowerCase().endsWith(".png")) fileError(command.plot, "the grid plot is written as PNG: use a .png file name");
+    if (command.out !== undefined) for (const value of command.s) checkWritable(layoutFile(command.out, value));
+    if (command.plot !== undefined) checkWritable(command.plot);
+    const table = await readTable(command.input, command.labelColumn);
+    const labels = command.labels !== undefined ? await readLabels(command.labels, table.n) : table.labels;
+    const count = command.s.length;
+
+    const series = await compute(() =>
+      spectrum(table.values, {
+        ...command.options,
+        n: table.n,
+        dim: table.dim,
+        outDim: OUT_DIM,
+        s: command.s,
+        stepEpochs: command.stepEpochs,
+        align: command.align,
+        signal,
+        onProgress: (fraction, stage, index) => progress.update(fraction, `s ${index + 1}/${count} ${stage}`),
+        onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
+      }),
+    );
+
+    const written: string[] = [];
+    if (command.out !== undefined) {
+      for (const layout of series.layouts) {
+        const file = layoutFile(command.out, layout.s);
+        await writeEmbedding(file, layout.layout, table.n, OUT_DIM);
+        written.push(file);
+      }
+    }
+    if (command.plot !== undefined) {
+      const loss = command.options.loss ?? "neg";
+      const png = gridPng({
+        panels: series.layouts.map((l) => ({ values: l.layout, title: panelTitle(l) })),
+        n: table.n,
+        dim: OUT_DIM,
+        labels,
+        title: command.title ?? `${basename(command.input)} · ${loss} · n = ${table.n}${command.align ? " · aligned by Procrustes" : ""}`,
+      });
+      await writeBytes(command.plot, png);
+      written.push(command.plot);
+    }
+    if (!command.quiet) process.stderr.write(`cne: wrote ${written.join(", ")}\n`);
+  });
+}
