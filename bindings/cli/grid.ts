@@ -3,7 +3,8 @@
 
 import { encode } from "fast-png";
 import { GLYPH_HEIGHT } from "./font.ts";
-import { categoryColor, drawLegend, legendHeight, legendWidth, shuffledOrder, sortCategories, TITLE_BAND, TITLE_TEXT_SCALE } from "./plot.ts";
+import { drawLegend, legendHeight, legendWidth, sortCategories, TITLE_BAND, TITLE_TEXT_SCALE } from "./plot.ts";
+import { categoryColor, shuffledOrder } from "./palette.ts";
 import { drawDisc, drawText, rgbOf, textWidth } from "./raster.ts";
 
 export interface GridInput {

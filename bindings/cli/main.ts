@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `cne`: the command line over the public API. argv → options → embed() / spectrum() → files.
+// `cne`: the command line over the public API. argv → options → embed() / spectrum() → files; `serve` opens
+// the explorer page.
 
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -9,12 +10,15 @@ import { CliError } from "./errors.ts";
 import { runEmbed } from "./embed.ts";
 import { addSpectrumCommand } from "./spectrum-args.ts";
 import { runSpectrum } from "./spectrum.ts";
+import { addServeCommand } from "./serve-args.ts";
+import { runServe } from "./serve.ts";
 
 /** Runs the command line; resolves to the exit code. Messages go to stderr, one line each. */
 export async function main(argv: readonly string[]): Promise<number> {
   let command: (() => Promise<number>) | undefined;
   const program = buildProgram((c) => (command = () => runEmbed(c)));
   addSpectrumCommand(program, (c) => (command = () => runSpectrum(c)));
+  addServeCommand(program, (c) => (command = () => runServe(c)));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

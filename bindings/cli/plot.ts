@@ -4,6 +4,7 @@
 import { encode } from "fast-png";
 import { GLYPH_HEIGHT, GLYPH_WIDTH } from "./font.ts";
 import { drawDisc, drawText, rgbOf, textWidth } from "./raster.ts";
+import { categoryColor, shuffledOrder } from "./palette.ts";
 import { fileError } from "./errors.ts";
 import { writeBytes } from "./write.ts";
 
@@ -18,8 +19,7 @@ export interface PlotInput {
   title?: string;
 }
 
-/** Tableau 10, the categorical palette: distinct hues of similar weight. */
-export const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+export { PALETTE, categoryColor, shuffledOrder } from "./palette.ts";
 
 const PLOT_SIZE = 800;
 const MARGIN = 20;
@@ -30,23 +30,6 @@ const LEGEND_MAX_CHARS = 16;
 /** Height of the title band above a plot, and the title text scale. */
 export const TITLE_BAND = 36;
 export const TITLE_TEXT_SCALE = 2;
-
-/** Colour of category i: the palette, then golden-angle hues past its end. */
-export function categoryColor(i: number): string {
-  if (i < PALETTE.length) return PALETTE[i];
-  const hue = (i * 137.508) % 360;
-  return hslToHex(hue, 0.55, 0.5);
-}
-
-function hslToHex(h: number, s: number, l: number): string {
-  const a = s * Math.min(l, 1 - l);
-  const f = (n: number) => {
-    const k = (n + h / 30) % 12;
-    const c = l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
-    return Math.round(c * 255).toString(16).padStart(2, "0");
-  };
-  return `#${f(0)}${f(8)}${f(4)}`;
-}
 
 export interface Layout {
   width: number;
@@ -116,21 +99,6 @@ export function layout(input: PlotInput): Layout {
     opacity: n > 20000 ? 0.5 : 0.8,
     legendX: PLOT_SIZE,
   };
-}
-
-/** A fixed shuffle of the drawing order, so that no class systematically covers another. */
-export function shuffledOrder(n: number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let state = 0x9e3779b9;
-  for (let i = n - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const j = state % (i + 1);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
 }
 
 /** Legend rows: (text, category index or -1 for the "more" line). */

@@ -1,0 +1,76 @@
+// The explorer's compute worker: reads the file, fits the first layout and then walks along s on request,
+// each layout warm-started from the current one and aligned to it (createSpectrumWalk). The library runs its
+// own threads from here when the page is cross-origin isolated. Nothing here blocks the page.
+
+import { coreInfo, createSpectrumWalk, type SpectrumLayout, type SpectrumWalk } from "../../bindings/index.ts";
+import type { FromWorker, ToWorker } from "./messages.ts";
+import { readTable } from "./parse.ts";
+
+/** Epochs of each move along s (the first fit uses the library's defaults). */
+const STEP_EPOCHS = 40;
+
+const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
+
+let walk: SpectrumWalk | undefined;
+/** Cancels the work in flight when a newer request supersedes it (a move never cancels an open). */
+let inFlight: { kind: ToWorker["type"]; controller: AbortController } | undefined;
+/** Requests run one after another. */
+let queue: Promise<void> = Promise.resolve();
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^cne-wasm: /, "");
+}
+
+function isAbort(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: string }).name === "AbortError";
+}
+
+function sendLayout(l: SpectrumLayout, first: boolean, started: number): void {
+  const layout = l.layout;
+  post({ type: "layout", s: l.s, zBar: l.zBar ?? NaN, layout, first, ms: performance.now() - started }, [layout.buffer]);
+}
+
+async function open(msg: Extract<ToWorker, { type: "open" }>, signal: AbortSignal): Promise<void> {
+  walk?.destroy();
+  walk = undefined;
+  const table = await readTable(msg.name, msg.bytes, msg.labelColumn);
+  const categories = table.labels ? [...new Set(table.labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true })) : [];
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const category = new Int32Array(table.n);
+  if (table.labels) table.labels.forEach((l, i) => (category[i] = index.get(l)!));
+  post({ type: "table", name: msg.name, n: table.n, dim: table.dim, columns: table.columns, labelColumn: table.labelColumn, categories, category });
+  const started = performance.now();
+  const next = createSpectrumWalk(table.values, { n: table.n, dim: table.dim, s: 0, stepEpochs: STEP_EPOCHS });
+  walk = next;
+  const first = await next.start({ signal, onProgress: (fraction, stage) => post({ type: "progress", fraction, stage }) });
+  sendLayout(first, true, started);
+}
+
+async function move(s: number, signal: AbortSignal): Promise<void> {
+  if (!walk || walk.s === undefined) return;
+  const started = performance.now();
+  const layout = await walk.moveTo(s, { signal, onProgress: (fraction, stage) => post({ type: "progress", fraction, stage }) });
+  sendLayout(layout, false, started);
+}
+
+self.addEventListener("message", (event: MessageEvent<ToWorker>) => {
+  const msg = event.data;
+  if (inFlight && (msg.type === "open" || inFlight.kind === "move")) inFlight.controller.abort();
+  const controller = new AbortController();
+  inFlight = { kind: msg.type, controller };
+  queue = queue.then(async () => {
+    if (controller.signal.aborted) return;
+    try {
+      if (msg.type === "open") await open(msg, controller.signal);
+      else await move(msg.s, controller.signal);
+    } catch (error) {
+      if (!isAbort(error)) post({ type: "error", message: msg.type === "open" ? `${msg.name}: ${describe(error)}` : describe(error) });
+    }
+  });
+});
+
+coreInfo().then(
+  (info) => post({ type: "info", build: info.build, threads: info.threads, crossOriginIsolated: self.crossOriginIsolated === true }),
+  (error) => post({ type: "error", message: describe(error) }),
+);

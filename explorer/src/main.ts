@@ -1,0 +1,239 @@
+// The explorer page: opens a file (picker, drag and drop, or the file `cne serve` was given, by default the
+// bundled digits), shows the embedding the worker computes, and moves along s with the slider; the points
+// glide to their new places. State for tests and scripts is kept on `window.explorer`.
+
+import { PALETTE, categoryColor } from "../../bindings/cli/palette.ts";
+import { zBarAt } from "../../bindings/embedding/spectrum.ts";
+import { dump } from "npyjs";
+import type { FromWorker, ToWorker } from "./messages.ts";
+import { ScatterView } from "./view.ts";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const slider = $<HTMLInputElement>("s"), sValue = $("s-value"), progress = $<HTMLProgressElement>("progress");
+const status = $("status"), errorBox = $("error"), tooltip = $("tooltip"), legend = $("legend");
+const labelSelect = $<HTMLSelectElement>("label-column");
+const view = new ScatterView($<HTMLCanvasElement>("plot"));
+const worker = new Worker(new URL("./compute.js", import.meta.url), { type: "module" });
+
+/** What the page shows, readable from scripts and tests. */
+const state = {
+  status: "starting" as "starting" | "loading" | "computing" | "ready" | "error",
+  name: "",
+  n: 0,
+  s: 0,
+  /** layouts received so far */
+  layouts: 0,
+  build: "",
+  threads: 0,
+  crossOriginIsolated: globalThis.crossOriginIsolated === true,
+  error: "",
+  lastMs: 0,
+};
+let file: { name: string; bytes: ArrayBuffer } | undefined;
+let categories: string[] = [];
+let category: Int32Array = new Int32Array(0);
+let pendingS: number | undefined;
+let pendingLabels: { categories: string[]; category: Int32Array } | undefined;
+
+const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+
+function showError(message: string): void {
+  state.status = "error";
+  state.error = message;
+  errorBox.textContent = message;
+  errorBox.classList.add("shown");
+  status.textContent = "error";
+  progress.value = 0;
+}
+
+function clearError(): void {
+  state.error = "";
+  errorBox.textContent = "";
+  errorBox.classList.remove("shown");
+}
+
+function describeS(s: number): string {
+  return state.n > 0 ? `s = ${s.toFixed(2)} · Z\u0304 = ${zBarAt(s, state.n, 5).toExponential(2)}` : `s = ${s.toFixed(2)}`;
+}
+
+function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | null): void {
+  clearError();
+  file = { name, bytes: bytes.slice(0) };
+  state.status = "loading";
+  state.name = name;
+  slider.disabled = true;
+  slider.value = "0";
+  state.s = 0;
+  status.textContent = `reading ${name}…`;
+  send({ type: "open", name, bytes, labelColumn }, [bytes]);
+}
+
+async function openUrl(url: string, name: string, labelColumn: string | null): Promise<void> {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    open(name, await response.arrayBuffer(), labelColumn);
+  } catch (error) {
+    showError(`could not load ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function openFile(f: File): Promise<void> {
+  open(f.name, await f.arrayBuffer(), null);
+}
+
+function showLegend(): void {
+  legend.replaceChildren(
+    ...categories.slice(0, 40).map((c, i) => {
+      const row = document.createElement("div");
+      const dot = document.createElement("span");
+      dot.style.background = categories.length === 0 ? PALETTE[0] : categoryColor(i);
+      row.append(dot, c);
+      return row;
+    }),
+  );
+  legend.style.display = categories.length > 0 ? "block" : "none";
+}
+
+worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case "info":
+      state.build = msg.build;
+      state.threads = msg.threads;
+      state.crossOriginIsolated = msg.crossOriginIsolated;
+      break;
+    case "table":
+      state.n = msg.n;
+      state.status = "computing";
+      // the labels take effect with the file's first layout; until then hover reads the points shown
+      pendingLabels = { categories: msg.categories, category: msg.category };
+      labelSelect.replaceChildren(new Option("none", "-1"), ...msg.columns.map((c, j) => new Option(c, String(j))));
+      labelSelect.value = String(msg.labelColumn);
+      status.textContent = `${msg.name}: ${msg.n} × ${msg.dim}, embedding…`;
+      break;
+    case "progress":
+      progress.value = msg.fraction;
+      break;
+    case "layout":
+      state.layouts++;
+      state.s = msg.s;
+      state.lastMs = msg.ms;
+      if (msg.first && pendingLabels) {
+        ({ categories, category } = pendingLabels);
+        pendingLabels = undefined;
+        showLegend();
+      }
+      if (msg.first) view.setPoints(msg.layout, category, categories.length);
+      else view.glideTo(msg.layout);
+      progress.value = 1;
+      sValue.textContent = describeS(msg.s);
+      for (const id of ["save-csv", "save-npy", "save-png"]) $<HTMLButtonElement>(id).disabled = false;
+      slider.disabled = false;
+      if (pendingS !== undefined && pendingS !== msg.s) {
+        send({ type: "move", s: pendingS });
+        state.status = "computing";
+      } else {
+        pendingS = undefined;
+        state.status = "ready";
+      }
+      status.textContent = `${state.name}: n = ${state.n} · ${state.build}, ${state.threads} thread${state.threads === 1 ? "" : "s"} · ${(msg.ms / 1000).toFixed(1)} s`;
+      break;
+    case "error":
+      showError(msg.message);
+      break;
+  }
+});
+worker.addEventListener("error", (e) => showError(`the compute worker failed: ${e.message}`));
+
+slider.addEventListener("input", () => (sValue.textContent = describeS(Number(slider.value))));
+slider.addEventListener("change", () => {
+  pendingS = Number(slider.value);
+  state.status = "computing";
+  progress.value = 0;
+  send({ type: "move", s: pendingS });
+});
+labelSelect.addEventListener("change", () => {
+  if (file) open(file.name, file.bytes.slice(0), Number(labelSelect.value));
+});
+$<HTMLInputElement>("file").addEventListener("change", (e) => {
+  const f = (e.target as HTMLInputElement).files?.[0];
+  if (f) void openFile(f);
+});
+$("digits").addEventListener("click", () => void openUrl("data/digits.csv.gz", "digits.csv.gz", "last"));
+
+// drag and drop anywhere on the page
+let depth = 0;
+document.addEventListener("dragenter", (e) => { e.preventDefault(); depth++; document.body.classList.add("dragging"); });
+document.addEventListener("dragleave", () => { if (--depth <= 0) { depth = 0; document.body.classList.remove("dragging"); } });
+document.addEventListener("dragover", (e) => e.preventDefault());
+document.addEventListener("drop", (e) => {
+  e.preventDefault();
+  depth = 0;
+  document.body.classList.remove("dragging");
+  const f = e.dataTransfer?.files[0];
+  if (f) void openFile(f);
+});
+
+// hover: the row and its label
+const canvas = $<HTMLCanvasElement>("plot");
+canvas.addEventListener("mousemove", (e) => {
+  const rect = canvas.getBoundingClientRect();
+  const i = view.pick(e.clientX - rect.left, e.clientY - rect.top);
+  if (i < 0) {
+    tooltip.style.display = "none";
+    return;
+  }
+  tooltip.textContent = categories.length > 0 ? `row ${i} · ${categories[category[i]]}` : `row ${i}`;
+  tooltip.style.left = `${e.clientX - rect.left + 12}px`;
+  tooltip.style.top = `${e.clientY - rect.top + 12}px`;
+  tooltip.style.display = "block";
+});
+canvas.addEventListener("mouseleave", () => (tooltip.style.display = "none"));
+canvas.addEventListener("dblclick", () => view.fit());
+
+// downloads
+function download(blob: Blob, name: string): void {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+const stem = () => `${state.name.replace(/\.(csv|tsv|txt|npy)(\.gz)?$/i, "")}-s${state.s}`;
+$("save-csv").addEventListener("click", () => {
+  const y = view.layout();
+  const lines = new Array<string>(y.length / 2);
+  for (let i = 0; i < lines.length; i++) lines[i] = `${y[2 * i]},${y[2 * i + 1]}`;
+  download(new Blob([lines.join("\n") + "\n"], { type: "text/csv" }), `${stem()}.csv`);
+});
+$("save-npy").addEventListener("click", () => {
+  const y = view.layout();
+  download(new Blob([dump(y, [y.length / 2, 2])], { type: "application/octet-stream" }), `${stem()}.npy`);
+});
+$("save-png").addEventListener("click", async () => download(await view.png(), `${stem()}.png`));
+
+(window as unknown as { explorer: unknown }).explorer = {
+  state,
+  layout: () => view.layout(),
+  frameCount: () => view.frameCount,
+  measureFrameRate: (ms: number) => view.measureFrameRate(ms),
+  /** Shows n random points (no embedding) to measure drawing alone. */
+  showRandom: (n: number, seed = 1) => {
+    let a = seed >>> 0;
+    const next = () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const y = new Float32Array(2 * n);
+    for (let k = 0; k < y.length; k++) y[k] = next() * 20 - 10;
+    const c = new Int32Array(n);
+    for (let i = 0; i < n; i++) c[i] = i % 10;
+    view.setPoints(y, c, 10);
+    for (let k = 0; k < y.length; k++) y[k] = next() * 20 - 10;
+    view.glideTo(y);
+  },
+};
+
+// the file `cne serve` was given, or the digits
+fetch("start.json")
+  .then((r) => (r.ok ? r.json() : { name: "digits.csv.gz", url: "data/digits.csv.gz", labelColumn: "last" }))
+  .then((start: { name: string; url: string; labelColumn: string | null }) => openUrl(start.url.replace(/^\//, ""), start.name, start.labelColumn))
+  .catch((error) => showError(String(error)));

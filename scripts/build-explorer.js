@@ -1,0 +1,31 @@
+// Builds the explorer page (explorer/) into dist/explorer/, which `cne serve` serves: the page script, its
+// compute worker (with the library and both wasm builds inside), and the library's thread worker, which the
+// bundled library starts from the same folder (new URL("./worker.js", import.meta.url)).
+import { build } from "esbuild";
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "dist", "explorer");
+mkdirSync(out, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: {
+    main: "explorer/src/main.ts",
+    compute: "explorer/src/compute.ts",
+    worker: "bindings/threads/worker.ts",
+  },
+  outdir: out,
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  minify: true,
+  legalComments: "none",
+  // Node-only branches of the library (never taken in a browser) and the optional hnsw backend stay out
+  external: ["node:*", "hnswlib-wasm/*"],
+  logLevel: "warning",
+});
+copyFileSync(join(root, "explorer", "index.html"), join(out, "index.html"));
+console.log("built dist/explorer/ (index.html, main.js, compute.js, worker.js)");

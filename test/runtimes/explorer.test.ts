@@ -1,0 +1,155 @@
+// The explorer page in real headless Chromium, served by `cne serve`'s own server: the bundled digits load and
+// embed on threads when cross-origin isolated, the canvas is drawn, the s slider moves the layout, a dropped
+// CSV with a NaN shows the library's error in the page, and without COOP/COEP it still works on one thread.
+// Screenshots go to test-results/explorer/ (git-ignored).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { startExplorerServer, type ExplorerServer } from "../../dist/cli/serve.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const shots = join(root, "test-results", "explorer");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+interface ExplorerState {
+  status: string;
+  n: number;
+  s: number;
+  layouts: number;
+  build: string;
+  threads: number;
+  crossOriginIsolated: boolean;
+  error: string;
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const state = (page: Page) => page.evaluate(() => (window as unknown as { explorer: { state: ExplorerState } }).explorer.state);
+
+/** Waits until the page has received `count` layouts and is idle again. */
+async function waitForLayouts(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (c) => {
+      const s = (window as unknown as { explorer?: { state: ExplorerState } }).explorer?.state;
+      return s !== undefined && (s.error !== "" || (s.layouts >= c && s.status === "ready"));
+    },
+    count,
+    { timeout: 90000 },
+  );
+}
+
+/** Canvas pixels that are not the white background. */
+function paintedPixels(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.getElementById("plot") as HTMLCanvasElement;
+    const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] !== 255 || data[i + 1] !== 255 || data[i + 2] !== 255) painted++;
+    return painted;
+  });
+}
+
+async function openPage(isolation: boolean): Promise<{ page: Page; server: ExplorerServer; problems: string[]; close: () => Promise<void> }> {
+  const server = await startExplorerServer({ port: 0, isolation });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+  await page.goto(`${server.origin}/`, { timeout: 30000 });
+  return { page, server, problems, close: async () => { await context.close(); await server.close(); } };
+}
+
+describe("the explorer page (cne serve)", () => {
+  it("cross-origin isolated: digits embed on threads, the slider moves the points, a NaN file shows an error", async () => {
+    const { page, problems, close } = await openPage(true);
+    try {
+      await waitForLayouts(page, 1);
+      let s = await state(page);
+      expect(s.error).toBe("");
+      expect(s.n).toBe(1797);
+      expect(s.crossOriginIsolated).toBe(true);
+      expect([s.build, s.threads]).toEqual(["threads", 2]);
+      await page.waitForTimeout(200);
+      expect(await paintedPixels(page)).toBeGreaterThan(3000);
+      await page.screenshot({ path: join(shots, "isolated-digits-s0.png") });
+      const before = await page.evaluate(() => Array.from((window as unknown as { explorer: { layout(): Float32Array } }).explorer.layout()));
+
+      // move the slider to the UMAP end: a new layout, warm-started and aligned
+      await page.locator("#s").fill("1");
+      await page.locator("#s").dispatchEvent("change");
+      await waitForLayouts(page, 2);
+      s = await state(page);
+      expect(s.s).toBe(1);
+      const after = await page.evaluate(() => Array.from((window as unknown as { explorer: { layout(): Float32Array } }).explorer.layout()));
+      expect(after).toHaveLength(before.length);
+      let moved = 0;
+      for (let i = 0; i < before.length; i += 2) if (Math.hypot(after[i] - before[i], after[i + 1] - before[i + 1]) > 0.05) moved++;
+      expect(moved).toBeGreaterThan(0.5 * s.n);
+      expect(await page.locator("#s-value").textContent()).toMatch(/^s = 1\.00 · Z̄ = \d\.\d\de\+5$/);
+      await page.waitForTimeout(900); // the glide
+      await page.screenshot({ path: join(shots, "isolated-digits-s1.png") });
+
+      // hover names a row
+      const box = (await page.locator("#plot").boundingBox())!;
+      let named = false;
+      for (let t = 0; t < 400 && !named; t++) {
+        await page.mouse.move(box.x + ((t * 37) % box.width), box.y + ((t * 53) % box.height));
+        named = await page.locator("#tooltip").isVisible();
+      }
+      expect(named).toBe(true);
+      expect(await page.locator("#tooltip").textContent()).toMatch(/^row \d+ · \d$/);
+
+      // a dropped CSV with a NaN: a clear message in the page, nothing crashes
+      await page.evaluate(() => {
+        const transfer = new DataTransfer();
+        const rows = Array.from({ length: 40 }, (_, i) => (i === 1 ? "4,NaN,6" : `${i},${(i * 7) % 11},${i % 3}`));
+        transfer.items.add(new File([rows.join("\n") + "\n"], "broken.csv", { type: "text/csv" }));
+        document.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      });
+      await page.waitForFunction(() => (window as unknown as { explorer: { state: ExplorerState } }).explorer.state.error !== "", null, { timeout: 30000 });
+      expect(await page.locator("#error").isVisible()).toBe(true);
+      expect(await page.locator("#error").textContent()).toMatch(/non-finite value \(NaN\) at row 1, column 1/);
+      await page.screenshot({ path: join(shots, "isolated-nan-error.png") });
+      expect(problems).toEqual([]);
+
+      // the page still works: the digits again
+      await page.locator("#digits").click();
+      await waitForLayouts(page, 3);
+      expect((await state(page)).error).toBe("");
+    } finally {
+      await close();
+    }
+  });
+
+  it("without COOP/COEP: one thread, still embeds and draws", async () => {
+    const { page, problems, close } = await openPage(false);
+    try {
+      await waitForLayouts(page, 1);
+      const s = await state(page);
+      expect(s.error).toBe("");
+      expect(s.crossOriginIsolated).toBe(false);
+      expect([s.build, s.threads]).toEqual(["simd", 1]);
+      await page.waitForTimeout(200);
+      expect(await paintedPixels(page)).toBeGreaterThan(3000);
+      await page.screenshot({ path: join(shots, "not-isolated-digits.png") });
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
