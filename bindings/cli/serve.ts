@@ -4,12 +4,13 @@
 
 import { createServer, type ServerResponse } from "node:http";
 import { readFile, stat } from "node:fs/promises";
-import { basename, extname, resolve, sep } from "node:path";
+import { basename, dirname, extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CliError, describeSystemError } from "./errors.ts";
 import type { ServeCommand } from "./serve-args.ts";
 
-const PAGE_DIR = fileURLToPath(new URL("../explorer/", import.meta.url));
+const PAGE = fileURLToPath(new URL("../explorer/index.html", import.meta.url));
+const PAGE_DIR = dirname(PAGE);
 const DIGITS = fileURLToPath(new URL("../../data/digits.csv.gz", import.meta.url));
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -72,7 +73,11 @@ export async function startExplorerServer(options: ExplorerServerOptions = {}): 
       return;
     }
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    if (path === "/") return send(res, resolve(PAGE_DIR, "index.html"), TYPES[".html"]);
+    if (path === "/" || path === "/explorer") {
+      res.writeHead(302, { ...headers, Location: "/explorer/" }).end();
+      return;
+    }
+    if (path === "/explorer/") return send(res, PAGE, TYPES[".html"]);
     if (path === "/start.json") {
       const body = JSON.stringify({ name: first.name, url: first.url, labelColumn: first.labelColumn ?? null });
       res.writeHead(200, { ...headers, "Content-Type": TYPES[".json"] }).end(body);
@@ -83,7 +88,7 @@ export async function startExplorerServer(options: ExplorerServerOptions = {}): 
     if (path.startsWith("/explorer/")) {
       const file = resolve(PAGE_DIR, path.slice("/explorer/".length));
       // only files inside the page's folder
-      if (file.startsWith(PAGE_DIR.endsWith(sep) ? PAGE_DIR : PAGE_DIR + sep)) return send(res, file, TYPES[extname(file)] ?? "application/octet-stream");
+      if (file.startsWith(PAGE_DIR + sep)) return send(res, file, TYPES[extname(file)] ?? "application/octet-stream");
     }
     if (path === "/favicon.ico") {
       res.writeHead(204, headers).end();
@@ -118,7 +123,7 @@ export async function runServe(command: ServeCommand): Promise<number> {
     throw error;
   }
   const threads = command.isolation ? "cross-origin isolated: threads on" : "not isolated: one thread";
-  process.stderr.write(`cne: the spectrum explorer is at ${server.origin}/ (${threads}); Ctrl-C stops it\n`);
+  process.stderr.write(`cne: the spectrum explorer is at ${server.origin}/explorer/ (${threads}); Ctrl-C stops it\n`);
   await new Promise<void>((done) => process.once("SIGINT", () => done()));
   await server.close();
   return 0;

@@ -48,7 +48,8 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
         stepEpochs: command.stepEpochs,
         align: command.align,
         signal,
-        onProgress: (fraction, stage, index) => progress.update(fraction, `s ${index + 1}/${count} ${stage}`),
+        // one bar per layout, each showing the fraction of the whole series
+        onProgress: (fraction, _stage, index) => progress.update(fraction, `s = ${command.s[index]} (${index + 1}/${count})`),
         onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
       }),
     );

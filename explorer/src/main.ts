@@ -160,7 +160,7 @@ $<HTMLInputElement>("file").addEventListener("change", (e) => {
   const f = (e.target as HTMLInputElement).files?.[0];
   if (f) void openFile(f);
 });
-$("digits").addEventListener("click", () => void openUrl("data/digits.csv.gz", "digits.csv.gz", "last"));
+$("digits").addEventListener("click", () => void openUrl("/data/digits.csv.gz", "digits.csv.gz", "last"));
 
 // drag and drop anywhere on the page
 let depth = 0;
@@ -233,7 +233,7 @@ $("save-png").addEventListener("click", async () => download(await view.png(), `
 };
 
 // the file `cne serve` was given, or the digits
-fetch("start.json")
-  .then((r) => (r.ok ? r.json() : { name: "digits.csv.gz", url: "data/digits.csv.gz", labelColumn: "last" }))
-  .then((start: { name: string; url: string; labelColumn: string | null }) => openUrl(start.url.replace(/^\//, ""), start.name, start.labelColumn))
+fetch("/start.json")
+  .then((r) => (r.ok ? r.json() : { name: "digits.csv.gz", url: "/data/digits.csv.gz", labelColumn: "last" }))
+  .then((start: { name: string; url: string; labelColumn: string | null }) => openUrl(start.url, start.name, start.labelColumn))
   .catch((error) => showError(String(error)));
