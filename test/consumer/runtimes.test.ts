@@ -2,18 +2,16 @@
 // computation bundled into a Cloudflare worker and into a web page. Every result must equal Node's bit for
 // bit at the same thread count.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
-import { existsSync } from "node:fs";
+import type { Browser } from "playwright-core";
 import { join } from "node:path";
 import { runProcess } from "../runtimes/processes.js";
 import { startServer } from "../runtimes/server.js";
 import { startWorkerd } from "../runtimes/workerd.js";
+import { launchChromium, pageResult } from "../runtimes/chromium.js";
 import { bundlePage, bundleWorker } from "./bundle.js";
 
 const { app, repo } = inject("consumer");
 const bin = (name: string) => join(repo, "node_modules", ".bin", name);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const THREADS = 2;
 const N = 2000;
 const OUTPUTS = ["indices", "distances", "embedding", "run", "umapPoint"] as const;
@@ -109,8 +107,7 @@ describe("the installed package: embed, knn and createEmbedding on 2,000 × 32 r
   describe("a web page bundled with esbuild, in headless Chromium", () => {
     let browser: Browser | undefined;
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+      browser = await launchChromium();
     });
     afterAll(async () => {
       await browser?.close();
@@ -119,24 +116,16 @@ describe("the installed package: embed, knn and createEmbedding on 2,000 × 32 r
     it("served with COOP/COEP: threads on (2), same bits as Node", async () => {
       const dir = await bundlePage(app);
       const server = await startServer({ isolated: true, dir });
-      const context = await browser!.newContext();
       try {
-        const page = await context.newPage();
-        const problems: string[] = [];
-        page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-        page.on("console", (m) => {
-          if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-        });
-        await page.goto(`${server.origin}/page.html?threads=${THREADS}`, { timeout: 30000 });
-        await page.waitForFunction(() => (window as { consumerResult?: unknown }).consumerResult, null, { timeout: 90000 });
-        const r = await page.evaluate(() => (window as unknown as { consumerResult: Result }).consumerResult);
+        const { result: r, problems } = (await pageResult(browser!, `${server.origin}/page.html?threads=${THREADS}`, "consumerResult", {
+          timeoutMs: 90000,
+        })) as { result: Result; problems: string[] };
         expect(r.error).toBeUndefined();
         expect(r.crossOriginIsolated).toBe(true);
         expect([r.build, r.threads]).toEqual(["threads", THREADS]);
         expect(problems).toEqual([]);
         expectSameAsNode(r);
       } finally {
-        await context.close();
         await server.close();
       }
     });

@@ -24,7 +24,7 @@ export function fixtureData() {
   return data;
 }
 
-function base64(view) {
+export function base64(view) {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   let bin = "";
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));

@@ -1,8 +1,8 @@
 // The same built package computes kNN of one fixed dataset (fixture.js) in every runtime, and each result must
 // equal Node's bit for bit. Each test also checks, and prints, which build and how many threads it ran on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
-import { existsSync, readFileSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import * as lib from "../../dist/index.js";
@@ -10,20 +10,11 @@ import { DIM, K, N, fixtureData, runFixture } from "./fixture.js";
 import { runProcess } from "./processes.js";
 import { startServer } from "./server.js";
 import { startWorkerd } from "./workerd.js";
+import { launchChromium, pageResult } from "./chromium.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const PROBE = "test/runtimes/probe.mjs";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** Threads asked for wherever threads are possible. */
 const THREADS = 2;
 
@@ -165,8 +156,7 @@ describe("runtime smoke tests: kNN of 2000 × 32 (k = 15) and an embedding of 50
     let browser: Browser | undefined;
 
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+      browser = await launchChromium();
     });
     afterAll(async () => {
       await browser?.close();
@@ -174,20 +164,10 @@ describe("runtime smoke tests: kNN of 2000 × 32 (k = 15) and an embedding of 50
 
     async function runPage(isolated: boolean): Promise<{ result: SmokeResult; problems: string[] }> {
       const server = await startServer({ isolated });
-      const context = await browser!.newContext();
       try {
-        const page = await context.newPage();
-        const problems: string[] = [];
-        page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-        page.on("console", (m) => {
-          if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-        });
-        await page.goto(`${server.origin}/test/runtimes/page.html?threads=${THREADS}`, { timeout: 30000 });
-        await page.waitForFunction(() => (window as { smokeResult?: unknown }).smokeResult, null, { timeout: 60000 });
-        const result = await page.evaluate(() => (window as unknown as { smokeResult: SmokeResult }).smokeResult);
-        return { result, problems };
+        const url = `${server.origin}/test/runtimes/page.html?threads=${THREADS}`;
+        return (await pageResult(browser!, url, "smokeResult")) as { result: SmokeResult; problems: string[] };
       } finally {
-        await context.close();
         await server.close();
       }
     }

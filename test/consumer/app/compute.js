@@ -1,13 +1,6 @@
 // What every consumer computes with the installed package: kNN, embed and the createEmbedding handle on a fixed
 // 2,000-row set. Results travel as base64 so that runtimes can be compared bit for bit.
-import { DIM, K, N, fixtureData } from "./fixture.js";
-
-function base64(view) {
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
+import { DIM, K, N, base64, fixtureData } from "./fixture.js";
 
 /** `cne` is the imported package. */
 export async function compute(cne, threads) {
