@@ -3,7 +3,8 @@
 
 export { knn } from "./knn/index.ts";
 export { createEmbedding, embed, Embedding } from "./embedding/embedding.ts";
-export type { OptimizeOptions, KnnGraph } from "./embedding/embedding.ts";
+export type { OptimizeOptions, KnnGraph, EmbeddingState } from "./embedding/embedding.ts";
+export type { FitHandle } from "./handle/handle.ts";
 export type { EmbeddingOptions, EmbedOptions, Loss, KnnMethod, InitMethod } from "./options/embedding.ts";
 export { zBarAt, xiFor } from "./embedding/spectrum.ts";
 export { embeddingDefaults } from "./embedding/params.ts";
@@ -24,6 +25,7 @@ export type { DistanceSample, DistanceSampleOptions } from "./metrics/spearman.t
 export { embeddingQuality } from "./metrics/quality.ts";
 export type { EmbeddingQuality, EmbeddingQualityOptions } from "./metrics/quality.ts";
 export { createParametricEmbedding, ParametricEmbedding } from "./parametric/parametric.ts";
+export type { ParametricState } from "./parametric/parametric.ts";
 export { spectrum } from "./spectrum/series.ts";
 export type { SpectrumOptions, SpectrumSeries } from "./spectrum/series.ts";
 export { createSpectrumWalk, SpectrumWalk } from "./spectrum/walk.ts";

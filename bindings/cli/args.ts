@@ -1,14 +1,16 @@
-// The command-line grammar: flags, their parsers and their mapping onto the embedding's options.
+// The command-line grammar: flags, their parsers and their mapping onto the embedding's options. The option
+// flags, their help, parsers and choices come from the options table (options/embedding.ts).
 
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { EmbeddingOptions } from "../index.ts";
+import { EMBEDDING_OPTIONS, type EmbeddingOptions, type OptionSpec } from "../options/embedding.ts";
+
+type Table = typeof EMBEDDING_OPTIONS;
+/** The options that have a flag. */
+type FlagName = { [K in keyof Table]: Table[K] extends { cli: object } ? K : never }[keyof Table];
 
 /** The options the flags set, named as the API names them. */
-export type FlagOptions = Pick<
-  EmbeddingOptions,
-  "loss" | "s" | "zBar" | "negativeSamples" | "nEpochs" | "batchSize" | "k" | "init" | "knn" | "seed" | "threads"
->;
+export type FlagOptions = Pick<EmbeddingOptions, FlagName>;
 
 export interface EmbedCommand {
   input: string;
@@ -24,20 +26,26 @@ export interface EmbedCommand {
 
 export const INPUT_HELP = "data file: .npy (2-D), .csv or .tsv (optionally .gz, header detected), .json (array of rows)";
 
+const FLAGGED = Object.entries(EMBEDDING_OPTIONS as Record<string, OptionSpec>).flatMap(([name, spec]) =>
+  "cli" in spec && spec.cli ? [{ name: name as FlagName, spec, cli: spec.cli }] : [],
+);
+
 /** API option name → flag, so that errors from the API speak in flags. */
-export const FLAG_OF_OPTION: Record<keyof FlagOptions, string> = {
-  loss: "--loss",
-  s: "--s",
-  zBar: "--z-bar",
-  negativeSamples: "--negatives",
-  nEpochs: "--epochs",
-  batchSize: "--batch-size",
-  k: "--k",
-  init: "--init",
-  knn: "--knn",
-  seed: "--seed",
-  threads: "--threads",
-};
+export const FLAG_OF_OPTION = Object.fromEntries(FLAGGED.map((f) => [f.name, f.cli.flag])) as Record<FlagName, string>;
+
+/** The option's flag as commander declares it, with its parser or choices. */
+function flagOption({ spec, cli }: (typeof FLAGGED)[number]): Option {
+  const option = new Option(`${cli.flag} <${cli.value}>`, cli.help);
+  if (spec.type === "enum") return option.choices(spec.values);
+  if (spec.type === "integer") return option.argParser(parseInteger);
+  if (spec.type === "number") return option.argParser(parseNumber);
+  return option;
+}
+
+/** commander's key of a flag's value: the flag in camel case. */
+function flagKey(flag: string): string {
+  return flag.replace(/^--/, "").replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
 
 export function parseNumber(value: string): number {
   const v = Number(value);
@@ -59,23 +67,15 @@ function version(): string {
   }
 }
 
-/** The flags that set embedding options (all but --s and --z-bar, which `spectrum` sets its own way). */
+/** The options `spectrum` sets its own way. */
+const SPECTRUM_POSITION: readonly FlagName[] = ["s", "zBar"];
+
+/** The flags that set embedding options (all but --s and --z-bar when `spectrum` is false). */
 export function addEmbeddingFlags(command: Command, { spectrum = true } = {}): Command {
-  command.addOption(new Option("--loss <loss>", "contrastive loss").choices(["neg", "nce", "infonce", "umap"]));
-  if (spectrum) {
-    command
-      .option("--s <S>", "position on the spectrum: 0 ≈ t-SNE, 1 = UMAP's normalisation", parseNumber)
-      .option("--z-bar <Z>", "fixed normalisation constant of the neg loss (instead of --s)", parseNumber);
+  for (const flagged of FLAGGED) {
+    if (spectrum || !SPECTRUM_POSITION.includes(flagged.name)) command.addOption(flagOption(flagged));
   }
-  return command
-    .option("--negatives <M>", "negative samples per positive edge", parseInteger)
-    .option("--epochs <N>", "epochs over the edges (early exaggeration and main phase together)", parseInteger)
-    .option("--batch-size <B>", "edges per batch", parseInteger)
-    .option("--k <K>", "neighbours per point in the kNN graph", parseInteger)
-    .addOption(new Option("--init <method>", "initial layout").choices(["pca", "random", "spectral"]))
-    .addOption(new Option("--knn <method>", "nearest-neighbour search").choices(["auto", "exact", "nndescent", "hnsw"]))
-    .option("--seed <S>", "seed of every random choice", parseInteger)
-    .option("--threads <T>", "threads (default: all cores)", parseInteger);
+  return command;
 }
 
 /** The flags that give labels for colouring. */
@@ -87,12 +87,12 @@ export function addLabelFlags(command: Command): Command {
 
 /** The embedding options the parsed flags set. */
 export function flagOptions(flags: Record<string, unknown>): FlagOptions {
-  const options: FlagOptions = {};
-  for (const name of Object.keys(FLAG_OF_OPTION) as (keyof FlagOptions)[]) {
-    const flagKey = name === "negativeSamples" ? "negatives" : name === "nEpochs" ? "epochs" : name;
-    if (flags[flagKey] !== undefined) (options as Record<string, unknown>)[name] = flags[flagKey];
+  const options: Record<string, unknown> = {};
+  for (const { name, cli } of FLAGGED) {
+    const value = flags[flagKey(cli.flag)];
+    if (value !== undefined) options[name] = value;
   }
-  return options;
+  return options as FlagOptions;
 }
 
 /** The `cne` program with its `embed` command; `onEmbed` receives the parsed command. */

@@ -1,34 +1,23 @@
-// The embedding handle: create → run (prepare, then optimise in phases) → optimize again at other points of
-// the spectrum (warm start) → read → destroy. All numeric state lives in the core; calls are serialised.
+// The embedding handle: create → run or step (prepare, then optimise in phases) → optimize again at other
+// points of the spectrum (warm start) → read → destroy. All numeric state lives in the core; the handle
+// plumbing (serialised calls, abort, progress, reading, destroy) is FitHandle's.
 
-import { Core } from "../core/core.ts";
-import { fail, throwIfAborted } from "../errors.ts";
-import { toMatrix, type DataInput, type Matrix } from "../input.ts";
-import type { RunControl, Stage } from "../options/common.ts";
-import type { EmbedOptions, Loss } from "../options/embedding.ts";
-import { checkKeys, resolveParams, type ResolvedParams } from "./params.ts";
-import { prepare, type Prepared } from "./pipeline.ts";
+import type { Core } from "../core/core.ts";
 import { putMatrix } from "../core/matrix.ts";
-import { readLogZ, runPhase, writeLogZ, type Phase } from "./optimizer.ts";
+import { fail } from "../errors.ts";
+import { toMatrix, type DataInput, type Matrix } from "../input.ts";
+import type { EmbedOptions, EmbeddingOptions, Loss } from "../options/embedding.ts";
+import type { OptimizeOptions } from "../options/optimize.ts";
+import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
+import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "./params.ts";
+import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
+import { readLogZ, runPhaseEpochs, writeLogZ, type Phase } from "./optimizer.ts";
 import { initialLogZ, xiFor, zBarAt } from "./spectrum.ts";
 import { defaultSchedule, mainLearningRate } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 
-/** Options of a further optimisation from the current layout (a point of the spectrum, a loss, a schedule). */
-export interface OptimizeOptions extends RunControl {
-  loss?: Loss;
-  s?: number;
-  zBar?: number;
-  c?: number;
-  negativeSamples?: number;
-  nEpochs?: number;
-  batchSize?: number;
-  learningRate?: number;
-  seed?: number;
-}
-
-const OPTIMIZE_KEYS = ["loss", "s", "zBar", "c", "negativeSamples", "nEpochs", "batchSize", "learningRate", "seed", "signal", "onProgress"];
+export type { OptimizeOptions };
 
 export interface KnnGraph {
   /** n × k neighbour indices of the search (row-major) */
@@ -38,28 +27,61 @@ export interface KnnGraph {
   colIndices: Int32Array;
 }
 
-export class Embedding {
+/**
+ * What a fitted embedding is made of: enough to continue it (optimize, partitionFunction) in another handle
+ * with the same bits, without the data. `Embedding.fromState` takes it; saved models store it.
+ */
+export interface EmbeddingState {
+  /** n × outDim, row-major */
+  embedding: Float32Array;
+  /** n × k neighbour indices, row-major */
+  knnIndices: Int32Array;
+  /** the fit's options (without data, init, knnIndices and threads) */
+  options: EmbeddingOptions;
+  /** NCE's log Z after a phase with loss "nce" */
+  logZ?: number;
+  /** the loss of the last phase */
+  lastLoss: Loss;
+  /** phases run so far: later phases draw independent random streams from it */
+  phases: number;
+}
+
+/** What fromState hands the constructor instead of data. */
+interface Restored {
+  n: number;
+  phases: number;
+  lastLoss: Loss;
+}
+
+export class Embedding extends FitHandle {
   private readonly params: ResolvedParams;
-  private matrix: Matrix;
-  private core?: Core;
-  private prepared?: Prepared;
-  private queue: Promise<unknown> = Promise.resolve();
-  private destroyed = false;
-  private readonly lifetime = new AbortController();
+  private readonly options: EmbeddingOptions;
+  private matrix?: Matrix;
+  private readonly size: { n: number; dim: number };
+  private fit?: Prepared;
   private phases = 0;
   private lastLoss?: Loss;
+  protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
 
-  constructor(data: DataInput, options: EmbedOptions = {}) {
+  /** Validates input and options (see createEmbedding); `restored` is Embedding.fromState's. */
+  constructor(data: DataInput, options: EmbedOptions = {}, restored?: Restored) {
+    super();
     this.params = resolveParams(options);
-    this.matrix = toMatrix(data, options);
-    const { n } = this.matrix;
-    if (n <= this.params.k) fail(`n = ${n} is too small for k = ${this.params.k}: need n > k`);
-    if (n < 3) fail(`n = ${n} is too small: need at least 3 points`);
+    this.options = savedOptions(options);
+    if (restored) {
+      this.size = { n: restored.n, dim: 0 };
+      this.phases = restored.phases;
+      this.lastLoss = restored.lastLoss;
+    } else {
+      this.matrix = toMatrix(data, options);
+      this.size = { n: this.matrix.n, dim: this.matrix.dim };
+    }
+    checkShapes(this.params, this.n);
   }
 
   /** Number of points. */
   get n(): number {
-    return this.matrix.n;
+    return this.size.n;
   }
 
   /** Output dimensions. */
@@ -67,59 +89,21 @@ export class Embedding {
     return this.params.outDim;
   }
 
-  /** A copy of the current layout (n × outDim, row-major); empty before run(). */
-  get embedding(): Float32Array {
-    if (!this.core || !this.prepared) return new Float32Array(0);
-    const st = this.prepared.optimizer;
-    return this.core.f32(st.yPtr, st.n * st.dim).slice();
-  }
-
   /** NCE's learned log Z after a fit with loss "nce" (undefined otherwise). */
   get logZ(): number | undefined {
-    if (!this.core || !this.prepared || this.lastLoss !== "nce") return undefined;
-    return readLogZ(this.core, this.prepared.optimizer);
+    if (!this.core || !this.fit || this.lastLoss !== "nce") return undefined;
+    return readLogZ(this.core, this.fit.optimizer);
   }
 
   /** The kNN graph the fit used (undefined before run()). */
   get knnGraph(): KnnGraph | undefined {
-    const core = this.core, pr = this.prepared;
+    const core = this.core, pr = this.fit;
     if (!core || !pr) return undefined;
-    const rowPtr = core.i32(pr.graph.rowPtr, pr.graph.n + 1).slice();
     return {
-      indices: core.i32(pr.knnPtr, pr.data.n * pr.k).slice(),
-      rowPtr,
+      indices: core.i32(pr.knnPtr, pr.n * pr.k).slice(),
+      rowPtr: core.i32(pr.graph.rowPtr, pr.graph.n + 1).slice(),
       colIndices: core.i32(pr.graph.colPtr, pr.graph.edgeCount).slice(),
     };
-  }
-
-  /**
-   * Runs the whole fit: PCA (for dim > 100), kNN, graph, initial layout, then early exaggeration at the UMAP
-   * point and the main phase at the chosen point of the spectrum. Resolves with the layout.
-   */
-  run(control: RunControl = {}): Promise<Float32Array> {
-    checkKeys(control, ["signal", "onProgress"], "run options");
-    return this.serialise(async () => {
-      if (this.prepared) fail("run() was already called: use optimize() to continue from the current layout");
-      const p = this.params;
-      const signal = this.signalFor(control.signal);
-      const report = (f: number, stage: Stage) => control.onProgress?.(f, stage);
-      this.core = await Core.create(p.threads);
-      const data = putMatrix(this.core, this.matrix, "data", "safe");
-      // the core holds the data now: let go of the JS copy, as large as the input, before the fit grows memory
-      this.matrix = { n: this.matrix.n, dim: this.matrix.dim, values: new Float32Array(0) };
-      this.prepared = await prepare(this.core, data, p, { signal, report });
-      const schedule = defaultSchedule(p, this.prepared.graph.edgeCount, this.matrix.n);
-      const main = this.phaseFor(p.loss, p.s, p.zBar, p.c, p.negativeSamples, schedule.mainEpochs, schedule.batchSize, p.learningRate, p.seed);
-      main.learningRate = mainLearningRate(p.learningRate, p.learningRateGiven, p.loss, main.xi);
-      if (p.loss === "nce") writeLogZ(this.core, this.prepared.optimizer, initialLogZ(this.matrix.n));
-      if (schedule.exaggerationEpochs > 0) {
-        // "neg" starts at ξ' = 1 (the UMAP point) at the base rate; the other losses run their own loss first (SPEC §3)
-        const ee = p.loss === "neg" ? { ...main, xi: 1, learningRate: p.learningRate } : { ...main };
-        await this.runPhase({ ...ee, epochs: schedule.exaggerationEpochs }, "early-exaggeration", signal, report);
-      }
-      await this.runPhase(main, "optimize", signal, report);
-      return this.embedding;
-    });
   }
 
   /**
@@ -127,29 +111,16 @@ export class Embedding {
    * spectrum, each embedding warm-started from the previous one. One phase, no early exaggeration.
    */
   optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
-    checkKeys(options, OPTIMIZE_KEYS, "optimize options");
-    const merged = resolveParams({
-      ...this.userOptionsFromParams(),
-      loss: options.loss ?? this.params.loss,
-      s: options.zBar === undefined ? options.s ?? (options.loss && options.loss !== this.params.loss ? undefined : this.params.s) : undefined,
-      zBar: options.zBar,
-      c: options.c,
-      negativeSamples: options.negativeSamples ?? this.params.negativeSamples,
-      nEpochs: options.nEpochs,
-      batchSize: options.batchSize ?? this.params.batchSize,
-      learningRate: options.learningRate,
-      seed: options.seed ?? this.params.seed,
-    });
+    const merged = resolvePhaseParams(this.params, options);
     return this.serialise(async () => {
-      if (!this.prepared || !this.core) fail("call run() before optimize()");
-      const signal = this.signalFor(options.signal);
-      const report = (f: number, stage: Stage) => options.onProgress?.(f, stage);
-      const schedule = defaultSchedule({ ...merged, earlyExaggeration: false }, this.prepared.graph.edgeCount, this.matrix.n);
-      if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.prepared.optimizer, initialLogZ(this.matrix.n));
-      const phase = this.phaseFor(merged.loss, merged.s, merged.zBar, merged.c, merged.negativeSamples,
-        options.nEpochs ?? schedule.mainEpochs, schedule.batchSize, merged.learningRate, merged.seed);
+      if (!this.fit || !this.core) fail("call run() before optimize()");
+      const ctl = this.control(options);
+      const schedule = defaultSchedule({ ...merged, earlyExaggeration: false }, this.fit.graph.edgeCount, this.n);
+      if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
+      const phase = this.phaseFor(merged, schedule.mainEpochs, schedule.batchSize);
       phase.learningRate = mainLearningRate(merged.learningRate, merged.learningRateGiven, merged.loss, phase.xi);
-      await this.runPhase(phase, "optimize", signal, report);
+      this.setPlan([this.fitPhase(phase, "optimize")]);
+      await this.advance(Infinity, ctl);
       return this.embedding;
     });
   }
@@ -160,60 +131,98 @@ export class Embedding {
    */
   partitionFunction(options: { exact?: boolean; seed?: number } = {}): Promise<number> {
     return this.serialise(async () => {
-      if (!this.prepared || !this.core) fail("call run() before partitionFunction()");
-      const st = this.prepared.optimizer;
+      if (!this.fit || !this.core) fail("call run() before partitionFunction()");
+      const st = this.fit.optimizer;
       return partitionFunction(this.core, st.yPtr, st.n, st.dim, options.exact ?? st.n <= 20000, options.seed ?? this.params.seed);
     });
   }
 
-  /** Frees the core and its workers. Safe to call twice, and during a run (the run then rejects). */
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.lifetime.abort(new DOMException("The embedding was destroyed", "AbortError"));
-    // the core is released once any running call has stopped
-    void this.queue.finally(() => this.core?.destroy());
-  }
-
-  private phaseFor(
-    loss: Loss, s: number, zBar: number | undefined, c: number | undefined, m: number, epochs: number,
-    batchSize: number, learningRate: number, seed: number,
-  ): Phase {
-    const n = this.matrix.n;
-    const xi = loss === "neg" ? xiFor(zBar ?? zBarAt(s, n, m), n, m) : 1;
+  /** The state a saved model keeps (copies); undefined before run(). */
+  get state(): EmbeddingState | undefined {
+    const graph = this.knnGraph;
+    if (!graph || !this.lastLoss) return undefined;
     return {
-      loss, xi, c: c ?? Math.pow(4, s), negativeSamples: m, batchSize, epochs, learningRate, seed,
-      phaseId: ++this.phases,
+      embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options }, logZ: this.logZ,
+      lastLoss: this.lastLoss, phases: this.phases,
     };
   }
 
-  private async runPhase(phase: Phase, stage: Stage, signal: AbortSignal, report: (f: number, s: Stage) => void): Promise<void> {
-    const st = this.prepared!.optimizer;
-    await runPhase(this.core!, st, phase, { signal, progress: (f) => report(f, stage) });
-    checkFiniteLayout(this.core!, st.yPtr, st.n, st.dim, stage);
-    this.lastLoss = phase.loss;
+  /**
+   * A handle continuing a saved fit: its layout, neighbours and options (`threads` may be given anew). It
+   * resolves once the core holds the state; optimize() and partitionFunction() then work as on the original.
+   */
+  static async fromState(state: EmbeddingState, options: { threads?: number } = {}): Promise<Embedding> {
+    if (state === null || typeof state !== "object") fail("state must be an object");
+    if (!(state.embedding instanceof Float32Array)) fail("state.embedding must be a Float32Array");
+    const outDim = state.options?.outDim ?? 2;
+    const n = state.embedding.length / outDim;
+    if (!Number.isInteger(n) || n < 3) fail(`state.embedding has ${state.embedding.length} values: not n × outDim (outDim = ${outDim})`);
+    const options_ = { ...state.options, threads: options.threads, knnIndices: state.knnIndices, init: state.embedding };
+    const e = new Embedding([], options_, { n, phases: state.phases, lastLoss: state.lastLoss });
+    await e.restoreState(state);
+    return e;
   }
 
-  private userOptionsFromParams(): EmbedOptions {
+  protected threads(): number | undefined {
+    return this.params.threads;
+  }
+
+  protected layoutPtr(): number | undefined {
+    return this.fit?.optimizer.yPtr;
+  }
+
+  /** PCA, kNN, graph and initial layout; then early exaggeration and the main phase (SPEC §3). */
+  protected async prepareFit(core: Core, ctl: FitControl): Promise<FitPhase[]> {
     const p = this.params;
-    return { outDim: p.outDim, k: p.k, knn: p.knn, earlyExaggeration: p.earlyExaggeration, threads: p.threads };
+    const data = putMatrix(core, this.matrix!, "data", "safe");
+    // the core holds the data now: let go of the JS copy, as large as the input, before the fit grows memory
+    this.matrix = undefined;
+    this.fit = await prepare(core, data, p, ctl);
+    const schedule = defaultSchedule(p, this.fit.graph.edgeCount, this.n);
+    const main = this.phaseFor(p, schedule.mainEpochs, schedule.batchSize);
+    main.learningRate = mainLearningRate(p.learningRate, p.learningRateGiven, p.loss, main.xi);
+    if (p.loss === "nce") writeLogZ(core, this.fit.optimizer, initialLogZ(this.n));
+    const phases: FitPhase[] = [];
+    if (schedule.exaggerationEpochs > 0) {
+      // "neg" starts at ξ' = 1 (the UMAP point) at the base rate; the other losses run their own loss first (SPEC §3)
+      const ee = p.loss === "neg" ? { ...main, xi: 1, learningRate: p.learningRate } : { ...main };
+      phases.push(this.fitPhase({ ...ee, epochs: schedule.exaggerationEpochs }, "early-exaggeration"));
+    }
+    phases.push(this.fitPhase(main, "optimize"));
+    return phases;
   }
 
-  /** The caller's signal combined with destroy(). */
-  private signalFor(user?: AbortSignal): AbortSignal {
-    if (this.destroyed) throw new DOMException("The embedding was destroyed", "AbortError");
-    throwIfAborted(user);
-    return user ? AbortSignal.any([user, this.lifetime.signal]) : this.lifetime.signal;
+  private async restoreState(state: EmbeddingState): Promise<void> {
+    await this.restore(async (core) => {
+      this.fit = restorePrepared(core, this.params, this.n);
+      if (state.logZ !== undefined) writeLogZ(core, this.fit.optimizer, state.logZ);
+    });
   }
 
-  private serialise<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+  private fitPhase(phase: Phase, stage: FitPhase["stage"]): FitPhase {
+    return {
+      stage,
+      epochs: phase.epochs,
+      run: async (begin, end, ctl) => {
+        const st = this.fit!.optimizer;
+        await runPhaseEpochs(this.core!, st, phase, begin, end, ctl);
+        checkFiniteLayout(this.core!, st.yPtr, st.n, st.dim, stage);
+        this.lastLoss = phase.loss;
+      },
+    };
+  }
+
+  private phaseFor(p: ResolvedParams, epochs: number, batchSize: number): Phase {
+    const n = this.n, m = p.negativeSamples;
+    const xi = p.loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
+    return {
+      loss: p.loss, xi, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs, learningRate: p.learningRate,
+      seed: p.seed, phaseId: ++this.phases,
+    };
   }
 }
 
-/** Creates an embedding handle; nothing runs until `run()`. Input and options are validated here. */
+/** Creates an embedding handle; nothing runs until `run()` or `step()`. Input and options are validated here. */
 export function createEmbedding(data: DataInput, options: EmbedOptions = {}): Embedding {
   return new Embedding(data, options);
 }

@@ -4,32 +4,23 @@
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import { fail } from "../errors.ts";
+import type { StageControl } from "../options/common.ts";
 import { pcaScores } from "../pca/index.ts";
 import type { GraphBuffers } from "./graph.ts";
 import type { OptimizerState } from "./optimizer.ts";
 import type { ResolvedParams } from "./params.ts";
-import type { Control } from "./pipeline.ts";
 import { spectralLayout } from "./spectral.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 
-/** Largest |y| accepted in a user layout: (2·1e6)² leaves every loss's φ, φ² and log terms finite in f32. */
-const MAX_INIT_MAGNITUDE = 1e6;
-
 export async function initialLayout(
-  core: Core, p: ResolvedParams, data: CoreMatrix, search: CoreMatrix, graph: GraphBuffers, st: OptimizerState, ctl: Control,
+  core: Core, p: ResolvedParams, data: CoreMatrix, search: CoreMatrix, graph: GraphBuffers, st: OptimizerState, ctl: StageControl,
 ): Promise<void> {
   const kernels = core.kernels;
   const { n, dim } = st;
   const seedLo = p.seed >>> 0, seedHi = Math.floor(p.seed / 2 ** 32) >>> 0;
   ctl.report(0, "init");
   if (p.init instanceof Float32Array) {
-    if (p.init.length !== n * dim) fail(`init has ${p.init.length} values but n × outDim = ${n} × ${dim} = ${n * dim}`);
-    core.f32(st.yPtr, n * dim).set(p.init);
-    const bad = kernels.firstNonFinite(st.yPtr, n * dim);
-    if (bad >= 0) fail(`init has a non-finite value at row ${Math.floor(bad / dim)}, column ${bad % dim}`);
-    // a layout is used as given, so its magnitude must leave the kernels' squared distances finite
-    const largest = core.kernels.maxAbs(st.yPtr, n * dim);
-    if (largest > MAX_INIT_MAGNITUDE) fail(`init has a value of magnitude ${largest}: a layout must lie within ±${MAX_INIT_MAGNITUDE}`);
+    core.f32(st.yPtr, n * dim).set(p.init); // checked when the handle was created (params.ts checkShapes)
     ctl.report(1, "init");
     return; // a user layout is used as given
   }

@@ -4,6 +4,7 @@
 
 import type { Core, TaskName } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
+import type { PhaseControl } from "../options/common.ts";
 import type { Loss } from "../options/embedding.ts";
 
 
@@ -92,32 +93,30 @@ function epochsPerCall(phase: Phase): number {
   return Math.max(1, Math.min(25, Math.ceil(phase.epochs / 50)));
 }
 
-export async function runPhase(
-  core: Core,
-  st: OptimizerState,
-  phase: Phase,
-  ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
+/** Runs epochs [begin, end) of a phase; ranges that tile [0, epochs) give the bits of one whole run. */
+export async function runPhaseEpochs(
+  core: Core, st: OptimizerState, phase: Phase, begin: number, end: number, ctl: PhaseControl,
 ): Promise<void> {
   ensureScratch(core, st, phase);
-  await runEpochs(core, "optimize", phaseArgs(core, st, phase), phase.epochs, epochsPerCall(phase), ctl);
+  await runEpochs(core, "optimize", phaseArgs(core, st, phase), phase.epochs, epochsPerCall(phase), ctl, begin, end);
 }
 
 /**
- * Runs an epoch-range task (the optimiser's or the parametric trainer's) over all `epochs`, `step` epochs per
- * call, reporting progress and checking the signal between calls.
+ * Runs an epoch-range task (the optimiser's or the parametric trainer's) over epochs [begin, end) of a phase of
+ * `epochs`, `step` epochs per call, reporting progress (of the whole phase) and checking the signal between calls.
  */
 export async function runEpochs(
-  core: Core, task: TaskName, args: number[], epochs: number, step: number,
-  ctl: { signal?: AbortSignal; progress?: (fraction: number) => void },
+  core: Core, task: TaskName, args: number[], epochs: number, step: number, ctl: PhaseControl,
+  begin = 0, end = epochs,
 ): Promise<void> {
-  ctl.progress?.(0);
-  for (let e = 0; e < epochs; e += step) {
+  ctl.progress?.(begin / epochs);
+  for (let e = begin; e < end; e += step) {
     throwIfAborted(ctl.signal);
-    const end = Math.min(epochs, e + step);
+    const callEnd = Math.min(end, e + step);
     args[core.layout.arg.epochBegin] = e;
-    args[core.layout.arg.epochEnd] = end;
+    args[core.layout.arg.epochEnd] = callEnd;
     await core.run(task, args, 1);
-    ctl.progress?.(end / epochs);
+    ctl.progress?.(callEnd / epochs);
   }
 }
 

@@ -1,9 +1,13 @@
-// Resolves EmbeddingOptions into a complete, validated parameter set: defaults applied once, every value
-// checked before any work starts.
+// Resolves EmbeddingOptions into a complete, validated parameter set: every value checked against the options
+// table (options/embedding.ts) before any work starts, defaults applied once.
 
 import { fail } from "../errors.ts";
-import { checkCallbacks, checkThreads } from "../options/common.ts";
-import type { EmbedOptions, EmbeddingOptions, InitMethod, KnnMethod, Loss } from "../options/embedding.ts";
+import { checkCallbacks, checkKeys } from "../options/common.ts";
+import {
+  EMBEDDING_OPTIONS, type EmbedOptions, type EmbeddingOptions, type InitMethod, type KnnMethod, type Loss,
+  type OptionName, type OptionSpec,
+} from "../options/embedding.ts";
+import type { OptimizeOptions } from "../options/optimize.ts";
 
 export interface ResolvedParams {
   outDim: number;
@@ -27,97 +31,112 @@ export interface ResolvedParams {
   warn: (message: string) => void;
 }
 
-/** Every option name the embedding API accepts (an unknown name is an error, not silently ignored). */
-export const EMBEDDING_KEYS: readonly (keyof EmbedOptions)[] = [
-  "n", "dim", "outDim", "loss", "s", "zBar", "c", "k", "knn", "knnIndices", "init", "negativeSamples", "nEpochs",
-  "batchSize", "learningRate", "earlyExaggeration", "seed", "threads", "signal", "onProgress", "onWarning",
-];
+const OPTION_NAMES = Object.keys(EMBEDDING_OPTIONS) as OptionName[];
 
-const LOSSES: readonly Loss[] = ["neg", "nce", "infonce", "umap"];
-const KNN_METHODS: readonly KnnMethod[] = ["auto", "exact", "nndescent", "hnsw"];
-const INITS: readonly InitMethod[] = ["pca", "random", "spectral"];
+/** Every option name the embedding API accepts (an unknown name is an error, not silently ignored). */
+export const EMBEDDING_KEYS: readonly (keyof EmbedOptions)[] = [...OPTION_NAMES, "onWarning", "signal", "onProgress"];
+
+/** Largest |y| accepted in a user layout: (2·1e6)² leaves every loss's φ, φ² and log terms finite in f32. */
+const MAX_INIT_MAGNITUDE = 1e6;
+
+/** InfoNCE's default rate, where the table's single default does not hold. */
+const INFONCE_LEARNING_RATE = 0.5;
+
+function defaultOf<K extends OptionName>(name: K): (typeof EMBEDDING_OPTIONS)[K] extends { default: infer D } ? D : never {
+  return (EMBEDDING_OPTIONS[name] as { default?: unknown }).default as never;
+}
 
 export const DEFAULTS = {
-  outDim: 2,
-  loss: "neg" as Loss,
-  s: 0,
-  k: 15,
-  knn: "auto" as KnnMethod,
-  init: "pca" as InitMethod,
-  negativeSamples: 5,
-  nEpochs: 120,
-  learningRate: 1,
-  infoNceLearningRate: 0.5,
-  earlyExaggeration: true,
-  seed: 0,
+  outDim: defaultOf("outDim"),
+  loss: defaultOf("loss") as Loss,
+  s: defaultOf("s"),
+  k: defaultOf("k"),
+  knn: defaultOf("knn") as KnnMethod,
+  init: defaultOf("init") as InitMethod,
+  negativeSamples: defaultOf("negativeSamples"),
+  nEpochs: defaultOf("nEpochs"),
+  learningRate: defaultOf("learningRate"),
+  infoNceLearningRate: INFONCE_LEARNING_RATE,
+  earlyExaggeration: defaultOf("earlyExaggeration"),
+  seed: defaultOf("seed"),
 };
 
 /** The defaults of the embedding options, for reading (e.g. to label a benchmark). */
 export const embeddingDefaults: Readonly<typeof DEFAULTS> = Object.freeze({ ...DEFAULTS });
 
-export function checkKeys(options: object, allowed: readonly string[], what: string): void {
-  if (options === null || typeof options !== "object") fail(`${what} must be an object`);
-  const set = new Set(allowed);
-  for (const key of Object.keys(options)) {
-    if (!set.has(key)) fail(`unknown option "${key}"${what === "options" ? "" : ` in ${what}`}`);
+/** Checks one value against its table entry (n and dim are the input's shape: toMatrix checks them). */
+function checkValue(name: string, spec: OptionSpec, v: unknown): void {
+  switch (spec.type) {
+    case "integer":
+      if (typeof v !== "number" || !Number.isInteger(v) || v < spec.min || v > spec.max) {
+        fail(`${name} must be an integer from ${spec.min} to ${spec.max}, got ${String(v)}`);
+      }
+      return;
+    case "number":
+      if (typeof v !== "number" || !Number.isFinite(v) || (spec.positive && v <= 0)) {
+        fail(`${name} must be a ${spec.positive ? "positive " : ""}finite number, got ${String(v)}`);
+      }
+      return;
+    case "boolean":
+      if (typeof v !== "boolean") fail(`${name} must be true or false, got ${String(v)}`);
+      return;
+    case "enum":
+      if (spec.orArray && v instanceof globalThis[spec.orArray]) return;
+      if (!spec.values.includes(v as string)) {
+        fail(`${name} must be one of ${spec.values.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(v)}`);
+      }
+      return;
+    case "array":
+      if (!(v instanceof globalThis[spec.array])) fail(`${name} must be an ${spec.array}`);
   }
 }
 
-function integer(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    fail(`${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
+/** Checks every option that is present; returns the options typed as checked. */
+function checked<T extends EmbeddingOptions>(options: T): T {
+  for (const name of OPTION_NAMES) {
+    const v = options[name];
+    if (v === undefined || name === "n" || name === "dim") continue;
+    checkValue(name, EMBEDDING_OPTIONS[name], v);
   }
-  return v;
+  return options;
 }
 
-function finite(name: string, v: unknown, positive = false): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || (positive && v <= 0)) {
-    fail(`${name} must be a ${positive ? "positive " : ""}finite number, got ${String(v)}`);
-  }
-  return v;
+/** Rules between options of one phase. */
+function checkCombination(o: { s?: number; zBar?: number; c?: number }, loss: Loss): void {
+  if (o.s !== undefined && o.zBar !== undefined) fail("give either s or zBar, not both");
+  if (o.zBar !== undefined && loss !== "neg") fail(`zBar applies to loss "neg" only (loss is "${loss}")`);
+  if (o.c !== undefined && loss !== "infonce") fail(`c applies to loss "infonce" only (loss is "${loss}")`);
 }
 
-function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) fail(`${name} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(v)}`);
-  return v as T;
+function defaultLearningRate(loss: Loss): number {
+  return loss === "infonce" ? INFONCE_LEARNING_RATE : DEFAULTS.learningRate;
 }
 
 export function resolveParams(options: EmbedOptions): ResolvedParams {
   checkKeys(options, EMBEDDING_KEYS, "options");
-  checkThreads(options.threads);
   checkCallbacks(options);
-  const loss = options.loss === undefined ? DEFAULTS.loss : oneOf("loss", options.loss, LOSSES);
-  if (options.s !== undefined && options.zBar !== undefined) fail("give either s or zBar, not both");
-  if (options.zBar !== undefined && loss !== "neg") fail(`zBar applies to loss "neg" only (loss is "${loss}")`);
-  if (options.c !== undefined && loss !== "infonce") fail(`c applies to loss "infonce" only (loss is "${loss}")`);
-  let init: InitMethod | Float32Array = DEFAULTS.init;
-  if (options.init !== undefined) {
-    init = options.init instanceof Float32Array ? options.init : oneOf("init", options.init, INITS);
-  }
+  const o = checked(options);
+  const loss = o.loss ?? DEFAULTS.loss;
+  checkCombination(o, loss);
   return {
-    outDim: options.outDim === undefined ? DEFAULTS.outDim : integer("outDim", options.outDim, 1, 64),
+    outDim: o.outDim ?? DEFAULTS.outDim,
     loss,
-    s: options.s === undefined ? DEFAULTS.s : finite("s", options.s),
-    zBar: options.zBar === undefined ? undefined : finite("zBar", options.zBar, true),
-    c: options.c === undefined ? undefined : finite("c", options.c, true),
-    k: options.k === undefined ? DEFAULTS.k : integer("k", options.k, 1, 1000),
-    knn: options.knn === undefined ? DEFAULTS.knn : oneOf("knn", options.knn, KNN_METHODS),
-    knnIndices: options.knnIndices,
-    init,
-    negativeSamples:
-      options.negativeSamples === undefined ? DEFAULTS.negativeSamples : integer("negativeSamples", options.negativeSamples, 1, 4096),
-    nEpochs: options.nEpochs === undefined ? DEFAULTS.nEpochs : integer("nEpochs", options.nEpochs, 1, 1_000_000),
-    batchSize: options.batchSize === undefined ? undefined : integer("batchSize", options.batchSize, 1, 1 << 30),
-    learningRate:
-      options.learningRate === undefined
-        ? loss === "infonce" ? DEFAULTS.infoNceLearningRate : DEFAULTS.learningRate
-        : finite("learningRate", options.learningRate, true),
-    learningRateGiven: options.learningRate !== undefined,
-    earlyExaggeration:
-      options.earlyExaggeration === undefined ? DEFAULTS.earlyExaggeration : boolean("earlyExaggeration", options.earlyExaggeration),
-    seed: options.seed === undefined ? DEFAULTS.seed : integer("seed", options.seed, 0, 2 ** 52),
-    threads: options.threads,
-    warn: warningSink(options.onWarning),
+    s: o.s ?? DEFAULTS.s,
+    zBar: o.zBar,
+    c: o.c,
+    k: o.k ?? DEFAULTS.k,
+    knn: o.knn ?? DEFAULTS.knn,
+    knnIndices: o.knnIndices,
+    init: o.init ?? DEFAULTS.init,
+    negativeSamples: o.negativeSamples ?? DEFAULTS.negativeSamples,
+    nEpochs: o.nEpochs ?? DEFAULTS.nEpochs,
+    batchSize: o.batchSize,
+    learningRate: o.learningRate ?? defaultLearningRate(loss),
+    learningRateGiven: o.learningRate !== undefined,
+    earlyExaggeration: o.earlyExaggeration ?? DEFAULTS.earlyExaggeration,
+    seed: o.seed ?? DEFAULTS.seed,
+    threads: o.threads,
+    warn: warningSink(o.onWarning),
   };
 }
 
@@ -127,9 +146,71 @@ function warningSink(onWarning: unknown): (message: string) => void {
   return onWarning as (message: string) => void;
 }
 
-function boolean(name: string, v: unknown): boolean {
-  if (typeof v !== "boolean") fail(`${name} must be true or false, got ${String(v)}`);
-  return v;
+/**
+ * Checks what depends on the number of points, when the handle is created: n against k, and the shapes and
+ * values of a precomputed neighbour list and of an initial layout.
+ */
+export function checkShapes(p: ResolvedParams, n: number): void {
+  if (n <= p.k) fail(`n = ${n} is too small for k = ${p.k}: need n > k`);
+  if (n < 3) fail(`n = ${n} is too small: need at least 3 points`);
+  const indices = p.knnIndices;
+  if (indices) {
+    if (indices.length !== n * p.k) fail(`knnIndices has ${indices.length} entries but n × k = ${n} × ${p.k} = ${n * p.k}`);
+    for (let i = 0; i < indices.length; i++) {
+      const j = indices[i];
+      if (!(j >= 0 && j < n)) fail(`knnIndices[${i}] = ${j} is not a row index in [0, ${n})`);
+    }
+  }
+  if (p.init instanceof Float32Array) {
+    const dim = p.outDim, init = p.init;
+    if (init.length !== n * dim) fail(`init has ${init.length} values but n × outDim = ${n} × ${dim} = ${n * dim}`);
+    let largest = 0;
+    for (let i = 0; i < init.length; i++) {
+      if (!Number.isFinite(init[i])) fail(`init has a non-finite value at row ${Math.floor(i / dim)}, column ${i % dim}`);
+      largest = Math.max(largest, Math.abs(init[i]));
+    }
+    // a layout is used as given, so its magnitude must leave the kernels' squared distances finite
+    if (largest > MAX_INIT_MAGNITUDE) fail(`init has a value of magnitude ${largest}: a layout must lie within ±${MAX_INIT_MAGNITUDE}`);
+  }
 }
 
+/** The option names optimize() accepts: a point of the spectrum, a loss and a schedule. */
+export const OPTIMIZE_KEYS = [
+  "loss", "s", "zBar", "c", "negativeSamples", "nEpochs", "batchSize", "learningRate", "seed", "signal", "onProgress",
+] as const satisfies readonly (keyof EmbedOptions)[];
+
+/**
+ * The parameters of a further phase: the fit's, with the phase's options applied. The loss, negatives, batch
+ * size and seed carry over unless given; s carries over for the same loss; zBar, c and the learning rate
+ * apply to the phase they are given for.
+ */
+export function resolvePhaseParams(fit: ResolvedParams, options: OptimizeOptions): ResolvedParams {
+  checkKeys(options, OPTIMIZE_KEYS, "optimize options");
+  checkCallbacks(options);
+  const o = checked(options);
+  const loss = o.loss ?? fit.loss;
+  checkCombination(o, loss);
+  const sameLoss = o.loss === undefined || o.loss === fit.loss;
+  return {
+    ...fit,
+    loss,
+    s: o.zBar !== undefined ? DEFAULTS.s : o.s ?? (sameLoss ? fit.s : DEFAULTS.s),
+    zBar: o.zBar,
+    c: o.c,
+    negativeSamples: o.negativeSamples ?? fit.negativeSamples,
+    nEpochs: o.nEpochs ?? DEFAULTS.nEpochs,
+    batchSize: o.batchSize ?? fit.batchSize,
+    learningRate: o.learningRate ?? defaultLearningRate(loss),
+    learningRateGiven: o.learningRate !== undefined,
+    seed: o.seed ?? fit.seed,
+  };
+}
+
+/** The options a saved model keeps: the caller's, without the data's shape, data-sized arrays, threads and callbacks. */
+export function savedOptions(options: EmbedOptions): EmbeddingOptions {
+  const { n: _n, dim: _dim, init: _init, knnIndices: _knn, threads: _threads, signal: _signal, onProgress: _progress, onWarning: _warning, ...rest } = options;
+  return rest;
+}
+
+export { checkKeys };
 export type { EmbeddingOptions };

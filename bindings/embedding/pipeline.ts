@@ -5,7 +5,7 @@ import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import type { KnnMethod } from "../options/embedding.ts";
-import type { Stage } from "../options/common.ts";
+import type { StageControl } from "../options/common.ts";
 import { exactKnn, type KnnBuffers } from "../knn/exact.ts";
 import { nndescentKnn } from "../knn/nndescent.ts";
 import { hnswKnn } from "../knn/hnsw.ts";
@@ -26,15 +26,10 @@ export const PCA_SEARCH_COMPONENTS = 50;
  */
 export const AUTO_EXACT_MAX_N = 3000;
 
-export interface Control {
-  signal?: AbortSignal;
-  report: (fraction: number, stage: Stage) => void;
-}
-
 export interface Prepared {
-  data: CoreMatrix;
-  /** the space the neighbours were searched in (data, or its PCA-50 scores) */
-  search: CoreMatrix;
+  n: number;
+  /** the data in the core (absent in a fit restored from saved state) */
+  data?: CoreMatrix;
   knnPtr: number;
   k: number;
   graph: GraphBuffers;
@@ -46,7 +41,7 @@ export function chooseKnnMethod(method: KnnMethod, n: number): Exclude<KnnMethod
   return n <= AUTO_EXACT_MAX_N ? "exact" : "nndescent";
 }
 
-async function findNeighbours(core: Core, search: CoreMatrix, p: ResolvedParams, ctl: Control): Promise<KnnBuffers> {
+async function findNeighbours(core: Core, search: CoreMatrix, p: ResolvedParams, ctl: StageControl): Promise<KnnBuffers> {
   const method = chooseKnnMethod(p.knn, search.n);
   const phase = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn") };
   if (method === "exact") return exactKnn(core, search, p.k, phase);
@@ -65,16 +60,10 @@ async function findNeighbours(core: Core, search: CoreMatrix, p: ResolvedParams,
   return { indicesPtr, distancesPtr };
 }
 
-function putPrecomputed(core: Core, indices: Int32Array, n: number, k: number): number {
-  if (!(indices instanceof Int32Array)) fail("knnIndices must be an Int32Array (n × k, row-major)");
-  if (indices.length !== n * k) fail(`knnIndices has ${indices.length} entries but n × k = ${n} × ${k} = ${n * k}`);
+/** Copies precomputed neighbours (checked when the handle was created: params.ts checkShapes). */
+function putPrecomputed(core: Core, indices: Int32Array): number {
   const ptr = core.alloc(indices.byteLength);
-  const view = core.i32(ptr, indices.length);
-  view.set(indices);
-  for (let i = 0; i < indices.length; i++) {
-    const j = view[i];
-    if (!(j >= 0 && j < n)) fail(`knnIndices[${i}] = ${j} is not a row index in [0, ${n})`);
-  }
+  core.i32(ptr, indices.length).set(indices);
   return ptr;
 }
 
@@ -82,12 +71,12 @@ function putPrecomputed(core: Core, indices: Int32Array, n: number, k: number): 
  * `data` is the input already in the core (putMatrix with scale "safe"), so that callers can let go of their JS
  * copy before the fit grows memory.
  */
-export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, ctl: Control): Promise<Prepared> {
+export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, ctl: StageControl): Promise<Prepared> {
   checkDegenerate(core, data, p.k, p.warn);
   let search = data;
   let knnPtr: number;
   if (p.knnIndices) {
-    knnPtr = putPrecomputed(core, p.knnIndices, data.n, p.k);
+    knnPtr = putPrecomputed(core, p.knnIndices);
     ctl.report(1, "knn");
   } else {
     if (data.dim > PCA_SEARCH_THRESHOLD) {
@@ -105,5 +94,17 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
   const optimizer = allocateOptimizer(core, data.n, p.outDim, graph.edgesPtr, graph.edgeCount);
   throwIfAborted(ctl.signal);
   await initialLayout(core, p, data, search, graph, optimizer, ctl);
-  return { data, search, knnPtr, k: p.k, graph, optimizer };
+  return { n: data.n, data, knnPtr, k: p.k, graph, optimizer };
+}
+
+/**
+ * The core's state of a fit restored from saved state: its neighbours (p.knnIndices) give the same graph and
+ * edge order as the original fit's, its layout (p.init) is copied as is.
+ */
+export function restorePrepared(core: Core, p: ResolvedParams, n: number): Prepared {
+  const knnPtr = putPrecomputed(core, p.knnIndices!);
+  const graph = buildGraph(core, knnPtr, n, p.k, p.seed);
+  const optimizer = allocateOptimizer(core, n, p.outDim, graph.edgesPtr, graph.edgeCount);
+  core.f32(optimizer.yPtr, n * p.outDim).set(p.init as Float32Array);
+  return { n, knnPtr, k: p.k, graph, optimizer };
 }

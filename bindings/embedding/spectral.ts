@@ -4,12 +4,12 @@ import type { Core } from "../core/core.ts";
 import { fail } from "../errors.ts";
 import type { GraphBuffers } from "./graph.ts";
 import type { OptimizerState } from "./optimizer.ts";
-import type { Control } from "./pipeline.ts";
+import type { StageControl } from "../options/common.ts";
 
 /** Subspace iterations: enough for a stable layout on graphs of up to ~10^5 points (a few hundred ms at 70k). */
 const SPECTRAL_ITERATIONS = 200;
 
-export async function spectralLayout(core: Core, graph: GraphBuffers, st: OptimizerState, seed: number, ctl: Control): Promise<void> {
+export async function spectralLayout(core: Core, graph: GraphBuffers, st: OptimizerState, seed: number, ctl: StageControl): Promise<void> {
   const kernels = core.kernels;
   const mark = core.mark();
   const v = core.alloc(st.n * st.dim * 8);

@@ -5,11 +5,32 @@ import { fail } from "../errors.ts";
 /** A stage of the pipeline, as reported to progress callbacks. */
 export type Stage = "pca" | "knn" | "graph" | "init" | "optimize" | "early-exaggeration";
 
+/** What one phase of work checks and reports to: the signal, and the fraction of the phase done in [0, 1]. */
+export interface PhaseControl {
+  signal?: AbortSignal;
+  progress?: (fraction: number) => void;
+}
+
+/** What a pipeline of stages checks and reports to: the signal, and (fraction of the stage, stage). */
+export interface StageControl {
+  signal?: AbortSignal;
+  report: (fraction: number, stage: Stage) => void;
+}
+
 export interface RunControl {
   /** Cancels the work: the promise rejects with the signal's reason (an AbortError). */
   signal?: AbortSignal;
   /** Called as work advances with the fraction of the current stage done and the stage's name. */
   onProgress?: (fraction: number, stage: Stage) => void;
+}
+
+/** Rejects an options object that is not an object or has a name outside `allowed`. */
+export function checkKeys(options: object, allowed: readonly string[], what: string): void {
+  if (options === null || typeof options !== "object") fail(`${what} must be an object`);
+  const set = new Set(allowed);
+  for (const key of Object.keys(options)) {
+    if (!set.has(key)) fail(`unknown option "${key}"${what === "options" ? "" : ` in ${what}`}`);
+  }
 }
 
 export function checkThreads(threads: number | undefined): void {

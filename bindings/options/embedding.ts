@@ -1,54 +1,109 @@
-// The options of an embedding, defined once: one TSDoc line and one default per field. Everything else
-// (the CLI, createEmbedding, embed, optimize) derives from this list.
+// The options of an embedding, defined once: each entry's TSDoc line is the option's documentation (the
+// EmbeddingOptions type below is mapped from this table, so editors show it), and its type, default and range
+// drive validation (embedding/params.ts), the list of accepted names, the enum types and the CLI's flags
+// and choices (cli/args.ts). Adding an option, a loss or a kNN method is an edit of this table.
 
 import type { RunControl } from "./common.ts";
 
-export type Loss = "neg" | "nce" | "infonce" | "umap";
-export type KnnMethod = "auto" | "exact" | "nndescent" | "hnsw";
-export type InitMethod = "pca" | "random" | "spectral";
+/** How an option is validated; `cli` (a flag and its help) exposes it on the command line. */
+export type OptionSpec =
+  | { type: "integer"; min: number; max: number; default?: number; cli?: CliFlag }
+  | { type: "number"; positive?: boolean; default?: number; cli?: CliFlag }
+  | { type: "boolean"; default: boolean; cli?: CliFlag }
+  | { type: "enum"; values: readonly string[]; default?: string; orArray?: ArrayKind; cli?: CliFlag }
+  | { type: "array"; array: ArrayKind };
+type ArrayKind = "Float32Array" | "Int32Array";
+export interface CliFlag {
+  /** the flag without its value, e.g. "--epochs" */
+  flag: string;
+  /** the value's name in --help, e.g. "N" */
+  value: string;
+  help: string;
+}
 
-export interface EmbeddingOptions {
+export const EMBEDDING_OPTIONS = {
   /** Number of rows, for flat Float32Array input (inferred for number[][]). */
-  n?: number;
+  n: { type: "integer", min: 1, max: 2 ** 31 - 1 },
   /** Values per row, for flat input. */
-  dim?: number;
+  dim: { type: "integer", min: 1, max: 2 ** 31 - 1 },
   /** Output dimensions (default 2). */
-  outDim?: number;
-  /** The contrastive loss: "neg" (Neg-t-SNE, the spectrum), "nce" (NCVis), "infonce" (InfoNC-t-SNE), "umap". */
-  loss?: Loss;
+  outDim: { type: "integer", min: 1, max: 64, default: 2 },
+  /** The contrastive loss: "neg" (Neg-t-SNE, the spectrum; default), "nce" (NCVis), "infonce" (InfoNC-t-SNE), "umap". */
+  loss: {
+    type: "enum", values: ["neg", "nce", "infonce", "umap"], default: "neg",
+    cli: { flag: "--loss", value: "loss", help: "contrastive loss" },
+  },
   /**
    * Position on the attraction–repulsion spectrum for "neg" (and c = 4^s for "infonce"):
    * s = 0 ≈ t-SNE, s = 1 = UMAP's normalisation (ξ' = 1); below 0 or above 1 extends it. Default 0.
    */
-  s?: number;
+  s: { type: "number", default: 0, cli: { flag: "--s", value: "S", help: "position on the spectrum: 0 ≈ t-SNE, 1 = UMAP's normalisation" } },
   /** The fixed normalisation constant Z̄ of "neg", instead of s. */
-  zBar?: number;
+  zBar: {
+    type: "number", positive: true,
+    cli: { flag: "--z-bar", value: "Z", help: "fixed normalisation constant of the neg loss (instead of --s)" },
+  },
   /** InfoNCE's c (c = 1 targets t-SNE); default 4^s. */
-  c?: number;
+  c: { type: "number", positive: true },
   /** Neighbours per point in the kNN graph (default 15). */
-  k?: number;
+  k: { type: "integer", min: 1, max: 1000, default: 15, cli: { flag: "--k", value: "K", help: "neighbours per point in the kNN graph" } },
   /** How to find neighbours: "auto" picks by size (default), or "exact", "nndescent", "hnsw". */
-  knn?: KnnMethod;
+  knn: {
+    type: "enum", values: ["auto", "exact", "nndescent", "hnsw"], default: "auto",
+    cli: { flag: "--knn", value: "method", help: "nearest-neighbour search" },
+  },
   /** Precomputed neighbours: n × k indices, row-major, self excluded (skips PCA and kNN). */
-  knnIndices?: Int32Array;
+  knnIndices: { type: "array", array: "Int32Array" },
   /** Initial layout: "pca" (default; PC1 scaled to std 1), "random", "spectral", or an n × outDim array. */
-  init?: InitMethod | Float32Array;
+  init: {
+    type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",
+    cli: { flag: "--init", value: "method", help: "initial layout" },
+  },
   /** Negative samples per positive edge (default 5). */
-  negativeSamples?: number;
-  /** Total epochs over the directed edges, split 1:2 between early exaggeration and the main phase. */
-  nEpochs?: number;
-  /** Edges per batch (the unit of gradient accumulation and of negative sampling). */
-  batchSize?: number;
+  negativeSamples: {
+    type: "integer", min: 1, max: 4096, default: 5,
+    cli: { flag: "--negatives", value: "M", help: "negative samples per positive edge" },
+  },
+  /** Total epochs over the directed edges, split 1:2 between early exaggeration and the main phase (default 120). */
+  nEpochs: {
+    type: "integer", min: 1, max: 1_000_000, default: 120,
+    cli: { flag: "--epochs", value: "N", help: "epochs over the edges (early exaggeration and main phase together)" },
+  },
+  /** Edges per batch (the unit of gradient accumulation and of negative sampling; default about n/2, 8192 to 32768). */
+  batchSize: { type: "integer", min: 1, max: 2 ** 30, cli: { flag: "--batch-size", value: "B", help: "edges per batch" } },
   /** SGD learning rate at the start of each phase, decayed linearly to 0 (default 1; 0.5 for infonce). */
-  learningRate?: number;
+  learningRate: { type: "number", positive: true, default: 1 },
   /** Run the early-exaggeration phase at the UMAP point first (default true). */
-  earlyExaggeration?: boolean;
+  earlyExaggeration: { type: "boolean", default: true },
   /** Seed of every random choice: same seed and thread count give bit-identical output (default 0). */
-  seed?: number;
+  seed: { type: "integer", min: 0, max: 2 ** 52, default: 0, cli: { flag: "--seed", value: "S", help: "seed of every random choice" } },
   /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */
-  threads?: number;
+  threads: { type: "integer", min: 1, max: 256, cli: { flag: "--threads", value: "T", help: "threads (default: all cores)" } },
+} as const satisfies Record<string, OptionSpec>;
+
+type Table = typeof EMBEDDING_OPTIONS;
+type ArrayOf<A> = A extends "Float32Array" ? Float32Array : A extends "Int32Array" ? Int32Array : never;
+/** The value type an option entry accepts. */
+export type OptionValue<E> = E extends { type: "enum"; values: readonly (infer V)[]; orArray: infer A }
+  ? V | ArrayOf<A>
+  : E extends { type: "enum"; values: readonly (infer V)[] }
+    ? V
+    : E extends { type: "array"; array: infer A }
+      ? ArrayOf<A>
+      : E extends { type: "boolean" }
+        ? boolean
+        : number;
+
+/** The options of an embedding, as documented in EMBEDDING_OPTIONS, and where its warnings go. */
+export type EmbeddingOptions = { -readonly [K in keyof Table]?: OptionValue<Table[K]> } & WarningOption;
+
+export interface WarningOption {
   /** Receives warnings about the data (e.g. fewer distinct rows than k + 1); default: console.warn. */
   onWarning?: (message: string) => void;
 }
-
 export type EmbedOptions = EmbeddingOptions & RunControl;
+
+export type Loss = Table["loss"]["values"][number];
+export type KnnMethod = Table["knn"]["values"][number];
+export type InitMethod = Table["init"]["values"][number];
+export type OptionName = keyof Table;

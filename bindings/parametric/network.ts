@@ -1,6 +1,7 @@
 // The MLP of the parametric mode in a core: its parameters, Adam state, training buffers and the model
 // record that every task reads (field offsets read from the core, assembly/parametric/model.ts).
 
+import type { CoreFunctions } from "../core/abi.ts";
 import type { Core } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
 
@@ -16,6 +17,9 @@ export interface NetworkShape {
   hiddenLayers: number;
   outDim: number;
 }
+
+/** The sequential kernels of assembly/parametric/exports.ts. */
+export type NetworkKernels = Pick<CoreFunctions, "mlpInitParams" | "mlpParamCount" | "mlpForwardRows" | "mlpBackwardRows">;
 
 export interface Network {
   shape: NetworkShape;

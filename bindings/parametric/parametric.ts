@@ -1,20 +1,22 @@
 // The parametric embedding handle (SPEC §4): the layout is f(x) for an MLP f trained with the losses and
 // edge batches of the non-parametric mode, and new points are embedded by a forward pass (`transform`).
-// create → run → embedding / transform → destroy; all numeric state lives in the core; calls are serialised.
+// create → run or step → embedding / transform → destroy; all numeric state lives in the core; the handle
+// plumbing (serialised calls, abort, progress, reading, destroy) is FitHandle's.
 
-import { Core } from "../core/core.ts";
+import type { Core } from "../core/core.ts";
 import { putMatrix } from "../core/matrix.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
-import type { RunControl, Stage } from "../options/common.ts";
-import type { EmbedOptions, Loss } from "../options/embedding.ts";
-import { checkKeys, resolveParams, type ResolvedParams } from "../embedding/params.ts";
-import { prepare, type Prepared } from "../embedding/pipeline.ts";
+import type { Stage } from "../options/common.ts";
+import type { EmbedOptions, EmbeddingOptions, Loss } from "../options/embedding.ts";
+import { checkShapes, resolveParams, savedOptions, type ResolvedParams } from "../embedding/params.ts";
+import { prepare } from "../embedding/pipeline.ts";
 import { writeLogZ, type Phase } from "../embedding/optimizer.ts";
 import { initialLogZ, xiFor, zBarAt } from "../embedding/spectrum.ts";
-import { allocateNetwork, forwardAll, type Network } from "./network.ts";
-import { trainPhase } from "./trainer.ts";
+import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
+import { allocateNetwork, forwardAll, type Network, type NetworkShape } from "./network.ts";
+import { startTrainPhase, trainEpochs } from "./trainer.ts";
 
 /** SPEC §4: three hidden layers of 100 units. */
 export const HIDDEN_UNITS = 100;
@@ -43,24 +45,45 @@ export function defaultParametricEpochs(edgeCount: number, batchSize: number): n
   return Math.min(d.maxEpochs, Math.max(d.minEpochs, Math.ceil(d.targetSteps / stepsPerEpoch)));
 }
 
-export class ParametricEmbedding {
+/**
+ * What a trained parametric embedding is made of: enough to transform new points in another handle with the
+ * same bits, without the training data. `ParametricEmbedding.fromState` takes it; saved models store it.
+ */
+export interface ParametricState {
+  shape: NetworkShape;
+  /** the network's parameters (the core's layout, assembly/parametric/model.ts) */
+  parameters: Float32Array;
+  /** f(X) of the training data, n × outDim */
+  embedding: Float32Array;
+  /** the fit's options (without data and threads) */
+  options: EmbeddingOptions;
+  /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
+  inputScaleExponent: number;
+}
+
+export class ParametricEmbedding extends FitHandle {
   private readonly params: ResolvedParams;
-  private readonly matrix: Matrix;
+  private readonly options: EmbeddingOptions;
+  private readonly matrix?: Matrix;
+  private readonly size: { n: number; dim: number };
   private readonly batchSize: number;
   private readonly epochs?: number;
-  private core?: Core;
-  private prepared?: Prepared;
   private network?: Network;
-  private embeddingPtr = 0;
-  private queue: Promise<unknown> = Promise.resolve();
-  private destroyed = false;
-  private readonly lifetime = new AbortController();
+  /** the training data in the core, which afterStep forwards */
+  private dataPtr = 0;
+  private dataStride = 0;
+  /** the training data was scaled by 2^scaleExponent into the safe range; transform() scales new points alike */
+  private scaleExponent = 0;
+  private embeddingPtr?: number;
 
-  constructor(data: DataInput, options: EmbedOptions = {}) {
+  /** Validates input and options (see createParametricEmbedding); `restored` is fromState's. */
+  constructor(data: DataInput, options: EmbedOptions = {}, restored?: { n: number; dim: number }) {
+    super();
     if (options !== null && typeof options === "object" && options.init !== undefined) {
       fail("init does not apply to the parametric mode: the layout is the network's output");
     }
     const resolved = resolveParams(options);
+    this.options = savedOptions(options);
     this.params = {
       ...resolved,
       learningRate: options.learningRate ?? PARAMETRIC_DEFAULTS.learningRate,
@@ -68,72 +91,27 @@ export class ParametricEmbedding {
     };
     this.batchSize = resolved.batchSize ?? PARAMETRIC_DEFAULTS.batchSize;
     this.epochs = options.nEpochs === undefined ? undefined : resolved.nEpochs;
-    this.matrix = toMatrix(data, options);
-    const { n } = this.matrix;
-    if (n <= this.params.k) fail(`n = ${n} is too small for k = ${this.params.k}: need n > k`);
-    if (n < 3) fail(`n = ${n} is too small: need at least 3 points`);
+    if (restored) {
+      this.size = restored;
+    } else {
+      this.matrix = toMatrix(data, options);
+      this.size = { n: this.matrix.n, dim: this.matrix.dim };
+    }
+    checkShapes(this.params, this.size.n);
   }
 
   /** Number of training points. */
   get n(): number {
-    return this.matrix.n;
+    return this.size.n;
   }
 
   /** Input dimensions (of training data and of every transform). */
   get dim(): number {
-    return this.matrix.dim;
+    return this.size.dim;
   }
 
   get outDim(): number {
     return this.params.outDim;
-  }
-
-  /** The layout of the training data, f(X) (n × outDim, row-major, a copy); empty before run(). */
-  get embedding(): Float32Array {
-    if (!this.core || !this.embeddingPtr) return new Float32Array(0);
-    return this.core.f32(this.embeddingPtr, this.matrix.n * this.params.outDim).slice();
-  }
-
-  /**
-   * Fits: PCA (dim > 100, for the neighbour search), kNN, graph, then trains the network in two phases
-   * (early exaggeration at the UMAP point, then the chosen point of the spectrum). Resolves with f(X).
-   */
-  run(control: RunControl = {}): Promise<Float32Array> {
-    checkKeys(control, ["signal", "onProgress"], "run options");
-    return this.serialise(async () => {
-      if (this.prepared) fail("run() was already called");
-      const p = this.params;
-      const signal = this.signalFor(control.signal);
-      const report = (f: number, stage: Stage) => control.onProgress?.(f, stage);
-      this.core = await Core.create(p.threads);
-      const core = this.core;
-      const prepared = await prepare(core, putMatrix(core, this.matrix, "data", "safe"), p, { signal, report });
-      this.prepared = prepared;
-      const { n } = this.matrix;
-      const batch = Math.min(this.batchSize, prepared.graph.edgeCount);
-      // the network reads the data as given (raw dimensions; see the report for PCA inputs)
-      const network = allocateNetwork(core, { inDim: this.matrix.dim, hidden: HIDDEN_UNITS, hiddenLayers: HIDDEN_LAYERS, outDim: p.outDim }, p.seed, {
-        dataPtr: prepared.data.ptr, inStride: prepared.data.stride, n, maxRows: Math.min(n, 2 * batch),
-      });
-      this.network = network;
-      const epochs = this.epochs ?? defaultParametricEpochs(prepared.graph.edgeCount, batch);
-      const exaggeration = p.earlyExaggeration ? Math.round(epochs / 3) : 0;
-      const main = this.phaseFor(p.loss, Math.max(1, epochs - exaggeration), batch, 2);
-      if (p.loss === "nce") writeLogZ(core, prepared.optimizer, initialLogZ(n));
-      const run = (phase: Phase, stage: Stage) =>
-        trainPhase(core, prepared.optimizer, network, phase, { signal, progress: (f) => report(f, stage) });
-      if (exaggeration > 0) {
-        // "neg" starts at ξ' = 1 (the UMAP point); the other losses run their own loss first (SPEC §3)
-        const ee = { ...main, epochs: exaggeration, phaseId: 1 };
-        if (p.loss === "neg") ee.xi = 1;
-        await run(ee, "early-exaggeration");
-      }
-      await run(main, "optimize");
-      this.embeddingPtr = core.alloc(n * p.outDim * 4);
-      await forwardAll(core, network, prepared.data.ptr, prepared.data.stride, n, this.embeddingPtr, { signal });
-      checkFiniteLayout(core, this.embeddingPtr, n, p.outDim, "optimize");
-      return this.embedding;
-    });
   }
 
   /**
@@ -144,55 +122,118 @@ export class ParametricEmbedding {
   transform(data: DataInput): Promise<Float32Array> {
     let matrix: Matrix;
     try {
-      matrix = toMatrix(data, { dim: this.matrix.dim });
+      matrix = toMatrix(data, { dim: this.dim });
     } catch (e) {
       return Promise.reject(e);
     }
     return this.serialise(async () => {
       const core = this.core, network = this.network;
-      if (!core || !network || !this.embeddingPtr) fail("call run() before transform()");
-      throwIfAborted(this.lifetime.signal);
+      if (!core || !network || this.embeddingPtr === undefined) fail("call run() before transform()");
+      const signal = this.signalFor();
+      throwIfAborted(signal);
       const mark = core.mark();
       try {
-        const input = putMatrix(core, matrix, "transform data", this.prepared!.data.scaleExponent ?? 0);
-        const out = core.alloc(matrix.n * this.params.outDim * 4);
-        await forwardAll(core, network, input.ptr, input.stride, matrix.n, out, { signal: this.lifetime.signal });
-        checkFiniteLayout(core, out, matrix.n, this.params.outDim, "transform");
-        return core.f32(out, matrix.n * this.params.outDim).slice();
+        const input = putMatrix(core, matrix, "transform data", this.scaleExponent);
+        const out = core.alloc(matrix.n * this.outDim * 4);
+        await forwardAll(core, network, input.ptr, input.stride, matrix.n, out, { signal });
+        checkFiniteLayout(core, out, matrix.n, this.outDim, "transform");
+        return core.f32(out, matrix.n * this.outDim).slice();
       } finally {
         core.reset(mark);
       }
     });
   }
 
-  /** Frees the core and its workers. Safe to call twice, and during a run (the run then rejects). */
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.lifetime.abort(new DOMException("The embedding was destroyed", "AbortError"));
-    void this.queue.finally(() => this.core?.destroy());
+  /** The state a saved model keeps (copies); undefined before run(). */
+  get state(): ParametricState | undefined {
+    const core = this.core, net = this.network;
+    if (!core || !net || this.embeddingPtr === undefined) return undefined;
+    return { shape: { ...net.shape }, parameters: core.f32(net.paramsPtr, net.paramCount).slice(), embedding: this.embedding, options: { ...this.options }, inputScaleExponent: this.scaleExponent };
+  }
+
+  /**
+   * A handle with a saved network: transform() and the training layout work as on the original (`threads`
+   * may be given anew); it cannot be trained further.
+   */
+  static async fromState(state: ParametricState, options: { threads?: number } = {}): Promise<ParametricEmbedding> {
+    if (state === null || typeof state !== "object") fail("state must be an object");
+    const { shape, parameters, embedding } = state;
+    if (!(parameters instanceof Float32Array) || !(embedding instanceof Float32Array)) {
+      fail("state.parameters and state.embedding must be Float32Arrays");
+    }
+    const n = embedding.length / shape.outDim;
+    const e = new ParametricEmbedding([], { ...state.options, threads: options.threads }, { n, dim: shape.inDim });
+    if (e.outDim !== shape.outDim) fail(`state.shape.outDim = ${shape.outDim} but options.outDim = ${e.outDim}`);
+    await e.restore((core) => {
+      const net = allocateNetwork(core, shape, 0);
+      if (net.paramCount !== parameters.length) fail(`state.parameters has ${parameters.length} values; this shape needs ${net.paramCount}`);
+      core.f32(net.paramsPtr, net.paramCount).set(parameters);
+      e.network = net;
+      e.scaleExponent = state.inputScaleExponent ?? 0;
+      e.embeddingPtr = core.alloc(embedding.byteLength);
+      core.f32(e.embeddingPtr, embedding.length).set(embedding);
+    });
+    return e;
+  }
+
+  protected threads(): number | undefined {
+    return this.params.threads;
+  }
+
+  protected layoutPtr(): number | undefined {
+    return this.embeddingPtr;
+  }
+
+  /** PCA (dim > 100, for the neighbour search), kNN, graph, the network; then early exaggeration and the main phase. */
+  protected async prepareFit(core: Core, ctl: FitControl): Promise<FitPhase[]> {
+    const p = this.params, n = this.n;
+    const prepared = await prepare(core, putMatrix(core, this.matrix!, "data", "safe"), p, ctl);
+    const batch = Math.min(this.batchSize, prepared.graph.edgeCount);
+    // the network reads the data as given (raw dimensions; see the report for PCA inputs)
+    const data = prepared.data!;
+    this.dataPtr = data.ptr;
+    this.scaleExponent = data.scaleExponent ?? 0;
+    const network = allocateNetwork(core, { inDim: this.dim, hidden: HIDDEN_UNITS, hiddenLayers: HIDDEN_LAYERS, outDim: p.outDim }, p.seed, {
+      dataPtr: data.ptr, inStride: data.stride, n, maxRows: Math.min(n, 2 * batch),
+    });
+    this.network = network;
+    const epochs = this.epochs ?? defaultParametricEpochs(prepared.graph.edgeCount, batch);
+    const exaggeration = p.earlyExaggeration ? Math.round(epochs / 3) : 0;
+    const main = this.phaseFor(p.loss, Math.max(1, epochs - exaggeration), batch, 2);
+    if (p.loss === "nce") writeLogZ(core, prepared.optimizer, initialLogZ(n));
+    const phase = (ph: Phase, stage: Stage): FitPhase => ({
+      stage,
+      epochs: ph.epochs,
+      start: () => startTrainPhase(core, prepared.optimizer, network, ph),
+      run: (begin, end, c) => trainEpochs(core, prepared.optimizer, network, ph, begin, end, c),
+    });
+    const phases: FitPhase[] = [];
+    if (exaggeration > 0) {
+      // "neg" starts at ξ' = 1 (the UMAP point); the other losses run their own loss first (SPEC §3)
+      const ee = { ...main, epochs: exaggeration, phaseId: 1 };
+      if (p.loss === "neg") ee.xi = 1;
+      phases.push(phase(ee, "early-exaggeration"));
+    }
+    phases.push(phase(main, "optimize"));
+    this.dataStride = data.stride;
+    return phases;
+  }
+
+  /** The layout of the training data is f(X): forwarded after every step. */
+  protected override async afterStep(ctl: FitControl): Promise<void> {
+    const core = this.core!, n = this.n;
+    this.embeddingPtr ??= core.alloc(n * this.outDim * 4);
+    await forwardAll(core, this.network!, this.dataPtr, this.dataStride, n, this.embeddingPtr, { signal: ctl.signal });
+    checkFiniteLayout(core, this.embeddingPtr, n, this.outDim, "optimize");
   }
 
   private phaseFor(loss: Loss, epochs: number, batchSize: number, phaseId: number): Phase {
-    const p = this.params, n = this.matrix.n, m = p.negativeSamples;
+    const p = this.params, n = this.n, m = p.negativeSamples;
     const xi = loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
     return {
       loss, xi, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs, learningRate: p.learningRate,
       seed: p.seed, phaseId,
     };
-  }
-
-  /** The caller's signal combined with destroy(). */
-  private signalFor(user?: AbortSignal): AbortSignal {
-    if (this.destroyed) throw new DOMException("The embedding was destroyed", "AbortError");
-    throwIfAborted(user);
-    return user ? AbortSignal.any([user, this.lifetime.signal]) : this.lifetime.signal;
-  }
-
-  private serialise<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 }
 
