@@ -12,6 +12,12 @@
   return x;
 }
 
+/** A seed as it crosses the boundary (an f64 holding an integer in [0, 2^53)) widened to the u64 the streams use. */
+// @ts-ignore: decorator
+@inline export function seedOf(seed: f64): u64 {
+  return <u64>seed;
+}
+
 /** The key of one stream: a seed and a stream id (a phase, an epoch, a point...). */
 // @ts-ignore: decorator
 @inline export function streamKey(seed: u64, stream: u64): u64 {

@@ -89,7 +89,7 @@ export function graphBuild(knnPtr: usize, n: i32, k: i32, rowCountPtr: usize, co
  * The optimiser walks this order with a new random rotation each epoch, so the shuffle is paid once.
  * rowPtr: i32[n + 1], colPtr: i32[E].
  */
-export function graphShuffledEdges(rowPtr: usize, colPtr: usize, n: i32, edgesPtr: usize, seedLo: u32, seedHi: u32): void {
+export function graphShuffledEdges(rowPtr: usize, colPtr: usize, n: i32, edgesPtr: usize, seed: f64): void {
   for (let i = 0; i < n; i++) {
     const b = load<i32>(rowPtr + (<usize>i << 2));
     const e = load<i32>(rowPtr + (<usize>(i + 1) << 2));
@@ -99,7 +99,7 @@ export function graphShuffledEdges(rowPtr: usize, colPtr: usize, n: i32, edgesPt
     }
   }
   const edges = load<i32>(rowPtr + (<usize>n << 2));
-  const key = streamKey((<u64>seedHi << 32) | <u64>seedLo, 0x5348554646); // "SHUFF"
+  const key = streamKey(seedOf(seed), 0x5348554646); // "SHUFF"
   for (let p = edges - 1; p > 0; p--) {
     const q = <i32>uniformIndex(draw(key, <u64>p), <u32>(p + 1));
     const a = load<u64>(edgesPtr + (<usize>p << 3));
@@ -108,4 +108,4 @@ export function graphShuffledEdges(rowPtr: usize, colPtr: usize, n: i32, edgesPt
   }
 }
 
-import { draw, streamKey, uniformIndex } from "../rng";
+import { draw, seedOf, streamKey, uniformIndex } from "../rng";

@@ -1,11 +1,11 @@
 // Initial layouts (SPEC §1.5): every layout is rescaled so that its first coordinate has standard deviation 1
 // (the reference's PCA init; not t-SNE's 1e-4).
 
-import { draw, gaussian, streamKey } from "../rng";
+import { draw, gaussian, seedOf, streamKey } from "../rng";
 
 /** Fills f32[count] at yPtr with independent standard normal values, keyed by the seed. */
-export function initGaussian(yPtr: usize, count: i32, seedLo: u32, seedHi: u32): void {
-  const key = streamKey((<u64>seedHi << 32) | <u64>seedLo, 0x494e4954); // "INIT"
+export function initGaussian(yPtr: usize, count: i32, seed: f64): void {
+  const key = streamKey(seedOf(seed), 0x494e4954); // "INIT"
   for (let i = 0; i < count; i++) store<f32>(yPtr + (<usize>i << 2), <f32>gaussian(draw(key, <u64>i)));
 }
 

@@ -3,7 +3,7 @@
 // in [0, 1], so iteration converges to the top of it), deflating the trivial vector √d each step.
 // Sequential: O(E · dim) per iteration.
 
-import { draw, gaussian, streamKey } from "../rng";
+import { draw, gaussian, seedOf, streamKey } from "../rng";
 
 // @ts-ignore: decorator
 @inline function degree(rowPtr: usize, i: i32): f64 {
@@ -16,10 +16,10 @@ import { draw, gaussian, streamKey } from "../rng";
  */
 export function spectralLayoutKernel(
   rowPtr: usize, colPtr: usize, n: i32, dim: i32, iterations: i32, v: usize, w: usize, out: usize,
-  seedLo: u32, seedHi: u32,
+  seed: f64,
 ): i32 {
   for (let i = 0; i < n; i++) if (degree(rowPtr, i) == 0) return -1;
-  const key = streamKey((<u64>seedHi << 32) | <u64>seedLo, 0x5350454354); // "SPECT"
+  const key = streamKey(seedOf(seed), 0x5350454354); // "SPECT"
   const count = n * dim;
   for (let x = 0; x < count; x++) store<f64>(v + (<usize>x << 3), gaussian(draw(key, <u64>x)));
   // √d / ‖√d‖ is the trivial eigenvector

@@ -1,20 +1,21 @@
-// Exact k-nearest neighbours by brute force: for each query row, squared distances to every other row with
-// v128 SIMD, the k smallest kept in a bounded heap that lives in the output row itself (no scratch memory).
+// Exact k-nearest neighbours by brute force: for each query row, the metric's rank (e.g. squared distance) to
+// every other row with v128 SIMD, the k smallest kept in a bounded heap that lives in the output row itself (no scratch memory).
 // The distance of a pair is computed the same way whichever thread handles it, so any thread count gives
 // bit-identical results.
 
 import { heapPush, heapSortAscending } from "../util/heap";
-import { squaredDistance } from "../util/simd";
+import { Euclidean, metricOf } from "./metric";
 
 /**
- * Neighbours of rows [rowBegin, rowEnd).
+ * Neighbours of rows [rowBegin, rowEnd) under metric M (knn/metric.ts).
  * dataPtr: f32[n * stride], rows zero-padded to `stride` (a multiple of 4).
- * outIdxPtr: i32[n * k]; outDistPtr: f32[n * k], Euclidean, ascending, ties by index. Self is excluded.
+ * outIdxPtr: i32[n * k]; outDistPtr: f32[n * k], the metric's distance, ascending, ties by index. Self is excluded.
  */
-export function knnExactRows(
+export function knnExactRowsWith<M>(
   dataPtr: usize, n: i32, stride: i32, k: i32,
   rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize,
 ): void {
+  const metric = metricOf<M>();
   const rowBytes = <usize>stride << 2;
   for (let i = rowBegin; i < rowEnd; i++) {
     const q = dataPtr + <usize>i * rowBytes;
@@ -23,14 +24,22 @@ export function knnExactRows(
     let size = 0;
     for (let j = 0; j < n; j++) {
       if (j == i) continue;
-      const d = squaredDistance(q, dataPtr + <usize>j * rowBytes, stride);
+      const d = metric.rank(q, dataPtr + <usize>j * rowBytes, stride);
       if (size == k && d > load<f32>(dRow)) continue; // cheap reject before the heap
       size = heapPush(dRow, iRow, size, k, d, j);
     }
     heapSortAscending(dRow, iRow, size);
     for (let t = 0; t < k; t++) {
       const p = dRow + (<usize>t << 2);
-      store<f32>(p, Mathf.sqrt(load<f32>(p)));
+      store<f32>(p, metric.reported(load<f32>(p)));
     }
   }
+}
+
+/** The Euclidean instance, exported for tests of the kernel (assembly/index.ts). */
+export function knnExactRows(
+  dataPtr: usize, n: i32, stride: i32, k: i32,
+  rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize,
+): void {
+  knnExactRowsWith<Euclidean>(dataPtr, n, stride, k, rowBegin, rowEnd, outIdxPtr, outDistPtr);
 }

@@ -12,7 +12,7 @@
 
 import { heapPush, pairLess } from "../util/heap";
 import { draw, streamKey, uniformUnit } from "../rng";
-import { squaredDistanceBounded } from "./bounded";
+import { metricOf } from "./metric";
 
 export const EMPTY: i32 = 0x7fffffff;
 
@@ -112,14 +112,14 @@ export function nndCandidates(
  * current largest, then the heap. Returns 1 when c entered the heap.
  */
 // @ts-ignore: decorator
-@inline function evaluate(
+@inline function evaluate<M>(
   x: usize, dataPtr: usize, stride: i32, k: i32, dRow: usize, iRow: usize, fRow: usize,
   stampPtr: usize, tag: i32, c: i32,
 ): i32 {
   const sp = stampPtr + (<usize>c << 2);
   if (load<i32>(sp) == tag) return 0;
   store<i32>(sp, tag);
-  const d = squaredDistanceBounded(x, dataPtr + <usize>c * (<usize>stride << 2), stride, load<f32>(dRow));
+  const d = metricOf<M>().rankBounded(x, dataPtr + <usize>c * (<usize>stride << 2), stride, load<f32>(dRow));
   return offer(dRow, iRow, fRow, k, d, c);
 }
 
@@ -128,7 +128,7 @@ export function nndCandidates(
  * (r itself and r's new and old candidates) and the new candidates of its old candidates, keeping the k
  * nearest. Its neighbours picked as new candidates this iteration become old. Returns the heap updates.
  */
-export function nndJoinRows(
+export function nndJoinRows<M>(
   dataPtr: usize, n: i32, stride: i32, k: i32,
   graphDistPtr: usize, graphIdxPtr: usize, graphFlagPtr: usize,
   newIdxPtr: usize, newCountPtr: usize, oldIdxPtr: usize, oldCountPtr: usize, maxCand: i32,
@@ -156,16 +156,16 @@ export function nndJoinRows(
     const x = dataPtr + <usize>i * rowBytes;
     for (let a = 0; a < myNewCount; a++) {
       const r = load<i32>(myNew + (<usize>a << 2));
-      updates += evaluate(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, r);
+      updates += evaluate<M>(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, r);
       const rNew = newIdxPtr + <usize>r * listBytes;
       const rNewCount = load<i32>(newCountPtr + (<usize>r << 2));
       for (let b = 0; b < rNewCount; b++) {
-        updates += evaluate(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rNew + (<usize>b << 2)));
+        updates += evaluate<M>(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rNew + (<usize>b << 2)));
       }
       const rOld = oldIdxPtr + <usize>r * listBytes;
       const rOldCount = load<i32>(oldCountPtr + (<usize>r << 2));
       for (let b = 0; b < rOldCount; b++) {
-        updates += evaluate(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rOld + (<usize>b << 2)));
+        updates += evaluate<M>(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rOld + (<usize>b << 2)));
       }
     }
     for (let a = 0; a < myOldCount; a++) {
@@ -173,7 +173,7 @@ export function nndJoinRows(
       const rNew = newIdxPtr + <usize>r * listBytes;
       const rNewCount = load<i32>(newCountPtr + (<usize>r << 2));
       for (let b = 0; b < rNewCount; b++) {
-        updates += evaluate(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rNew + (<usize>b << 2)));
+        updates += evaluate<M>(x, dataPtr, stride, k, dRow, iRow, fRow, stampPtr, tag, load<i32>(rNew + (<usize>b << 2)));
       }
     }
   }

@@ -8,7 +8,7 @@
 
 import { draw, streamKey, uniformIndex } from "../rng";
 import { pairLess } from "../util/heap";
-import { squaredDistanceBounded } from "./bounded";
+import { metricOf } from "./metric";
 import { EMPTY, offer, replaceRoot } from "./nndescent";
 
 const FILL_STREAM: u64 = 0x66696c6c00000000; // "fill": random neighbours for rows the forest left short
@@ -54,7 +54,7 @@ export function nndReorderRows(
  * localDataPtr: f32[n * stride]. permPtr: i32[n], this tree's local rows in leaf order; boundsPtr:
  * i32[leaves + 1], where each leaf starts in perm.
  */
-export function nndInitLeaves(
+export function nndInitLeaves<M>(
   localDataPtr: usize, stride: i32, k: i32, permPtr: usize, boundsPtr: usize,
   graphDistPtr: usize, graphIdxPtr: usize, graphFlagPtr: usize, leafBegin: i32, leafEnd: i32,
 ): void {
@@ -72,7 +72,7 @@ export function nndInitLeaves(
         const q = load<i32>(permPtr + (<usize>c << 2));
         const qd = graphDistPtr + ((<usize>q * <usize>k) << 2);
         const bound = max(load<f32>(pd), load<f32>(qd)); // past both heaps' largest, neither takes it
-        const d = squaredDistanceBounded(xp, localDataPtr + <usize>q * rowBytes, stride, bound);
+        const d = metricOf<M>().rankBounded(xp, localDataPtr + <usize>q * rowBytes, stride, bound);
         offerUnique(pd, pi, pf, k, d, q);
         offerUnique(qd, graphIdxPtr + ((<usize>q * <usize>k) << 2), graphFlagPtr + <usize>q * <usize>k, k, d, p);
       }
@@ -84,7 +84,7 @@ export function nndInitLeaves(
  * Completes rows [begin, end) that the forest left with empty slots (a row alone in small leaves) with rows
  * from a random start keyed by (seed, row). stampPtr: i32[n], this thread's stamps.
  */
-export function nndFillRows(
+export function nndFillRows<M>(
   localDataPtr: usize, n: i32, stride: i32, k: i32, graphDistPtr: usize, graphIdxPtr: usize,
   graphFlagPtr: usize, stampPtr: usize, seed: u64, begin: i32, end: i32,
 ): void {
@@ -107,7 +107,7 @@ export function nndFillRows(
       const sp = stampPtr + (<usize>j << 2);
       if (load<i32>(sp) == tag) continue;
       store<i32>(sp, tag);
-      const d = squaredDistanceBounded(xp, localDataPtr + <usize>j * rowBytes, stride, load<f32>(dRow));
+      const d = metricOf<M>().rankBounded(xp, localDataPtr + <usize>j * rowBytes, stride, load<f32>(dRow));
       offer(dRow, iRow, fRow, k, d, j);
     }
   }
@@ -115,10 +115,10 @@ export function nndFillRows(
 
 /**
  * Writes caller rows [begin, end) of the output from the graph: neighbours as caller indices, ascending by
- * (distance, index), Euclidean distances.
+ * (distance, index), the metric's distances.
  * orderPtr, localOfPtr: i32[n]; outIdxPtr: i32[n * k]; outDistPtr: f32[n * k].
  */
-export function nndFinishRows(
+export function nndFinishRows<M>(
   graphDistPtr: usize, graphIdxPtr: usize, k: i32, orderPtr: usize, localOfPtr: usize,
   outIdxPtr: usize, outDistPtr: usize, begin: i32, end: i32,
 ): void {
@@ -144,7 +144,7 @@ export function nndFinishRows(
     }
     for (let s = 0; s < k; s++) {
       const at = outDistPtr + ((oSlot + <usize>s) << 2);
-      store<f32>(at, Mathf.sqrt(load<f32>(at)));
+      store<f32>(at, metricOf<M>().reported(load<f32>(at)));
     }
   }
 }

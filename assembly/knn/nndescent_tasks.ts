@@ -2,7 +2,8 @@
 // (bindings/knn/nndescent.ts) runs them in order: trees, reorder, init leaves (once per tree), fill, then
 // candidates + join per iteration, finish.
 
-import { CTRL_CHUNKS, arg, argInt, argPtr, nextChunk, splitBegin } from "../parallel/control";
+import { CTRL_CHUNKS, argInt, argPtr, argSeed, nextChunk, splitBegin } from "../parallel/control";
+import { ARG_KNN_METRIC, Euclidean, METRIC_EUCLIDEAN } from "./metric";
 import { buildTree } from "./rpforest";
 import { nndCandidates, nndJoinRows } from "./nndescent";
 import { nndFillRows, nndFinishRows, nndInitLeaves, nndReorderRows } from "./nndescent_init";
@@ -22,7 +23,7 @@ export const TASK_NND_FINISH: i32 = 26;
  */
 function treesTask(ctrl: usize): void {
   const dataPtr = argPtr(ctrl, 0), n = argInt(ctrl, 1), stride = argInt(ctrl, 2), leafSize = argInt(ctrl, 3);
-  const seed = <u64><i64>arg(ctrl, 4);
+  const seed = argSeed(ctrl, 4);
   const perm = argPtr(ctrl, 5), leafBegin = argPtr(ctrl, 6), leafCount = argPtr(ctrl, 7);
   const scratch = argPtr(ctrl, 8), normal = argPtr(ctrl, 9), firstTree = argInt(ctrl, 10);
   let c: i32;
@@ -58,12 +59,12 @@ function reorderTask(ctrl: usize): void {
  * TASK_NND_INIT_LEAVES (one tree) args: 0 localDataPtr, 1 stride, 2 k, 3 permPtr (i32[n], local rows),
  * 4 boundsPtr (i32[leaves + 1]), 5 graphDistPtr, 6 graphIdxPtr, 7 graphFlagPtr, 8 leaves, 9 leavesPerChunk.
  */
-function initLeavesTask(ctrl: usize): void {
+function initLeavesTask<M>(ctrl: usize): void {
   const leaves = argInt(ctrl, 8), perChunk = argInt(ctrl, 9);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * perChunk;
-    nndInitLeaves(
+    nndInitLeaves<M>(
       argPtr(ctrl, 0), argInt(ctrl, 1), argInt(ctrl, 2), argPtr(ctrl, 3), argPtr(ctrl, 4),
       argPtr(ctrl, 5), argPtr(ctrl, 6), argPtr(ctrl, 7), b, min(b + perChunk, leaves),
     );
@@ -74,15 +75,15 @@ function initLeavesTask(ctrl: usize): void {
  * TASK_NND_FILL args: 0 localDataPtr, 1 n, 2 stride, 3 k, 4 graphDistPtr, 5 graphIdxPtr, 6 graphFlagPtr,
  * 7 stampPtr (i32[threads * n]), 8 seed, 9 rowsPerChunk.
  */
-function fillTask(ctrl: usize, thread: i32): void {
+function fillTask<M>(ctrl: usize, thread: i32): void {
   const n = argInt(ctrl, 1), rowsPerChunk = argInt(ctrl, 9);
   const stamp = argPtr(ctrl, 7) + ((<usize>thread * <usize>n) << 2);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;
-    nndFillRows(
+    nndFillRows<M>(
       argPtr(ctrl, 0), n, argInt(ctrl, 2), argInt(ctrl, 3), argPtr(ctrl, 4), argPtr(ctrl, 5), argPtr(ctrl, 6),
-      stamp, <u64><i64>arg(ctrl, 8), b, min(b + rowsPerChunk, n),
+      stamp, argSeed(ctrl, 8), b, min(b + rowsPerChunk, n),
     );
   }
 }
@@ -99,7 +100,7 @@ function candidatesTask(ctrl: usize): void {
   while ((c = nextChunk(ctrl)) >= 0) {
     nndCandidates(
       n, argInt(ctrl, 1), argPtr(ctrl, 2), argPtr(ctrl, 3), argPtr(ctrl, 4), argPtr(ctrl, 5), argPtr(ctrl, 6),
-      argPtr(ctrl, 7), argPtr(ctrl, 8), argPtr(ctrl, 9), argInt(ctrl, 10), <u64><i64>arg(ctrl, 11),
+      argPtr(ctrl, 7), argPtr(ctrl, 8), argPtr(ctrl, 9), argInt(ctrl, 10), argSeed(ctrl, 11),
       argInt(ctrl, 12), splitBegin(n, chunks, c), splitBegin(n, chunks, c + 1),
     );
   }
@@ -110,7 +111,7 @@ function candidatesTask(ctrl: usize): void {
  * 7 newIdxPtr, 8 newCountPtr, 9 oldIdxPtr, 10 oldCountPtr, 11 maxCand, 12 stampPtr (i32[threads * n]),
  * 13 iteration, 14 rowsPerChunk, 15 updatesPtr (i32[chunks], out: heap updates per chunk).
  */
-function joinTask(ctrl: usize, thread: i32): void {
+function joinTask<M>(ctrl: usize, thread: i32): void {
   const n = argInt(ctrl, 1);
   const stamp = argPtr(ctrl, 12) + ((<usize>thread * <usize>n) << 2);
   const rowsPerChunk = argInt(ctrl, 14);
@@ -118,7 +119,7 @@ function joinTask(ctrl: usize, thread: i32): void {
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;
-    const updates = nndJoinRows(
+    const updates = nndJoinRows<M>(
       argPtr(ctrl, 0), n, argInt(ctrl, 2), argInt(ctrl, 3), argPtr(ctrl, 4), argPtr(ctrl, 5), argPtr(ctrl, 6),
       argPtr(ctrl, 7), argPtr(ctrl, 8), argPtr(ctrl, 9), argPtr(ctrl, 10), argInt(ctrl, 11),
       stamp, argInt(ctrl, 13), b, min(b + rowsPerChunk, n),
@@ -131,12 +132,12 @@ function joinTask(ctrl: usize, thread: i32): void {
  * TASK_NND_FINISH args: 0 graphDistPtr, 1 graphIdxPtr, 2 n, 3 k, 4 orderPtr, 5 localOfPtr, 6 outIdxPtr
  * (i32[n * k]), 7 outDistPtr (f32[n * k]), 8 rowsPerChunk.
  */
-function finishTask(ctrl: usize): void {
+function finishTask<M>(ctrl: usize): void {
   const n = argInt(ctrl, 2), rowsPerChunk = argInt(ctrl, 8);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;
-    nndFinishRows(
+    nndFinishRows<M>(
       argPtr(ctrl, 0), argPtr(ctrl, 1), argInt(ctrl, 3), argPtr(ctrl, 4), argPtr(ctrl, 5), argPtr(ctrl, 6),
       argPtr(ctrl, 7), b, min(b + rowsPerChunk, n),
     );
@@ -145,12 +146,20 @@ function finishTask(ctrl: usize): void {
 
 /** Runs a task of this concern; returns false when the id is not one of ours. */
 export function runNndescentTask(task: i32, ctrl: usize, thread: i32): bool {
-  if (task == TASK_NND_TREES) { treesTask(ctrl); return true; }
-  if (task == TASK_NND_REORDER) { reorderTask(ctrl); return true; }
-  if (task == TASK_NND_INIT_LEAVES) { initLeavesTask(ctrl); return true; }
-  if (task == TASK_NND_FILL) { fillTask(ctrl, thread); return true; }
-  if (task == TASK_NND_CANDIDATES) { candidatesTask(ctrl); return true; }
-  if (task == TASK_NND_JOIN) { joinTask(ctrl, thread); return true; }
-  if (task == TASK_NND_FINISH) { finishTask(ctrl); return true; }
-  return false;
+  if (task < TASK_NND_TREES || task > TASK_NND_FINISH) return false;
+  const metric = argInt(ctrl, ARG_KNN_METRIC);
+  if (metric == METRIC_EUCLIDEAN) runWith<Euclidean>(task, ctrl, thread);
+  else unreachable(); // a metric id the core does not know
+  return true;
+}
+
+/** The tasks instantiated for metric M (knn/metric.ts); the trees split by Euclidean hyperplanes for any metric. */
+function runWith<M>(task: i32, ctrl: usize, thread: i32): void {
+  if (task == TASK_NND_TREES) treesTask(ctrl);
+  else if (task == TASK_NND_REORDER) reorderTask(ctrl);
+  else if (task == TASK_NND_INIT_LEAVES) initLeavesTask<M>(ctrl);
+  else if (task == TASK_NND_FILL) fillTask<M>(ctrl, thread);
+  else if (task == TASK_NND_CANDIDATES) candidatesTask(ctrl);
+  else if (task == TASK_NND_JOIN) joinTask<M>(ctrl, thread);
+  else if (task == TASK_NND_FINISH) finishTask<M>(ctrl);
 }

@@ -1,14 +1,15 @@
 // Tasks of the kNN concern, run by every thread through parallel/tasks.ts.
 import { argInt, argPtr, nextChunk } from "../parallel/control";
-import { knnExactRows } from "./exact";
+import { knnExactRowsWith } from "./exact";
+import { ARG_KNN_METRIC, Euclidean, METRIC_EUCLIDEAN } from "./metric";
 
 export const TASK_KNN_EXACT: i32 = 1;
 
 /**
  * TASK_KNN_EXACT args: 0 dataPtr, 1 n, 2 stride, 3 k, 4 rowBegin, 5 rowEnd, 6 outIdxPtr, 7 outDistPtr,
- * 8 rowsPerChunk. Chunks of rows are taken by work stealing.
+ * 8 rowsPerChunk, ARG_KNN_METRIC the metric id. Chunks of rows are taken by work stealing.
  */
-function knnExactTask(ctrl: usize): void {
+function knnExactTask<M>(ctrl: usize): void {
   const dataPtr = argPtr(ctrl, 0), n = argInt(ctrl, 1), stride = argInt(ctrl, 2), k = argInt(ctrl, 3);
   const rowBegin = argInt(ctrl, 4), rowEnd = argInt(ctrl, 5);
   const outIdx = argPtr(ctrl, 6), outDist = argPtr(ctrl, 7), rowsPerChunk = argInt(ctrl, 8);
@@ -16,12 +17,15 @@ function knnExactTask(ctrl: usize): void {
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = rowBegin + c * rowsPerChunk;
     const e = min(b + rowsPerChunk, rowEnd);
-    knnExactRows(dataPtr, n, stride, k, b, e, outIdx, outDist);
+    knnExactRowsWith<M>(dataPtr, n, stride, k, b, e, outIdx, outDist);
   }
 }
 
 /** Runs a task of this concern; returns false when the id is not one of ours. */
 export function runKnnTask(task: i32, ctrl: usize, thread: i32): bool {
-  if (task == TASK_KNN_EXACT) { knnExactTask(ctrl); return true; }
-  return false;
+  if (task != TASK_KNN_EXACT) return false;
+  const metric = argInt(ctrl, ARG_KNN_METRIC);
+  if (metric == METRIC_EUCLIDEAN) knnExactTask<Euclidean>(ctrl);
+  else unreachable(); // a metric id the core does not know
+  return true;
 }

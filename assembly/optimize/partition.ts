@@ -2,7 +2,7 @@
 // NCE's learned Z approaches. Exact by rows (O(n²), threads split rows), or estimated from random pairs.
 
 import { argInt, argPtr, nextChunk } from "../parallel/control";
-import { draw, streamKey, uniformIndex } from "../rng";
+import { draw, seedOf, streamKey, uniformIndex } from "../rng";
 import { squaredGap } from "./pairs";
 
 /** Per-row sums Σ_{j≠i} φ_ij of rows [begin, end) into rowSumPtr (f64[n]). y: f32[n * dim]. */
@@ -33,8 +33,8 @@ export function sumF64(ptr: usize, count: i32): f64 {
 }
 
 /** Estimates Σ_{i≠j} φ_ij from `samples` uniformly drawn ordered pairs i ≠ j: n(n−1) · mean φ. */
-export function partitionSampled(y: usize, n: i32, dim: i32, samples: i32, seedLo: u32, seedHi: u32): f64 {
-  const key = streamKey((<u64>seedHi << 32) | <u64>seedLo, 0x5a); // "Z"
+export function partitionSampled(y: usize, n: i32, dim: i32, samples: i32, seed: f64): f64 {
+  const key = streamKey(seedOf(seed), 0x5a); // "Z"
   let s: f64 = 0;
   for (let t = 0; t < samples; t++) {
     const bits = draw(key, <u64>t);

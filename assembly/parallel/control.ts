@@ -1,6 +1,8 @@
 // Layout of the control block: one 256-byte record in linear memory through which the binding hands a task to
 // every thread. The binding reads these offsets from the core's exports (assembly/abi.ts).
 
+import { seedOf } from "../rng";
+
 export const CTRL_GENERATION: usize = 0; // i32, bumped by the binding to start a task; idle workers wait on it
 export const CTRL_TASK: usize = 4; // i32, which task (see parallel/tasks.ts)
 export const CTRL_NEXT_CHUNK: usize = 8; // i32, work-stealing counter: the next chunk to take
@@ -25,6 +27,14 @@ export const CTRL_MAX_ARGS: usize = (CTRL_BYTES - CTRL_ARGS) >> 3; // 24 argumen
 // @ts-ignore: decorator
 @inline export function argInt(ctrl: usize, i: i32): i32 {
   return <i32>load<f64>(ctrl + CTRL_ARGS + (<usize>i << 3));
+}
+/**
+ * A seed argument. Seeds cross the boundary in one convention, task arguments and kernel parameters alike: an
+ * f64 holding an integer in [0, 2^53), exact in a JavaScript number; the core widens it to u64 (rng.ts seedOf).
+ */
+// @ts-ignore: decorator
+@inline export function argSeed(ctrl: usize, i: i32): u64 {
+  return seedOf(load<f64>(ctrl + CTRL_ARGS + (<usize>i << 3)));
 }
 // @ts-ignore: decorator
 @inline export function threadCount(ctrl: usize): i32 {

@@ -6,7 +6,7 @@
 // w_{l-1} rows × pad8(w_l) floats (a row holds the weights from one input to every output, so the forward pass
 // is a sum of scaled rows, SIMD over the outputs), then its bias, pad8(w_l) floats. Padding lanes stay 0.
 
-import { draw, streamKey, uniformUnit } from "../rng";
+import { draw, seedOf, streamKey, uniformUnit } from "../rng";
 
 export const M_IN_DIM: usize = 0; // i32: D, values per input row
 export const M_IN_STRIDE: usize = 4; // i32: floats per row of the training input (≥ D)
@@ -91,9 +91,9 @@ export function scratchOf(model: usize, thread: i32): usize {
  * params: f32[mlpParamCount(...)].
  */
 export function mlpInitParams(
-  params: usize, inDim: i32, hidden: i32, hiddenLayers: i32, outDim: i32, seedLo: u32, seedHi: u32,
+  params: usize, inDim: i32, hidden: i32, hiddenLayers: i32, outDim: i32, seed: f64,
 ): void {
-  const key = streamKey((<u64>seedHi << 32) | <u64>seedLo, 0x6d6c70); // "mlp"
+  const key = streamKey(seedOf(seed), 0x6d6c70); // "mlp"
   let p = params, w = inDim, index: u64 = 0;
   for (let l = 1; l <= hiddenLayers + 1; l++) {
     const out = l > hiddenLayers ? outDim : hidden, stride = pad8(out);

@@ -1,6 +1,6 @@
 // Tasks of the PCA concern (ids 10–19), run by every thread through parallel/tasks.ts. Each chunk owns its
 // output (a row range, a Gram strip, a partial sum), so any thread count gives bit-identical results.
-import { arg, argInt, argPtr, nextChunk } from "../parallel/control";
+import { argInt, argPtr, argSeed, nextChunk } from "../parallel/control";
 import { gramUpperStrip, GRAM_STRIP_ROWS, multiplyRows, multiplyScratchBytes } from "./gemm";
 import { columnSumsRows, gatherCenteredPanels } from "./stats";
 
@@ -23,7 +23,7 @@ function columnSumsTask(ctrl: usize): void {
 /** args: 0 dataPtr, 1 n, 2 stride, 3 meanPtr, 4 samples, 5 seed, 6 rowsPerChunk, 7 samplePtr (panel layout). */
 function gatherTask(ctrl: usize): void {
   const dataPtr = argPtr(ctrl, 0), n = argInt(ctrl, 1), stride = argInt(ctrl, 2), meanPtr = argPtr(ctrl, 3);
-  const samples = argInt(ctrl, 4), seed = <u64>arg(ctrl, 5), rowsPerChunk = argInt(ctrl, 6), samplePtr = argPtr(ctrl, 7);
+  const samples = argInt(ctrl, 4), seed = argSeed(ctrl, 5), rowsPerChunk = argInt(ctrl, 6), samplePtr = argPtr(ctrl, 7);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;

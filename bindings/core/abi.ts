@@ -3,7 +3,10 @@
 // read from the globals the core exports (assembly/abi.ts) instead of mirrored by hand.
 // test/contract.test.ts checks both builds against this file: same export list, every name here present.
 
-/** The core's functions (assembly/index.ts). Addresses are byte offsets into linear memory. */
+/**
+ * The core's functions (assembly/index.ts). Addresses are byte offsets into linear memory. A seed is passed
+ * as a number holding an integer in [0, 2^53), as in task arguments (assembly/rng.ts seedOf).
+ */
 export interface CoreFunctions {
   allocate(bytes: number): number;
   heapMark(): number;
@@ -18,13 +21,13 @@ export interface CoreFunctions {
   packRows(src: number, n: number, dim: number, stride: number, dst: number): void;
   graphCountCandidates(knnPtr: number, n: number, k: number, rowCountPtr: number): number;
   graphBuild(knnPtr: number, n: number, k: number, rowPtr: number, colPtr: number, cursorPtr: number): number;
-  graphShuffledEdges(rowPtr: number, colPtr: number, n: number, edgesPtr: number, seedLo: number, seedHi: number): void;
-  initGaussian(yPtr: number, count: number, seedLo: number, seedHi: number): void;
+  graphShuffledEdges(rowPtr: number, colPtr: number, n: number, edgesPtr: number, seed: number): void;
+  initGaussian(yPtr: number, count: number, seed: number): void;
   centerAndScaleByFirstColumn(yPtr: number, n: number, dim: number): number;
   sumF64(ptr: number, count: number): number;
-  partitionSampled(y: number, n: number, dim: number, samples: number, seedLo: number, seedHi: number): number;
+  partitionSampled(y: number, n: number, dim: number, samples: number, seed: number): number;
   spectralLayoutKernel(
-    rowPtr: number, colPtr: number, n: number, dim: number, iterations: number, v: number, w: number, out: number, seedLo: number, seedHi: number,
+    rowPtr: number, colPtr: number, n: number, dim: number, iterations: number, v: number, w: number, out: number, seed: number,
   ): number;
   pairLossValue(loss: number, positive: boolean, d: number, xi: number): number;
   infoNceLossValue(dPos: number, dNegPtr: number, m: number, c: number): number;
@@ -44,7 +47,7 @@ export interface CoreFunctions {
   pcaFixSigns(loadingsPtr: number, rows: number, stride: number, cols: number, rotationPtr: number, rotRows: number): void;
   pcaF32ToF64(srcPtr: number, rows: number, cols: number, srcStride: number, dstPtr: number): void;
   pcaMultiplyScratchBytes(aStride: number): number;
-  mlpInitParams(params: number, inDim: number, hidden: number, hiddenLayers: number, outDim: number, seedLo: number, seedHi: number): void;
+  mlpInitParams(params: number, inDim: number, hidden: number, hiddenLayers: number, outDim: number, seed: number): void;
   mlpParamCount(inDim: number, hidden: number, hiddenLayers: number, outDim: number): number;
   mlpForwardRows(model: number, x: number, inStride: number, rows: number, out: number): void;
   mlpBackwardRows(model: number, x: number, inStride: number, rows: number, dy: number, weightGrad: number): void;
@@ -60,12 +63,12 @@ export interface CoreFunctions {
  * compile) and by the contract test against the wasm exports.
  */
 export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<CoreFunctions[K]>["length"] } = {
-  allocate: 1, heapMark: 0, heapReset: 1, runTask: 2, firstNonFinite: 2, maxAbs: 2, scaleByPowerOfTwo: 3, countDistinctRows: 7, knnExactRows: 8, padRows: 4, packRows: 5,
-  graphCountCandidates: 4, graphBuild: 6, graphShuffledEdges: 6, initGaussian: 4, centerAndScaleByFirstColumn: 3,
-  sumF64: 2, partitionSampled: 6, spectralLayoutKernel: 10, pairLossValue: 4, infoNceLossValue: 4,
+  allocate: 1, heapMark: 0, heapReset: 1, runTask: 2, firstNonFinite: 2, maxAbs: 2, scaleByPowerOfTwo: 3, countDistinctRows: 7,
+  knnExactRows: 8, padRows: 4, packRows: 5, graphCountCandidates: 4, graphBuild: 6, graphShuffledEdges: 5, initGaussian: 3,
+  centerAndScaleByFirstColumn: 3, sumF64: 2, partitionSampled: 5, spectralLayoutKernel: 9, pairLossValue: 4, infoNceLossValue: 4,
   attractionCoefficient: 4, repulsionCoefficient: 4, nceLogZGradient: 4, infoNceCoefficients: 5, batchGradient: 8, pcaReduceMeans: 5,
   pcaCrossF64: 8, pcaCholeskyInverse: 5, pcaSymmetricEigen: 4, pcaColumnsToF32: 6, pcaSymmetrize: 2,
-  pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 7,
+  pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 6,
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9,
 };
@@ -111,6 +114,9 @@ export const LAYOUT = {
   /** the optimiser's loss ids (assembly/optimize/losses.ts) */
   loss: { prefix: "LOSS_", keys: ["neg", "nce", "infonce", "umap"] },
   pca: { prefix: "PCA_", keys: ["gramStripRows"] },
+  /** the distances of kNN indexes, and the slot of every kNN task that holds one (assembly/knn/metric.ts) */
+  metric: { prefix: "METRIC_", keys: ["euclidean"] },
+  knnArg: { prefix: "ARG_KNN_", keys: ["metric"] },
 } as const;
 
 type Layout = typeof LAYOUT;

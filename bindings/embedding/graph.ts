@@ -25,6 +25,6 @@ export function buildGraph(core: Core, knnPtr: number, n: number, k: number, see
   const edgeCount = kernels.graphBuild(knnPtr, n, k, rowPtr, colPtr, cursorPtr);
   core.reset(mark);
   const edgesPtr = core.alloc(edgeCount * 8);
-  kernels.graphShuffledEdges(rowPtr, colPtr, n, edgesPtr, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0);
+  kernels.graphShuffledEdges(rowPtr, colPtr, n, edgesPtr, seed);
   return { n, rowPtr, colPtr, edgesPtr, edgeCount };
 }

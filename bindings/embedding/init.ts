@@ -17,7 +17,6 @@ export async function initialLayout(
 ): Promise<void> {
   const kernels = core.kernels;
   const { n, dim } = st;
-  const seedLo = p.seed >>> 0, seedHi = Math.floor(p.seed / 2 ** 32) >>> 0;
   ctl.report(0, "init");
   if (p.init instanceof Float32Array) {
     core.f32(st.yPtr, n * dim).set(p.init); // checked when the handle was created (params.ts checkShapes)
@@ -25,7 +24,7 @@ export async function initialLayout(
     return; // a user layout is used as given
   }
   if (p.init === "random") {
-    kernels.initGaussian(st.yPtr, n * dim, seedLo, seedHi);
+    kernels.initGaussian(st.yPtr, n * dim, p.seed);
   } else if (p.init === "spectral") {
     await spectralLayout(core, graph, st, p.seed, ctl);
   } else {

@@ -4,7 +4,7 @@
 import { fail } from "../errors.ts";
 import { checkCallbacks, checkKeys } from "../options/common.ts";
 import {
-  EMBEDDING_OPTIONS, type EmbedOptions, type EmbeddingOptions, type InitMethod, type KnnMethod, type Loss,
+  EMBEDDING_OPTIONS, type EmbedOptions, type EmbeddingOptions, type InitMethod, type KnnMethod, type Loss, type Metric,
   type OptionName, type OptionSpec,
 } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
@@ -17,6 +17,7 @@ export interface ResolvedParams {
   c?: number;
   k: number;
   knn: KnnMethod;
+  metric: Metric;
   knnIndices?: Int32Array;
   init: InitMethod | Float32Array;
   negativeSamples: number;
@@ -52,6 +53,7 @@ export const DEFAULTS = {
   s: defaultOf("s"),
   k: defaultOf("k"),
   knn: defaultOf("knn") as KnnMethod,
+  metric: defaultOf("metric") as Metric,
   init: defaultOf("init") as InitMethod,
   negativeSamples: defaultOf("negativeSamples"),
   nEpochs: defaultOf("nEpochs"),
@@ -126,6 +128,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     c: o.c,
     k: o.k ?? DEFAULTS.k,
     knn: o.knn ?? DEFAULTS.knn,
+    metric: o.metric ?? DEFAULTS.metric,
     knnIndices: o.knnIndices,
     init: o.init ?? DEFAULTS.init,
     negativeSamples: o.negativeSamples ?? DEFAULTS.negativeSamples,

@@ -7,7 +7,7 @@ const ROWS_PER_CHUNK = 64;
 
 export async function partitionFunction(core: Core, yPtr: number, n: number, dim: number, exact: boolean, seed: number): Promise<number> {
   const kernels = core.kernels;
-  if (!exact) return kernels.partitionSampled(yPtr, n, dim, SAMPLED_PAIRS, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0);
+  if (!exact) return kernels.partitionSampled(yPtr, n, dim, SAMPLED_PAIRS, seed);
   const mark = core.mark();
   const rowSums = core.alloc(n * 8);
   await core.run("partition", [yPtr, n, dim, rowSums, ROWS_PER_CHUNK], Math.ceil(n / ROWS_PER_CHUNK));

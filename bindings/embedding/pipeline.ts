@@ -3,12 +3,9 @@
 
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
-import { fail, throwIfAborted } from "../errors.ts";
-import type { KnnMethod } from "../options/embedding.ts";
+import { throwIfAborted } from "../errors.ts";
 import type { StageControl } from "../options/common.ts";
-import { exactKnn, type KnnBuffers } from "../knn/exact.ts";
-import { nndescentKnn } from "../knn/nndescent.ts";
-import { hnswKnn } from "../knn/hnsw.ts";
+import { findNeighbours } from "../knn/backend.ts";
 import { pcaScores } from "../pca/index.ts";
 import { buildGraph, type GraphBuffers } from "./graph.ts";
 import { initialLayout } from "./init.ts";
@@ -20,11 +17,6 @@ import { checkDegenerate } from "../validate/degenerate.ts";
 /** Dimensions above which the neighbour search runs on the first 50 principal components (SPEC §1.2). */
 export const PCA_SEARCH_THRESHOLD = 100;
 export const PCA_SEARCH_COMPONENTS = 50;
-/**
- * Largest n for which "auto" uses the exact kNN: up to here it costs at most about twice NN-descent (under
- * 0.2 s) and has no approximation; above, NN-descent wins by a growing factor (bench/knn-auto.js).
- */
-export const AUTO_EXACT_MAX_N = 3000;
 
 export interface Prepared {
   n: number;
@@ -34,30 +26,6 @@ export interface Prepared {
   k: number;
   graph: GraphBuffers;
   optimizer: OptimizerState;
-}
-
-export function chooseKnnMethod(method: KnnMethod, n: number): Exclude<KnnMethod, "auto"> {
-  if (method !== "auto") return method;
-  return n <= AUTO_EXACT_MAX_N ? "exact" : "nndescent";
-}
-
-async function findNeighbours(core: Core, search: CoreMatrix, p: ResolvedParams, ctl: StageControl): Promise<KnnBuffers> {
-  const method = chooseKnnMethod(p.knn, search.n);
-  const phase = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn") };
-  if (method === "exact") return exactKnn(core, search, p.k, phase);
-  if (method === "nndescent") return nndescentKnn(core, search, p.k, { seed: p.seed, ...phase });
-  // hnswlib-wasm runs in JS memory: copy the search space out, the neighbours back in
-  const values = new Float32Array(search.n * search.dim);
-  const kernels = core.kernels;
-  const tmp = core.alloc(values.byteLength);
-  kernels.packRows(search.ptr, search.n, search.dim, search.stride, tmp);
-  values.set(core.f32(tmp, values.length));
-  const r = await hnswKnn(values, search.n, search.dim, p.k, { seed: p.seed, ...phase });
-  const indicesPtr = core.alloc(r.indices.byteLength);
-  core.i32(indicesPtr, r.indices.length).set(r.indices);
-  const distancesPtr = core.alloc(r.distances.byteLength);
-  core.f32(distancesPtr, r.distances.length).set(r.distances);
-  return { indicesPtr, distancesPtr };
 }
 
 /** Copies precomputed neighbours (checked when the handle was created: params.ts checkShapes). */
@@ -85,7 +53,10 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
       });
     }
     throwIfAborted(ctl.signal);
-    knnPtr = (await findNeighbours(core, search, p, ctl)).indicesPtr;
+    const found = await findNeighbours(core, search, p.k, p.knn, {
+      seed: p.seed, metric: p.metric, signal: ctl.signal, progress: (f) => ctl.report(f, "knn"),
+    });
+    knnPtr = found.indicesPtr;
   }
   throwIfAborted(ctl.signal);
   ctl.report(0, "graph");

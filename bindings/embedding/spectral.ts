@@ -15,7 +15,7 @@ export async function spectralLayout(core: Core, graph: GraphBuffers, st: Optimi
   const v = core.alloc(st.n * st.dim * 8);
   const w = core.alloc(st.n * st.dim * 8);
   const status = kernels.spectralLayoutKernel(
-    graph.rowPtr, graph.colPtr, st.n, st.dim, SPECTRAL_ITERATIONS, v, w, st.yPtr, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0,
+    graph.rowPtr, graph.colPtr, st.n, st.dim, SPECTRAL_ITERATIONS, v, w, st.yPtr, seed,
   );
   core.reset(mark);
   if (status < 0) fail("the kNN graph has an isolated point: a spectral init is not defined");

@@ -4,23 +4,21 @@
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import { throwIfAborted } from "../errors.ts";
+import type { PhaseControl } from "../options/common.ts";
+import { withMetric, type KnnMetric } from "./metric.ts";
 
 export interface KnnBuffers {
   /** i32[n * k] in the core */
   indicesPtr: number;
-  /** f32[n * k] in the core, Euclidean, ascending */
+  /** f32[n * k] in the core, the metric's distances, ascending */
   distancesPtr: number;
 }
 
-export interface PhaseControl {
-  signal?: AbortSignal;
-  /** fraction of this phase done, in [0, 1] */
-  progress?: (fraction: number) => void;
-}
+export type { PhaseControl };
 
 const ROWS_PER_CHUNK = 4;
 
-export async function exactKnn(core: Core, m: CoreMatrix, k: number, ctl: PhaseControl = {}): Promise<KnnBuffers> {
+export async function exactKnn(core: Core, m: CoreMatrix, k: number, ctl: PhaseControl & { metric?: KnnMetric } = {}): Promise<KnnBuffers> {
   const indicesPtr = core.alloc(m.n * k * 4);
   const distancesPtr = core.alloc(m.n * k * 4);
   // ~50 blocks, but at least 256 rows each so a block is worth a wake-up of the workers
@@ -31,7 +29,7 @@ export async function exactKnn(core: Core, m: CoreMatrix, k: number, ctl: PhaseC
     const chunks = Math.ceil((end - begin) / ROWS_PER_CHUNK);
     await core.run(
       "knnExact",
-      [m.ptr, m.n, m.stride, k, begin, end, indicesPtr, distancesPtr, ROWS_PER_CHUNK],
+      withMetric(core, [m.ptr, m.n, m.stride, k, begin, end, indicesPtr, distancesPtr, ROWS_PER_CHUNK], ctl.metric),
       chunks,
     );
     ctl.progress?.(end / m.n);

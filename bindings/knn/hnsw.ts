@@ -3,13 +3,12 @@
 // run in workerd (it compiles its wasm from inline bytes, which workerd forbids).
 
 import { fail, throwIfAborted } from "../errors.ts";
+import type { PhaseControl } from "../options/common.ts";
 
-export interface HnswOptions {
+/** Progress is the fraction of the whole call done (build, then queries). */
+export interface HnswOptions extends PhaseControl {
   /** Seeds the level assignment of the graph: same seed and data, same result. */
   seed: number;
-  signal?: AbortSignal;
-  /** fraction of the whole call done (build, then queries), in [0, 1] */
-  progress?: (fraction: number) => void;
   /** Links per node (default 16, hnswlib's default). */
   M?: number;
   /** Candidate list size while building (default 200, hnswlib's default). */

@@ -1,4 +1,4 @@
-// The public kNN entry point.
+// The public kNN entry point: validation, then the one backend dispatch (backend.ts) on a core.
 
 import { Core } from "../core/core.ts";
 import { putMatrix } from "../core/matrix.ts";
@@ -6,9 +6,8 @@ import { scaleByExponent } from "../core/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkThreads, checkCallbacks, type RunControl } from "../options/common.ts";
-import { exactKnn } from "./exact.ts";
-import { nndescentKnn } from "./nndescent.ts";
-import { hnswKnn } from "./hnsw.ts";
+import { EMBEDDING_OPTIONS, type Metric } from "../options/embedding.ts";
+import { findNeighbours } from "./backend.ts";
 
 export interface KnnOptions extends RunControl {
   /** Number of rows, for flat input. */
@@ -26,6 +25,8 @@ export interface KnnOptions extends RunControl {
   method?: "exact" | "nndescent" | "hnsw";
   /** Seed of the approximate method's random choices (default 0); same seed, same result on any thread count. */
   seed?: number;
+  /** The distance: "euclidean" (default; the one the core has so far). */
+  metric?: Metric;
 }
 
 export interface KnnResult {
@@ -35,7 +36,8 @@ export interface KnnResult {
   distances: Float32Array;
 }
 
-const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "method", "seed"]);
+const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "method", "seed", "metric"]);
+const METRICS: readonly string[] = EMBEDDING_OPTIONS.metric.values;
 
 /** k-nearest neighbours of every row (self excluded), exact or approximate, with SIMD and threads. */
 export async function knn(data: DataInput, options: KnnOptions = {}): Promise<KnnResult> {
@@ -49,21 +51,20 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
   if (method !== "exact" && method !== "nndescent" && method !== "hnsw") {
     fail(`method must be "exact", "nndescent" or "hnsw", got ${String(method)}`);
   }
+  const metric = options.metric ?? "euclidean";
+  if (!METRICS.includes(metric)) fail(`metric must be one of ${METRICS.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(metric)}`);
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0) fail(`seed must be a non-negative integer, got ${seed}`);
   checkThreads(options.threads);
   checkCallbacks(options);
   throwIfAborted(options.signal);
-  if (method === "hnsw") {
-    const progress = (f: number) => options.onProgress?.(f, "knn");
-    return hnswKnn(matrix.values, matrix.n, matrix.dim, k, { seed, signal: options.signal, progress });
-  }
-  const core = await Core.create(options.threads);
+  // hnswlib-wasm has no threads: no workers for it
+  const core = await Core.create(method === "hnsw" ? 1 : options.threads);
   try {
     // neighbours do not depend on scale: search data of extreme magnitude rescaled, report distances in its units
     const m = putMatrix(core, matrix, "data", "safe");
-    const control = { seed, signal: options.signal, progress: (f: number) => options.onProgress?.(f, "knn") };
-    const buffers = method === "nndescent" ? await nndescentKnn(core, m, k, control) : await exactKnn(core, m, k, control);
+    const progress = (f: number) => options.onProgress?.(f, "knn");
+    const buffers = await findNeighbours(core, m, k, method, { seed, metric, signal: options.signal, progress });
     scaleByExponent(core, buffers.distancesPtr, matrix.n * k, -(m.scaleExponent ?? 0));
     return {
       indices: core.i32(buffers.indicesPtr, matrix.n * k).slice(),

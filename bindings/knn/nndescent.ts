@@ -3,16 +3,17 @@
 // Every step is a task whose rows threads take by work stealing; results depend on the seed only, not on the
 // thread count. Progress is reported and the abort signal checked between tasks.
 
-import type { Core } from "../core/core.ts";
+import type { Core, TaskName } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import { throwIfAborted } from "../errors.ts";
+import type { PhaseControl } from "../options/common.ts";
 import type { KnnBuffers } from "./exact.ts";
+import { withMetric, type KnnMetric } from "./metric.ts";
 
-export interface NndescentOptions {
+export interface NndescentOptions extends PhaseControl {
   seed: number;
-  signal?: AbortSignal;
-  /** fraction of this phase done, in [0, 1] */
-  progress?: (fraction: number) => void;
+  /** the distance (default euclidean) */
+  metric?: KnnMetric;
   /** diagnostics: called after each iteration with the fraction of graph slots that changed */
   onIteration?: (iteration: number, changed: number) => void;
 }
@@ -69,13 +70,15 @@ export async function nndescentKnn(
     core.i32(stampPtr, core.threads * n).fill(0);
     const graph = [graphDistPtr, graphIdxPtr, flagPtr];
 
+    // every task of the search carries the metric, resolved once here
+    const run = (task: TaskName, args: number[], chunks: number) => core.run(task, withMetric(core, args, opts.metric), chunks);
     // progress: forest 10%, initial graph 15%, iterations the rest
     const report = (f: number) => opts.progress?.(Math.min(1, f));
     throwIfAborted(opts.signal);
     // the first tree orders the rows; the others are built on the reordered copy, where they read memory
     // mostly in order (see assembly/knn/nndescent_init.ts)
     const forest = (dataPtr: number, first: number, count: number) =>
-      core.run(
+      run(
         "nndTrees",
         [dataPtr, n, stride, leafSize, seed, permPtr, leafBeginPtr, leafCountPtr, partitionScratchPtr, normalPtr,
           first],
@@ -83,7 +86,7 @@ export async function nndescentKnn(
       );
     await forest(m.ptr, 0, 1);
     throwIfAborted(opts.signal);
-    await core.run(
+    await run(
       "nndReorder",
       [m.ptr, n, stride, permPtr, orderPtr, localDataPtr, localOfPtr, ...graph, k, ROWS_PER_CHUNK],
       rowChunks,
@@ -94,14 +97,14 @@ export async function nndescentKnn(
     const leafCounts = core.i32(leafCountPtr, trees).slice();
     for (let t = 0; t < trees; t++) {
       throwIfAborted(opts.signal);
-      await core.run(
+      await run(
         "nndInitLeaves",
         [localDataPtr, stride, k, permPtr + t * n * 4, leafBeginPtr + t * (n + 1) * 4, ...graph,
           leafCounts[t], LEAVES_PER_CHUNK],
         Math.ceil(leafCounts[t] / LEAVES_PER_CHUNK),
       );
     }
-    await core.run(
+    await run(
       "nndFill",
       [localDataPtr, n, stride, k, ...graph, stampPtr, seed, ROWS_PER_CHUNK],
       rowChunks,
@@ -110,14 +113,14 @@ export async function nndescentKnn(
     const candidateChunks = core.threads; // each chunk scans every edge: one per thread
     for (let iteration = 0; iteration < maxIterations; iteration++) {
       throwIfAborted(opts.signal);
-      await core.run(
+      await run(
         "nndCandidates",
         [n, k, graphIdxPtr, flagPtr, newIdxPtr, newPrPtr, newCountPtr, oldIdxPtr, oldPrPtr, oldCountPtr,
           maxCandidates, seed, iteration],
         candidateChunks,
       );
       throwIfAborted(opts.signal);
-      await core.run(
+      await run(
         "nndJoin",
         [localDataPtr, n, stride, k, ...graph, newIdxPtr, newCountPtr, oldIdxPtr, oldCountPtr,
           maxCandidates, stampPtr, iteration, ROWS_PER_CHUNK, updatesPtr],
@@ -130,7 +133,7 @@ export async function nndescentKnn(
       if (updates < delta * n * k) break;
     }
     throwIfAborted(opts.signal);
-    await core.run(
+    await run(
       "nndFinish",
       [graphDistPtr, graphIdxPtr, n, k, orderPtr, localOfPtr, indicesPtr, distancesPtr, ROWS_PER_CHUNK],
       rowChunks,

@@ -52,6 +52,8 @@ export const EMBEDDING_OPTIONS = {
     type: "enum", values: ["auto", "exact", "nndescent", "hnsw"], default: "auto",
     cli: { flag: "--knn", value: "method", help: "nearest-neighbour search" },
   },
+  /** The distance of the neighbour search: "euclidean" (default; the one the core has so far). */
+  metric: { type: "enum", values: ["euclidean"], default: "euclidean" },
   /** Precomputed neighbours: n × k indices, row-major, self excluded (skips PCA and kNN). */
   knnIndices: { type: "array", array: "Int32Array" },
   /** Initial layout: "pca" (default; PC1 scaled to std 1), "random", "spectral", or an n × outDim array. */
@@ -106,4 +108,5 @@ export type EmbedOptions = EmbeddingOptions & RunControl;
 export type Loss = Table["loss"]["values"][number];
 export type KnnMethod = Table["knn"]["values"][number];
 export type InitMethod = Table["init"]["values"][number];
+export type Metric = Table["metric"]["values"][number];
 export type OptionName = keyof Table;

@@ -71,7 +71,7 @@ export function allocateNetwork(
   set(M.weightGrad, weightGrad); set(M.adamM, adamM); set(M.adamV, adamV); set(M.act, act);
   set(M.maxRows, maxRows); set(M.rows, rows); set(M.seen, seen); set(M.scratch, scratchPtr);
   set(M.data, training?.dataPtr ?? 0);
-  kernels.mlpInitParams(paramsPtr, inDim, hidden, hiddenLayers, outDim, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0);
+  kernels.mlpInitParams(paramsPtr, inDim, hidden, hiddenLayers, outDim, seed);
   return { shape, modelPtr, paramsPtr, paramCount };
 }
 

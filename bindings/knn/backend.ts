@@ -1,0 +1,67 @@
+// The kNN backends behind one interface, and the one dispatch that both knn() and the embedding pipeline use.
+// A backend searches the rows of a matrix already in the core and leaves its result there; the distance is
+// resolved once per search (an id in the task arguments, assembly/knn/metric.ts), never per pair. Adding a
+// backend is one file implementing KnnBackend and one entry in KNN_BACKENDS (and in the options table's list).
+
+import type { Core } from "../core/core.ts";
+import type { CoreMatrix } from "../core/matrix.ts";
+import type { PhaseControl } from "../options/common.ts";
+import type { KnnMethod } from "../options/embedding.ts";
+import { exactKnn, type KnnBuffers } from "./exact.ts";
+import { nndescentKnn } from "./nndescent.ts";
+import { hnswKnn } from "./hnsw.ts";
+import type { KnnMetric } from "./metric.ts";
+
+export type { KnnBuffers, KnnMetric };
+
+export interface KnnSearch extends PhaseControl {
+  /** seeds the approximate methods' random choices; same seed, same result on any thread count */
+  seed: number;
+  metric: KnnMetric;
+}
+
+export interface KnnBackend {
+  /** The k nearest rows of every row of `m` (self excluded): i32/f32[n × k] in the core, by (distance, index). */
+  search(core: Core, m: CoreMatrix, k: number, opts: KnnSearch): Promise<KnnBuffers>;
+}
+
+/** hnswlib-wasm runs in JS memory: the rows are copied out of the core, the neighbours back in. */
+const hnswBackend: KnnBackend = {
+  async search(core, m, k, opts) {
+    if (opts.metric !== "euclidean") throw new Error(`cne-wasm: the "hnsw" kNN method has no ${opts.metric} metric here`);
+    const values = new Float32Array(m.n * m.dim);
+    const mark = core.mark();
+    const tmp = core.alloc(values.byteLength);
+    core.kernels.packRows(m.ptr, m.n, m.dim, m.stride, tmp);
+    values.set(core.f32(tmp, values.length));
+    core.reset(mark);
+    const r = await hnswKnn(values, m.n, m.dim, k, { seed: opts.seed, signal: opts.signal, progress: opts.progress });
+    const indicesPtr = core.alloc(r.indices.byteLength);
+    core.i32(indicesPtr, r.indices.length).set(r.indices);
+    const distancesPtr = core.alloc(r.distances.byteLength);
+    core.f32(distancesPtr, r.distances.length).set(r.distances);
+    return { indicesPtr, distancesPtr };
+  },
+};
+
+export const KNN_BACKENDS: Record<Exclude<KnnMethod, "auto">, KnnBackend> = {
+  exact: { search: (core, m, k, opts) => exactKnn(core, m, k, opts) },
+  nndescent: { search: (core, m, k, opts) => nndescentKnn(core, m, k, opts) },
+  hnsw: hnswBackend,
+};
+
+/**
+ * Largest n for which "auto" uses the exact kNN: up to here it costs at most about twice NN-descent (under
+ * 0.2 s) and has no approximation; above, NN-descent wins by a growing factor (bench/knn-auto.js).
+ */
+export const AUTO_EXACT_MAX_N = 3000;
+
+export function chooseKnnMethod(method: KnnMethod, n: number): Exclude<KnnMethod, "auto"> {
+  if (method !== "auto") return method;
+  return n <= AUTO_EXACT_MAX_N ? "exact" : "nndescent";
+}
+
+/** The one dispatch: the backend of `method` (auto: by size) searches the rows of `m`. */
+export function findNeighbours(core: Core, m: CoreMatrix, k: number, method: KnnMethod, opts: KnnSearch): Promise<KnnBuffers> {
+  return KNN_BACKENDS[chooseKnnMethod(method, m.n)].search(core, m, k, opts);
+}
