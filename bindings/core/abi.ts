@@ -3,6 +3,8 @@
 // read from the globals the core exports (assembly/abi.ts) instead of mirrored by hand.
 // test/contract.test.ts checks both builds against this file: same export list, every name here present.
 
+import { EMBEDDING_OPTIONS } from "../options/embedding.ts";
+
 /**
  * The core's functions (assembly/index.ts). Addresses are byte offsets into linear memory. A seed is passed
  * as a number holding an integer in [0, 2^53), as in task arguments (assembly/rng.ts seedOf).
@@ -111,11 +113,11 @@ export const LAYOUT = {
     ],
   },
   modelRecord: { prefix: "MODEL_", keys: ["bytes"] },
-  /** the optimiser's loss ids (assembly/optimize/losses.ts) */
-  loss: { prefix: "LOSS_", keys: ["neg", "nce", "infonce", "umap"] },
+  /** the optimiser's loss ids (assembly/optimize/losses.ts), one per loss of the options table */
+  loss: { prefix: "LOSS_", keys: EMBEDDING_OPTIONS.loss.values },
   pca: { prefix: "PCA_", keys: ["gramStripRows"] },
   /** the distances of kNN indexes, and the slot of every kNN task that holds one (assembly/knn/metric.ts) */
-  metric: { prefix: "METRIC_", keys: ["euclidean"] },
+  metric: { prefix: "METRIC_", keys: EMBEDDING_OPTIONS.metric.values },
   knnArg: { prefix: "ARG_KNN_", keys: ["metric"] },
 } as const;
 
