@@ -4,7 +4,7 @@
 
 import { Core } from "../core/core.ts";
 import { fail, throwIfAborted } from "../errors.ts";
-import { checkCallbacks, checkKeys, type RunControl, type Stage } from "../options/common.ts";
+import { checkCallbacks, checkKeys, type PhaseControl, type RunControl, type Stage } from "../options/common.ts";
 
 /** Where a handle's work reports to: the signal to check and the (fraction, stage) callback. */
 export interface FitControl {
@@ -19,7 +19,7 @@ export interface FitPhase {
   /** called once, before the phase's first epoch (e.g. to reset an optimiser's state) */
   start?(): void;
   /** runs epochs [begin, end) of the phase, reporting progress as the fraction of the whole phase */
-  run(begin: number, end: number, ctl: { signal?: AbortSignal; progress?: (fraction: number) => void }): Promise<void>;
+  run(begin: number, end: number, ctl: PhaseControl): Promise<void>;
 }
 
 export abstract class FitHandle {

@@ -6,27 +6,16 @@ import { scaleByExponent } from "../core/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkThreads, checkCallbacks, type RunControl } from "../options/common.ts";
-import { EMBEDDING_OPTIONS, type Metric } from "../options/embedding.ts";
+import { EMBEDDING_OPTIONS, type EmbeddingOptions } from "../options/embedding.ts";
 import { findNeighbours } from "./backend.ts";
 
-export interface KnnOptions extends RunControl {
-  /** Number of rows, for flat input. */
-  n?: number;
-  /** Values per row, for flat input. */
-  dim?: number;
-  /** Neighbours per point, self excluded (default 15). */
-  k?: number;
-  /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */
-  threads?: number;
+/** knn()'s options: the shape, k, threads, seed and metric as the options table documents them, and the method. */
+export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "dim" | "k" | "threads" | "seed" | "metric"> {
   /**
    * "exact" brute force (default) or "nndescent": approximate (random-projection forest + NN-descent), or
    * "hnsw": approximate, through hnswlib-wasm (loaded on first use; one thread; not in workerd).
    */
   method?: "exact" | "nndescent" | "hnsw";
-  /** Seed of the approximate method's random choices (default 0); same seed, same result on any thread count. */
-  seed?: number;
-  /** The distance: "euclidean" (default; the one the core has so far). */
-  metric?: Metric;
 }
 
 export interface KnnResult {

@@ -4,6 +4,7 @@
 import type { CoreFunctions } from "../core/abi.ts";
 import type { Core } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
+import type { PhaseControl } from "../options/common.ts";
 
 /** Rows per work-stealing chunk of a transform (a multiple of 4: the kernels forward four rows at once). */
 const TRANSFORM_CHUNK_ROWS = 256;
@@ -90,7 +91,7 @@ export function resetAdam(core: Core, net: Network): void {
  */
 export async function forwardAll(
   core: Core, net: Network, inputPtr: number, inStride: number, rows: number, outputPtr: number,
-  ctl: { signal?: AbortSignal; progress?: (fraction: number) => void } = {},
+  ctl: PhaseControl = {},
 ): Promise<void> {
   const block = TRANSFORM_CHUNK_ROWS * 64;
   for (let begin = 0; begin < rows; begin += block) {

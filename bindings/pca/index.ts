@@ -6,7 +6,7 @@ import { scaleByExponent } from "../core/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkCallbacks, checkThreads, type RunControl } from "../options/common.ts";
-import { fitPca } from "./solver.ts";
+import { fitPca, type PcaControl } from "./solver.ts";
 
 export { fitPca, type PcaFit, type PcaControl } from "./solver.ts";
 
@@ -19,7 +19,7 @@ export async function pcaScores(
   core: Core,
   m: CoreMatrix,
   nComponents: number,
-  opts: { seed: number; signal?: AbortSignal; progress?: (f: number) => void },
+  opts: PcaControl,
 ): Promise<CoreMatrix> {
   return (await fitPca(core, m, nComponents, opts)).scores;
 }

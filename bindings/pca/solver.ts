@@ -13,6 +13,7 @@
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import { fail, throwIfAborted } from "../errors.ts";
+import type { PhaseControl } from "../options/common.ts";
 
 export interface PcaTuning {
   /** Rows whose covariance picks the subspace; default: all rows when n·D² ≤ 2^33, else 2^33 / D² (≥ 2048). */
@@ -23,10 +24,8 @@ export interface PcaTuning {
   projectedComponents?: number;
 }
 
-export interface PcaControl extends PcaTuning {
+export interface PcaControl extends PcaTuning, PhaseControl {
   seed: number;
-  signal?: AbortSignal;
-  progress?: (fraction: number) => void;
 }
 
 export interface PcaFit {
