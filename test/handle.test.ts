@@ -43,6 +43,17 @@ describe("Embedding handle", () => {
     partial.destroy();
   });
 
+  it("optimize() reports its progress, from 0 to 1", async () => {
+    const e = createEmbedding(data, { dim, nEpochs: 4, threads: 1 });
+    await e.run();
+    const seen: [number, string][] = [];
+    await e.optimize({ nEpochs: 6, onProgress: (f, stage) => seen.push([f, stage]) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen[0]).toEqual([0, "optimize"]);
+    expect(seen.at(-1)).toEqual([1, "optimize"]);
+    e.destroy();
+  });
+
   it("embeddingInto fills and returns the caller's buffer; a buffer of the wrong size is an input error", async () => {
     const e = createEmbedding(data, { dim, nEpochs: 6, threads: 1 });
     expect(() => e.embeddingInto(new Float32Array(n * 2))).toThrow(/no layout yet/);

@@ -79,7 +79,7 @@ export abstract class FitHandle {
     checkCallbacks(control);
     return this.serialise(async () => {
       if (this.plan && this.remainingEpochs() === 0) fail(`run() was already called${this.afterFitHint}`);
-      await this.advance(Infinity, control);
+      await this.advance(Infinity, this.control(control));
       return this.embedding;
     });
   }
@@ -95,7 +95,7 @@ export abstract class FitHandle {
     checkKeys(control, ["signal", "onProgress"], "step options");
     checkCallbacks(control);
     return this.serialise(async () => {
-      await this.advance(nEpochs, control);
+      await this.advance(nEpochs, this.control(control));
       return this.remainingEpochs();
     });
   }
@@ -138,8 +138,7 @@ export abstract class FitHandle {
   }
 
   /** Runs phases from the cursor for up to `epochs` epochs. Call inside serialise(). */
-  protected async advance(epochs: number, control: RunControl): Promise<void> {
-    const ctl = this.control(control);
+  protected async advance(epochs: number, ctl: FitControl): Promise<void> {
     if (!this.plan) {
       this.core = await this.createCore();
       this.setPlan(await this.prepareFit(this.core, ctl));
