@@ -108,7 +108,8 @@ export class Embedding extends FitHandle {
 
   /**
    * Continues from the current layout with other settings, e.g. another s: this is how to walk along the
-   * spectrum, each embedding warm-started from the previous one. One phase, no early exaggeration.
+   * spectrum, each embedding warm-started from the previous one. One phase, no early exaggeration; epochs of
+   * the fit that step() had not run yet are dropped.
    */
   optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
     const merged = resolvePhaseParams(this.params, options);

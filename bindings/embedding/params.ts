@@ -47,7 +47,24 @@ function defaultOf<K extends OptionName>(name: K): (typeof EMBEDDING_OPTIONS)[K]
   return (EMBEDDING_OPTIONS[name] as { default?: unknown }).default as never;
 }
 
-export const DEFAULTS = {
+/** The defaults of the options that have one (and InfoNCE's learning rate), from the options table. */
+export interface EmbeddingDefaults {
+  outDim: number;
+  loss: Loss;
+  s: number;
+  k: number;
+  knn: KnnMethod;
+  metric: Metric;
+  init: InitMethod;
+  negativeSamples: number;
+  nEpochs: number;
+  learningRate: number;
+  infoNceLearningRate: number;
+  earlyExaggeration: boolean;
+  seed: number;
+}
+
+export const DEFAULTS: EmbeddingDefaults = {
   outDim: defaultOf("outDim"),
   loss: defaultOf("loss") as Loss,
   s: defaultOf("s"),
@@ -64,7 +81,7 @@ export const DEFAULTS = {
 };
 
 /** The defaults of the embedding options, for reading (e.g. to label a benchmark). */
-export const embeddingDefaults: Readonly<typeof DEFAULTS> = Object.freeze({ ...DEFAULTS });
+export const embeddingDefaults: Readonly<EmbeddingDefaults> = Object.freeze({ ...DEFAULTS });
 
 /** Checks one value against its table entry (n and dim are the input's shape: toMatrix checks them). */
 function checkValue(name: string, spec: OptionSpec, v: unknown): void {
