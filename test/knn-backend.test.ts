@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { createEmbedding, embed, knn, CneInputError } from "../dist/index.js";
 import { EMBEDDING_OPTIONS } from "../dist/options/embedding.js";
 import { readLayout } from "../dist/core/abi.js";
+import { hnswSeed } from "../dist/knn/hnsw.js";
 import { loadDigits } from "./digits.ts";
 
 const digits = loadDigits();
@@ -39,5 +40,10 @@ describe("kNN backends", () => {
     const c = await knn(data, { dim, method: "nndescent", seed: 3 + 2 ** 32 });
     expect(c.indices).toEqual(b.indices);
     expect(a.indices).not.toEqual(b.indices);
+    // hnswlib takes 32 bits: the high bits are folded in, seeds below 2^32 are passed as they are
+    expect(hnswSeed(3)).toBe(3);
+    expect(hnswSeed(2 ** 32 - 1)).toBe(2 ** 32 - 1);
+    expect(hnswSeed(3 + 2 ** 32)).not.toBe(3);
+    expect(hnswSeed(3 + 2 ** 33)).not.toBe(hnswSeed(3 + 2 ** 32));
   });
 });

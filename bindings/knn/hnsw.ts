@@ -92,6 +92,15 @@ export function loadHnswlib(): Promise<HnswLibrary> {
   return libraryPromise;
 }
 
+/**
+ * hnswlib takes a 32-bit seed. The library's seeds are integers in [0, 2^53) (assembly/rng.ts seedOf): their
+ * high bits are folded in, so seeds 2^32 apart differ here as everywhere else; a seed below 2^32 passes as is.
+ */
+export function hnswSeed(seed: number): number {
+  if (seed < 2 ** 32) return seed >>> 0;
+  return ((seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) >>> 0, 0x9e3779b1)) >>> 0;
+}
+
 /** Lets timers and events (an abort, a UI update) run between blocks. */
 function yieldToEventLoop(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
@@ -145,7 +154,7 @@ export async function buildHnswIndex(
   }
   try {
     try {
-      index.initIndex(n, opts.M ?? HNSW_DEFAULTS.M, opts.efConstruction ?? HNSW_DEFAULTS.efConstruction, opts.seed >>> 0);
+      index.initIndex(n, opts.M ?? HNSW_DEFAULTS.M, opts.efConstruction ?? HNSW_DEFAULTS.efConstruction, hnswSeed(opts.seed));
     } catch (e) {
       throw hnswError(e, "creating the index");
     }
