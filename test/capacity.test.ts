@@ -23,3 +23,18 @@ describe("inputs past the wasm32 memory limit", () => {
     await expect(Promise.resolve().then(() => pca(rows, { nComponents: 2 }))).rejects.toThrow(message);
   });
 });
+
+describe("an allocation past the core's memory limit", () => {
+  it("names the build's limit and the size asked for", async () => {
+    const { Core } = await import("../dist/core/core.js");
+    const core = await Core.create(2);
+    try {
+      expect(core.build).toBe("threads");
+      expect(() => core.alloc(2.5 * 2 ** 30)).toThrow(
+        /out of memory allocating 2\.5 GiB with .* in use: the core's memory \(threads build\) holds at most 2\.0 GiB; with threads: 1/,
+      );
+    } finally {
+      core.destroy();
+    }
+  });
+});

@@ -77,7 +77,16 @@ export class Core {
   alloc(bytes: number): number {
     this.check();
     const ptr = this.exports.allocate(Math.max(bytes, 4));
-    if (ptr === 0) throw new RangeError(`cne-wasm: out of memory allocating ${bytes} bytes`);
+    if (ptr === 0) {
+      // name the limit: the threads build declares 2 GiB, a wasm32 memory never exceeds 4 GiB
+      const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+      const limit = this.build === "threads" ? SHARED_MAX_PAGES * 65536 : 2 ** 32;
+      const hint = this.build === "threads" ? "; with threads: 1 the single-thread build can use up to 4.0 GiB" : "";
+      throw new RangeError(
+        `cne-wasm: out of memory allocating ${gib(bytes)} with ${gib(this.memory.buffer.byteLength)} in use: ` +
+          `the core's memory (${this.build} build) holds at most ${gib(limit)}${hint}`,
+      );
+    }
     return ptr;
   }
 
