@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { startExplorerServer, type ExplorerServer } from "../../dist/cli/serve.js";
+import { npyFile } from "../cli/files.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const shots = join(root, "test-results", "explorer");
@@ -127,10 +128,18 @@ describe("the explorer page (cne serve)", () => {
       await page.screenshot({ path: join(shots, "isolated-nan-error.png") });
       expect(problems).toEqual([]);
 
-      // the page still works: the digits again
-      await page.locator("#digits").click();
+      // the page still works: an .npy by the file picker, then the digits again
+      const rows = 60, dim = 4;
+      const values = new Float32Array(rows * dim).map((_, i) => Math.sin(i * 0.7) + (Math.floor(i / dim) % 3) * 5);
+      await page.locator("#file").setInputFiles({ name: "points.npy", mimeType: "application/octet-stream", buffer: Buffer.from(npyFile("<f4", values, [rows, dim])) });
+      await page.waitForFunction(() => (window as unknown as { explorer: { state: ExplorerState } }).explorer.state.error === "", null, { timeout: 30000 });
       await waitForLayouts(page, 3);
-      expect((await state(page)).error).toBe("");
+      s = await state(page);
+      expect([s.error, s.n]).toEqual(["", rows]);
+      await page.locator("#digits").click();
+      await waitForLayouts(page, 4);
+      s = await state(page);
+      expect([s.error, s.n]).toEqual(["", 1797]);
     } finally {
       await close();
     }
