@@ -3,17 +3,16 @@
 // CSV with a NaN shows the library's error in the page, and without COOP/COEP it still works on one thread.
 // Screenshots go to test-results/explorer/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { startExplorerServer, type ExplorerServer } from "../../dist/cli/serve.js";
 import { npyFile } from "../cli/files.ts";
+import { launchChromium } from "./chromium.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const shots = join(root, "test-results", "explorer");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 interface ExplorerState {
   status: string;
@@ -28,9 +27,8 @@ interface ExplorerState {
 
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
