@@ -3,7 +3,7 @@
 // write the arguments into the control block, then let every thread run the task.
 
 import { checkFunctions, readLayout, type CoreExports, type CoreLayout, type TaskName } from "./abi.ts";
-import { availableCores, sharedMemoryUsable } from "./environment.ts";
+import { availableCores, isNodeLike, sharedMemoryUsable } from "./environment.ts";
 import { compiledModule, hasThreadsBuild } from "./source.ts";
 import { ThreadPool } from "../threads/pool.ts";
 
@@ -14,6 +14,17 @@ const SHARED_MAX_PAGES = 32768;
 const INITIAL_PAGES = 32;
 
 export type Build = "simd" | "threads";
+
+/**
+ * Released cores kept for the next fit, one per build and thread count. A shared memory is invisible to the
+ * garbage collector's accounting, so creating one per fit let a loop of fits grow by ~1 MB each until some
+ * unrelated collection; reusing the memory and the workers keeps the process flat (and skips worker start-up).
+ */
+const idle = new Map<string, Core>();
+
+function idleKey(build: Build, threads: number): string {
+  return `${build}:${threads}`;
+}
 
 export class Core {
   private destroyed = false;
@@ -36,12 +47,16 @@ export class Core {
   static async create(threads?: number): Promise<Core> {
     const wanted = threads ?? (await availableCores());
     if (wanted > 1 && hasThreadsBuild() && sharedMemoryUsable()) {
+      const reused = Core.takeIdle("threads", wanted);
+      if (reused) return reused;
       try {
         return await Core.createThreaded(wanted);
       } catch (e) {
         if (threads !== undefined && !(e instanceof FallbackSignal)) throw e;
       }
     }
+    const reused = Core.takeIdle("simd", 1);
+    if (reused) return reused;
     const module = await compiledModule("simd");
     const { exports, layout } = await instantiate(module);
     const ctrl = exports.allocate(layout.ctrl.bytes);
@@ -130,7 +145,13 @@ export class Core {
     words[c.chunks >> 2] = chunks;
     this.f64(this.ctrl + c.args, args.length).set(args);
     if (this.pool) {
-      await this.pool.run();
+      try {
+        await this.pool.run();
+      } catch (e) {
+        // a dead or trapped thread leaves the others stuck in the task: end them now, not at destroy()
+        if (this.pool.broken) this.pool.terminate();
+        throw e;
+      }
     } else {
       words[c.threads >> 2] = 1;
       this.exports.runTask(this.ctrl, 0);
@@ -139,11 +160,34 @@ export class Core {
     }
   }
 
-  /** Ends the workers; the core cannot be used afterwards. Safe to call twice. */
+  /**
+   * Releases the core: this object cannot be used afterwards. Its memory and workers go to the idle slot for
+   * the next fit when it is free and the core is healthy (workers are kept only where they do not keep the
+   * process alive); otherwise the workers end. Safe to call twice.
+   */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.pool?.terminate();
+    const key = idleKey(this.build, this.threads);
+    const keep = !this.pool || (!this.pool.broken && isNodeLike());
+    if (keep && !idle.has(key)) {
+      idle.set(key, new Core(this.exports, this.layout, this.memory, this.build, this.threads, this.ctrl, this.base, this.pool));
+    } else {
+      this.pool?.terminate();
+    }
+  }
+
+  /** Takes the idle core of this build and thread count, cleared as if new: arena reset, heap zeroed. */
+  private static takeIdle(build: Build, threads: number): Core | undefined {
+    const key = idleKey(build, threads);
+    const core = idle.get(key);
+    if (!core) return undefined;
+    idle.delete(key);
+    // kernels may rely on fresh memory being zero, as it is after memory.grow
+    const top = core.exports.heapMark();
+    new Uint8Array(core.memory.buffer, core.base, top - core.base).fill(0);
+    core.exports.heapReset(core.base);
+    return core;
   }
 
   private check(): void {

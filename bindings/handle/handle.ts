@@ -105,8 +105,12 @@ export abstract class FitHandle {
     if (this.destroyed) return;
     this.destroyed = true;
     this.lifetime.abort(new DOMException("The embedding was destroyed", "AbortError"));
-    // the core is released once any running call has stopped
-    void this.queue.finally(() => this.core?.destroy());
+    // the core is released once any running call has stopped; its memory may then serve the next fit, so the
+    // handle drops its view of it
+    void this.queue.finally(() => {
+      this.core?.destroy();
+      this.core = undefined;
+    });
   }
 
   /** True once the fit's state exists in the core (after the first step or run). */

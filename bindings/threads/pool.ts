@@ -10,6 +10,13 @@ interface WorkerHandle {
   terminate(): void;
   onMessage(handler: (data: { ready?: boolean; error?: string }) => void): void;
   onError(handler: (e: unknown) => void): void;
+  /** Called when the thread ends (Node reports it; a web worker ended from outside gives no event). */
+  onExit(handler: () => void): void;
+  /**
+   * Whether the worker keeps the process alive: only during a run, since waiting on shared memory does not
+   * (a no-op where workers cannot keep it alive).
+   */
+  keepAlive(on: boolean): void;
 }
 
 function workerUrl(): URL {
@@ -28,6 +35,8 @@ async function spawn(): Promise<WorkerHandle> {
       terminate: () => w.terminate(),
       onMessage: (h) => w.addEventListener("message", (e) => h((e as MessageEvent).data)),
       onError: (h) => w.addEventListener("error", (e) => h(e)),
+      onExit: () => {},
+      keepAlive: (on) => (w as unknown as Record<string, (() => void) | undefined>)[on ? "ref" : "unref"]?.(),
     };
   }
   const { Worker: NodeWorker } = await importNodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
@@ -38,11 +47,19 @@ async function spawn(): Promise<WorkerHandle> {
     terminate: () => void w.terminate(),
     onMessage: (h) => w.on("message", h),
     onError: (h) => w.on("error", h),
+    onExit: (h) => w.on("exit", h),
+    keepAlive: (on) => (on ? w.ref() : w.unref()),
   };
 }
 
+/** How often a waiting run looks again at whether a worker died (a dead worker never signals done). */
+const LIVENESS_POLL_MS = 100;
+
 export class ThreadPool {
   private lastError = "";
+  /** Set once a worker has failed or ended on its own: the pool can no longer finish a task. */
+  private failure?: string;
+  private terminating = false;
   private constructor(
     private readonly workers: WorkerHandle[],
     private readonly words: () => Int32Array,
@@ -52,6 +69,11 @@ export class ThreadPool {
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** True once a worker has died or a task trapped: such a pool must not be reused. */
+  get broken(): boolean {
+    return this.failure !== undefined;
   }
 
   /** Starts `count` workers on `memory` and resolves once each has instantiated the core. */
@@ -69,7 +91,11 @@ export class ThreadPool {
       handles.map(
         (w, thread) =>
           new Promise<void>((resolve, reject) => {
-            w.onError((e) => reject(new Error(`cne-wasm: a worker failed to start: ${String((e as Error).message ?? e)}`)));
+            w.onError((e) => {
+              pool.fail(`a worker failed: ${String((e as Error).message ?? e)}`);
+              reject(new Error(`cne-wasm: a worker failed to start: ${String((e as Error).message ?? e)}`));
+            });
+            w.onExit(() => pool.fail(`worker ${thread} ended unexpectedly`));
             w.onMessage((data) => {
               if (data.ready) resolve();
               if (data.error) pool.lastError = data.error;
@@ -78,11 +104,14 @@ export class ThreadPool {
           }),
       ),
     );
+    // again after the listeners are attached: in Node a 'message' listener refs the worker's port
+    for (const w of handles) w.keepAlive(false);
     return pool;
   }
 
   /** Runs the task posted in the control block on every worker and resolves when all have finished it. */
   async run(): Promise<void> {
+    if (this.failure) throw new Error(`cne-wasm: the thread pool is unusable: ${this.failure}`);
     const w = this.words();
     const base = this.ctrl >> 2, o = this.offsets;
     Atomics.store(w, base + (o.threads >> 2), this.workers.length);
@@ -92,23 +121,42 @@ export class ThreadPool {
     Atomics.notify(w, base + (o.generation >> 2));
     const doneIndex = base + (o.done >> 2);
     const waitAsync = (Atomics as { waitAsync?: typeof Atomics.waitAsync }).waitAsync;
+    for (const worker of this.workers) worker.keepAlive(true);
+    try {
+      await this.waitForDone(w, doneIndex, waitAsync);
+    } finally {
+      for (const worker of this.workers) worker.keepAlive(false);
+    }
+    if (Atomics.load(w, base + (o.error >> 2)) !== 0) {
+      await new Promise((r) => setTimeout(r, 10)); // let the worker's message land
+      this.failure ??= "a task trapped";
+      throw new Error(`cne-wasm: the core trapped in a worker${this.lastError ? `: ${this.lastError}` : ""}`);
+    }
+  }
+
+  private async waitForDone(w: Int32Array, doneIndex: number, waitAsync: typeof Atomics.waitAsync | undefined): Promise<void> {
     for (;;) {
       const done = Atomics.load(w, doneIndex);
       if (done >= this.workers.length) break;
+      if (this.failure) throw new Error(`cne-wasm: a compute thread stopped during the run (${this.failure}); the run was abandoned`);
       if (waitAsync) {
-        const r = waitAsync(w, doneIndex, done);
+        const r = waitAsync(w, doneIndex, done, LIVENESS_POLL_MS);
         if (r.async) await r.value;
       } else {
         await new Promise((r) => setTimeout(r, 0));
       }
     }
-    if (Atomics.load(w, base + (o.error >> 2)) !== 0) {
-      await new Promise((r) => setTimeout(r, 10)); // let the worker's message land
-      throw new Error(`cne-wasm: the core trapped in a worker${this.lastError ? `: ${this.lastError}` : ""}`);
-    }
+  }
+
+  /** Records the first failure and wakes a waiting run so it can reject. */
+  private fail(reason: string): void {
+    if (this.terminating || this.failure) return;
+    this.failure = reason;
+    Atomics.notify(this.words(), (this.ctrl + this.offsets.done) >> 2);
   }
 
   terminate(): void {
+    this.terminating = true;
     const w = this.words();
     const generation = (this.ctrl + this.offsets.generation) >> 2;
     Atomics.store(w, generation, -1);
