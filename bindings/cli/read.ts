@@ -225,7 +225,8 @@ function readJson(file: string, text: string, labelColumn?: LabelColumn): Table 
   return { values, n: data.length, dim, labels: labelIndex >= 0 ? labels : undefined };
 }
 
-const NUMERIC_DTYPES = new Set(["f2", "f4", "f8", "i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8"]);
+/** Dtypes read as numbers; bool ("b1") as 0/1. */
+const NUMERIC_DTYPES = new Set(["b1", "f2", "f4", "f8", "i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8"]);
 
 /** Parses .npy bytes into a numeric array with its shape, checking dtype, order and length. */
 function parseNpyChecked(file: string, bytes: Uint8Array): NpyArray & { data: ArrayLike<number | bigint> } {
