@@ -9,16 +9,20 @@ export const SAFE_MAX = 2 ** 40;
 /** Smallest largest-|x| left as is: 2^-40 ≈ 9e-13, whose square stays far above f32's smallest normal 1.2e-38. */
 export const SAFE_MIN = 2 ** -40;
 
+/** The exponent e that brings a largest |x| of `m` into [1, 2) when it lies outside the safe range; else 0. */
+export function safeExponent(m: number): number {
+  if (m === 0 || !Number.isFinite(m) || (m >= SAFE_MIN && m <= SAFE_MAX)) return 0;
+  return -Math.floor(Math.log2(m));
+}
+
 /**
  * Rescales `count` finite f32 at `ptr` when their magnitude is outside the safe range and returns the
  * exponent e applied (stored = given × 2^e; 0 when untouched, including all-zero data).
  */
 export function bringIntoSafeRange(core: Core, ptr: number, count: number): number {
   const kernels = core.kernels;
-  const m = kernels.maxAbs(ptr, count);
-  if (m === 0 || (m >= SAFE_MIN && m <= SAFE_MAX)) return 0;
-  const exponent = -Math.floor(Math.log2(m));
-  kernels.scaleByPowerOfTwo(ptr, count, exponent);
+  const exponent = safeExponent(kernels.maxAbs(ptr, count));
+  if (exponent !== 0) kernels.scaleByPowerOfTwo(ptr, count, exponent);
   return exponent;
 }
 

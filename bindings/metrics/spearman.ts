@@ -5,6 +5,7 @@
 
 import { fail } from "../errors.ts";
 import { checkCount } from "../input.ts";
+import { safeExponent } from "../core/magnitude.ts";
 
 export interface DistanceSampleOptions {
   /** Points in the sample (default 5000; all points if there are fewer). */
@@ -62,6 +63,10 @@ function rowsOf(data: Float32Array, dim: number, what: string): number {
 function pairDistances(data: Float32Array, dim: number, rows: Int32Array, what: string): Float32Array {
   const s = rows.length;
   const out = new Float32Array((s * (s - 1)) / 2);
+  // ranks do not change under a power-of-two scale, which keeps squared distances of data at 1e±30 within f32
+  let largest = 0;
+  for (let a = 0; a < s; a++) for (let t = 0; t < dim; t++) largest = Math.max(largest, Math.abs(data[rows[a] * dim + t]));
+  const scale = 2 ** safeExponent(largest);
   let p = 0;
   for (let a = 0; a < s; a++) {
     const i = rows[a] * dim;
@@ -69,7 +74,7 @@ function pairDistances(data: Float32Array, dim: number, rows: Int32Array, what: 
       const j = rows[b] * dim;
       let sum = 0;
       for (let t = 0; t < dim; t++) {
-        const d = data[i + t] - data[j + t];
+        const d = (data[i + t] - data[j + t]) * scale;
         sum += d * d;
       }
       if (!Number.isFinite(sum)) fail(`${what} has a non-finite value in row ${rows[a]} or ${rows[b]}`);

@@ -1,7 +1,7 @@
 // Data of any magnitude embeds like the unscaled data: the core rescales data outside [2^-40, 2^40] by a power
 // of two (exact), so squared distances never overflow or underflow f32.
 import { describe, expect, it } from "vitest";
-import { createEmbedding, knn, knnRecall, pca } from "../../dist/index.js";
+import { createEmbedding, distanceCorrelation, knn, knnRecall, pca } from "../../dist/index.js";
 import { rawCore } from "../core.ts";
 import { randomMatrix } from "../helpers.ts";
 
@@ -68,6 +68,17 @@ describe("scale-robust embedding", () => {
     const pa = await pca(data, { n, dim });
     const pb = await pca(data.map((v) => v * f), { n, dim });
     expect(pb).toEqual(pa.map((v) => v * f));
+  });
+});
+
+describe("scale-robust metrics", () => {
+  it("distanceCorrelation of data × 2^±100 equals the unscaled one; × 1e±30 is finite and within 1e-3", async () => {
+    const y = randomMatrix(n, 2, 11);
+    const options = { seed: 1, sample: 300 };
+    const base = distanceCorrelation(data, dim, y, 2, options);
+    expect(Number.isFinite(base)).toBe(true);
+    for (const f of [2 ** 100, 2 ** -100]) expect(distanceCorrelation(data.map((v) => v * f), dim, y, 2, options)).toBe(base);
+    for (const f of [1e30, 1e-30]) expect(Math.abs(distanceCorrelation(data.map((v) => v * f), dim, y, 2, options) - base)).toBeLessThan(1e-3);
   });
 });
 
