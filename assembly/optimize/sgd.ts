@@ -15,12 +15,13 @@ import { NceLoss } from "./loss/nce";
 import { InfoNceLoss } from "./loss/infonce";
 import { UmapLoss } from "./loss/umap";
 import {
-  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD,
+  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD,
   ARG_GRAD_STRIDE, ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL,
   ARG_PHASE, ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
 } from "./args";
 import { accumulateAnyDim } from "./anydim";
 import { accumulatePlanar } from "./planar";
+import { batchEndpoint } from "./pairs";
 import { shareBegin } from "./tile";
 
 const GRAD_CLIP: f32 = 4;
@@ -45,6 +46,37 @@ function applyGradients(y: usize, grad: usize, gradStride: i32, threads: i32, be
     }
     const step = f32x4.mul(lr, f32x4.min(hi, f32x4.max(lo, sum)));
     v128.store(y + o, f32x4.sub(v128.load(y + o), step));
+  }
+}
+
+/**
+ * The same step as applyGradients, for the points a batch touched only: every pair of a batch has both ends
+ * among its 2b endpoint slots (negatives are drawn from them), so no other point has a gradient. Each thread
+ * takes the points p with p mod threads = thread and visits the slots in order; a point listed twice has its
+ * buffers zeroed after the first visit, so the later visits step by rate · 0 and leave it unchanged. The result
+ * equals the dense pass bit for bit; its cost follows the batch, not n.
+ */
+function applyTouched(
+  y: usize, grad: usize, gradStride: i32, threads: i32, thread: i32, dim: i32,
+  edges: usize, edgeCount: i32, offset: i32, batchStart: i32, batchLength: i32, rate: f32,
+): void {
+  const bufferBytes = <usize>gradStride << 2;
+  const slots = 2 * batchLength;
+  for (let slot = 0; slot < slots; slot++) {
+    const point = batchEndpoint(edges, edgeCount, offset, batchStart, slot);
+    if (point % threads != thread) continue;
+    const row = <usize>(point * dim) << 2;
+    for (let t = 0; t < dim; t++) {
+      const o = row + (<usize>t << 2);
+      let sum = load<f32>(grad + o);
+      store<f32>(grad + o, 0);
+      for (let u = 1; u < threads; u++) {
+        const p = grad + <usize>u * bufferBytes + o;
+        sum += load<f32>(p);
+        store<f32>(p, 0);
+      }
+      store<f32>(y + o, load<f32>(y + o) - rate * min(GRAD_CLIP, max(-GRAD_CLIP, sum)));
+    }
   }
 }
 
@@ -78,7 +110,7 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   const threads = threadCount(ctrl);
   const n = argInt(ctrl, ARG_N), dim = argInt(ctrl, ARG_DIM);
   const y = argPtr(ctrl, ARG_Y);
-  const edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
+  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
   const gradBase = argPtr(ctrl, ARG_GRAD), gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
   const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
   const partial = argPtr(ctrl, ARG_PARTIAL), state = argPtr(ctrl, ARG_STATE);
@@ -109,7 +141,11 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
       const logZGrad = accumulateShare<L>(lossKind, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
       if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
       barrier(ctrl);
-      applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate);
+      if (2 * batchLength < n) {
+        applyTouched(y, gradBase, gradStride, threads, thread, dim, edges, edgeCount, offset, batchStart, batchLength, rate);
+      } else {
+        applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate);
+      }
       if (isNce) {
         let total: f64 = 0;
         for (let t = 0; t < threads; t++) total += load<f64>(partial + (<usize>t << 3));
