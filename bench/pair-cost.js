@@ -42,7 +42,8 @@ else {
   writeFileSync(knnPath, new Uint8Array(knnIndices.buffer, knnIndices.byteOffset, knnIndices.byteLength));
 }
 
-console.log(`Fashion-MNIST ${n} × 784, ${epochs} epochs per timing, loss ${opts.loss}, load ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+const loadBefore = loadavg().map((x) => x.toFixed(1)).join(" ");
+console.log(`Fashion-MNIST ${n} × 784, ${epochs} epochs per timing, loss ${opts.loss}, load ${loadBefore}`);
 const rows = [];
 for (const threads of threadCounts) {
   const handles = [];
@@ -69,4 +70,30 @@ for (const threads of threadCounts) {
   }
   for (const [, e] of handles) e.destroy();
 }
-console.log(`load after ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+const loadAfter = loadavg().map((x) => x.toFixed(1)).join(" ");
+console.log(`load after ${loadAfter}`);
+
+// the table, into bench/RESULTS.md between its own markers
+const { machineInfo } = await import("./lib/machine.js");
+const machine = machineInfo();
+const lines = [
+  "## Optimiser cost per pair update",
+  "",
+  `Written ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`node bench/pair-cost.js ${process.argv.slice(2).join(" ")}\`: ` +
+    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore} before, ${loadAfter} after. ` +
+    `Fashion-MNIST ${n.toLocaleString("en")} × 784 on a fixed kNN graph (NN-descent, k = 15); wall time of ` +
+    `\`optimize({ negativeSamples: m, nEpochs: ${epochs} })\` over (directed edges × (1 + m) × epochs), best of ${repeats}` +
+    (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process, interleaved` : "") + ".",
+  "",
+  `| threads | m | ns per pair update${opts.against ? " | against | against / this" : ""} |`,
+  `|---|---|---${opts.against ? "|---|---" : ""}|`,
+  ...rows.map((r) => `| ${r.threads} | ${r.m} | ${r.this.toFixed(2)}${opts.against ? ` | ${r.against.toFixed(2)} | ${(r.against / r.this).toFixed(2)}× ` : ""} |`),
+];
+const BEGIN = "<!-- pairs:begin -->", END = "<!-- pairs:end -->";
+const resultsPath = join(ROOT_DIR, "bench", "RESULTS.md");
+let md = readFileSync(resultsPath, "utf8");
+const block = `${BEGIN}\n${lines.join("\n")}\n${END}`;
+const b = md.indexOf(BEGIN), e = md.indexOf(END);
+md = b >= 0 && e > b ? md.slice(0, b) + block + md.slice(e + END.length) : `${md.replace(/\s*$/, "")}\n\n${block}\n`;
+writeFileSync(resultsPath, md);
+process.exit(0);

@@ -7,7 +7,7 @@
 //   node bench/run.js --configs embedding-atlas,umap-js --repeats 1      selected rows only
 //   node bench/run.js --render         rewrite RESULTS.md from the stored results, run nothing
 //
-// Options: --quick, --n N (main and runtimes suites at the first N images), --suites main,scaling,runtimes, --configs <names>, --repeats N, --time-limit SECONDS,
+// Options: --quick, --n N (main and runtimes suites at the first N images), --suites main,scaling,scale,runtimes, --configs <names>, --repeats N, --time-limit SECONDS,
 // --rescore (score the stored embeddings again), --render, --forget <text> (drop stored rows whose id
 // contains it, e.g. "fashion-mnist:2000:"; then re-render).
 
@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
   },
 });
 const log = (...m) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...m);
-const suites = (args.suites ?? "main,scaling,runtimes").split(",");
+const suites = (args.suites ?? "main,scaling,scale,runtimes").split(",");
 const configs = args.configs?.split(",");
 for (const c of configs ?? []) if (!CONFIGS[c]) throw new Error(`unknown config ${c}; known: ${Object.keys(CONFIGS).join(", ")}`);
 const repeats = Number(args.repeats ?? (args.quick ? 2 : 3));
@@ -50,6 +50,17 @@ function ensureSetup() {
   if (!existsSync(join(BENCH_DIR, "node_modules", "umap-js"))) {
     log("installing the peers (npm install --prefix bench)");
     execFileSync("npm", ["install", "--prefix", BENCH_DIR, "--legacy-peer-deps", "--no-audit", "--no-fund"], { stdio: "inherit", cwd: ROOT_DIR });
+  }
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import umap"], { stdio: "ignore" });
+  } catch {
+    // umap-learn is a peer of the benchmark only: Debian's package, never a dependency of the library
+    log("installing umap-learn (apt-get install -y umap-learn)");
+    try {
+      execFileSync("apt-get", ["install", "-y", "umap-learn"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    } catch {
+      log("could not install umap-learn: its rows will say not available");
+    }
   }
   if (!existsSync(join(ROOT_DIR, "dist", "index.js"))) {
     log("building the library (npm run build)");

@@ -115,8 +115,8 @@ describe("options", () => {
   });
   it("zBar at the UMAP point equals s = 1", async () => {
     const m = 5, n = digits.n;
-    const a = await embed(digits.data, { ...small, s: 1, seed: 4 });
-    const b = await embed(digits.data, { ...small, zBar: (n * (n - 1)) / m, seed: 4 });
+    const a = await embed(digits.data, { ...small, negativeSamples: m, s: 1, seed: 4 });
+    const b = await embed(digits.data, { ...small, negativeSamples: m, zBar: (n * (n - 1)) / m, seed: 4 });
     const d = a.reduce((acc, v, i) => Math.max(acc, Math.abs(v - b[i])), 0);
     expect(d).toBeLessThan(1e-3);
   });

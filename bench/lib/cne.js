@@ -20,7 +20,7 @@ export async function run(data, spec, clock) {
   clock.stage("output");
   // for nanoseconds per pair update: every epoch visits each directed edge with 1 + m pairs
   info.edges = handle.knnGraph.colIndices.length;
-  info.pairsPerEdge = 1 + (options.negativeSamples ?? 5);
+  info.pairsPerEdge = 1 + handle.negativeSamples;
   info.epochs = options.nEpochs ?? lib.embeddingDefaults.nEpochs;
   handle.destroy();
   return { embedding, outDim: options.outDim ?? 2, info };

@@ -15,6 +15,7 @@ const FASHION_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz
 export const DATASETS = {
   "fashion-mnist": { n: 70000, dim: 784, describe: "Fashion-MNIST train + test, 70,000 × 784, pixels / 255" },
   "gaussians-250k": { n: 250000, dim: 50, describe: "synthetic: 10 Gaussian clusters in 50-d, 250,000 points" },
+  "mixture-1m": { n: 1000000, dim: 50, describe: "synthetic: 20 clusters of intrinsic dimension 5 in 50-d, 1,000,000 points" },
 };
 
 export function datasetPaths(name) {
@@ -85,13 +86,46 @@ function prepareGaussians() {
   return { values, labels };
 }
 
+/**
+ * A mixture with low intrinsic dimension: 20 clusters, each a 5-d Gaussian on a random 5-d subspace of R^50
+ * around its centre, plus a little isotropic noise. Its first n rows are a smaller set of the same kind.
+ */
+export function lowDimensionalMixture(n, dim = 50, clusters = 20, intrinsic = 5, seed = 7) {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const centres = Float32Array.from({ length: clusters * dim }, () => gaussian() * 3);
+  const bases = Float32Array.from({ length: clusters * intrinsic * dim }, () => (gaussian() * 2) / Math.sqrt(dim));
+  const values = new Float32Array(n * dim);
+  const labels = new Uint8Array(n);
+  const z = new Float32Array(intrinsic);
+  for (let i = 0; i < n; i++) {
+    const c = i % clusters;
+    labels[i] = c;
+    for (let a = 0; a < intrinsic; a++) z[a] = gaussian();
+    for (let t = 0; t < dim; t++) {
+      let v = centres[c * dim + t] + 0.05 * gaussian();
+      for (let a = 0; a < intrinsic; a++) v += z[a] * bases[(c * intrinsic + a) * dim + t];
+      values[i * dim + t] = v;
+    }
+  }
+  return { values, labels };
+}
+
 /** Writes the data set's cache files if missing; returns their paths. */
 export function ensureDataset(name, log = console.log) {
   const paths = datasetPaths(name);
   if (existsSync(paths.values) && existsSync(paths.labels)) return paths;
   mkdirSync(CACHE_DIR, { recursive: true });
   log(`preparing ${name} in ${CACHE_DIR}`);
-  const { values, labels } = name === "fashion-mnist" ? prepareFashion(log) : prepareGaussians();
+  const { values, labels } = name === "fashion-mnist" ? prepareFashion(log)
+    : name === "mixture-1m" ? lowDimensionalMixture(DATASETS[name].n) : prepareGaussians();
   writeFileSync(paths.values, new Uint8Array(values.buffer));
   writeFileSync(paths.labels, labels);
   return paths;

@@ -10,6 +10,7 @@ const TOOLS = {
   "cne-wasm": "./cne.js",
   "embedding-atlas": "../peers/embedding-atlas.js",
   "umap-js": "../peers/umap-js.js",
+  "umap-learn": "../peers/umap-learn.js",
 };
 
 function runtimeInfo() {
@@ -46,6 +47,10 @@ try {
   const clock = new PhaseClock();
   const { embedding, outDim, info } = await adapter.run(data, spec, clock);
   Object.assign(report, clock.finish(), info ?? {});
+  if (info?.childPhases) {
+    // a peer in a child process: its fit is the optimise column, the rest (start-up, imports, copies) setup
+    report.phases = { setup: report.seconds - info.childPhases.fit, optimize: info.childPhases.fit };
+  }
   if (embedding.length !== data.n * outDim) throw new Error(`embedding has ${embedding.length} values, expected ${data.n} × ${outDim}`);
   let nonFinite = 0;
   for (let i = 0; i < embedding.length; i++) if (!Number.isFinite(embedding[i])) nonFinite++;
@@ -59,6 +64,6 @@ try {
   report.error = String(e?.stack ?? e).split("\n").slice(0, 6).join("\n");
   status = 1;
 }
-report.peakRssMB = peakRssMB();
+report.peakRssMB = Math.max(peakRssMB() ?? 0, report.childPeakRssMB ?? 0) || null;
 writeFileSync(`${spec.out}.json`, JSON.stringify(report, null, 2));
 process.exit(status);

@@ -13,7 +13,7 @@ import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type Reso
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, runPhaseEpochs, writeLogZ, type Phase } from "./optimizer.ts";
 import { initialLogZ, xiFor, zBarAt } from "./spectrum.ts";
-import { defaultSchedule, mainLearningRate } from "./schedule.ts";
+import { defaultNegativeSamples, defaultSchedule, mainLearningRate } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 
@@ -76,7 +76,13 @@ export class Embedding extends FitHandle {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
+    if (options.negativeSamples === undefined) this.params.negativeSamples = defaultNegativeSamples(this.n);
     checkShapes(this.params, this.n);
+  }
+
+  /** Negatives per edge of the fit (the given value, or the default for this n). */
+  get negativeSamples(): number {
+    return this.params.negativeSamples;
   }
 
   /** Number of points. */

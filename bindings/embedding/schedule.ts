@@ -22,6 +22,17 @@ export function defaultBatchSize(edgeCount: number, n: number): number {
   return Math.min(edgeCount, Math.max(8192, Math.min(32768, target)));
 }
 
+/**
+ * Default negatives per edge: 30 (measured: on Fashion-MNIST 70k, 30 negatives and 75 epochs beat 5 negatives
+ * and 120 epochs on recall and accuracy at the cost of 3× the pair updates, README "Defaults"), but at most
+ * (n − 1)/200 and at least 5. The cap keeps the t-SNE end of the spectrum on its side of the UMAP point: at s = 0
+ * ξ' = 100·m/(n − 1), which must stay well below the UMAP point's ξ' = 1 (here ≤ 0.5); on the digits (n = 1,797)
+ * it gives 8.
+ */
+export function defaultNegativeSamples(n: number): number {
+  return Math.max(5, Math.min(30, Math.floor((n - 1) / 200)));
+}
+
 export function defaultSchedule(p: ResolvedParams, edgeCount: number, n: number): Schedule {
   const total = p.nEpochs;
   const exaggerationEpochs = p.earlyExaggeration ? Math.round(total * EXAGGERATION_SHARE) : 0;

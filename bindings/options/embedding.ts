@@ -61,14 +61,14 @@ export const EMBEDDING_OPTIONS = {
     type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",
     cli: { flag: "--init", value: "method", help: "initial layout" },
   },
-  /** Negative samples per positive edge (default 5). */
+  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples). */
   negativeSamples: {
-    type: "integer", min: 1, max: 4096, default: 5,
+    type: "integer", min: 1, max: 4096, default: 30,
     cli: { flag: "--negatives", value: "M", help: "negative samples per positive edge" },
   },
-  /** Total epochs over the directed edges, split 1:2 between early exaggeration and the main phase (default 120). */
+  /** Total epochs over the directed edges, split 1:2 between early exaggeration and the main phase (default 75). */
   nEpochs: {
-    type: "integer", min: 1, max: 1_000_000, default: 120,
+    type: "integer", min: 1, max: 1_000_000, default: 75,
     cli: { flag: "--epochs", value: "N", help: "epochs over the edges (early exaggeration and main phase together)" },
   },
   /** Edges per batch (the unit of gradient accumulation and of negative sampling; default about n/2, 8192 to 32768). */
