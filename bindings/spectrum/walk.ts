@@ -64,7 +64,7 @@ export class SpectrumWalk {
     this.aligning = (align ?? true) && this.embedding.outDim === 2;
     this.stepEpochs = checkStepEpochs(stepEpochs) ?? Math.max(1, Math.round((embeddingOptions.nEpochs ?? DEFAULTS.nEpochs) / 3));
     this.loss = loss as "neg" | "infonce";
-    this.negativeSamples = embeddingOptions.negativeSamples ?? DEFAULTS.negativeSamples;
+    this.negativeSamples = this.embedding.negativeSamples; // the given value or the default for this n
     this.startS = embeddingOptions.s ?? DEFAULTS.s;
   }
 
