@@ -6,7 +6,7 @@ import type { CoreMatrix } from "../core/matrix.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { StageControl } from "../options/common.ts";
 import { findNeighbours } from "../knn/backend.ts";
-import { pcaScores } from "../pca/index.ts";
+import { fitPca, type PcaBasis } from "../pca/index.ts";
 import { buildGraph, type GraphBuffers } from "./graph.ts";
 import { initialLayout } from "./init.ts";
 import type { ResolvedParams } from "./params.ts";
@@ -22,6 +22,10 @@ export interface Prepared {
   n: number;
   /** the data in the core (absent in a fit restored from saved state) */
   data?: CoreMatrix;
+  /** the rows the neighbours were searched among: the data, or its PCA scores (absent with precomputed neighbours) */
+  search?: CoreMatrix;
+  /** the PCA of the search space (dim > 100), to project new rows the same way */
+  pca?: PcaBasis;
   knnPtr: number;
   k: number;
   graph: GraphBuffers;
@@ -42,15 +46,18 @@ function putPrecomputed(core: Core, indices: Int32Array): number {
 export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, ctl: StageControl): Promise<Prepared> {
   checkDegenerate(core, data, p.k, p.warn);
   let search = data;
+  let pca: PcaBasis | undefined;
   let knnPtr: number;
   if (p.knnIndices) {
     knnPtr = putPrecomputed(core, p.knnIndices);
     ctl.report(1, "knn");
   } else {
     if (data.dim > PCA_SEARCH_THRESHOLD) {
-      search = await pcaScores(core, data, PCA_SEARCH_COMPONENTS, {
+      const fitted = await fitPca(core, data, PCA_SEARCH_COMPONENTS, {
         seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca"),
       });
+      search = fitted.scores;
+      pca = fitted.basis;
     }
     throwIfAborted(ctl.signal);
     const found = await findNeighbours(core, search, p.k, p.knn, {
@@ -65,7 +72,7 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
   const optimizer = allocateOptimizer(core, data.n, p.outDim, graph.edgesPtr, graph.edgeCount);
   throwIfAborted(ctl.signal);
   await initialLayout(core, p, data, search, graph, optimizer, ctl);
-  return { n: data.n, data, knnPtr, k: p.k, graph, optimizer };
+  return { n: data.n, data, search: p.knnIndices ? undefined : search, pca, knnPtr, k: p.k, graph, optimizer };
 }
 
 /**

@@ -8,7 +8,8 @@ import { toMatrix, type DataInput } from "../input.ts";
 import { checkCallbacks, checkThreads, type RunControl } from "../options/common.ts";
 import { fitPca, type PcaControl } from "./solver.ts";
 
-export { fitPca, type PcaFit, type PcaControl } from "./solver.ts";
+export { fitPca, type PcaFit, type PcaControl, type PcaBasis } from "./solver.ts";
+export { projectRows, readBasis, writeBasis, type PcaBasisState } from "./project.ts";
 
 /**
  * Centered principal-component scores (X − mean)·V of the rows of `m`, as a new matrix in the core (n ×

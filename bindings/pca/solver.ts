@@ -28,11 +28,30 @@ export interface PcaControl extends PcaTuning, PhaseControl {
   seed: number;
 }
 
+/**
+ * The fitted projection, kept in the core so that new rows are projected as the training rows were
+ * (bindings/pca/project.ts): scores = (x − mean)·components.
+ */
+export interface PcaBasis {
+  /** input values per row, and the padded stride of rows and of the mean */
+  dim: number;
+  stride: number;
+  /** f32[stride]: the column means (padding 0) */
+  meanPtr: number;
+  /** f32[stride × componentStride]: column c is component c (padding rows and columns 0) */
+  componentsPtr: number;
+  nComponents: number;
+  /** nComponents rounded up to 4 */
+  componentStride: number;
+}
+
 export interface PcaFit {
   /** (X − mean)·V, n × k with stride rounded up to 4, components by decreasing variance */
   scores: CoreMatrix;
   /** variance of each component on the data (denominator n − 1), decreasing */
   variances: Float64Array;
+  /** the mean and components, for projecting new rows */
+  basis: PcaBasis;
 }
 
 const MAX_DIM = 8192;
@@ -78,6 +97,9 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
   };
 
   const scoresPtr = core.alloc(n * kp * 4);
+  // the basis outlives the fit's scratch: new rows are projected with it
+  const mean = core.alloc(stride * 4);
+  const loadings = core.alloc(stride * kp * 4);
   const mark = core.mark();
   try {
     const threads = core.threads;
@@ -117,7 +139,6 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
     // 1. means
     const sumChunks = Math.ceil(n / SUM_ROWS_PER_CHUNK);
     const partial = core.alloc(sumChunks * stride * 8);
-    const mean = core.alloc(stride * 4);
     await core.run("pcaColumnSums", [m.ptr, n, stride, SUM_ROWS_PER_CHUNK, partial], sumChunks);
     kernels.pcaReduceMeans(partial, sumChunks, stride, n, mean);
 
@@ -173,13 +194,15 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
     const variances = core.f64(values, k).map((v) => Math.max(0, v) / (n - 1));
     const finalRotation = core.alloc(l0 * kp * 4);
     kernels.pcaColumnsToF32(small2, l0, l0, k, finalRotation, kp);
-    const loadings = core.alloc(stride * kp * 4);
     await multiply(directions, l0, stride, 0, finalRotation, kp, kp, loadings, kp, 0);
     kernels.pcaFixSigns(loadings, stride, kp, k, finalRotation, l0);
+    // the signs were fixed on the rotation: the kept components take them too
+    await multiply(directions, l0, stride, 0, finalRotation, kp, kp, loadings, kp, 0);
     await multiply(projected, l0, n, 0, finalRotation, kp, kp, scoresPtr, kp, (work.finish * 2 * kp) / (l0 + 2 * kp));
     throwIfAborted(ctl.signal);
     ctl.progress?.(1);
-    return { scores: { ptr: scoresPtr, n, dim: k, stride: kp }, variances };
+    const kept: PcaBasis = { dim, stride, meanPtr: mean, componentsPtr: loadings, nComponents: k, componentStride: kp };
+    return { scores: { ptr: scoresPtr, n, dim: k, stride: kp }, variances, basis: kept };
   } finally {
     core.reset(mark);
   }
