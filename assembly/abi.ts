@@ -7,13 +7,18 @@ export {
   CTRL_BARRIER_SENSE, CTRL_ERROR, CTRL_ARGS, CTRL_MAX_ARGS, CTRL_BYTES,
 } from "./parallel/control";
 
-export { TASK_KNN_EXACT } from "./knn/tasks";
+export { TASK_KNN_EXACT, TASK_KNN_QUERY } from "./knn/tasks";
 export { TASK_PCA_COLUMN_SUMS, TASK_PCA_GATHER, TASK_PCA_GRAM, TASK_PCA_MULTIPLY } from "./pca/tasks";
 export {
   TASK_NND_TREES, TASK_NND_REORDER, TASK_NND_INIT_LEAVES, TASK_NND_FILL, TASK_NND_CANDIDATES, TASK_NND_JOIN,
   TASK_NND_FINISH,
 } from "./knn/nndescent_tasks";
-export { TASK_OPTIMIZE, TASK_PARTITION } from "./optimize/tasks";
+export { TASK_OPTIMIZE, TASK_PARTITION, TASK_PLACE } from "./optimize/tasks";
+export {
+  ARG_P_TRAIN, ARG_P_N, ARG_P_DIM, ARG_P_EDGES, ARG_P_EDGE_COUNT, ARG_P_Y, ARG_P_ROWS, ARG_P_NEIGHBOURS, ARG_P_K,
+  ARG_P_LOSS, ARG_P_XI, ARG_P_NEGATIVES, ARG_P_EPOCH_BEGIN, ARG_P_EPOCH_END, ARG_P_EPOCHS, ARG_P_LEARNING_RATE,
+  ARG_P_SEED, ARG_P_CLAMP, ARG_P_C, ARG_P_SCRATCH, ARG_P_CHUNK_ROWS,
+} from "./optimize/place";
 export { TASK_PARAMETRIC_TRAIN, TASK_PARAMETRIC_TRANSFORM } from "./parametric/tasks";
 
 // the optimiser's slots (also read by the parametric trainer, which adds the model record's slot)

@@ -20,3 +20,12 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 export class CneNumericError extends Error {
   override name = "CneNumericError";
 }
+
+/** A saved model that cannot be read (wrong magic, newer format, truncated, corrupted) or that does not fit the data given to it. */
+export class CneModelError extends Error {
+  override name = "CneModelError";
+}
+
+export function failModel(message: string): never {
+  throw new CneModelError(`cne-wasm: ${message}`);
+}

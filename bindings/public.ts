@@ -3,7 +3,8 @@
 
 export { knn } from "./knn/index.ts";
 export { createEmbedding, embed, Embedding } from "./embedding/embedding.ts";
-export type { OptimizeOptions, KnnGraph, EmbeddingState } from "./embedding/embedding.ts";
+export type { OptimizeOptions, KnnGraph, EmbeddingState, LayoutTarget } from "./embedding/embedding.ts";
+export type { PcaBasisState } from "./pca/index.ts";
 export type { FitHandle } from "./handle/handle.ts";
 export type { EmbeddingOptions, EmbedOptions, Loss, KnnMethod, InitMethod } from "./options/embedding.ts";
 export { zBarAt, xiFor } from "./embedding/spectrum.ts";
@@ -12,7 +13,8 @@ export type { KnnOptions, KnnResult } from "./knn/index.ts";
 export { pca, type PcaOptions } from "./pca/index.ts";
 export type { DataInput } from "./input.ts";
 export type { RunControl, Stage } from "./options/common.ts";
-export { CneInputError, CneNumericError } from "./errors.ts";
+export { CneInputError, CneNumericError, CneModelError } from "./errors.ts";
+export { loadModel } from "./model/load.ts";
 export { init } from "./init.ts";
 export { coreInfo } from "./info.ts";
 export type { CoreInfo } from "./info.ts";

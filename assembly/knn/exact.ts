@@ -43,3 +43,31 @@ export function knnExactRows(
 ): void {
   knnExactRowsWith<Euclidean>(dataPtr, n, stride, k, rowBegin, rowEnd, outIdxPtr, outDistPtr);
 }
+
+/**
+ * Neighbours among the reference rows of query rows [rowBegin, rowEnd) of another matrix with the same stride
+ * (placing new points against a fitted layout): nothing is excluded; otherwise as knnExactRowsWith.
+ */
+export function knnQueryRowsWith<M>(
+  refPtr: usize, n: i32, stride: i32, k: i32, queryPtr: usize,
+  rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize,
+): void {
+  const metric = metricOf<M>();
+  const rowBytes = <usize>stride << 2;
+  for (let i = rowBegin; i < rowEnd; i++) {
+    const q = queryPtr + <usize>i * rowBytes;
+    const dRow = outDistPtr + ((<usize>i * <usize>k) << 2);
+    const iRow = outIdxPtr + ((<usize>i * <usize>k) << 2);
+    let size = 0;
+    for (let j = 0; j < n; j++) {
+      const d = metric.rank(q, refPtr + <usize>j * rowBytes, stride);
+      if (size == k && d > load<f32>(dRow)) continue;
+      size = heapPush(dRow, iRow, size, k, d, j);
+    }
+    heapSortAscending(dRow, iRow, size);
+    for (let t = 0; t < k; t++) {
+      const p = dRow + (<usize>t << 2);
+      store<f32>(p, metric.reported(load<f32>(p)));
+    }
+  }
+}

@@ -1,9 +1,10 @@
 // Tasks of the kNN concern, run by every thread through parallel/tasks.ts.
 import { argInt, argPtr, nextChunk } from "../parallel/control";
-import { knnExactRowsWith } from "./exact";
+import { knnExactRowsWith, knnQueryRowsWith } from "./exact";
 import { ARG_KNN_METRIC, Euclidean, METRIC_EUCLIDEAN } from "./metric";
 
 export const TASK_KNN_EXACT: i32 = 1;
+export const TASK_KNN_QUERY: i32 = 2;
 
 /**
  * TASK_KNN_EXACT args: 0 dataPtr, 1 n, 2 stride, 3 k, 4 rowBegin, 5 rowEnd, 6 outIdxPtr, 7 outDistPtr,
@@ -21,11 +22,28 @@ function knnExactTask<M>(ctrl: usize): void {
   }
 }
 
+/**
+ * TASK_KNN_QUERY args: as TASK_KNN_EXACT, with 9 queryPtr (f32[rows × stride]): rows [rowBegin, rowEnd) of the
+ * queries against the n rows at dataPtr, no row excluded.
+ */
+function knnQueryTask<M>(ctrl: usize): void {
+  const dataPtr = argPtr(ctrl, 0), n = argInt(ctrl, 1), stride = argInt(ctrl, 2), k = argInt(ctrl, 3);
+  const rowBegin = argInt(ctrl, 4), rowEnd = argInt(ctrl, 5);
+  const outIdx = argPtr(ctrl, 6), outDist = argPtr(ctrl, 7), rowsPerChunk = argInt(ctrl, 8), queryPtr = argPtr(ctrl, 9);
+  let c: i32;
+  while ((c = nextChunk(ctrl)) >= 0) {
+    const b = rowBegin + c * rowsPerChunk;
+    const e = min(b + rowsPerChunk, rowEnd);
+    knnQueryRowsWith<M>(dataPtr, n, stride, k, queryPtr, b, e, outIdx, outDist);
+  }
+}
+
 /** Runs a task of this concern; returns false when the id is not one of ours. */
 export function runKnnTask(task: i32, ctrl: usize, thread: i32): bool {
-  if (task != TASK_KNN_EXACT) return false;
+  if (task != TASK_KNN_EXACT && task != TASK_KNN_QUERY) return false;
   const metric = argInt(ctrl, ARG_KNN_METRIC);
-  if (metric == METRIC_EUCLIDEAN) knnExactTask<Euclidean>(ctrl);
-  else unreachable(); // a metric id the core does not know
+  if (metric != METRIC_EUCLIDEAN) unreachable(); // a metric id the core does not know
+  if (task == TASK_KNN_EXACT) knnExactTask<Euclidean>(ctrl);
+  else knnQueryTask<Euclidean>(ctrl);
   return true;
 }

@@ -58,6 +58,7 @@ export interface CoreFunctions {
   mlpScratchStride(model: number): number;
   procrustesSums(aPtr: number, bPtr: number, n: number, outPtr: number): void;
   affineApply2(srcPtr: number, dstPtr: number, n: number, m00: number, m01: number, m10: number, m11: number, tx: number, ty: number): void;
+  placeInitial(train: number, dim: number, neighbours: number, k: number, rows: number, y: number, scratch: number, useMean: number): void;
 }
 
 /**
@@ -72,7 +73,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   pcaCrossF64: 8, pcaCholeskyInverse: 5, pcaSymmetricEigen: 4, pcaColumnsToF32: 6, pcaSymmetrize: 2,
   pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 6,
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
-  mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9,
+  mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
 };
 
 /**
@@ -89,8 +90,8 @@ export const LAYOUT = {
   task: {
     prefix: "TASK_",
     keys: [
-      "knnExact", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
-      "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "parametricTrain", "parametricTransform",
+      "knnExact", "knnQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
+      "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
     ],
   },
   /** argument slots of the optimiser task, shared by the parametric trainer (assembly/optimize/args.ts) */
@@ -104,6 +105,14 @@ export const LAYOUT = {
   },
   /** argument slots of the parametric transform task (assembly/parametric/transform.ts) */
   transformArg: { prefix: "ARG_T_", keys: ["model", "input", "inStride", "rows", "output", "chunkRows"] },
+  /** argument slots of the placement of new points against a fixed layout (assembly/optimize/place.ts) */
+  placeArg: {
+    prefix: "ARG_P_",
+    keys: [
+      "train", "n", "dim", "edges", "edgeCount", "y", "rows", "neighbours", "k", "loss", "xi", "negatives", "epochBegin",
+      "epochEnd", "epochs", "learningRate", "seed", "clamp", "c", "scratch", "chunkRows",
+    ],
+  },
   /** byte offsets of the model record's fields, and its size (assembly/parametric/model.ts) */
   model: {
     prefix: "M_",

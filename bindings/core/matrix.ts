@@ -35,3 +35,16 @@ export function putMatrix(core: Core, m: Matrix, what = "data", scale: "safe" | 
   core.kernels.padRows(ptr, m.n, m.dim, stride);
   return { ptr, n: m.n, dim: m.dim, stride, scaleExponent };
 }
+
+/** A copy of a core matrix without its padding (n × dim, row-major). */
+export function readMatrix(core: Core, m: CoreMatrix): Float32Array {
+  if (m.stride === m.dim) return core.f32(m.ptr, m.n * m.dim).slice();
+  const mark = core.mark();
+  try {
+    const packed = core.alloc(m.n * m.dim * 4);
+    core.kernels.packRows(m.ptr, m.n, m.dim, m.stride, packed);
+    return core.f32(packed, m.n * m.dim).slice();
+  } finally {
+    core.reset(mark);
+  }
+}

@@ -3,7 +3,9 @@
 // plumbing (serialised calls, abort, progress, reading, destroy) is FitHandle's.
 
 import type { Core } from "../core/core.ts";
-import { putMatrix } from "../core/matrix.ts";
+import { putMatrix, readMatrix } from "../core/matrix.ts";
+import { readBasis, writeBasis, type PcaBasisState } from "../pca/index.ts";
+import { encodeEmbedding } from "../model/codec.ts";
 import { fail } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { EmbedOptions, EmbeddingOptions, Loss } from "../options/embedding.ts";
@@ -16,8 +18,9 @@ import { initialLogZ, xiFor, zBarAt } from "./spectrum.ts";
 import { defaultNegativeSamples, defaultSchedule, mainLearningRate } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
+import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
 
-export type { OptimizeOptions };
+export type { OptimizeOptions, TransformOptions };
 
 export interface KnnGraph {
   /** n × k neighbour indices of the search (row-major) */
@@ -44,13 +47,40 @@ export interface EmbeddingState {
   lastLoss: Loss;
   /** phases run so far: later phases draw independent random streams from it */
   phases: number;
+  /** the loss and spectrum position the current layout was optimised for (transform uses them) */
+  target?: LayoutTarget;
+  /** columns of the training data */
+  inputDim?: number;
+  /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
+  inputScaleExponent?: number;
+  /**
+   * The rows the neighbours were searched among, n × (inputDim, or the PCA's nComponents), row-major: what a
+   * transform searches new rows against. Absent when the neighbours were given (knnIndices).
+   */
+  reference?: Float32Array;
+  /** the PCA that gave the reference rows (data wider than 100 columns) */
+  pca?: PcaBasisState;
+}
+
+/** The settings of the phase that produced a layout. */
+export interface LayoutTarget {
+  loss: Loss;
+  s: number;
+  zBar?: number;
+  /** ξ' of "neg" (1 for the other losses) */
+  xi: number;
+  /** InfoNCE's c */
+  c: number;
 }
 
 /** What fromState hands the constructor instead of data. */
 interface Restored {
   n: number;
+  dim: number;
   phases: number;
   lastLoss: Loss;
+  target?: LayoutTarget;
+  inputScaleExponent: number;
 }
 
 export class Embedding extends FitHandle {
@@ -61,6 +91,8 @@ export class Embedding extends FitHandle {
   private fit?: Prepared;
   private phases = 0;
   private lastLoss?: Loss;
+  private target?: LayoutTarget;
+  private inputScaleExponent = 0;
   protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
 
   /** Validates input and options (see createEmbedding); `restored` is Embedding.fromState's. */
@@ -69,9 +101,11 @@ export class Embedding extends FitHandle {
     this.params = resolveParams(options);
     this.options = savedOptions(options);
     if (restored) {
-      this.size = { n: restored.n, dim: 0 };
+      this.size = { n: restored.n, dim: restored.dim };
       this.phases = restored.phases;
       this.lastLoss = restored.lastLoss;
+      this.target = restored.target;
+      this.inputScaleExponent = restored.inputScaleExponent;
     } else {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
@@ -126,9 +160,38 @@ export class Embedding extends FitHandle {
       if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
       const phase = this.phaseFor(merged, schedule.mainEpochs, schedule.batchSize);
       phase.learningRate = mainLearningRate(merged.learningRate, merged.learningRateGiven, merged.loss, phase.xi);
+      this.target = targetOf(merged, phase);
       this.setPlan([this.fitPhase(phase, "optimize")]);
       await this.advance(Infinity, ctl);
       return this.embedding;
+    });
+  }
+
+  /**
+   * Places new rows (of the fitted data's width) in the current layout, openTSNE-style: each row's k nearest
+   * fitted rows (exact search, in the PCA space when the fit used one), a start at the median of their
+   * positions, then SGD of the new points alone with the layout's loss and s against the fixed layout. The
+   * fitted points never move. Resolves with m × outDim values, row-major.
+   */
+  transform(data: DataInput, options: TransformOptions = {}): Promise<Float32Array> {
+    let matrix: Matrix;
+    let settings: ReturnType<typeof checkTransformOptions>;
+    try {
+      if (this.fit && !this.size.dim) fail("this embedding does not know its input width (its state has no inputDim)");
+      matrix = toMatrix(data, { dim: this.size.dim || undefined });
+      settings = checkTransformOptions(options, this.params.k, this.n);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.serialise(async () => {
+      const core = this.core, fit = this.fit, target = this.target;
+      if (!core || !fit || !target) fail("call run() before transform()");
+      if (matrix.dim !== this.size.dim) fail(`the new rows have ${matrix.dim} columns; the embedding was fitted on ${this.size.dim}`);
+      const ctl = this.control({ signal: options.signal });
+      return placeNewPoints(core, fit, matrix, {
+        target, logZ: this.logZ, negativeSamples: this.params.negativeSamples, seed: this.params.seed,
+        inputScaleExponent: this.inputScaleExponent,
+      }, settings, { signal: ctl.signal, report: (f, stage) => options.onProgress?.(f, stage) });
     });
   }
 
@@ -146,12 +209,24 @@ export class Embedding extends FitHandle {
 
   /** The state a saved model keeps (copies); undefined before run(). */
   get state(): EmbeddingState | undefined {
-    const graph = this.knnGraph;
-    if (!graph || !this.lastLoss) return undefined;
+    const graph = this.knnGraph, core = this.core, fit = this.fit;
+    if (!graph || !this.lastLoss || !core || !fit) return undefined;
     return {
       embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options }, logZ: this.logZ,
-      lastLoss: this.lastLoss, phases: this.phases,
+      lastLoss: this.lastLoss, phases: this.phases, target: this.target && { ...this.target },
+      inputDim: this.size.dim || undefined, inputScaleExponent: this.inputScaleExponent,
+      reference: fit.search && readMatrix(core, fit.search), pca: fit.pca && readBasis(core, fit.pca),
     };
+  }
+
+  /**
+   * The fitted model as bytes (docs/model-format.md): the layout, its neighbours and options, and what placing
+   * new points needs (the reference rows and the PCA basis). `loadModel` reads it in any runtime.
+   */
+  save(): Uint8Array {
+    const state = this.state;
+    if (!state) fail("call run() before save()");
+    return encodeEmbedding(state);
   }
 
   /**
@@ -165,7 +240,11 @@ export class Embedding extends FitHandle {
     const n = state.embedding.length / outDim;
     if (!Number.isInteger(n) || n < 3) fail(`state.embedding has ${state.embedding.length} values: not n × outDim (outDim = ${outDim})`);
     const options_ = { ...state.options, threads: options.threads, knnIndices: state.knnIndices, init: state.embedding };
-    const e = new Embedding([], options_, { n, phases: state.phases, lastLoss: state.lastLoss });
+    const dim = state.inputDim ?? 0;
+    if (state.reference !== undefined && !(state.reference instanceof Float32Array)) fail("state.reference must be a Float32Array");
+    const e = new Embedding([], options_, {
+      n, dim, phases: state.phases, lastLoss: state.lastLoss, target: state.target, inputScaleExponent: state.inputScaleExponent ?? 0,
+    });
     await e.restoreState(state);
     return e;
   }
@@ -182,12 +261,14 @@ export class Embedding extends FitHandle {
   protected async prepareFit(core: Core, ctl: FitControl): Promise<FitPhase[]> {
     const p = this.params;
     const data = putMatrix(core, this.matrix!, "data", "safe");
+    this.inputScaleExponent = data.scaleExponent ?? 0;
     // the core holds the data now: let go of the JS copy, as large as the input, before the fit grows memory
     this.matrix = undefined;
     this.fit = await prepare(core, data, p, ctl);
     const schedule = defaultSchedule(p, this.fit.graph.edgeCount, this.n);
     const main = this.phaseFor(p, schedule.mainEpochs, schedule.batchSize);
     main.learningRate = mainLearningRate(p.learningRate, p.learningRateGiven, p.loss, main.xi);
+    this.target = targetOf(p, main);
     if (p.loss === "nce") writeLogZ(core, this.fit.optimizer, initialLogZ(this.n));
     const phases: FitPhase[] = [];
     if (schedule.exaggerationEpochs > 0) {
@@ -201,8 +282,17 @@ export class Embedding extends FitHandle {
 
   private async restoreState(state: EmbeddingState): Promise<void> {
     await this.restore(async (core) => {
-      this.fit = restorePrepared(core, this.params, this.n);
-      if (state.logZ !== undefined) writeLogZ(core, this.fit.optimizer, state.logZ);
+      const fit = restorePrepared(core, this.params, this.n);
+      if (state.logZ !== undefined) writeLogZ(core, fit.optimizer, state.logZ);
+      if (state.pca) fit.pca = writeBasis(core, state.pca);
+      const reference = state.reference;
+      if (reference) {
+        const dim = reference.length / this.n;
+        const expected = state.pca ? state.pca.nComponents : this.size.dim;
+        if (dim !== expected) fail(`state.reference has ${reference.length} values: not n × ${expected}`);
+        fit.search = putMatrix(core, { values: reference, n: this.n, dim }, "state.reference");
+      }
+      this.fit = fit;
     });
   }
 
@@ -227,6 +317,10 @@ export class Embedding extends FitHandle {
       seed: p.seed, phaseId: ++this.phases,
     };
   }
+}
+
+function targetOf(p: ResolvedParams, phase: Phase): LayoutTarget {
+  return { loss: p.loss, s: p.s, zBar: p.zBar, xi: phase.xi, c: phase.c };
 }
 
 /** Creates an embedding handle; nothing runs until `run()` or `step()`. Input and options are validated here. */

@@ -15,6 +15,7 @@ import { prepare } from "../embedding/pipeline.ts";
 import { writeLogZ, type Phase } from "../embedding/optimizer.ts";
 import { initialLogZ, xiFor, zBarAt } from "../embedding/spectrum.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
+import { encodeParametric } from "../model/codec.ts";
 import { allocateNetwork, forwardAll, type Network, type NetworkShape } from "./network.ts";
 import { startTrainPhase, trainEpochs } from "./trainer.ts";
 
@@ -152,6 +153,13 @@ export class ParametricEmbedding extends FitHandle {
     const core = this.core, net = this.network;
     if (!core || !net || this.embeddingPtr === undefined) return undefined;
     return { shape: { ...net.shape }, parameters: core.f32(net.paramsPtr, net.paramCount).slice(), embedding: this.embedding, options: { ...this.options }, inputScaleExponent: this.scaleExponent };
+  }
+
+  /** The trained model as bytes (docs/model-format.md); `loadModel` reads it in any runtime. */
+  save(): Uint8Array {
+    const state = this.state;
+    if (!state) fail("call run() before save()");
+    return encodeParametric(state);
   }
 
   /**

@@ -1,0 +1,104 @@
+// The non-parametric transform (openTSNE-style): new rows are projected like the fitted rows (PCA when the fit
+// used it), their k nearest fitted rows found by exact search, each new point starts at the median (or mean) of
+// those rows' positions, then only the new points are optimised against the fixed layout with the fit's loss
+// and s (assembly/optimize/place.ts). The fitted layout is read, never written.
+
+import type { Core } from "../core/core.ts";
+import { putMatrix } from "../core/matrix.ts";
+import { fail, throwIfAborted } from "../errors.ts";
+import type { Matrix } from "../input.ts";
+import type { PhaseControl } from "../options/common.ts";
+import { projectRows } from "../pca/index.ts";
+import { queryKnn } from "../knn/query.ts";
+import type { Prepared } from "./pipeline.ts";
+import type { LayoutTarget } from "./embedding.ts";
+import { LOG_CLAMP } from "./optimizer.ts";
+import { checkFiniteLayout } from "../validate/finite.ts";
+
+export interface TransformOptions {
+  /** Epochs of the placement (default 30); 0 keeps the initial positions. */
+  nEpochs?: number;
+  /** SGD rate at the first epoch, decayed linearly to 0 (default 0.1). */
+  learningRate?: number;
+  /** Where a new point starts: the coordinate-wise "median" (default) or "mean" of its neighbours' positions. */
+  init?: "median" | "mean";
+  /** Neighbours per new point (default: the fit's k). */
+  k?: number;
+  signal?: AbortSignal;
+  /** (fraction, stage) for the stages "pca", "knn" and "optimize". */
+  onProgress?: (fraction: number, stage: "pca" | "knn" | "optimize") => void;
+}
+
+export const TRANSFORM_DEFAULTS = { nEpochs: 30, learningRate: 0.1, init: "median" as const };
+const TRANSFORM_KEYS = new Set(["nEpochs", "learningRate", "init", "k", "signal", "onProgress"]);
+const ROWS_PER_CHUNK = 16;
+/** Epochs per call into the core: progress and abort are checked between calls. */
+const EPOCHS_PER_CALL = 5;
+
+export function checkTransformOptions(options: TransformOptions, fitK: number, n: number): Required<Pick<TransformOptions, "nEpochs" | "learningRate" | "init" | "k">> {
+  if (options === null || typeof options !== "object") fail("transform options must be an object");
+  for (const key of Object.keys(options)) if (!TRANSFORM_KEYS.has(key)) fail(`unknown transform option "${key}"`);
+  const nEpochs = options.nEpochs ?? TRANSFORM_DEFAULTS.nEpochs;
+  if (!Number.isInteger(nEpochs) || nEpochs < 0 || nEpochs > 100000) fail(`transform nEpochs must be an integer in [0, 100000], got ${nEpochs}`);
+  const learningRate = options.learningRate ?? TRANSFORM_DEFAULTS.learningRate;
+  if (!(typeof learningRate === "number" && learningRate > 0 && learningRate < Infinity)) fail(`transform learningRate must be a positive number, got ${learningRate}`);
+  const init = options.init ?? TRANSFORM_DEFAULTS.init;
+  if (init !== "median" && init !== "mean") fail(`transform init must be "median" or "mean", got ${String(init)}`);
+  const k = options.k ?? fitK;
+  if (!Number.isInteger(k) || k < 1 || k > n) fail(`transform k must be an integer from 1 to n = ${n}, got ${k}`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") fail("onProgress must be a function");
+  return { nEpochs, learningRate, init, k };
+}
+
+export interface PlaceSettings {
+  target: LayoutTarget;
+  /** NCE's learned log Z (its ξ' is fixed from it), else undefined */
+  logZ?: number;
+  negativeSamples: number;
+  seed: number;
+  /** the fitted data's scale exponent (core/matrix.ts): new rows are scaled alike */
+  inputScaleExponent: number;
+}
+
+/** m × outDim positions of the new rows, row-major. */
+export async function placeNewPoints(
+  core: Core, fit: Prepared, matrix: Matrix, s: PlaceSettings, o: ReturnType<typeof checkTransformOptions>,
+  ctl: PhaseControl & { report: (fraction: number, stage: "pca" | "knn" | "optimize") => void },
+): Promise<Float32Array> {
+  const reference = fit.search;
+  if (!reference) fail("this embedding was fitted on precomputed neighbours (knnIndices): it has no rows to place new points against");
+  const layout = fit.optimizer, outDim = layout.dim, n = fit.n, rows = matrix.n;
+  const mark = core.mark();
+  try {
+    let queries = putMatrix(core, matrix, "transform data", s.inputScaleExponent);
+    if (fit.pca) queries = await projectRows(core, fit.pca, queries, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
+    throwIfAborted(ctl.signal);
+    const found = await queryKnn(core, reference, queries, o.k, { signal: ctl.signal, progress: (f) => ctl.report(f, "knn") });
+    const y = core.alloc(rows * outDim * 4);
+    const scratch = core.alloc(Math.max(o.k, core.threads * outDim) * 4);
+    core.kernels.placeInitial(layout.yPtr, outDim, found.indicesPtr, o.k, rows, y, scratch, o.init === "mean" ? 1 : 0);
+    const { target } = s, m = s.negativeSamples;
+    // NCE places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
+    const xi = target.loss === "nce" && s.logZ !== undefined ? (m * Math.exp(s.logZ)) / (n * (n - 1)) : target.xi;
+    const P = core.layout.placeArg;
+    const args: number[] = [];
+    args[P.train] = layout.yPtr; args[P.n] = n; args[P.dim] = outDim;
+    args[P.edges] = layout.edgesPtr; args[P.edgeCount] = layout.edgeCount;
+    args[P.y] = y; args[P.rows] = rows; args[P.neighbours] = found.indicesPtr; args[P.k] = o.k;
+    args[P.loss] = core.layout.loss[target.loss]; args[P.xi] = xi; args[P.negatives] = m;
+    args[P.epochs] = o.nEpochs; args[P.learningRate] = o.learningRate; args[P.seed] = s.seed; args[P.clamp] = LOG_CLAMP;
+    args[P.c] = target.c; args[P.scratch] = scratch; args[P.chunkRows] = ROWS_PER_CHUNK;
+    for (let e = 0; e < o.nEpochs; e += EPOCHS_PER_CALL) {
+      throwIfAborted(ctl.signal);
+      args[P.epochBegin] = e;
+      args[P.epochEnd] = Math.min(o.nEpochs, e + EPOCHS_PER_CALL);
+      await core.run("place", args, Math.ceil(rows / ROWS_PER_CHUNK));
+      ctl.report(args[P.epochEnd] / o.nEpochs, "optimize");
+    }
+    throwIfAborted(ctl.signal);
+    checkFiniteLayout(core, y, rows, outDim, "transform");
+    return core.f32(y, rows * outDim).slice();
+  } finally {
+    core.reset(mark);
+  }
+}

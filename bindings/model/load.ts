@@ -1,0 +1,20 @@
+// loadModel: the bytes of a saved model back into a handle, in any runtime (no file or Node APIs: the caller
+// reads the bytes, e.g. fs.readFile, fetch, or a module import).
+
+import { Embedding } from "../embedding/embedding.ts";
+import { ParametricEmbedding } from "../parametric/parametric.ts";
+import { checkThreads } from "../options/common.ts";
+import { decodeModel } from "./codec.ts";
+
+/**
+ * A handle restored from `save()`'s bytes: an `Embedding` (optimize, transform, partitionFunction…) or a
+ * `ParametricEmbedding` (transform), with the same bits as the saved one. A file that is not a model, has a
+ * newer format, is truncated or corrupted rejects with a `CneModelError` saying which.
+ */
+export async function loadModel(bytes: Uint8Array, options: { threads?: number } = {}): Promise<Embedding | ParametricEmbedding> {
+  checkThreads(options.threads);
+  const model = decodeModel(bytes);
+  return model.kind === "parametric"
+    ? ParametricEmbedding.fromState(model.state, options)
+    : Embedding.fromState(model.state, options);
+}
