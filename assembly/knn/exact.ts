@@ -7,24 +7,26 @@ import { heapPush, heapSortAscending } from "../util/heap";
 import { Euclidean, metricOf } from "./metric";
 
 /**
- * Neighbours of rows [rowBegin, rowEnd) under metric M (knn/metric.ts).
- * dataPtr: f32[n * stride], rows zero-padded to `stride` (a multiple of 4).
- * outIdxPtr: i32[n * k]; outDistPtr: f32[n * k], the metric's distance, ascending, ties by index. Self is excluded.
+ * Neighbours among the n reference rows at refPtr of query rows [rowBegin, rowEnd) at queryPtr, under metric M
+ * (knn/metric.ts). Both are f32[· × stride], rows zero-padded to `stride` (a multiple of 4).
+ * outIdxPtr: i32[rows × k]; outDistPtr: f32[rows × k], the metric's distance, ascending, ties by index.
+ * `excludeSelf`: the queries are the reference rows, and row i is not its own neighbour.
  */
-export function knnExactRowsWith<M>(
-  dataPtr: usize, n: i32, stride: i32, k: i32,
-  rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize,
+// @ts-ignore: decorator
+@inline function knnRowsWith<M>(
+  refPtr: usize, n: i32, stride: i32, k: i32, queryPtr: usize,
+  rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize, excludeSelf: bool,
 ): void {
   const metric = metricOf<M>();
   const rowBytes = <usize>stride << 2;
   for (let i = rowBegin; i < rowEnd; i++) {
-    const q = dataPtr + <usize>i * rowBytes;
+    const q = queryPtr + <usize>i * rowBytes;
     const dRow = outDistPtr + ((<usize>i * <usize>k) << 2);
     const iRow = outIdxPtr + ((<usize>i * <usize>k) << 2);
     let size = 0;
     for (let j = 0; j < n; j++) {
-      if (j == i) continue;
-      const d = metric.rank(q, dataPtr + <usize>j * rowBytes, stride);
+      if (excludeSelf && j == i) continue;
+      const d = metric.rank(q, refPtr + <usize>j * rowBytes, stride);
       if (size == k && d > load<f32>(dRow)) continue; // cheap reject before the heap
       size = heapPush(dRow, iRow, size, k, d, j);
     }
@@ -36,6 +38,14 @@ export function knnExactRowsWith<M>(
   }
 }
 
+/** Neighbours of rows [rowBegin, rowEnd) of dataPtr (f32[n × stride]) among the others. */
+export function knnExactRowsWith<M>(
+  dataPtr: usize, n: i32, stride: i32, k: i32,
+  rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize,
+): void {
+  knnRowsWith<M>(dataPtr, n, stride, k, dataPtr, rowBegin, rowEnd, outIdxPtr, outDistPtr, true);
+}
+
 /** The Euclidean instance, exported for tests of the kernel (assembly/index.ts). */
 export function knnExactRows(
   dataPtr: usize, n: i32, stride: i32, k: i32,
@@ -44,30 +54,10 @@ export function knnExactRows(
   knnExactRowsWith<Euclidean>(dataPtr, n, stride, k, rowBegin, rowEnd, outIdxPtr, outDistPtr);
 }
 
-/**
- * Neighbours among the reference rows of query rows [rowBegin, rowEnd) of another matrix with the same stride
- * (placing new points against a fitted layout): nothing is excluded; otherwise as knnExactRowsWith.
- */
+/** Neighbours among the reference rows of query rows of another matrix (placing new points): none excluded. */
 export function knnQueryRowsWith<M>(
   refPtr: usize, n: i32, stride: i32, k: i32, queryPtr: usize,
   rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize,
 ): void {
-  const metric = metricOf<M>();
-  const rowBytes = <usize>stride << 2;
-  for (let i = rowBegin; i < rowEnd; i++) {
-    const q = queryPtr + <usize>i * rowBytes;
-    const dRow = outDistPtr + ((<usize>i * <usize>k) << 2);
-    const iRow = outIdxPtr + ((<usize>i * <usize>k) << 2);
-    let size = 0;
-    for (let j = 0; j < n; j++) {
-      const d = metric.rank(q, refPtr + <usize>j * rowBytes, stride);
-      if (size == k && d > load<f32>(dRow)) continue;
-      size = heapPush(dRow, iRow, size, k, d, j);
-    }
-    heapSortAscending(dRow, iRow, size);
-    for (let t = 0; t < k; t++) {
-      const p = dRow + (<usize>t << 2);
-      store<f32>(p, metric.reported(load<f32>(p)));
-    }
-  }
+  knnRowsWith<M>(refPtr, n, stride, k, queryPtr, rowBegin, rowEnd, outIdxPtr, outDistPtr, false);
 }

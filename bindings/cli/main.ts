@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `cne`: the command line over the public API. argv → options → embed() / spectrum() → files; `serve` opens
-// the explorer page.
+// `cne`: the command line over the public API. argv → options → embed() / spectrum() → files; `fit` saves a
+// model and `transform` places new rows with it; `serve` opens the explorer page.
 
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,9 @@ import { addSpectrumCommand } from "./spectrum-args.ts";
 import { runSpectrum } from "./spectrum.ts";
 import { addServeCommand } from "./serve-args.ts";
 import { runServe } from "./serve.ts";
+import { addModelCommands } from "./model-args.ts";
+import { runFit } from "./fit.ts";
+import { runTransform } from "./transform.ts";
 
 /** Runs the command line; resolves to the exit code. Messages go to stderr, one line each. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram((c) => (command = () => runEmbed(c)));
   addSpectrumCommand(program, (c) => (command = () => runSpectrum(c)));
   addServeCommand(program, (c) => (command = () => runServe(c)));
+  addModelCommands(program, (c) => (command = () => runFit(c)), (c) => (command = () => runTransform(c)));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

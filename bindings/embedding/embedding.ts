@@ -124,6 +124,11 @@ export class Embedding extends FitHandle {
     return this.size.n;
   }
 
+  /** Input dimensions (of the fitted data and of every transform; 0 when a restored state did not say). */
+  get dim(): number {
+    return this.size.dim;
+  }
+
   /** Output dimensions. */
   get outDim(): number {
     return this.params.outDim;

@@ -49,7 +49,7 @@ describe("cne: errors are one line with exit code 1", () => {
     ["input format", ["embed", "ok.xlsx", "--out", "o.npy"], /ok\.xlsx: unknown input format/],
     ["output format", ["embed", "ok.csv", "--out", "o.txt"], /o\.txt: unknown output format \(expected \.npy, \.csv, \.json\)/],
     ["plot format", ["embed", "ok.csv", "--out", "o.npy", "--plot", "p.jpg"], /p\.jpg: unknown plot format/],
-    ["unknown command", ["fit", "ok.csv"], /unknown command 'fit'/],
+    ["unknown command", ["frobnicate", "ok.csv"], /unknown command 'frobnicate'/],
   ];
   for (const [name, args, message] of cases) it(name, () => expectOneLineError(args, message));
 

@@ -1,0 +1,49 @@
+// `cne fit`: read the data, fit (non-parametric or parametric) with progress and Ctrl-C, write the model file
+// and optionally the training layout.
+
+import { writeFile } from "node:fs/promises";
+import { createEmbedding, createParametricEmbedding } from "../index.ts";
+import { describeSystemError, fileError } from "./errors.ts";
+import { INPUT_FORMATS, formatOf, readTable } from "./read.ts";
+import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
+import { runSession, flagMessage } from "./session.ts";
+import { checkWritable } from "./preflight.ts";
+import type { FitCommand } from "./model-args.ts";
+
+const OUT_DIM = 2;
+
+export function runFit(command: FitCommand): Promise<number> {
+  return runSession(command.input, command.quiet, async ({ signal, progress, compute }) => {
+    if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
+    if (command.out !== undefined && !outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
+    checkWritable(command.saveModel);
+    if (command.out !== undefined) checkWritable(command.out);
+    const table = await readTable(command.input, command.labelColumn);
+
+    const { bytes, layout } = await compute(async () => {
+      const options = {
+        ...command.options, n: table.n, dim: table.dim, outDim: OUT_DIM,
+        onWarning: (message: string) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
+      };
+      const handle = command.parametric ? createParametricEmbedding(table.values, options) : createEmbedding(table.values, options);
+      try {
+        const y = await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        return { bytes: handle.save(), layout: y };
+      } finally {
+        handle.destroy();
+      }
+    });
+
+    try {
+      await writeFile(command.saveModel, bytes);
+    } catch (error) {
+      fileError(command.saveModel, `cannot write: ${describeSystemError(error)}`);
+    }
+    if (command.out !== undefined) await writeEmbedding(command.out, layout, table.n, OUT_DIM);
+    if (!command.quiet) {
+      const kind = command.parametric ? "parametric model" : "model";
+      const also = command.out !== undefined ? ` and ${command.out} (${table.n} × ${OUT_DIM})` : "";
+      process.stderr.write(`cne: wrote ${command.saveModel} (${kind}, ${bytes.length} bytes)${also}\n`);
+    }
+  });
+}

@@ -1,0 +1,50 @@
+// `cne transform`: load a saved model, read new rows, place them, write their positions.
+
+import { readFile } from "node:fs/promises";
+import { CneModelError, Embedding, loadModel } from "../index.ts";
+import { describeSystemError, fileError } from "./errors.ts";
+import { INPUT_FORMATS, formatOf, readTable } from "./read.ts";
+import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
+import { runSession } from "./session.ts";
+import { checkWritable } from "./preflight.ts";
+import type { TransformCommand } from "./model-args.ts";
+
+async function readModel(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (error) {
+    fileError(file, `cannot read: ${describeSystemError(error)}`);
+  }
+}
+
+export function runTransform(command: TransformCommand): Promise<number> {
+  return runSession(command.input, command.quiet, async ({ signal, progress, compute }) => {
+    if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
+    if (!outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
+    checkWritable(command.out);
+    const bytes = await readModel(command.model);
+    let model: Awaited<ReturnType<typeof loadModel>>;
+    try {
+      model = await loadModel(bytes);
+    } catch (error) {
+      if (error instanceof CneModelError) fileError(command.model, error.message.replace(/^cne-wasm: /, ""));
+      throw error;
+    }
+    try {
+      if (command.epochs !== undefined && !(model instanceof Embedding)) {
+        fileError(command.model, "--epochs applies to non-parametric models only (a parametric model places rows by a forward pass)");
+      }
+      const table = await readTable(command.input, command.labelColumn);
+      if (table.dim !== model.dim) {
+        fileError(command.input, `has ${table.dim} columns; the model was fitted on ${model.dim} (--label-column drops a column that is not data)`);
+      }
+      const placed = await compute(() => model instanceof Embedding
+        ? model.transform(table.values, { nEpochs: command.epochs, signal, onProgress: (f, stage) => progress.update(f, stage) })
+        : model.transform(table.values));
+      await writeEmbedding(command.out, placed, table.n, model.outDim);
+      if (!command.quiet) process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${model.outDim})\n`);
+    } finally {
+      model.destroy();
+    }
+  });
+}
