@@ -2,14 +2,15 @@
 // the plot. Every failure becomes one line on stderr and exit code 1.
 
 import { basename } from "node:path";
-import { createEmbedding } from "../index.ts";
+import { CneInputError, createEmbedding } from "../index.ts";
 import type { EmbedCommand, FlagOptions } from "./args.ts";
-import { fileError } from "./errors.ts";
+import { CliError, fileError } from "./errors.ts";
 import { INPUT_FORMATS, formatOf, readLabels, readTable, type Table } from "./read.ts";
 import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
 import { plotFormatOf, writePlot } from "./plot.ts";
 import { runSession, flagMessage } from "./session.ts";
 import { checkWritable } from "./preflight.ts";
+import { resolveParams } from "../embedding/params.ts";
 
 const OUT_DIM = 2;
 
@@ -43,6 +44,13 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     if (command.plot !== undefined && !plotFormatOf(command.plot)) fileError(command.plot, "unknown plot format (expected .png or .svg)");
     checkWritable(command.out);
     if (command.plot !== undefined) checkWritable(command.plot);
+    // every option value is checked before the data is read (what depends on n is checked once it is known)
+    try {
+      resolveParams({ ...command.options, outDim: OUT_DIM });
+    } catch (error) {
+      if (error instanceof CneInputError) throw new CliError(flagMessage(error.message));
+      throw error;
+    }
     const table = await readTable(command.input, command.labelColumn);
     const labels = command.labels !== undefined ? await readLabels(command.labels, table.n) : table.labels;
 

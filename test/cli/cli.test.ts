@@ -133,6 +133,14 @@ describe.runIf(hasEmbed)("cne embed end to end", () => {
     expect(result.stderr).toMatch(/^cne: .*small\.csv: .*k/);
   });
 
+  it("option values are refused before the input is read", () => {
+    // the input does not exist: an error about it would mean it was read before the options were checked
+    const result = runCli(["embed", tmp.path("missing.csv"), "--out", tmp.path("never.npy"), "--epochs", "0"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^cne: --epochs must be/);
+    expect(result.stderr).not.toMatch(/missing\.csv: .*(no such|not found|ENOENT)/i);
+  });
+
   it("Ctrl-C aborts with exit code 130", async () => {
     const big = clusters(3000, 32).rows;
     const input = tmp.write("big.csv", big.map((r) => r.join(",")).join("\n"));
