@@ -11,6 +11,7 @@ import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { EmbedOptions, EmbeddingOptions, Loss } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
+import { checkSpectrumDirection } from "../validate/spectrum.ts";
 import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, runPhaseEpochs, writeLogZ, type Phase } from "./optimizer.ts";
@@ -112,6 +113,7 @@ export class Embedding extends FitHandle {
     }
     if (options.negativeSamples === undefined) this.params.negativeSamples = defaultNegativeSamples(this.n);
     checkShapes(this.params, this.n);
+    if (options.negativeSamples !== undefined && !restored) checkSpectrumDirection(this.params, this.n, this.params.warn);
   }
 
   /** Negatives per edge of the fit (the given value, or the default for this n). */
@@ -158,6 +160,7 @@ export class Embedding extends FitHandle {
    */
   optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
     const merged = resolvePhaseParams(this.params, options);
+    if (options.negativeSamples !== undefined) checkSpectrumDirection(merged, this.n, merged.warn);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail("call run() before optimize()");
       const ctl = this.control(options);
