@@ -7,7 +7,7 @@ export {
   CTRL_BARRIER_SENSE, CTRL_ERROR, CTRL_ARGS, CTRL_MAX_ARGS, CTRL_BYTES,
 } from "./parallel/control";
 
-export { TASK_KNN_EXACT, TASK_KNN_QUERY } from "./knn/tasks";
+export { TASK_KNN_EXACT, TASK_KNN_QUERY, TASK_KNN_GRAPH_QUERY } from "./knn/tasks";
 export { TASK_PCA_COLUMN_SUMS, TASK_PCA_GATHER, TASK_PCA_GRAM, TASK_PCA_MULTIPLY } from "./pca/tasks";
 export {
   TASK_NND_TREES, TASK_NND_REORDER, TASK_NND_INIT_LEAVES, TASK_NND_FILL, TASK_NND_CANDIDATES, TASK_NND_JOIN,
@@ -52,6 +52,10 @@ export function mlpActStride(model: usize): i32 {
 export function mlpScratchStride(model: usize): i32 {
   return scratchStride(model);
 }
+
+/** Bytes of one thread's scratch for the graph search of n reference rows keeping ef (knn/graph_query.ts). */
+export { graphQueryScratchBytes } from "./knn/graph_query";
+export { searchTreeMaxNodes } from "./knn/search_tree";
 
 export { GRAM_STRIP_ROWS as PCA_GRAM_STRIP_ROWS } from "./pca/gemm";
 

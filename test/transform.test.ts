@@ -59,6 +59,11 @@ describe("Embedding.transform", () => {
     await expect(e.transform([new Array(dim + 1).fill(0)])).rejects.toThrow(CneInputError);
     await expect(e.transform(test, { nEpochs: -1 })).rejects.toThrow(/nEpochs/);
     await expect(e.transform(test, { steps: 3 } as never)).rejects.toThrow(/unknown transform option "steps"/);
+    await expect(e.transform(test, { knn: "hnsw" } as never)).rejects.toThrow(/transform knn must be one of "auto", "exact", "nndescent"/);
+    // the graph search (1,500 fitted rows: "auto" chose exact above) places about as well, and loads the same
+    const graph = await e.transform(test, { knn: "nndescent" });
+    expect(heldOutAccuracy(y, graph)).toBeGreaterThan(accuracy - 0.02);
+    expect(sameBits(await (one as typeof e).transform(test, { knn: "nndescent" }), graph)).toBe(true);
     e.destroy();
     one.destroy();
   });

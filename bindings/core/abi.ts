@@ -59,6 +59,11 @@ export interface CoreFunctions {
   procrustesSums(aPtr: number, bPtr: number, n: number, outPtr: number): void;
   affineApply2(srcPtr: number, dstPtr: number, n: number, m00: number, m01: number, m10: number, m11: number, tx: number, ty: number): void;
   placeInitial(train: number, dim: number, neighbours: number, k: number, rows: number, y: number, scratch: number, useMean: number): void;
+  graphQueryScratchBytes(n: number, ef: number): number;
+  searchTreeMaxNodes(n: number, leafSize: number): number;
+  searchTreeBuild(
+    data: number, n: number, stride: number, leafSize: number, seed: number, perm: number, scratch: number, nodes: number, offsets: number, normals: number,
+  ): number;
 }
 
 /**
@@ -74,6 +79,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 6,
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
+  graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, searchTreeBuild: 10,
 };
 
 /**
@@ -90,7 +96,7 @@ export const LAYOUT = {
   task: {
     prefix: "TASK_",
     keys: [
-      "knnExact", "knnQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
+      "knnExact", "knnQuery", "knnGraphQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
       "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
     ],
   },

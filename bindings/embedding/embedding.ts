@@ -177,7 +177,8 @@ export class Embedding extends FitHandle {
 
   /**
    * Places new rows (of the fitted data's width) in the current layout, openTSNE-style: each row's k nearest
-   * fitted rows (exact search, in the PCA space when the fit used one), a start at the median of their
+   * fitted rows (in the PCA space when the fit used one; exact, or a search of the fit's neighbour graph: the
+   * `knn` option), a start at the median of their
    * positions, then SGD of the new points alone with the layout's loss and s against the fixed layout. The
    * fitted points never move. Resolves with m × outDim values, row-major.
    */
@@ -187,7 +188,7 @@ export class Embedding extends FitHandle {
     try {
       if (this.fit && !this.size.dim) fail("this embedding does not know its input width (its state has no inputDim)");
       matrix = toMatrix(data, { dim: this.size.dim || undefined });
-      settings = checkTransformOptions(options, this.params.k, this.n);
+      settings = checkTransformOptions(options, this.params.k, this.n, this.params.knn);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -1,5 +1,6 @@
 // The non-parametric transform (openTSNE-style): new rows are projected like the fitted rows (PCA when the fit
-// used it), their k nearest fitted rows found by exact search, each new point starts at the median (or mean) of
+// used it), their k nearest fitted rows found (exact search, or a search of the fit's neighbour graph: see
+// knn/query.ts and the `knn` option), each new point starts at the median (or mean) of
 // those rows' positions, then only the new points are optimised against the fixed layout with the fit's loss
 // and s (assembly/optimize/place.ts). The fitted layout is read, never written.
 
@@ -9,7 +10,8 @@ import { fail, throwIfAborted } from "../errors.ts";
 import type { Matrix } from "../input.ts";
 import type { PhaseControl } from "../options/common.ts";
 import { projectRows } from "../pca/index.ts";
-import { queryKnn } from "../knn/query.ts";
+import { chooseQueryMethod, queryGraphKnn, queryKnn, QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
+import type { KnnMethod } from "../options/embedding.ts";
 import type { Prepared } from "./pipeline.ts";
 import type { LayoutTarget } from "./embedding.ts";
 import { LOG_CLAMP } from "./optimizer.ts";
@@ -24,18 +26,27 @@ export interface TransformOptions {
   init?: "median" | "mean";
   /** Neighbours per new point (default: the fit's k). */
   k?: number;
+  /**
+   * How the new rows' neighbours among the fitted rows are found: "exact" (brute force), "nndescent"
+   * (approximate: a best-first search of the fit's neighbour graph, as PyNNDescent queries its index; recall@15
+   * ≈ 0.99 on Fashion-MNIST, bench/RESULTS.md) or "auto" (exact up to 3,000 fitted rows). Default: as the fit
+   * searched (its `knn` option: "exact" → "exact", "nndescent" and "hnsw" → "nndescent", "auto" → "auto").
+   */
+  knn?: QueryMethod;
   signal?: AbortSignal;
   /** (fraction, stage) for the stages "pca", "knn" and "optimize". */
   onProgress?: (fraction: number, stage: "pca" | "knn" | "optimize") => void;
 }
 
 export const TRANSFORM_DEFAULTS = { nEpochs: 30, learningRate: 0.1, init: "median" as const };
-const TRANSFORM_KEYS = new Set(["nEpochs", "learningRate", "init", "k", "signal", "onProgress"]);
+const TRANSFORM_KEYS = new Set(["nEpochs", "learningRate", "init", "k", "knn", "signal", "onProgress"]);
 const ROWS_PER_CHUNK = 16;
 /** Epochs per call into the core: progress and abort are checked between calls. */
 const EPOCHS_PER_CALL = 5;
 
-export function checkTransformOptions(options: TransformOptions, fitK: number, n: number): Required<Pick<TransformOptions, "nEpochs" | "learningRate" | "init" | "k">> {
+export type CheckedTransformOptions = Required<Pick<TransformOptions, "nEpochs" | "learningRate" | "init" | "k">> & { knn: "exact" | "nndescent" };
+
+export function checkTransformOptions(options: TransformOptions, fitK: number, n: number, fitKnn?: KnnMethod): CheckedTransformOptions {
   if (options === null || typeof options !== "object") fail("transform options must be an object");
   for (const key of Object.keys(options)) if (!TRANSFORM_KEYS.has(key)) fail(`unknown transform option "${key}"`);
   const nEpochs = options.nEpochs ?? TRANSFORM_DEFAULTS.nEpochs;
@@ -46,8 +57,11 @@ export function checkTransformOptions(options: TransformOptions, fitK: number, n
   if (init !== "median" && init !== "mean") fail(`transform init must be "median" or "mean", got ${String(init)}`);
   const k = options.k ?? fitK;
   if (!Number.isInteger(k) || k < 1 || k > n) fail(`transform k must be an integer from 1 to n = ${n}, got ${k}`);
+  if (options.knn !== undefined && !QUERY_METHODS.includes(options.knn)) {
+    fail(`transform knn must be one of ${QUERY_METHODS.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(options.knn)}`);
+  }
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") fail("onProgress must be a function");
-  return { nEpochs, learningRate, init, k };
+  return { nEpochs, learningRate, init, k, knn: chooseQueryMethod(options.knn, fitKnn, n) };
 }
 
 export interface PlaceSettings {
@@ -62,7 +76,7 @@ export interface PlaceSettings {
 
 /** m × outDim positions of the new rows, row-major. */
 export async function placeNewPoints(
-  core: Core, fit: Prepared, matrix: Matrix, s: PlaceSettings, o: ReturnType<typeof checkTransformOptions>,
+  core: Core, fit: Prepared, matrix: Matrix, s: PlaceSettings, o: CheckedTransformOptions,
   ctl: PhaseControl & { report: (fraction: number, stage: "pca" | "knn" | "optimize") => void },
 ): Promise<Float32Array> {
   const reference = fit.search;
@@ -73,7 +87,10 @@ export async function placeNewPoints(
     let queries = putMatrix(core, matrix, "transform data", s.inputScaleExponent);
     if (fit.pca) queries = await projectRows(core, fit.pca, queries, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
     throwIfAborted(ctl.signal);
-    const found = await queryKnn(core, reference, queries, o.k, { signal: ctl.signal, progress: (f) => ctl.report(f, "knn") });
+    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn") };
+    const found = o.knn === "exact"
+      ? await queryKnn(core, reference, queries, o.k, search)
+      : await queryGraphKnn(core, reference, fit.graph, queries, o.k, search);
     const y = core.alloc(rows * outDim * 4);
     const scratch = core.alloc(Math.max(o.k, core.threads * outDim) * 4);
     core.kernels.placeInitial(layout.yPtr, outDim, found.indicesPtr, o.k, rows, y, scratch, o.init === "mean" ? 1 : 0);

@@ -1,0 +1,143 @@
+// Approximate kNN of query rows against reference rows by searching the reference rows' own neighbour graph
+// (PyNNDescent's query, HNSW's search on one layer): best-first from entry rows (the reference rows of the
+// query's leaf in a random-projection tree, knn/search_tree.ts, and a fixed, evenly spaced sample), keeping the `ef` nearest rows met; a frontier row is expanded (its graph neighbours evaluated) until the
+// nearest unexpanded one is farther than the ef-th nearest found. Each query is searched on its own by one
+// thread, in a fixed order, with the same distance arithmetic as the exact search (knn/exact.ts), so results
+// do not depend on the thread count, and when every row is reached the answer is the exact one, ties included.
+
+import { heapPush, heapSortAscending, pairLess } from "../util/heap";
+import { metricOf } from "./metric";
+import { searchTreeLeaf } from "./search_tree";
+
+/** At most this many rows of a leaf start a search (a leaf is larger only when the tree ran out of nodes). */
+const MAX_LEAF_ENTRIES: i32 = 64;
+
+/** Pushes (d, index) on a min-heap of `size` pairs at distPtr/idxPtr (ordered by pairLess); returns the new size. */
+function frontierPush(distPtr: usize, idxPtr: usize, size: i32, d: f32, index: i32): i32 {
+  let child = size;
+  while (child > 0) {
+    const parent = (child - 1) >> 1;
+    const pd = load<f32>(distPtr + (<usize>parent << 2));
+    const pi = load<i32>(idxPtr + (<usize>parent << 2));
+    if (!pairLess(d, index, pd, pi)) break;
+    store<f32>(distPtr + (<usize>child << 2), pd);
+    store<i32>(idxPtr + (<usize>child << 2), pi);
+    child = parent;
+  }
+  store<f32>(distPtr + (<usize>child << 2), d);
+  store<i32>(idxPtr + (<usize>child << 2), index);
+  return size + 1;
+}
+
+/** Removes the root of a min-heap of `size` pairs (size ≥ 1); the caller read it first. Returns the new size. */
+function frontierPop(distPtr: usize, idxPtr: usize, size: i32): i32 {
+  const last = size - 1;
+  const d = load<f32>(distPtr + (<usize>last << 2));
+  const id = load<i32>(idxPtr + (<usize>last << 2));
+  let parent = 0;
+  while (true) {
+    let child = 2 * parent + 1;
+    if (child >= last) break;
+    let cd = load<f32>(distPtr + (<usize>child << 2));
+    let ci = load<i32>(idxPtr + (<usize>child << 2));
+    if (child + 1 < last) {
+      const rd = load<f32>(distPtr + (<usize>(child + 1) << 2));
+      const ri = load<i32>(idxPtr + (<usize>(child + 1) << 2));
+      if (pairLess(rd, ri, cd, ci)) { child++; cd = rd; ci = ri; }
+    }
+    if (!pairLess(cd, ci, d, id)) break;
+    store<f32>(distPtr + (<usize>parent << 2), cd);
+    store<i32>(idxPtr + (<usize>parent << 2), ci);
+    parent = child;
+  }
+  if (last > 0) {
+    store<f32>(distPtr + (<usize>parent << 2), d);
+    store<i32>(idxPtr + (<usize>parent << 2), id);
+  }
+  return last;
+}
+
+/** Bytes of one thread's scratch for a search of n reference rows with `ef` kept: stamps, frontier, pool. */
+export function graphQueryScratchBytes(n: i32, ef: i32): usize {
+  return (<usize>n * 12) + (<usize>ef << 3);
+}
+
+/**
+ * Searches query rows [rowBegin, rowEnd) of queryPtr among the n reference rows at refPtr (both f32[· × stride],
+ * zero-padded) through the graph rowPtr (i32[n + 1]) / colPtr (i32[E]): CSR rows of graph neighbours.
+ * Every search starts from the rows of the query's leaf in the tree (treeNodes, treeOffsets, treeNormals,
+ * treePerm: knn/search_tree.ts) and from `entries` (≤ n) evenly spaced rows; `ef` (≥ k) nearest rows are kept.
+ * scratch: graphQueryScratchBytes(n, ef) bytes owned by this thread, its first n i32 (the stamps) zeroed by the
+ * binding once per search: a row met by query i is stamped i + 1, unique within the search, so never cleared.
+ * outIdxPtr: i32[rows × k], outDistPtr: f32[rows × k], the metric's distance, ascending, ties by index.
+ */
+export function knnGraphQueryRowsWith<M>(
+  refPtr: usize, n: i32, stride: i32, k: i32, queryPtr: usize, rowBegin: i32, rowEnd: i32,
+  outIdxPtr: usize, outDistPtr: usize, rowPtr: usize, colPtr: usize, ef: i32, entries: i32, scratch: usize,
+  treeNodes: usize, treeOffsets: usize, treeNormals: usize, treePerm: usize,
+): void {
+  const metric = metricOf<M>();
+  const rowBytes = <usize>stride << 2;
+  const stamps = scratch;
+  const frontierDist = stamps + (<usize>n << 2);
+  const frontierIdx = frontierDist + (<usize>n << 2);
+  const poolDist = frontierIdx + (<usize>n << 2);
+  const poolIdx = poolDist + (<usize>ef << 2);
+  for (let i = rowBegin; i < rowEnd; i++) {
+    const q = queryPtr + <usize>i * rowBytes;
+    const tag = i + 1;
+    let pool = 0;
+    let frontier = 0;
+    // the entry rows: the leaf's rows, then rows floor((2t + 1)·n / (2·entries)), distinct while entries ≤ n
+    const leaf = searchTreeLeaf(q, stride, treeNodes, treeOffsets, treeNormals);
+    const leafRows = treePerm + (<usize>(-1 - load<i32>(leaf)) << 2);
+    const leafCount = min(load<i32>(leaf + 4), MAX_LEAF_ENTRIES);
+    for (let t = 0; t < leafCount + entries; t++) {
+      const e = t < leafCount
+        ? load<i32>(leafRows + (<usize>t << 2))
+        : <i32>((<i64>(2 * (t - leafCount) + 1) * <i64>n) / (<i64>(2 * entries)));
+      const sp = stamps + (<usize>e << 2);
+      if (load<i32>(sp) == tag) continue;
+      store<i32>(sp, tag);
+      const d = metric.rank(q, refPtr + <usize>e * rowBytes, stride);
+      if (pool == ef && !pairLess(d, e, load<f32>(poolDist), load<i32>(poolIdx))) continue;
+      pool = heapPush(poolDist, poolIdx, pool, ef, d, e);
+      frontier = frontierPush(frontierDist, frontierIdx, frontier, d, e);
+    }
+    while (frontier > 0) {
+      const cd = load<f32>(frontierDist);
+      const c = load<i32>(frontierIdx);
+      // the nearest unexpanded row is farther than every kept one: nothing nearer is reachable through it
+      if (pool == ef && !pairLess(cd, c, load<f32>(poolDist), load<i32>(poolIdx))) break;
+      frontier = frontierPop(frontierDist, frontierIdx, frontier);
+      const begin = load<i32>(rowPtr + (<usize>c << 2));
+      const end = load<i32>(rowPtr + (<usize>(c + 1) << 2));
+      for (let p = begin; p < end; p++) {
+        const j = load<i32>(colPtr + (<usize>p << 2));
+        const sp = stamps + (<usize>j << 2);
+        if (load<i32>(sp) == tag) continue;
+        store<i32>(sp, tag);
+        const row = refPtr + <usize>j * rowBytes;
+        if (pool < ef) {
+          const d = metric.rank(q, row, stride);
+          pool = heapPush(poolDist, poolIdx, pool, ef, d, j);
+          frontier = frontierPush(frontierDist, frontierIdx, frontier, d, j);
+        } else {
+          // a partial sum above the worst kept rank rejects j as the full distance would (knn/bounded.ts)
+          const worst = load<f32>(poolDist);
+          const d = metric.rankBounded(q, row, stride, worst);
+          if (!pairLess(d, j, worst, load<i32>(poolIdx))) continue;
+          heapPush(poolDist, poolIdx, pool, ef, d, j);
+          frontier = frontierPush(frontierDist, frontierIdx, frontier, d, j);
+        }
+      }
+    }
+    heapSortAscending(poolDist, poolIdx, pool);
+    const dRow = outDistPtr + ((<usize>i * <usize>k) << 2);
+    const iRow = outIdxPtr + ((<usize>i * <usize>k) << 2);
+    for (let t = 0; t < k; t++) {
+      store<i32>(iRow + (<usize>t << 2), load<i32>(poolIdx + (<usize>t << 2)));
+      store<f32>(dRow + (<usize>t << 2), metric.reported(load<f32>(poolDist + (<usize>t << 2))));
+    }
+  }
+}
