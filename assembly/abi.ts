@@ -15,7 +15,7 @@ export {
 } from "./knn/nndescent_tasks";
 export { TASK_OPTIMIZE, TASK_PARTITION, TASK_PLACE } from "./optimize/tasks";
 export {
-  ARG_P_TRAIN, ARG_P_N, ARG_P_DIM, ARG_P_EDGES, ARG_P_EDGE_COUNT, ARG_P_Y, ARG_P_ROWS, ARG_P_NEIGHBOURS, ARG_P_K,
+  ARG_P_TRAIN, ARG_P_N, ARG_P_DIM, ARG_P_NOISE, ARG_P_Y, ARG_P_ROWS, ARG_P_NEIGHBOURS, ARG_P_K,
   ARG_P_LOSS, ARG_P_XI, ARG_P_NEGATIVES, ARG_P_EPOCH_BEGIN, ARG_P_EPOCH_END, ARG_P_EPOCHS, ARG_P_LEARNING_RATE,
   ARG_P_SEED, ARG_P_CLAMP, ARG_P_C, ARG_P_SCRATCH, ARG_P_CHUNK_ROWS,
 } from "./optimize/place";
@@ -56,6 +56,7 @@ export function mlpScratchStride(model: usize): i32 {
 /** Bytes of one thread's scratch for the graph search of n reference rows keeping ef (knn/graph_query.ts). */
 export { graphQueryScratchBytes } from "./knn/graph_query";
 export { searchTreeMaxNodes } from "./knn/search_tree";
+export { placeScratchBytes } from "./optimize/place";
 
 export { GRAM_STRIP_ROWS as PCA_GRAM_STRIP_ROWS } from "./pca/gemm";
 

@@ -22,4 +22,4 @@ export { infoNceCoefficients } from "./optimize/derivatives";
 export * from "./parametric/exports";
 export { batchGradient } from "./optimize/reference";
 export { procrustesSums, affineApply2 } from "./spectrum/procrustes";
-export { placeInitial } from "./optimize/place";
+export { placeInitial, placeNoiseTable } from "./optimize/place";

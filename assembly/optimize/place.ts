@@ -1,9 +1,12 @@
 // Placing new points against a fixed layout (the non-parametric transform, openTSNE-style). Each new point
-// starts at the coordinate-wise median of its training neighbours' positions, then moves by SGD with the fit's
-// loss: per epoch, for each of its k training neighbours, one positive pair and m negatives drawn as heads of
-// uniformly random directed edges of the training graph (the fit's noise distribution, ∝ degree). Training
-// points never move, so new points are independent of each other: any chunking, thread count or split of the
-// epochs gives the same bits. Four negatives are evaluated per v128.
+// starts at the coordinate-wise median of its training neighbours' positions, then moves with the fit's loss:
+// per epoch, one step along the summed gradient of its k positive pairs (its training neighbours) and of m
+// negatives drawn from the fit's noise distribution (rows ∝ their degree in the training graph, the heads of
+// uniformly random directed edges), through an alias table (placeNoiseTable). The m negatives are shared by the k pairs, each standing for the k edges' own, so
+// the expected step is that of the fit's per-edge estimator (k pairs with m negatives each) at 1/k of its
+// distance evaluations: k + m per point and epoch instead of k·(1 + m), and one update instead of k.
+// Training points never move, so new points are independent of each other: any chunking, thread count or split
+// of the epochs gives the same bits. Repulsion coefficients are evaluated four negatives per v128.
 
 import { arg, argInt, argPtr, argSeed, nextChunk } from "../parallel/control";
 import { draw, streamKey, uniformIndex } from "../rng";
@@ -16,26 +19,25 @@ import { UmapLoss } from "./loss/umap";
 export const ARG_P_TRAIN = 0; // f32[n × dim] the fixed training layout
 export const ARG_P_N = 1;
 export const ARG_P_DIM = 2;
-export const ARG_P_EDGES = 3; // i32[2 × E] the training graph's directed edges (head, tail)
-export const ARG_P_EDGE_COUNT = 4;
-export const ARG_P_Y = 5; // f32[rows × dim] the new points, updated in place
-export const ARG_P_ROWS = 6;
-export const ARG_P_NEIGHBOURS = 7; // i32[rows × k] training neighbours of each new point
-export const ARG_P_K = 8;
-export const ARG_P_LOSS = 9; // NCE places with its learned Z fixed: the estimator of "neg" at that ξ'
-export const ARG_P_XI = 10;
-export const ARG_P_NEGATIVES = 11;
-export const ARG_P_EPOCH_BEGIN = 12;
-export const ARG_P_EPOCH_END = 13;
-export const ARG_P_EPOCHS = 14; // epochs of the whole placement (the learning rate decays linearly over them)
-export const ARG_P_LEARNING_RATE = 15;
-export const ARG_P_SEED = 16;
-export const ARG_P_CLAMP = 17;
-export const ARG_P_C = 18;
-export const ARG_P_SCRATCH = 19; // f32[threads × dim]: one point's gradient per thread
-export const ARG_P_CHUNK_ROWS = 20;
+export const ARG_P_NOISE = 3; // the noise distribution's alias table (placeNoiseTable)
+export const ARG_P_Y = 4; // f32[rows × dim] the new points, updated in place
+export const ARG_P_ROWS = 5;
+export const ARG_P_NEIGHBOURS = 6; // i32[rows × k] training neighbours of each new point
+export const ARG_P_K = 7;
+export const ARG_P_LOSS = 8; // NCE places with its learned Z fixed: the estimator of "neg" at that ξ'
+export const ARG_P_XI = 9;
+export const ARG_P_NEGATIVES = 10;
+export const ARG_P_EPOCH_BEGIN = 11;
+export const ARG_P_EPOCH_END = 12;
+export const ARG_P_EPOCHS = 13; // epochs of the whole placement (the learning rate decays linearly over them)
+export const ARG_P_LEARNING_RATE = 14;
+export const ARG_P_SEED = 15;
+export const ARG_P_CLAMP = 16;
+export const ARG_P_C = 17;
+export const ARG_P_SCRATCH = 18; // threads × placeScratchBytes(dim, negatives) bytes
+export const ARG_P_CHUNK_ROWS = 19;
 
-/** The gradient of each coordinate is clipped to ±4, as the optimiser clips a batch's (SPEC §2). */
+/** The gradient of each coordinate is clipped to ±4 per pair, as the optimiser clips a batch's (SPEC §2): ±4k per step. */
 const CLIP: f32 = 4;
 /** Separates the placement's random stream from the fit's phases. */
 const PLACE_STREAM: u64 = 0x706c616365;
@@ -58,16 +60,60 @@ const PLACE_STREAM: u64 = 0x706c616365;
   }
 }
 
-/** The training row of the r-th negative of draw stream position `counter`. */
+/**
+ * The noise distribution (rows ∝ their degree in the training graph, as heads of uniformly random directed
+ * edges) as an alias table (Walker; Vose's construction): per row a u32 threshold and an i32 alias, 8 bytes, so
+ * a draw reads one record of n instead of one edge of the 2E-entry edge list, which does not fit in cache and
+ * cost three quarters of the placement's time. rowPtr: i32[n + 1] CSR row starts of the graph. table: u64[n].
+ * scratch: 16·n bytes. Sequential, O(n), the same table on every run.
+ */
+export function placeNoiseTable(rowPtr: usize, n: i32, table: usize, scratch: usize): void {
+  const p = scratch; // f64[n]: n·degree/E, then the residual mass
+  const small = scratch + (<usize>n << 3), large = small + (<usize>n << 2); // i32 stacks
+  const total = <f64>(load<i32>(rowPtr + (<usize>n << 2)) - load<i32>(rowPtr));
+  let smallCount = 0, largeCount = 0;
+  for (let i = 0; i < n; i++) {
+    const degree = <f64>(load<i32>(rowPtr + (<usize>(i + 1) << 2)) - load<i32>(rowPtr + (<usize>i << 2)));
+    const v = (degree * <f64>n) / total;
+    store<f64>(p + (<usize>i << 3), v);
+    if (v < 1) store<i32>(small + (<usize>(smallCount++) << 2), i);
+    else store<i32>(large + (<usize>(largeCount++) << 2), i);
+  }
+  while (smallCount > 0 && largeCount > 0) {
+    const s = load<i32>(small + (<usize>(--smallCount) << 2));
+    const l = load<i32>(large + (<usize>(largeCount - 1) << 2));
+    const ps = load<f64>(p + (<usize>s << 3));
+    writeAlias(table, s, ps, l);
+    const pl = load<f64>(p + (<usize>l << 3)) + ps - 1;
+    store<f64>(p + (<usize>l << 3), pl);
+    if (pl < 1) {
+      largeCount--;
+      store<i32>(small + (<usize>(smallCount++) << 2), l);
+    }
+  }
+  // what is left has mass 1 up to rounding: always itself
+  while (largeCount > 0) writeAlias(table, load<i32>(large + (<usize>(--largeCount) << 2)), 1, 0);
+  while (smallCount > 0) writeAlias(table, load<i32>(small + (<usize>(--smallCount) << 2)), 1, 0);
+}
+
+function writeAlias(table: usize, row: i32, keep: f64, alias: i32): void {
+  // a draw keeps `row` when its low 32 bits are ≤ the threshold
+  const threshold = keep >= 1 ? <u32>0xffffffff : <u32>(keep * 4294967296.0);
+  store<u32>(table + (<usize>row << 3), threshold);
+  store<i32>(table + (<usize>row << 3) + 4, alias);
+}
+
+/** The training row of the negative at draw stream position `counter`: a row ∝ its degree (alias table). */
 // @ts-ignore: decorator
-@inline function negativeRow(key: u64, counter: u64, edges: usize, edgeCount: i32): i32 {
-  const e = uniformIndex(draw(key, counter), <u32>edgeCount);
-  return load<i32>(edges + (<usize>e << 3));
+@inline function negativeRow(key: u64, counter: u64, table: usize, n: i32): i32 {
+  const bits = draw(key, counter);
+  const rec = table + (<usize>uniformIndex(bits, <u32>n) << 3);
+  return <u32>bits <= load<u32>(rec) ? <i32>((rec - table) >> 3) : load<i32>(rec + 4);
 }
 
 function placeRows<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): void {
   const train = argPtr(ctrl, ARG_P_TRAIN), dim = argInt(ctrl, ARG_P_DIM);
-  const edges = argPtr(ctrl, ARG_P_EDGES), edgeCount = argInt(ctrl, ARG_P_EDGE_COUNT);
+  const noise = argPtr(ctrl, ARG_P_NOISE), n = argInt(ctrl, ARG_P_N);
   const y = argPtr(ctrl, ARG_P_Y), rows = argInt(ctrl, ARG_P_ROWS);
   const nbrs = argPtr(ctrl, ARG_P_NEIGHBOURS), k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
   const epochBegin = argInt(ctrl, ARG_P_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_P_EPOCH_END), epochs = argInt(ctrl, ARG_P_EPOCHS);
@@ -75,55 +121,74 @@ function placeRows<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): 
   const xiV = f32x4.splat(<f32>arg(ctrl, ARG_P_XI)), clampV = f32x4.splat(<f32>arg(ctrl, ARG_P_CLAMP));
   const c = <f32>arg(ctrl, ARG_P_C);
   const key = streamKey(argSeed(ctrl, ARG_P_SEED), PLACE_STREAM);
-  const g = argPtr(ctrl, ARG_P_SCRATCH) + ((<usize>thread * <usize>dim) << 2);
+  // per thread: the gradient (dim floats), then the m negatives' rows (i32) and squared distances (f32)
+  const g = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(dim, m);
+  const negRows = g + (<usize>dim << 2);
+  const negDist = negRows + (<usize>m << 2);
   const rowBytes = <usize>dim << 2;
+  const clip = CLIP * <f32>k;
+  // each negative stands for the k edges' negatives: the k·m repulsions of the per-edge estimator, in expectation
+  const weight = f32x4.splat(2 * <f32>k);
   for (let i = begin; i < end; i++) {
     const yi = y + <usize>i * rowBytes;
+    const nRow = nbrs + ((<usize>i * <usize>k) << 2);
     for (let e = epochBegin; e < epochEnd; e++) {
       const lr = rate * (1 - <f32>e / <f32>epochs);
+      const base = (<u64>e * <u64>rows + <u64>i) * <u64>m;
+      let phiNeg: f32 = 0;
+      for (let r = 0; r < m; r++) {
+        const q = negativeRow(key, base + <u64>r, noise, n);
+        const d = squaredDistance(yi, train + <usize>q * rowBytes, dim);
+        store<i32>(negRows + (<usize>r << 2), q);
+        store<f32>(negDist + (<usize>r << 2), d);
+        if (loss.normalised()) phiNeg += f32x4.extract_lane(loss.kernel(f32x4.splat(d)), 0);
+      }
+      for (let d = 0; d < dim; d++) store<f32>(g + (<usize>d << 2), 0);
+      // attraction of each neighbour; InfoNCE's repulsion is linear in its edge's norm = 1/(c·S), so the
+      // shared negatives carry the sum of the k norms
+      let normSum: f32 = 0;
       for (let t = 0; t < k; t++) {
-        const j = load<i32>(nbrs + ((<usize>i * <usize>k + <usize>t) << 2));
+        const j = load<i32>(nRow + (<usize>t << 2));
         if (j < 0) continue;
         const yj = train + <usize>j * rowBytes;
-        const base = ((<u64>e * <u64>rows + <u64>i) * <u64>k + <u64>t) * <u64>m;
         const dPos = f32x4.splat(squaredDistance(yi, yj, dim));
-        // InfoNCE: the head's normaliser S = φ₊ + Σφ_k over its negatives first, as norm = 1/(cS)
         let norm = f32x4.splat(0);
         if (loss.normalised()) {
-          let s = f32x4.extract_lane(loss.kernel(dPos), 0);
-          for (let r = 0; r < m; r++) {
-            const q = negativeRow(key, base + <u64>r, edges, edgeCount);
-            s += f32x4.extract_lane(loss.kernel(f32x4.splat(squaredDistance(yi, train + <usize>q * rowBytes, dim))), 0);
-          }
-          norm = f32x4.splat(1 / (c * s));
+          const nv: f32 = <f32>1 / (c * (f32x4.extract_lane(loss.kernel(dPos), 0) + phiNeg));
+          normSum += nv;
+          norm = f32x4.splat(nv);
         }
-        for (let d = 0; d < dim; d++) store<f32>(g + (<usize>d << 2), 0);
         addScaled(g, 2 * f32x4.extract_lane(loss.attraction(dPos, xiV, clampV, norm), 0), yi, yj, dim);
-        for (let r = 0; r < m; r += 4) {
-          const q0 = negativeRow(key, base + <u64>r, edges, edgeCount);
-          const q1 = r + 1 < m ? negativeRow(key, base + <u64>(r + 1), edges, edgeCount) : q0;
-          const q2 = r + 2 < m ? negativeRow(key, base + <u64>(r + 2), edges, edgeCount) : q0;
-          const q3 = r + 3 < m ? negativeRow(key, base + <u64>(r + 3), edges, edgeCount) : q0;
-          const p0 = train + <usize>q0 * rowBytes, p1 = train + <usize>q1 * rowBytes;
-          const p2 = train + <usize>q2 * rowBytes, p3 = train + <usize>q3 * rowBytes;
-          let dv = f32x4.splat(squaredDistance(yi, p0, dim));
-          dv = f32x4.replace_lane(dv, 1, squaredDistance(yi, p1, dim));
-          dv = f32x4.replace_lane(dv, 2, squaredDistance(yi, p2, dim));
-          dv = f32x4.replace_lane(dv, 3, squaredDistance(yi, p3, dim));
-          const coef = f32x4.mul(f32x4.splat(2), loss.repulsion(dv, xiV, clampV, norm));
-          addScaled(g, f32x4.extract_lane(coef, 0), yi, p0, dim);
-          if (r + 1 < m) addScaled(g, f32x4.extract_lane(coef, 1), yi, p1, dim);
-          if (r + 2 < m) addScaled(g, f32x4.extract_lane(coef, 2), yi, p2, dim);
-          if (r + 3 < m) addScaled(g, f32x4.extract_lane(coef, 3), yi, p3, dim);
+      }
+      const normV = f32x4.splat(normSum);
+      const repWeight = loss.normalised() ? f32x4.splat(2) : weight;
+      for (let r = 0; r < m; r += 4) {
+        const dv = v128.load(negDist + (<usize>r << 2)); // lanes past m are read but not used
+        const coef = f32x4.mul(repWeight, loss.repulsion(dv, xiV, clampV, normV));
+        const lanes = min(4, m - r);
+        for (let l = 0; l < lanes; l++) {
+          const q = load<i32>(negRows + (<usize>(r + l) << 2));
+          addScaled(g, laneOf(coef, l), yi, train + <usize>q * rowBytes, dim);
         }
-        for (let d = 0; d < dim; d++) {
-          const gd = min(CLIP, max(-CLIP, load<f32>(g + (<usize>d << 2))));
-          const p = yi + (<usize>d << 2);
-          store<f32>(p, load<f32>(p) - lr * gd);
-        }
+      }
+      for (let d = 0; d < dim; d++) {
+        const gd = min(clip, max(-clip, load<f32>(g + (<usize>d << 2))));
+        const p = yi + (<usize>d << 2);
+        store<f32>(p, load<f32>(p) - lr * gd);
       }
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline function laneOf(v: v128, l: i32): f32 {
+  return l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+}
+
+/** Bytes of one thread's scratch for the placement: the gradient, and the m negatives' rows and distances. */
+export function placeScratchBytes(dim: i32, m: i32): usize {
+  // the distances are read 4 at a time: room for a whole last v128
+  return (<usize>dim << 2) + (<usize>m << 2) + ((<usize>(m + 3) & ~3) << 2);
 }
 
 function placeChunks<L>(loss: L, ctrl: usize, thread: i32): void {

@@ -61,6 +61,8 @@ export interface CoreFunctions {
   placeInitial(train: number, dim: number, neighbours: number, k: number, rows: number, y: number, scratch: number, useMean: number): void;
   graphQueryScratchBytes(n: number, ef: number): number;
   searchTreeMaxNodes(n: number, leafSize: number): number;
+  placeScratchBytes(dim: number, negatives: number): number;
+  placeNoiseTable(rowPtr: number, n: number, table: number, scratch: number): void;
   searchTreeBuild(
     data: number, n: number, stride: number, leafSize: number, seed: number, perm: number, scratch: number, nodes: number, offsets: number, normals: number,
   ): number;
@@ -79,7 +81,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 6,
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
-  graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, searchTreeBuild: 10,
+  graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, placeNoiseTable: 4, searchTreeBuild: 10,
 };
 
 /**
@@ -115,7 +117,7 @@ export const LAYOUT = {
   placeArg: {
     prefix: "ARG_P_",
     keys: [
-      "train", "n", "dim", "edges", "edgeCount", "y", "rows", "neighbours", "k", "loss", "xi", "negatives", "epochBegin",
+      "train", "n", "dim", "noise", "y", "rows", "neighbours", "k", "loss", "xi", "negatives", "epochBegin",
       "epochEnd", "epochs", "learningRate", "seed", "clamp", "c", "scratch", "chunkRows",
     ],
   },

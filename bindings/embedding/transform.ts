@@ -92,7 +92,8 @@ export async function placeNewPoints(
       ? await queryKnn(core, reference, queries, o.k, search)
       : await queryGraphKnn(core, reference, fit.graph, queries, o.k, search);
     const y = core.alloc(rows * outDim * 4);
-    const scratch = core.alloc(Math.max(o.k, core.threads * outDim) * 4);
+    // placeInitial's sorting room (k floats), then each thread's placement scratch
+    const scratch = core.alloc(Math.max(o.k * 4, core.threads * core.kernels.placeScratchBytes(outDim, s.negativeSamples)));
     core.kernels.placeInitial(layout.yPtr, outDim, found.indicesPtr, o.k, rows, y, scratch, o.init === "mean" ? 1 : 0);
     const { target } = s, m = s.negativeSamples;
     // NCE places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
@@ -100,7 +101,12 @@ export async function placeNewPoints(
     const P = core.layout.placeArg;
     const args: number[] = [];
     args[P.train] = layout.yPtr; args[P.n] = n; args[P.dim] = outDim;
-    args[P.edges] = layout.edgesPtr; args[P.edgeCount] = layout.edgeCount;
+    // the fit's noise distribution (rows ∝ degree) as an alias table of n records that stays in cache
+    const noise = core.alloc(n * 8);
+    const tableMark = core.mark();
+    core.kernels.placeNoiseTable(fit.graph.rowPtr, n, noise, core.alloc(n * 16));
+    core.reset(tableMark);
+    args[P.noise] = noise;
     args[P.y] = y; args[P.rows] = rows; args[P.neighbours] = found.indicesPtr; args[P.k] = o.k;
     args[P.loss] = core.layout.loss[target.loss]; args[P.xi] = xi; args[P.negatives] = m;
     args[P.epochs] = o.nEpochs; args[P.learningRate] = o.learningRate; args[P.seed] = s.seed; args[P.clamp] = LOG_CLAMP;
