@@ -75,10 +75,13 @@ async function freePort() {
   return port;
 }
 
-/** Runs `workerd serve` once on `port`; resolves with its origin once it answers, and a `close` that ends it. */
-async function startOnce(configPath, port, timeoutMs) {
+/**
+ * Runs `workerd serve` once with the config's socket `socket` on `port`; resolves with its origin once it
+ * answers, and a `close` that ends it.
+ */
+async function startOnce(configPath, port, timeoutMs, socket = "http") {
   const bin = join(root, "node_modules", ".bin", "workerd");
-  const proc = startProcess(bin, ["serve", configPath, "--socket-addr", `http=127.0.0.1:${port}`]);
+  const proc = startProcess(bin, ["serve", configPath, "--socket-addr", `${socket}=127.0.0.1:${port}`]);
   const log = () => proc.output().stderr + proc.output().stdout;
   let exitCode = null;
   proc.exited.then((code) => (exitCode = code));
@@ -113,21 +116,33 @@ export async function startWorkerd({ timeoutMs = 20000, modules = repositoryModu
   const dir = mkdtempSync(join(tmpdir(), "cne-workerd-"));
   const configPath = join(dir, "config.capnp");
   writeFileSync(configPath, config(dir, modules));
+  try {
+    const server = await serveWorkerdConfig(configPath, { timeoutMs });
+    return {
+      ...server,
+      close: async () => {
+        await server.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * Starts workerd with an existing config, its socket `socket` bound to a free port of 127.0.0.1 instead of the
+ * config's address (retrying if another process took the port in between). `close` ends workerd.
+ */
+export async function serveWorkerdConfig(configPath, { socket = "http", timeoutMs = 20000 } = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const server = await startOnce(configPath, await freePort(), timeoutMs);
-      return {
-        ...server,
-        close: async () => {
-          await server.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+      return await startOnce(configPath, await freePort(), timeoutMs, socket);
     } catch (e) {
       lastError = e;
     }
   }
-  rmSync(dir, { recursive: true, force: true });
   throw lastError;
 }

@@ -1,0 +1,188 @@
+// The edge example (examples/edge) on the installed package: a model fitted and saved in Node, served by the
+// example's Cloudflare worker (bundled with esbuild, run by workerd with the example's config.capnp) and by its
+// Deno function. Both must answer Node's transform of the same rows bit for bit, as JSON and as raw float32,
+// and refuse bad requests with the documented status and a message naming the problem.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { cpSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runProcess, startProcess } from "../runtimes/processes.js";
+import { serveWorkerdConfig } from "../runtimes/workerd.js";
+// the example's own bundling step, run on the copy inside the consumer project (cne-wasm resolves there)
+import { bundleEdgeWorker } from "../../examples/edge/build.js";
+
+const { app, repo } = inject("consumer");
+const edge = join(app, "edge");
+const bin = (name: string) => join(repo, "node_modules", ".bin", name);
+/** config.capnp's MAX_BODY_BYTES and deno.js's default */
+const LIMIT = 32 * 1024 * 1024;
+
+interface Fitted {
+  dim: number;
+  outDim: number;
+  rows: number;
+}
+let fitted: Fitted;
+let rows: Float32Array;
+let expected: Float32Array;
+
+const f32File = (path: string) => {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+const bytesOf = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+beforeAll(async () => {
+  cpSync(join(repo, "examples/edge"), edge, { recursive: true, filter: (src) => !/[/\\](build|model\.cne)$/.test(src) });
+  const out = await runProcess(process.execPath, ["edge-fit.mjs", "edge/model.cne", "edge/rows.f32", "edge/expected.f32"], { cwd: app, timeoutMs: 90000 });
+  expect(out.code, out.stderr).toBe(0);
+  fitted = JSON.parse(out.stdout.trim().split("\n").pop()!) as Fitted;
+  rows = f32File(join(edge, "rows.f32"));
+  expected = f32File(join(edge, "expected.f32"));
+  expect(rows.length).toBe(fitted.rows * fitted.dim);
+  expect(expected.length).toBe(fitted.rows * fitted.outDim);
+  expect(expected.every(Number.isFinite)).toBe(true);
+});
+
+const post = (origin: string, body: BodyInit, headers: Record<string, string>) =>
+  fetch(`${origin}/`, { method: "POST", body, headers, signal: AbortSignal.timeout(30000) });
+
+function jsonRows(values: Float32Array, dim: number): number[][] {
+  return Array.from({ length: values.length / dim }, (_, i) => Array.from(values.subarray(i * dim, (i + 1) * dim)));
+}
+
+/** The answers to the same rows sent four ways (JSON or raw, answered as JSON or raw) equal Node's bits. */
+async function expectNodeBits(origin: string): Promise<void> {
+  const { dim, outDim, rows: n } = fitted;
+  const asJson = JSON.stringify(jsonRows(rows, dim));
+  const requests: [string, BodyInit, Record<string, string>][] = [
+    ["JSON rows → JSON", asJson, { "content-type": "application/json" }],
+    ["{ rows } → raw", JSON.stringify({ rows: jsonRows(rows, dim) }), { "content-type": "application/json", accept: "application/octet-stream" }],
+    ["raw + X-Rows → raw", bytesOf(rows), { "content-type": "application/octet-stream", "x-rows": String(n), accept: "application/octet-stream" }],
+    ["raw → JSON", bytesOf(rows), { "content-type": "application/octet-stream; charset=binary" }],
+  ];
+  for (const [what, body, headers] of requests) {
+    const res = await post(origin, body, headers);
+    const wantRaw = headers.accept === "application/octet-stream";
+    expect(res.status, `${what}: ${wantRaw ? "" : await res.clone().text()}`).toBe(200);
+    expect([res.headers.get("x-rows"), res.headers.get("x-cols")], what).toEqual([String(n), String(outDim)]);
+    expect(res.headers.get("server-timing"), what).toMatch(/transform;dur=\d/);
+    let got: Float32Array;
+    if (wantRaw) {
+      expect(res.headers.get("content-type")).toBe("application/octet-stream");
+      got = new Float32Array(await res.arrayBuffer());
+    } else {
+      const { coordinates } = (await res.json()) as { coordinates: number[][] };
+      expect(coordinates.length, what).toBe(n);
+      expect(coordinates.every((c) => c.length === outDim), what).toBe(true);
+      got = Float32Array.from(coordinates.flat());
+    }
+    expect(bytesOf(got).equals(bytesOf(expected)), `${what}: the same bits as Node's transform`).toBe(true);
+  }
+}
+
+/** Every documented refusal: status and a message naming the problem. */
+async function expectRefusals(origin: string): Promise<void> {
+  const { dim } = fitted;
+  const json = { "content-type": "application/json" };
+  const raw = { "content-type": "application/octet-stream" };
+  const row = Array.from(rows.subarray(0, dim));
+  const nanRows = rows.slice(0, 3 * dim);
+  nanRows[dim + 5] = Number.NaN;
+  const cases: [string, () => Promise<Response>, number, RegExp][] = [
+    ["GET", () => fetch(`${origin}/`), 405, /GET is not allowed: POST rows/],
+    ["text/plain", () => post(origin, "1,2,3", { "content-type": "text/plain" }), 415, /Content-Type must be application\/json or application\/octet-stream, got "text\/plain"/],
+    ["malformed JSON", () => post(origin, "[[1, 2,", json), 400, /^malformed JSON: /],
+    ["not rows", () => post(origin, '{"points": []}', json), 400, /expected an array of rows or \{ "rows": \[\.\.\.\] \}/],
+    ["no rows", () => post(origin, "[]", json), 400, /^no rows$/],
+    ["ragged rows", () => post(origin, JSON.stringify([row, row.slice(1)]), json), 400, new RegExp(`^ragged rows: row 1 has ${dim - 1} values, row 0 has ${dim}$`)],
+    ["wrong dimension", () => post(origin, JSON.stringify([[1, 2, 3]]), json), 400, new RegExp(`^rows have 3 values; the model takes ${dim}$`)],
+    ["a string value", () => post(origin, JSON.stringify([[...row.slice(1), "7"]]), json), 400, new RegExp(`row 0, column ${dim - 1} is not a number`)],
+    ["an overflowing JSON number", () => post(origin, `[[1e999${",0".repeat(dim - 1)}]]`, json), 400, /non-finite value \(Infinity\) at row 0, column 0/],
+    ["NaN in raw rows", () => post(origin, bytesOf(nanRows), raw), 400, /non-finite value \(NaN\) at row 1, column 5/],
+    ["raw length not a multiple of a row", () => post(origin, bytesOf(rows.subarray(0, dim + 1)), raw), 400, new RegExp(`the body has ${4 * (dim + 1)} bytes, not a multiple of 4 × ${dim} = ${4 * dim}`)],
+    ["empty raw body", () => post(origin, new Uint8Array(0), raw), 400, /^empty body$/],
+    ["X-Rows disagrees", () => post(origin, bytesOf(rows.subarray(0, 2 * dim)), { ...raw, "x-rows": "3" }), 400, new RegExp(`X-Rows says 3 rows; the body holds 2 rows of ${dim} float32`)],
+    ["X-Rows not a count", () => post(origin, bytesOf(rows.subarray(0, dim)), { ...raw, "x-rows": "one" }), 400, /X-Rows must be a row count/],
+    ["over the limit (Content-Length)", () => post(origin, new Uint8Array(LIMIT + 4 * dim), raw), 413, new RegExp(`the body has ${LIMIT + 4 * dim} bytes; the limit is ${LIMIT}`)],
+    [
+      "over the limit (streamed, no Content-Length)",
+      () => {
+        const chunk = new Uint8Array(1 << 20);
+        let sent = 0;
+        const body = new ReadableStream({
+          pull(c) {
+            if (sent++ < LIMIT / chunk.length + 2) c.enqueue(chunk);
+            else c.close();
+          },
+        });
+        return fetch(`${origin}/`, { method: "POST", body, headers: raw, duplex: "half", signal: AbortSignal.timeout(30000) } as RequestInit);
+      },
+      413,
+      new RegExp(`the body has more than ${LIMIT} bytes; the limit is ${LIMIT}`),
+    ],
+  ];
+  for (const [what, send, status, message] of cases) {
+    const res = await send();
+    const text = await res.text();
+    expect(res.status, `${what}: ${text}`).toBe(status);
+    expect(res.headers.get("content-type"), what).toBe("application/json");
+    expect((JSON.parse(text) as { error: string }).error, what).toMatch(message);
+  }
+  // a refused request leaves the server serving
+  const res = await post(origin, JSON.stringify([row]), json);
+  expect(res.status).toBe(200);
+  await res.arrayBuffer();
+}
+
+describe("examples/edge on the installed package: a model saved in Node, served at the edge", () => {
+  describe("the Cloudflare worker in workerd (examples/edge/config.capnp)", () => {
+    let server: Awaited<ReturnType<typeof serveWorkerdConfig>> | undefined;
+    beforeAll(async () => {
+      const files = await bundleEdgeWorker(edge);
+      expect(files.map((f) => f.slice(edge.length + 1)).sort()).toEqual(["build/simd.wasm", "build/worker.js"]);
+      server = await serveWorkerdConfig(join(edge, "config.capnp"), { timeoutMs: 30000 });
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it("answers JSON and raw float32 requests with Node's transform, bit for bit", async () => {
+      await expectNodeBits(server!.origin);
+    });
+
+    it("refuses bad requests: 405, 415, 400 (JSON, shape, values, length), 413", async () => {
+      await expectRefusals(server!.origin);
+    });
+  });
+
+  describe("the Deno function (examples/edge/deno.js)", () => {
+    let proc: ReturnType<typeof startProcess> | undefined;
+    let origin = "";
+    beforeAll(async () => {
+      proc = startProcess(bin("deno"), ["run", "--allow-read", "--allow-net", "edge/deno.js", "edge/model.cne", "--port", "0"], { cwd: app });
+      const deadline = Date.now() + 60000;
+      for (;;) {
+        const listening = /listening on (http:\/\/[^/\s]+)\//.exec(proc.output().stdout);
+        if (listening) {
+          origin = listening[1];
+          break;
+        }
+        const exited = await Promise.race([proc.exited, new Promise((r) => setTimeout(() => r(undefined), 100))]);
+        if (exited !== undefined || Date.now() > deadline) {
+          throw new Error(`deno.js did not start (exit ${String(exited)}): ${proc.output().stderr}`);
+        }
+      }
+    });
+    afterAll(async () => {
+      await proc?.stop();
+    });
+
+    it("answers JSON and raw float32 requests with Node's transform, bit for bit", async () => {
+      await expectNodeBits(origin);
+    });
+
+    it("refuses bad requests: 405, 415, 400 (JSON, shape, values, length), 413", async () => {
+      await expectRefusals(origin);
+    });
+  });
+});
