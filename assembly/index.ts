@@ -8,7 +8,7 @@ export { firstNonFinite } from "./util/finite";
 export { maxAbs, scaleByPowerOfTwo } from "./util/magnitude";
 export { countDistinctRows } from "./util/distinct";
 export { knnExactRows } from "./knn/exact";
-export { searchTreeBuild } from "./knn/search_tree";
+export { searchTreeBuild, searchTreeQueryOrder } from "./knn/search_tree";
 export { padRows } from "./util/layout";
 export { graphCountCandidates, graphBuild, graphShuffledEdges } from "./graph/symmetrize";
 export { packRows } from "./util/layout";

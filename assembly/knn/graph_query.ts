@@ -63,7 +63,7 @@ export function graphQueryScratchBytes(n: i32, ef: i32): usize {
 }
 
 /**
- * Searches query rows [rowBegin, rowEnd) of queryPtr among the n reference rows at refPtr (both f32[· × stride],
+ * Searches the query rows order[rowBegin, rowEnd) (i32 row indices) of queryPtr among the n reference rows at refPtr (both f32[· × stride],
  * zero-padded) through the graph rowPtr (i32[n + 1]) / colPtr (i32[E]): CSR rows of graph neighbours.
  * Every search starts from the rows of the query's leaf in the tree (treeNodes, treeOffsets, treeNormals,
  * treePerm: knn/search_tree.ts) and from `entries` (≤ n) evenly spaced rows; `ef` (≥ k) nearest rows are kept.
@@ -74,7 +74,7 @@ export function graphQueryScratchBytes(n: i32, ef: i32): usize {
 export function knnGraphQueryRowsWith<M>(
   refPtr: usize, n: i32, stride: i32, k: i32, queryPtr: usize, rowBegin: i32, rowEnd: i32,
   outIdxPtr: usize, outDistPtr: usize, rowPtr: usize, colPtr: usize, ef: i32, entries: i32, scratch: usize,
-  treeNodes: usize, treeOffsets: usize, treeNormals: usize, treePerm: usize,
+  treeNodes: usize, treeOffsets: usize, treeNormals: usize, treePerm: usize, order: usize,
 ): void {
   const metric = metricOf<M>();
   const rowBytes = <usize>stride << 2;
@@ -83,7 +83,8 @@ export function knnGraphQueryRowsWith<M>(
   const frontierIdx = frontierDist + (<usize>n << 2);
   const poolDist = frontierIdx + (<usize>n << 2);
   const poolIdx = poolDist + (<usize>ef << 2);
-  for (let i = rowBegin; i < rowEnd; i++) {
+  for (let at = rowBegin; at < rowEnd; at++) {
+    const i = load<i32>(order + (<usize>at << 2));
     const q = queryPtr + <usize>i * rowBytes;
     const tag = i + 1;
     let pool = 0;

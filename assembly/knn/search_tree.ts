@@ -114,3 +114,33 @@ export function searchTreeLeaf(q: usize, stride: i32, nodes: usize, offsets: usi
     node = margin > 0 ? a : load<i32>(rec + 4);
   }
 }
+
+/**
+ * The query rows [0, rows) of queryPtr (f32[rows × stride]) in the order of the leaves they fall in, into
+ * order (i32[rows]); counts: i32[maxNodes + 1] scratch; leafOf: i32[rows] scratch. Searching queries in this
+ * order makes consecutive searches read nearby reference rows, which are then still in cache. Sequential,
+ * stable: the same order on every run.
+ */
+export function searchTreeQueryOrder(
+  queryPtr: usize, rows: i32, stride: i32, nodes: usize, offsets: usize, normals: usize, maxNodes: i32,
+  order: usize, counts: usize, leafOf: usize,
+): void {
+  const rowBytes = <usize>stride << 2;
+  memory.fill(counts, 0, <usize>(maxNodes + 1) << 2);
+  for (let i = 0; i < rows; i++) {
+    const leaf = <i32>((searchTreeLeaf(queryPtr + <usize>i * rowBytes, stride, nodes, offsets, normals) - nodes) >> 3);
+    store<i32>(leafOf + (<usize>i << 2), leaf);
+    const c = counts + (<usize>(leaf + 1) << 2);
+    store<i32>(c, load<i32>(c) + 1);
+  }
+  for (let l = 0; l < maxNodes; l++) {
+    const c = counts + (<usize>(l + 1) << 2);
+    store<i32>(c, load<i32>(c) + load<i32>(counts + (<usize>l << 2)));
+  }
+  for (let i = 0; i < rows; i++) {
+    const c = counts + (<usize>load<i32>(leafOf + (<usize>i << 2)) << 2);
+    const at = load<i32>(c);
+    store<i32>(c, at + 1);
+    store<i32>(order + (<usize>at << 2), i);
+  }
+}

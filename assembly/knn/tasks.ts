@@ -43,7 +43,8 @@ function knnQueryTask<M>(ctrl: usize): void {
 /**
  * TASK_KNN_GRAPH_QUERY args: as TASK_KNN_QUERY, with 10 rowPtr, 11 colPtr (the reference rows' graph, CSR),
  * 12 ef, 13 entries, 14 scratchPtr (threads × graphQueryScratchBytes(n, ef) bytes, stamps zeroed), the search
- * tree (knn/search_tree.ts): 15 nodes, 16 offsets, 17 normals, 18 perm.
+ * tree (knn/search_tree.ts): 15 nodes, 16 offsets, 17 normals, 18 perm; 19 order (i32[rows]: the query rows
+ * in the order they are searched, rowBegin and rowEnd index it).
  */
 function knnGraphQueryTask<M>(ctrl: usize, thread: i32): void {
   const dataPtr = argPtr(ctrl, 0), n = argInt(ctrl, 1), stride = argInt(ctrl, 2), k = argInt(ctrl, 3);
@@ -57,7 +58,7 @@ function knnGraphQueryTask<M>(ctrl: usize, thread: i32): void {
     const e = min(b + rowsPerChunk, rowEnd);
     knnGraphQueryRowsWith<M>(
       dataPtr, n, stride, k, queryPtr, b, e, outIdx, outDist, rowPtr, colPtr, ef, entries, scratch,
-      argPtr(ctrl, 15), argPtr(ctrl, 16), argPtr(ctrl, 17), argPtr(ctrl, 18),
+      argPtr(ctrl, 15), argPtr(ctrl, 16), argPtr(ctrl, 17), argPtr(ctrl, 18), argPtr(ctrl, 19),
     );
   }
 }

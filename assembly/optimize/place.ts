@@ -10,6 +10,7 @@
 
 import { arg, argInt, argPtr, argSeed, nextChunk } from "../parallel/control";
 import { draw, streamKey, uniformIndex } from "../rng";
+import { horizontalSum } from "../util/simd";
 import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "./losses";
 import { NegLoss } from "./loss/neg";
 import { InfoNceLoss } from "./loss/infonce";
@@ -124,7 +125,7 @@ function placeRows<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): 
   // per thread: the gradient (dim floats), then the m negatives' rows (i32) and squared distances (f32)
   const g = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(dim, m);
   const negRows = g + (<usize>dim << 2);
-  const negDist = negRows + (<usize>m << 2);
+  const negDist = negRows + ((<usize>(m + 3) & ~3) << 2);
   const rowBytes = <usize>dim << 2;
   const clip = CLIP * <f32>k;
   // each negative stands for the k edges' negatives: the k·m repulsions of the per-edge estimator, in expectation
@@ -185,17 +186,113 @@ function placeRows<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): 
   return l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
 }
 
-/** Bytes of one thread's scratch for the placement: the gradient, and the m negatives' rows and distances. */
+/**
+ * Bytes of one thread's scratch for the placement: the gradient (dim floats), then three arrays of m rounded up
+ * to a multiple of 4 (read a v128 at a time): the negatives' rows and distances, or (2-d) their coordinates.
+ */
 export function placeScratchBytes(dim: i32, m: i32): usize {
-  // the distances are read 4 at a time: room for a whole last v128
-  return (<usize>dim << 2) + (<usize>m << 2) + ((<usize>(m + 3) & ~3) << 2);
+  return (<usize>dim << 2) + 3 * ((<usize>(m + 3) & ~3) << 2);
+}
+
+/**
+ * placeRows for 2-d layouts, four negatives per v128 throughout: their coordinates are gathered into lanes, and
+ * distances, coefficients and the gradient are computed lane-wise. Lanes past m are masked out.
+ */
+function placeRows2<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): void {
+  const train = argPtr(ctrl, ARG_P_TRAIN);
+  const noise = argPtr(ctrl, ARG_P_NOISE), n = argInt(ctrl, ARG_P_N);
+  const y = argPtr(ctrl, ARG_P_Y), rows = argInt(ctrl, ARG_P_ROWS);
+  const nbrs = argPtr(ctrl, ARG_P_NEIGHBOURS), k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
+  const epochBegin = argInt(ctrl, ARG_P_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_P_EPOCH_END), epochs = argInt(ctrl, ARG_P_EPOCHS);
+  const rate = <f32>arg(ctrl, ARG_P_LEARNING_RATE);
+  const xiV = f32x4.splat(<f32>arg(ctrl, ARG_P_XI)), clampV = f32x4.splat(<f32>arg(ctrl, ARG_P_CLAMP));
+  const c = <f32>arg(ctrl, ARG_P_C);
+  const key = streamKey(argSeed(ctrl, ARG_P_SEED), PLACE_STREAM);
+  const mPadded = (m + 3) & ~3;
+  const negX = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(2, m) + 8;
+  const negY = negX + (<usize>mPadded << 2);
+  const clip = CLIP * <f32>k;
+  const weight = f32x4.splat(2 * <f32>k);
+  const zero = f32x4.splat(0);
+  for (let i = begin; i < end; i++) {
+    const yi = y + (<usize>i << 3);
+    const nRow = nbrs + ((<usize>i * <usize>k) << 2);
+    for (let e = epochBegin; e < epochEnd; e++) {
+      const lr = rate * (1 - <f32>e / <f32>epochs);
+      const base = (<u64>e * <u64>rows + <u64>i) * <u64>m;
+      const px = load<f32>(yi), py = load<f32>(yi + 4);
+      const pxV = f32x4.splat(px), pyV = f32x4.splat(py);
+      for (let r = 0; r < mPadded; r++) {
+        // padding lanes sit on the point itself: distance 0, masked below
+        let qx = px, qy = py;
+        if (r < m) {
+          const q = train + (<usize>negativeRow(key, base + <u64>r, noise, n) << 3);
+          qx = load<f32>(q);
+          qy = load<f32>(q + 4);
+        }
+        store<f32>(negX + (<usize>r << 2), qx);
+        store<f32>(negY + (<usize>r << 2), qy);
+      }
+      let phiNeg: f32 = 0;
+      if (loss.normalised()) {
+        let acc = zero;
+        for (let r = 0; r < mPadded; r += 4) {
+          const dx = f32x4.sub(pxV, v128.load(negX + (<usize>r << 2)));
+          const dy = f32x4.sub(pyV, v128.load(negY + (<usize>r << 2)));
+          const d = f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
+          acc = f32x4.add(acc, v128.bitselect(loss.kernel(d), zero, laneMask(m - r)));
+        }
+        phiNeg = horizontalSum(acc);
+      }
+      let gx: f32 = 0, gy: f32 = 0;
+      let normSum: f32 = 0;
+      for (let t = 0; t < k; t++) {
+        const j = load<i32>(nRow + (<usize>t << 2));
+        if (j < 0) continue;
+        const q = train + (<usize>j << 3);
+        const dx = px - load<f32>(q), dy = py - load<f32>(q + 4);
+        const dPos = f32x4.splat(dx * dx + dy * dy);
+        let norm = zero;
+        if (loss.normalised()) {
+          const nv: f32 = <f32>1 / (c * (f32x4.extract_lane(loss.kernel(dPos), 0) + phiNeg));
+          normSum += nv;
+          norm = f32x4.splat(nv);
+        }
+        const coef: f32 = <f32>2 * f32x4.extract_lane(loss.attraction(dPos, xiV, clampV, norm), 0);
+        gx += coef * dx;
+        gy += coef * dy;
+      }
+      const normV = f32x4.splat(normSum);
+      const repWeight = loss.normalised() ? f32x4.splat(2) : weight;
+      let gxV = zero, gyV = zero;
+      for (let r = 0; r < mPadded; r += 4) {
+        const dx = f32x4.sub(pxV, v128.load(negX + (<usize>r << 2)));
+        const dy = f32x4.sub(pyV, v128.load(negY + (<usize>r << 2)));
+        const d = f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
+        const coef = v128.bitselect(f32x4.mul(repWeight, loss.repulsion(d, xiV, clampV, normV)), zero, laneMask(m - r));
+        gxV = f32x4.add(gxV, f32x4.mul(coef, dx));
+        gyV = f32x4.add(gyV, f32x4.mul(coef, dy));
+      }
+      gx += horizontalSum(gxV);
+      gy += horizontalSum(gyV);
+      store<f32>(yi, px - lr * min(clip, max(-clip, gx)));
+      store<f32>(yi + 4, py - lr * min(clip, max(-clip, gy)));
+    }
+  }
+}
+
+/** All ones in the lanes below `count` (of 4), zero above. */
+// @ts-ignore: decorator
+@inline function laneMask(count: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count));
 }
 
 function placeChunks<L>(loss: L, ctrl: usize, thread: i32): void {
   const rows = argInt(ctrl, ARG_P_ROWS), chunkRows = argInt(ctrl, ARG_P_CHUNK_ROWS);
   for (let ch = nextChunk(ctrl); ch >= 0; ch = nextChunk(ctrl)) {
     const b = ch * chunkRows;
-    placeRows<L>(loss, ctrl, thread, b, min(rows, b + chunkRows));
+    if (argInt(ctrl, ARG_P_DIM) == 2) placeRows2<L>(loss, ctrl, thread, b, min(rows, b + chunkRows));
+    else placeRows<L>(loss, ctrl, thread, b, min(rows, b + chunkRows));
   }
 }
 

@@ -62,6 +62,9 @@ export interface CoreFunctions {
   graphQueryScratchBytes(n: number, ef: number): number;
   searchTreeMaxNodes(n: number, leafSize: number): number;
   placeScratchBytes(dim: number, negatives: number): number;
+  searchTreeQueryOrder(
+    queries: number, rows: number, stride: number, nodes: number, offsets: number, normals: number, maxNodes: number, order: number, counts: number, leafOf: number,
+  ): void;
   placeNoiseTable(rowPtr: number, n: number, table: number, scratch: number): void;
   searchTreeBuild(
     data: number, n: number, stride: number, leafSize: number, seed: number, perm: number, scratch: number, nodes: number, offsets: number, normals: number,
@@ -81,7 +84,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 6,
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
-  graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, placeNoiseTable: 4, searchTreeBuild: 10,
+  graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
 };
 
 /**

@@ -98,6 +98,14 @@ export async function queryGraphKnn(
     core.kernels.searchTreeBuild(
       reference.ptr, n, reference.stride, GRAPH_QUERY_PARAMS.leafSize, ctl.seed ?? 0, tree.perm, tree.scratch, tree.nodes, tree.offsets, tree.normals,
     );
+    // queries are searched leaf by leaf, so that consecutive searches find their reference rows in cache
+    const order = core.alloc(queries.n * 4);
+    const sortMark = core.mark();
+    core.kernels.searchTreeQueryOrder(
+      queries.ptr, queries.n, queries.stride, tree.nodes, tree.offsets, tree.normals, maxNodes, order,
+      core.alloc((maxNodes + 1) * 4), core.alloc(queries.n * 4),
+    );
+    core.reset(sortMark);
     const threadBytes = core.kernels.graphQueryScratchBytes(n, ef);
     const scratchPtr = core.alloc(core.threads * threadBytes);
     // the stamps must not hold tags of an earlier search that used the same memory
@@ -110,7 +118,7 @@ export async function queryGraphKnn(
         "knnGraphQuery",
         withMetric(core, [
           reference.ptr, n, reference.stride, k, begin, end, indicesPtr, distancesPtr, ROWS_PER_CHUNK, queries.ptr,
-          graph.rowPtr, graph.colPtr, ef, entries, scratchPtr, tree.nodes, tree.offsets, tree.normals, tree.perm,
+          graph.rowPtr, graph.colPtr, ef, entries, scratchPtr, tree.nodes, tree.offsets, tree.normals, tree.perm, order,
         ], ctl.metric),
         Math.ceil((end - begin) / ROWS_PER_CHUNK),
       );
