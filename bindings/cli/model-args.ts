@@ -1,7 +1,8 @@
 // The grammar of `cne fit` (fit and save a model) and `cne transform` (place new rows with a saved model).
 
-import { type Command } from "commander";
+import { Option, type Command } from "commander";
 import { addEmbeddingFlags, flagOptions, INPUT_HELP, parseInteger, type FlagOptions } from "./args.ts";
+import { QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
 
 export interface FitCommand {
   input: string;
@@ -22,6 +23,8 @@ export interface TransformCommand {
   labelColumn?: string;
   /** placement epochs of a non-parametric model */
   epochs?: number;
+  /** the new rows' neighbour search of a non-parametric model (default: as the fit searched) */
+  knn?: QueryMethod;
   quiet: boolean;
 }
 
@@ -58,6 +61,10 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
     .requiredOption("--out <file>", "where to write the new rows' positions: .npy (float32), .csv or .json")
     .option("--label-column <column>", LABEL_COLUMN_HELP)
     .option("--epochs <N>", "placement epochs of a non-parametric model (default 30)", parseInteger)
+    .addOption(
+      new Option("--knn <method>", "neighbour search of a non-parametric model: exact, or a search of its kNN graph (default: as the fit)")
+        .choices(QUERY_METHODS),
+    )
     .option("--quiet", "no progress bars or summary on stderr")
     .action((model: string, input: string, flags: Record<string, unknown>) => {
       onTransform({
@@ -66,6 +73,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
         out: flags.out as string,
         labelColumn: flags.labelColumn as string | undefined,
         epochs: flags.epochs as number | undefined,
+        knn: flags.knn as QueryMethod | undefined,
         quiet: flags.quiet === true,
       });
     });

@@ -34,12 +34,15 @@ export function runTransform(command: TransformCommand): Promise<number> {
       if (command.epochs !== undefined && !(model instanceof Embedding)) {
         fileError(command.model, "--epochs applies to non-parametric models only (a parametric model places rows by a forward pass)");
       }
+      if (command.knn !== undefined && !(model instanceof Embedding)) {
+        fileError(command.model, "--knn applies to non-parametric models only (a parametric model places rows by a forward pass)");
+      }
       const table = await readTable(command.input, command.labelColumn);
       if (table.dim !== model.dim) {
         fileError(command.input, `has ${table.dim} columns; the model was fitted on ${model.dim} (--label-column drops a column that is not data)`);
       }
       const placed = await compute(() => model instanceof Embedding
-        ? model.transform(table.values, { nEpochs: command.epochs, signal, onProgress: (f, stage) => progress.update(f, stage) })
+        ? model.transform(table.values, { nEpochs: command.epochs, knn: command.knn, signal, onProgress: (f, stage) => progress.update(f, stage) })
         : model.transform(table.values));
       await writeEmbedding(command.out, placed, table.n, model.outDim);
       if (!command.quiet) process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${model.outDim})\n`);

@@ -32,6 +32,20 @@ describe("cne fit / cne transform", () => {
     });
   }
 
+  it("transform --knn chooses the neighbour search: the API's bits for the same choice; other methods are refused", async () => {
+    const model = tmp.path("m.cne"), out = tmp.path("yk.npy");
+    const t = runCli(["transform", model, tmp.path("new.csv"), "--label-column", "last", "--knn", "nndescent", "--out", out]);
+    expect(t.status).toBe(0);
+    const written = (await readTable(out)).values;
+    const loaded = await loadModel(new Uint8Array(readFileSync(model)), { threads: 1 });
+    const expected = await loaded.transform(newRows, { knn: "nndescent" });
+    loaded.destroy();
+    expect(Buffer.from(written.buffer, written.byteOffset, written.byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+    const bad = runCli(["transform", model, tmp.path("new.csv"), "--label-column", "last", "--knn", "hnsw", "--out", out]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--knn.*hnsw|hnsw.*--knn/);
+  });
+
   it("fails in one line on a file that is not a model, and on rows of another width", () => {
     const notModel = tmp.write("not-model.cne", "hello, world\n");
     const r = runCli(["transform", notModel, tmp.path("new.csv"), "--out", tmp.path("z.npy")]);
