@@ -7,9 +7,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Bundles `dir`/worker.js into `dir`/build; returns the files written. */
-export async function bundleEdgeWorker(dir = fileURLToPath(new URL(".", import.meta.url))) {
-  const outdir = join(dir, "build");
+/** Bundles `dir`/worker.js into `outdir` (default `dir`/build); returns the files written. */
+export async function bundleEdgeWorker(dir = fileURLToPath(new URL(".", import.meta.url)), outdir = join(dir, "build")) {
   await build({
     absWorkingDir: dir,
     entryPoints: ["./worker.js"],
