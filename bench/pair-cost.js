@@ -3,7 +3,7 @@
 // n rows). With --against <dir>, a second build of the library (its dist/) runs the same settings in the same
 // process, interleaved, and the ratios are printed: that is how kernel changes are compared on a shared machine.
 //
-//   node bench/pair-cost.js [--n 70000] [--epochs 10] [--m 5,20,50] [--threads 1,2] [--loss neg] [--against DIR]
+//   node bench/pair-cost.js [--n 70000] [--epochs 10] [--m 5,20,50] [--threads 1,2] [--loss neg] [--out-dim 2] [--batch B] [--against DIR]
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,8 +21,11 @@ const { values: opts } = parseArgs({
     loss: { type: "string", default: "neg" },
     against: { type: "string" },
     repeats: { type: "string", default: "1" },
+    "out-dim": { type: "string", default: "2" },
+    batch: { type: "string" },
   },
 });
+const outDim = Number(opts["out-dim"]);
 const n = Number(opts.n), epochs = Number(opts.epochs), repeats = Number(opts.repeats);
 const ms = opts.m.split(",").map(Number), threadCounts = opts.threads.split(",").map(Number);
 
@@ -43,12 +46,12 @@ else {
 }
 
 const loadBefore = loadavg().map((x) => x.toFixed(1)).join(" ");
-console.log(`Fashion-MNIST ${n} × 784, ${epochs} epochs per timing, loss ${opts.loss}, load ${loadBefore}`);
+console.log(`Fashion-MNIST ${n} × 784, ${outDim}-D layout, ${epochs} epochs per timing, loss ${opts.loss}, load ${loadBefore}`);
 const rows = [];
 for (const threads of threadCounts) {
   const handles = [];
   for (const [name, lib] of libs) {
-    const e = lib.createEmbedding(data.values, { n, dim: data.dim, knnIndices, threads, nEpochs: 2, seed: 1, loss: opts.loss });
+    const e = lib.createEmbedding(data.values, { n, dim: data.dim, knnIndices, threads, nEpochs: 2, seed: 1, loss: opts.loss, outDim });
     await e.run();
     handles.push([name, e]);
   }
@@ -57,7 +60,7 @@ for (const threads of threadCounts) {
     for (let r = 0; r < repeats; r++) {
       for (const [name, e] of handles) {
         const t0 = performance.now();
-        await e.optimize({ negativeSamples: m, nEpochs: epochs, learningRate: 0.1 });
+        await e.optimize({ negativeSamples: m, nEpochs: epochs, learningRate: 0.1, ...(opts.batch ? { batchSize: Number(opts.batch) } : {}) });
         const seconds = (performance.now() - t0) / 1000;
         const updates = e.knnGraph.colIndices.length * (1 + m) * epochs;
         best[name] = Math.min(best[name] ?? Infinity, (seconds * 1e9) / updates);
@@ -81,7 +84,7 @@ const lines = [
   "",
   `Written ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`node bench/pair-cost.js ${process.argv.slice(2).join(" ")}\`: ` +
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore} before, ${loadAfter} after. ` +
-    `Fashion-MNIST ${n.toLocaleString("en")} × 784 on a fixed kNN graph (NN-descent, k = 15); wall time of ` +
+    `Fashion-MNIST ${n.toLocaleString("en")} × 784 into ${outDim}-D on a fixed kNN graph (NN-descent, k = 15); wall time of ` +
     `\`optimize({ negativeSamples: m, nEpochs: ${epochs} })\` over (directed edges × (1 + m) × epochs), best of ${repeats}` +
     (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process, interleaved` : "") + ".",
   "",

@@ -31,8 +31,28 @@ function scatterLanes(grad: usize, block: usize, dim: i32, points: usize, count:
 }
 
 /**
+ * Squared distances of the tile's heads (SoA at `heads`) to one draw's negative: lanes in highA/highB take
+ * point kHigh (slot q + 1), the others kLow (slot q), as tile.ts says. Stored as two v128 (lanes 0–3, 4–7) at out.
+ */
+// @ts-ignore: decorator
+@inline function negativeGaps(y: usize, dim: i32, heads: usize, kLow: i32, kHigh: i32, highA: v128, highB: v128, out: usize): void {
+  const zero = f32x4.splat(0);
+  let dA = zero, dB = zero;
+  for (let t = 0; t < dim; t++) {
+    const o = <usize>(t * TILE) << 2;
+    const high = f32x4.splat(load<f32>(y + (<usize>(kHigh * dim + t) << 2)));
+    const low = f32x4.splat(load<f32>(y + (<usize>(kLow * dim + t) << 2)));
+    const xA = f32x4.sub(v128.load(heads + o), v128.bitselect(high, low, highA));
+    const xB = f32x4.sub(v128.load(heads + o, 16), v128.bitselect(high, low, highB));
+    dA = f32x4.add(dA, f32x4.mul(xA, xA)); dB = f32x4.add(dB, f32x4.mul(xB, xB));
+  }
+  v128.store(out, dA);
+  v128.store(out, dB, 16);
+}
+
+/**
  * Gradient of this thread's share [begin, end) of one batch for any layout dimension. scratch: this thread's
- * block of anyDimScratchBytes(dim) plus i32[2·TILE] for the tile's heads and tails.
+ * block of anyDimScratchBytes(dim), then i32[2·TILE] for the tile's heads and tails and f32[TILE] for negativeGaps.
  * Returns NCE's summed ∂ℓ/∂log Z (0 for the other losses).
  */
 export function accumulateAnyDim<L>(
@@ -48,7 +68,7 @@ export function accumulateAnyDim<L>(
   const laneSlots = v128(0, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0, 0);
   const blockBytes = <usize>(dim * TILE) << 2;
   const heads = scratch, tails = scratch + blockBytes, acc = scratch + 2 * blockBytes;
-  const headIds = scratch + 3 * blockBytes, tailIds = headIds + (<usize>TILE << 2);
+  const headIds = scratch + 3 * blockBytes, tailIds = headIds + (<usize>TILE << 2), gaps = tailIds + (<usize>TILE << 2);
   let logZGrad: f64 = 0;
   for (let p0 = begin; p0 < end; p0 += TILE) {
     const count = min(TILE, end - p0);
@@ -88,14 +108,8 @@ export function accumulateAnyDim<L>(
         const kLow = batchEndpoint(edges, edgeCount, offset, batchStart, q);
         const kHigh = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
         const highA = i32x4.le_s(slotsA, i32x4.splat(q)), highB = i32x4.le_s(slotsB, i32x4.splat(q));
-        let dA = zero, dB = zero;
-        for (let t = 0; t < dim; t++) {
-          const o = <usize>(t * TILE) << 2;
-          const nA = v128.bitselect(f32x4.splat(load<f32>(y + (<usize>(kHigh * dim + t) << 2))), f32x4.splat(load<f32>(y + (<usize>(kLow * dim + t) << 2))), highA);
-          const nB = v128.bitselect(f32x4.splat(load<f32>(y + (<usize>(kHigh * dim + t) << 2))), f32x4.splat(load<f32>(y + (<usize>(kLow * dim + t) << 2))), highB);
-          const xA = f32x4.sub(v128.load(heads + o), nA), xB = f32x4.sub(v128.load(heads + o, 16), nB);
-          dA = f32x4.add(dA, f32x4.mul(xA, xA)); dB = f32x4.add(dB, f32x4.mul(xB, xB));
-        }
+        negativeGaps(y, dim, heads, kLow, kHigh, highA, highB, gaps);
+        const dA = v128.load(gaps), dB = v128.load(gaps, 16);
         sA = f32x4.add(sA, loss.kernel(dA)); sB = f32x4.add(sB, loss.kernel(dB));
       }
       normA = f32x4.div(one, f32x4.mul(cV, sA)); normB = f32x4.div(one, f32x4.mul(cV, sB));
@@ -124,14 +138,8 @@ export function accumulateAnyDim<L>(
       const kLow = batchEndpoint(edges, edgeCount, offset, batchStart, q);
       const kHigh = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
       const highA = i32x4.le_s(slotsA, i32x4.splat(q)), highB = i32x4.le_s(slotsB, i32x4.splat(q));
-      let dA = zero, dB = zero;
-      for (let t = 0; t < dim; t++) {
-        const o = <usize>(t * TILE) << 2;
-        const nA = v128.bitselect(f32x4.splat(load<f32>(y + (<usize>(kHigh * dim + t) << 2))), f32x4.splat(load<f32>(y + (<usize>(kLow * dim + t) << 2))), highA);
-        const nB = v128.bitselect(f32x4.splat(load<f32>(y + (<usize>(kHigh * dim + t) << 2))), f32x4.splat(load<f32>(y + (<usize>(kLow * dim + t) << 2))), highB);
-        const xA = f32x4.sub(v128.load(heads + o), nA), xB = f32x4.sub(v128.load(heads + o, 16), nB);
-        dA = f32x4.add(dA, f32x4.mul(xA, xA)); dB = f32x4.add(dB, f32x4.mul(xB, xB));
-      }
+      negativeGaps(y, dim, heads, kLow, kHigh, highA, highB, gaps);
+      const dA = v128.load(gaps), dB = v128.load(gaps, 16);
       const cA = f32x4.mul(two, v128.and(loss.repulsion(dA, xiV, clampV, normA), validA));
       const cB = f32x4.mul(two, v128.and(loss.repulsion(dB, xiV, clampV, normB), validB));
       if (loss.learnsZ()) {

@@ -25,8 +25,9 @@ export const ARG_C = 21; // InfoNCE's c
 export const ARG_NCE_LEARNING_RATE = 22; // SGD rate of log Z
 
 /** Bytes of one thread's scratch: the any-dimension kernel's tile of heads, tails and their gradients
- * (f32[3 · dim · 8]) and the tile's point ids (i32[16]). Mirrored in bindings/embedding/optimizer.ts. */
+ * (f32[3 · dim · 8]), the tile's point ids (i32[16]) and one draw's distances to the tile's heads (f32[8]).
+ * Read by the bindings through optimizeScratchBytes (abi.ts). */
 // @ts-ignore: decorator
 @inline export function scratchBytes(dim: i32): usize {
-  return (<usize>(3 * dim * 8 + 16) << 2);
+  return (<usize>(3 * dim * 8 + 16 + 8) << 2);
 }

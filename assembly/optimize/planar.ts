@@ -41,7 +41,6 @@ export function accumulatePlanar<L>(
   const m = argInt(ctrl, ARG_NEGATIVES);
   const xiV = f32x4.splat(xi), clampV = f32x4.splat(<f32>arg(ctrl, ARG_CLAMP)), cV = f32x4.splat(<f32>arg(ctrl, ARG_C));
   const zero = f32x4.splat(0), one = f32x4.splat(1), two = f32x4.splat(2);
-  const allLanes = i32x4.splat(-1);
   const endpoints = <u32>(2 * batchLength - 1);
   const laneSlots = v128(0, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0, 0); // i32x4 (0, 2, 4, 6): 2 slots per edge
   let logZGrad: f64 = 0;
@@ -77,21 +76,16 @@ export function accumulatePlanar<L>(
       for (let r = 0; r < m; r++) {
         stream = lcgNext(stream);
         const q = <i32>uniformIndex(stream, endpoints);
-        // the negative is slot q for heads above it, q + 1 for heads at or below it (never the head itself)
-        let k = batchEndpoint(edges, edgeCount, offset, batchStart, q >= slot0 ? q + 1 : q);
-        let maskA = allLanes, maskB = allLanes;
         const mixed = q >= slot0 && q < lastSlot;
-        if (mixed) {
-          k = batchEndpoint(edges, edgeCount, offset, batchStart, q);
-          maskA = i32x4.gt_s(slotsA, i32x4.splat(q)); maskB = i32x4.gt_s(slotsB, i32x4.splat(q));
-        }
+        let k = batchEndpoint(edges, edgeCount, offset, batchStart, firstSlot(q, slot0, mixed));
+        let maskA = firstLanes(validA, slotsA, q, mixed), maskB = firstLanes(validB, slotsB, q, mixed);
         for (let pass = 0; pass < 2; pass++) {
           const nx = splatX(y, k), ny = splatY(y, k);
           sA = f32x4.add(sA, v128.and(loss.kernel(gap(hxA, hyA, nx, ny)), maskA));
           sB = f32x4.add(sB, v128.and(loss.kernel(gap(hxB, hyB, nx, ny)), maskB));
           if (!mixed || pass == 1) break;
           k = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
-          maskA = v128.not(maskA); maskB = v128.not(maskB);
+          maskA = v128.andnot(validA, maskA); maskB = v128.andnot(validB, maskB);
         }
       }
       normA = f32x4.div(one, f32x4.mul(cV, sA));
@@ -130,14 +124,9 @@ export function accumulatePlanar<L>(
     for (let r = 0; r < m; r++) {
       stream = lcgNext(stream);
       const q = <i32>uniformIndex(stream, endpoints);
-      let k = batchEndpoint(edges, edgeCount, offset, batchStart, q >= slot0 ? q + 1 : q);
-      let maskA = validA, maskB = validB;
       const mixed = q >= slot0 && q < lastSlot; // rare: the draw falls among the tile's own slots
-      if (mixed) {
-        k = batchEndpoint(edges, edgeCount, offset, batchStart, q);
-        maskA = v128.and(validA, i32x4.gt_s(slotsA, i32x4.splat(q)));
-        maskB = v128.and(validB, i32x4.gt_s(slotsB, i32x4.splat(q)));
-      }
+      let k = batchEndpoint(edges, edgeCount, offset, batchStart, firstSlot(q, slot0, mixed));
+      let maskA = firstLanes(validA, slotsA, q, mixed), maskB = firstLanes(validB, slotsB, q, mixed);
       for (let pass = 0; pass < 2; pass++) {
         const nx = splatX(y, k), ny = splatY(y, k);
         const dxA = f32x4.sub(hxA, nx), dyA = f32x4.sub(hyA, ny), dxB = f32x4.sub(hxB, nx), dyB = f32x4.sub(hyB, ny);
@@ -153,7 +142,7 @@ export function accumulatePlanar<L>(
         accXB = f32x4.add(accXB, gxB); accYB = f32x4.add(accYB, gyB);
         addPoint(grad, k, f32x4.neg(sumPairs(f32x4.add(gxA, gxB), f32x4.add(gyA, gyB))));
         if (!mixed || pass == 1) break;
-        // second pass of a mixed draw: the heads at or below slot q take slot q + 1
+        // the second pass of a mixed draw: the heads at or below slot q take slot q + 1
         k = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
         maskA = v128.andnot(validA, maskA); maskB = v128.andnot(validB, maskB);
       }
@@ -175,6 +164,22 @@ export function accumulatePlanar<L>(
     }
   }
   return logZGrad;
+}
+
+/**
+ * The batch slot that draw q names (tile.ts): q for the heads above it, q + 1 for the heads at or below it. All of
+ * a tile's heads lie on one side of q, except when q falls among the tile's own slots (mixed): then the heads
+ * above q take slot q in a first pass, and the others slot q + 1 in a second (their lanes: valid andnot first).
+ */
+// @ts-ignore: decorator
+@inline function firstSlot(q: i32, slot0: i32, mixed: bool): i32 {
+  return mixed || q < slot0 ? q : q + 1;
+}
+
+/** The lanes (of `valid`, with their head slots in `slots`) that take the point of firstSlot. */
+// @ts-ignore: decorator
+@inline function firstLanes(valid: v128, slots: v128, q: i32, mixed: bool): v128 {
+  return mixed ? v128.and(valid, i32x4.gt_s(slots, i32x4.splat(q))) : valid;
 }
 
 // @ts-ignore: decorator

@@ -73,7 +73,7 @@ export const EMBEDDING_OPTIONS = {
   },
   /** Edges per batch (the unit of gradient accumulation and of negative sampling; default about n/2, 8192 to 32768). */
   batchSize: { type: "integer", min: 1, max: 2 ** 30, cli: { flag: "--batch-size", value: "B", help: "edges per batch" } },
-  /** SGD learning rate at the start of each phase, decayed linearly to 0 (default 1; 0.5 for infonce). */
+  /** SGD learning rate at the start of each phase, decayed linearly to 0 (default 1; 2 for nce and infonce). */
   learningRate: { type: "number", positive: true, default: 1 },
   /** Run the early-exaggeration phase at the UMAP point first (default true). */
   earlyExaggeration: { type: "boolean", default: true },

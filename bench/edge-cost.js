@@ -1,0 +1,97 @@
+// Cost of the optimiser per edge per epoch as n grows: wall time of optimize() with the default negatives and
+// batch size on a fixed kNN graph (k = 15, NN-descent, cached) divided by (directed edges × epochs), on the first
+// n points of the synthetic mixture (bench/lib/data.js, "mixture-1m"). Flat from 70k to 1M means the optimiser
+// scales with the work, not with where the points lie in memory. With --against <dir>, a second build (its
+// dist/) runs the same graph in the same process, interleaved, and the ratios are printed.
+//
+//   node bench/edge-cost.js [--n 70000,1000000] [--epochs 3] [--threads 2] [--repeats 1] [--against DIR]
+
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { ensureDataset, loadDataset } from "./lib/data.js";
+import { CACHE_DIR, ROOT_DIR } from "./lib/paths.js";
+
+const { values: opts } = parseArgs({
+  options: {
+    n: { type: "string", default: "70000,1000000" },
+    epochs: { type: "string", default: "3" },
+    threads: { type: "string", default: "2" },
+    against: { type: "string" },
+    repeats: { type: "string", default: "1" },
+    write: { type: "boolean", default: false },
+    batch: { type: "string" },
+  },
+});
+const ns = opts.n.split(",").map(Number), epochs = Number(opts.epochs), repeats = Number(opts.repeats);
+const threads = Number(opts.threads);
+const DATASET = "mixture-1m";
+
+ensureDataset(DATASET);
+const libs = [["this", await import(join(ROOT_DIR, "dist/index.js"))]];
+if (opts.against) libs.push(["against", await import(join(opts.against, "dist/index.js"))]);
+
+const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
+const loadBefore = load();
+console.log(`${DATASET}, ${epochs} epochs per timing, ${threads} threads, load ${loadBefore}`);
+const rows = [];
+for (const n of ns) {
+  const data = loadDataset(DATASET, n);
+  // the kNN graph once (cached): every build then optimises the very same graph
+  const knnPath = join(CACHE_DIR, `${DATASET}-${n}.knn15.i32`);
+  let knnIndices;
+  if (existsSync(knnPath)) knnIndices = new Int32Array(readFileSync(knnPath).buffer.slice(0));
+  else {
+    knnIndices = (await libs[0][1].knn(data.values, { n, dim: data.dim, k: 15, method: "nndescent" })).indices;
+    writeFileSync(knnPath, new Uint8Array(knnIndices.buffer, knnIndices.byteOffset, knnIndices.byteLength));
+  }
+  const handles = [];
+  for (const [name, lib] of libs) {
+    const e = lib.createEmbedding(data.values, { n, dim: data.dim, knnIndices, threads, nEpochs: 1, seed: 1 });
+    await e.run();
+    handles.push([name, e]);
+  }
+  const edges = handles[0][1].knnGraph.colIndices.length;
+  const best = {};
+  for (let r = 0; r < repeats; r++) {
+    for (const [name, e] of handles) {
+      const t0 = performance.now();
+      await e.optimize({ nEpochs: epochs, ...(opts.batch ? { batchSize: Number(opts.batch) } : {}) });
+      const seconds = (performance.now() - t0) / 1000;
+      best[name] = Math.min(best[name] ?? Infinity, (seconds * 1e9) / (edges * epochs));
+    }
+  }
+  for (const [, e] of handles) e.destroy();
+  rows.push({ n, edges, ...best });
+  const ratio = best.against ? `  against ${best.against.toFixed(1)}  against/this ${(best.against / best.this).toFixed(2)}×` : "";
+  console.log(`n ${n}  edges ${edges}  this ${best.this.toFixed(1)} ns per edge per epoch${ratio}  load ${load()}`);
+}
+const loadAfter = load();
+console.log(`load after ${loadAfter}`);
+if (!opts.write) process.exit(0);
+
+const { machineInfo } = await import("./lib/machine.js");
+const machine = machineInfo();
+const lines = [
+  "## Optimiser cost per edge per epoch, 70k to 1M",
+  "",
+  `Written ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`node bench/edge-cost.js ${process.argv.slice(2).join(" ")}\`: ` +
+    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore} before, ${loadAfter} after. ` +
+    `The first n points of the synthetic mixture (20 clusters of intrinsic dimension 5 in 50-d) on a fixed kNN graph ` +
+    `(NN-descent, k = 15); wall time of \`optimize({ nEpochs: ${epochs} })\` with the default negatives and batch size, ` +
+    `${threads} threads, over (directed edges × epochs), best of ${repeats}` +
+    (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process, interleaved` : "") + ".",
+  "",
+  `| n | directed edges | ns per edge per epoch${opts.against ? " | against | against / this" : ""} |`,
+  `|---|---|---${opts.against ? "|---|---" : ""}|`,
+  ...rows.map((r) => `| ${r.n.toLocaleString("en")} | ${r.edges.toLocaleString("en")} | ${r.this.toFixed(1)}${opts.against ? ` | ${r.against.toFixed(1)} | ${(r.against / r.this).toFixed(2)}×` : ""} |`),
+];
+const BEGIN = "<!-- edges:begin -->", END = "<!-- edges:end -->";
+const resultsPath = join(ROOT_DIR, "bench", "RESULTS.md");
+let md = readFileSync(resultsPath, "utf8");
+const block = `${BEGIN}\n${lines.join("\n")}\n${END}`;
+const b = md.indexOf(BEGIN), e = md.indexOf(END);
+md = b >= 0 && e > b ? md.slice(0, b) + block + md.slice(e + END.length) : `${md.replace(/\s*$/, "")}\n\n${block}\n`;
+writeFileSync(resultsPath, md);
+process.exit(0);
