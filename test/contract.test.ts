@@ -9,7 +9,7 @@ const builds = ["simd", "threads"] as const;
 async function instance(build: (typeof builds)[number]): Promise<WebAssembly.Exports> {
   const module = new WebAssembly.Module(readFileSync(new URL(`../build/${build}.wasm`, import.meta.url)));
   const memory = new WebAssembly.Memory({ initial: 32, maximum: 32768, shared: true });
-  const { exports } = await WebAssembly.instantiate(module, build === "threads" ? { env: { memory } } : {});
+  const { exports } = await WebAssembly.instantiate(module, build === "threads" ? { env: { memory, sleepWhileEqual: () => {} } } : {});
   return exports;
 }
 

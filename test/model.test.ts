@@ -93,8 +93,8 @@ describe("saved models", () => {
 
     it("a newer format version", async () => {
       const b = (await model()).slice();
-      new DataView(b.buffer).setUint32(8, 2, true);
-      await expect(loadModel(b)).rejects.toThrow(/format version 2; this cne-wasm reads versions up to 1/);
+      new DataView(b.buffer).setUint32(8, 3, true);
+      await expect(loadModel(b)).rejects.toThrow(/format version 3; this cne-wasm reads versions up to 2/);
     });
 
     it("truncated", async () => {

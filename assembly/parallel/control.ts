@@ -12,6 +12,7 @@ export const CTRL_THREADS: usize = 20; // i32, threads taking part (1 in the sin
 export const CTRL_BARRIER_COUNT: usize = 24; // i32, arrivals at the current barrier
 export const CTRL_BARRIER_SENSE: usize = 28; // i32, flips each time a barrier opens
 export const CTRL_ERROR: usize = 32; // i32, set by the binding when a worker's task trapped
+export const CTRL_BARRIER_SPINS: usize = 36; // i32, polls of a barrier before its thread sleeps (set by the binding)
 export const CTRL_ARGS: usize = 64; // f64[24]: task arguments (addresses, sizes and scalars all fit in an f64)
 export const CTRL_BYTES: usize = 256;
 export const CTRL_MAX_ARGS: usize = (CTRL_BYTES - CTRL_ARGS) >> 3; // 24 argument slots
@@ -54,8 +55,21 @@ export function nextChunk(ctrl: usize): i32 {
 }
 
 /**
- * Waits until every thread of the task arrives (a sense-reversing barrier). Spins briefly, then sleeps on
- * the sense word. Only workers run tasks in the threads build, so sleeping with atomic.wait is allowed.
+ * Sleeps while the i32 at `address` equals `expected`, for at most about a millisecond: the host's
+ * Atomics.wait (bindings/threads/worker.ts). The core does not use memory.atomic.wait32 here on purpose: inlined
+ * into a task's loop (as the optimiser inlines barrier), it made V8's baseline compiler (Liftoff, Node 20)
+ * lose a value the loop kept in a register across the wait: the thread count read before a barrier was 0 after
+ * it, and splitting the next batch by it trapped with "divide by zero" (the parametric trainer, 2 threads,
+ * whenever a thread slept at a barrier; never with V8's optimising compiler alone, never without the sleep).
+ * A call to an import is a boundary every compiler saves the caller's values across.
+ */
+// @ts-ignore: decorator
+@external("env", "sleepWhileEqual")
+declare function sleepWhileEqual(address: usize, expected: i32): void;
+
+/**
+ * Waits until every thread of the task arrives (a sense-reversing barrier). Polls CTRL_BARRIER_SPINS times,
+ * then sleeps on the sense word (only workers run tasks in the threads build, so they may sleep).
  */
 export function barrier(ctrl: usize): void {
   if (!ASC_FEATURE_THREADS) return;
@@ -68,11 +82,12 @@ export function barrier(ctrl: usize): void {
     atomic.notify(ctrl + CTRL_BARRIER_SENSE);
     return;
   }
-  for (let spin = 0; spin < 20000; spin++) {
+  const spins = load<i32>(ctrl + CTRL_BARRIER_SPINS);
+  for (let spin = 0; spin < spins; spin++) {
     if (atomic.load<i32>(ctrl + CTRL_BARRIER_SENSE) != sense) return;
   }
   while (atomic.load<i32>(ctrl + CTRL_BARRIER_SENSE) == sense) {
-    atomic.wait<i32>(ctrl + CTRL_BARRIER_SENSE, sense, 1000000);
+    sleepWhileEqual(ctrl + CTRL_BARRIER_SENSE, sense);
   }
 }
 

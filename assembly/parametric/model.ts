@@ -26,6 +26,10 @@ export const M_ROW_COUNT: usize = 56; // i32
 export const M_SEEN: usize = 60; // ptr i32[n]: 1 while a point is in the current batch's list, else 0
 export const M_SCRATCH: usize = 64; // ptr f32[threads × scratchStride]: per-thread rows (see scratch* below)
 export const M_DATA: usize = 68; // ptr f32[n × inStride]: the training input
+// A training call runs epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END), from batch M_BATCH_BEGIN of its first epoch to
+// batch M_BATCH_END (exclusive) of its last, so that the binding can split an epoch across calls.
+export const M_BATCH_BEGIN: usize = 72; // i32
+export const M_BATCH_END: usize = 76; // i32: ≤ batches per epoch
 export const MODEL_BYTES: usize = 128;
 
 // @ts-ignore: decorator

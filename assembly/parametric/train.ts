@@ -26,8 +26,8 @@ import { accumulateShare } from "../optimize/sgd";
 import { shareBegin } from "../optimize/tile";
 import { backwardBlock, forwardBlock, outputOf, scratchActivations, scratchOutputDeltas, scratchZeroRow } from "./mlp";
 import {
-  actStride, field, pad8, M_ACT, M_ADAM_M, M_ADAM_V, M_DATA, M_IN_STRIDE, M_PARAM_COUNT, M_PARAMS, M_ROW_COUNT,
-  M_ROWS, M_SEEN, M_STEP, M_WEIGHT_GRAD,
+  actStride, field, pad8, M_ACT, M_ADAM_M, M_ADAM_V, M_BATCH_BEGIN, M_BATCH_END, M_DATA, M_IN_STRIDE, M_PARAM_COUNT,
+  M_PARAMS, M_ROW_COUNT, M_ROWS, M_SEEN, M_STEP, M_WEIGHT_GRAD,
 } from "./model";
 
 /** Control-block slot of the model record's address (the optimiser's slots 0–22 keep their meaning). */
@@ -146,8 +146,9 @@ function adamStep(model: usize, threads: i32, begin: i32, end: i32, rate: f32, c
   }
 }
 
-/** TASK_PARAMETRIC_TRAIN: epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread; the loss is
- * resolved once per call (see optimize/losses.ts). */
+/** TASK_PARAMETRIC_TRAIN: epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread, from batch
+ * M_BATCH_BEGIN of the first to batch M_BATCH_END of the last (model.ts); the loss is resolved once per call
+ * (see optimize/losses.ts). */
 export function trainTask(ctrl: usize, thread: i32): void {
   const loss = argInt(ctrl, ARG_LOSS);
   if (loss == LOSS_NEG) trainEpochs<NegLoss>(changetype<NegLoss>(0), ctrl, thread);
@@ -182,11 +183,17 @@ function trainEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   let logZ = load<f64>(state);
   let step = field(model, M_STEP);
 
+  const batchesPerEpoch = (edgeCount + batch - 1) / batch;
+  const firstBatch = field(model, M_BATCH_BEGIN), lastBatchEnd = field(model, M_BATCH_END);
+
   for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
     const rate = rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs);
     const key = streamKey(seed, (phase << 24) + <u64>epoch);
     const offset = <i32>uniformIndex(draw(key, 0x4000000000000000), <u32>edgeCount);
-    for (let batchStart = 0; batchStart < edgeCount; batchStart += batch) {
+    // the call may start and end inside an epoch (M_BATCH_BEGIN, M_BATCH_END); whole epochs in between
+    const bEnd = epoch == epochEnd - 1 ? lastBatchEnd : batchesPerEpoch;
+    for (let b = epoch == epochBegin ? firstBatch : 0; b < bEnd; b++) {
+      const batchStart = b * batch;
       const batchLength = min(batch, edgeCount - batchStart);
       if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
       if (thread == 0) collectRows(model, edges, edgeCount, offset, batchStart, batchLength);

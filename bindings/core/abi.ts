@@ -95,7 +95,7 @@ export const LAYOUT = {
   /** the control block through which a task is posted to every thread (assembly/parallel/control.ts) */
   ctrl: {
     prefix: "CTRL_",
-    keys: ["generation", "task", "nextChunk", "chunks", "done", "threads", "barrierCount", "barrierSense", "error", "args", "maxArgs", "bytes"],
+    keys: ["generation", "task", "nextChunk", "chunks", "done", "threads", "barrierCount", "barrierSense", "error", "barrierSpins", "args", "maxArgs", "bytes"],
   },
   /** task ids: each concern owns a range (assembly/<concern>/tasks.ts) */
   task: {
@@ -129,7 +129,7 @@ export const LAYOUT = {
     prefix: "M_",
     keys: [
       "inDim", "inStride", "hidden", "hiddenLayers", "outDim", "params", "paramCount", "weightGrad", "adamM", "adamV",
-      "step", "act", "maxRows", "rows", "rowCount", "seen", "scratch", "data",
+      "step", "act", "maxRows", "rows", "rowCount", "seen", "scratch", "data", "batchBegin", "batchEnd",
     ],
   },
   modelRecord: { prefix: "MODEL_", keys: ["bytes"] },

@@ -200,7 +200,11 @@ async function instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memo
   const abort = () => {
     throw new Error("cne-wasm: the core aborted");
   };
-  const instance = await WebAssembly.instantiate(module, { env: memory ? { memory, abort } : { abort } });
+  // only workers run tasks, so only they sleep at barriers (bindings/threads/worker.ts)
+  const sleepWhileEqual = () => {
+    throw new Error("cne-wasm: the main thread does not run tasks of the threads build");
+  };
+  const instance = await WebAssembly.instantiate(module, { env: memory ? { memory, abort, sleepWhileEqual } : { abort } });
   return { exports: checkFunctions(instance.exports), layout: readLayout(instance.exports) };
 }
 

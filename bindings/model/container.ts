@@ -7,7 +7,12 @@ import { crc32 } from "./crc32.ts";
 
 /** "\x89CNE\r\n\x1a\n": a binary signature that text-mode transfers visibly damage (as PNG's does). */
 export const MAGIC = Uint8Array.of(0x89, 0x43, 0x4e, 0x45, 0x0d, 0x0a, 0x1a, 0x0a);
-export const FORMAT_VERSION = 1;
+/**
+ * The newest format this code reads and writes (docs/model-format.md). A file is stamped with the oldest version
+ * whose readers read it correctly: 2 only for what version 1 readers would misread (a parametric model with a
+ * PCA in front of its network).
+ */
+export const FORMAT_VERSION = 2;
 /** magic (8), format version (u32), total length (u32), header length (u32) */
 const PREAMBLE_BYTES = 20;
 const CHECKSUM_BYTES = 4;
@@ -32,7 +37,7 @@ export interface ContainerHeader {
 const align8 = (x: number) => (x + 7) & ~7;
 
 /** Writes the header fields and the sections into one file. */
-export function writeContainer(fields: Record<string, unknown>, sections: Record<string, SectionData>): Uint8Array {
+export function writeContainer(fields: Record<string, unknown>, sections: Record<string, SectionData>, version = FORMAT_VERSION): Uint8Array {
   const names = Object.keys(sections);
   // the header holds the sections' offsets, which depend on its own length: lay out with a fixed-width guess,
   // then pad the header to the length the offsets assumed
@@ -60,7 +65,7 @@ export function writeContainer(fields: Record<string, unknown>, sections: Record
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(MAGIC, 0);
-  view.setUint32(8, FORMAT_VERSION, true);
+  view.setUint32(8, version, true);
   view.setUint32(12, total, true);
   view.setUint32(16, reserved, true);
   out.fill(0x20, PREAMBLE_BYTES, PREAMBLE_BYTES + reserved); // JSON padded with spaces

@@ -76,6 +76,22 @@ export function allocateNetwork(
   return { shape, modelPtr, paramsPtr, paramCount };
 }
 
+/**
+ * Makes room for batches of up to `maxRows` distinct rows (optimize() may use a larger batch than the fit): new
+ * activation and row-list buffers when the current ones are smaller. Only for a network allocated for training.
+ */
+export function ensureBatchRows(core: Core, net: Network, maxRows: number): void {
+  const M = core.layout.model;
+  const words = core.layout.modelRecord.bytes / 4;
+  if (core.i32(net.modelPtr, words)[M.maxRows >> 2] >= maxRows) return;
+  const act = core.alloc(maxRows * core.kernels.mlpActStride(net.modelPtr) * 4);
+  const rows = core.alloc(maxRows * 4);
+  const record = core.i32(net.modelPtr, words); // after alloc: the memory may have grown
+  record[M.act >> 2] = act;
+  record[M.rows >> 2] = rows;
+  record[M.maxRows >> 2] = maxRows;
+}
+
 /** Starts a phase: Adam's moments and step count back to 0 (the learning rate restarts too, SPEC §3). */
 export function resetAdam(core: Core, net: Network): void {
   const M = core.layout.model;

@@ -4,19 +4,21 @@
 // plumbing (serialised calls, abort, progress, reading, destroy) is FitHandle's.
 
 import type { Core } from "../core/core.ts";
-import { putMatrix } from "../core/matrix.ts";
+import { putMatrix, type CoreMatrix } from "../core/matrix.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { Stage } from "../options/common.ts";
 import type { EmbedOptions, EmbeddingOptions, Loss } from "../options/embedding.ts";
-import { checkShapes, resolveParams, savedOptions, type ResolvedParams } from "../embedding/params.ts";
-import { prepare } from "../embedding/pipeline.ts";
+import type { OptimizeOptions } from "../options/optimize.ts";
+import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "../embedding/params.ts";
+import { prepare, PCA_SEARCH_COMPONENTS, PCA_SEARCH_THRESHOLD, type Prepared } from "../embedding/pipeline.ts";
 import { writeLogZ, type Phase } from "../embedding/optimizer.ts";
 import { initialLogZ, xiFor, zBarAt } from "../embedding/spectrum.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
-import { allocateNetwork, forwardAll, type Network, type NetworkShape } from "./network.ts";
+import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis, type PcaBasisState } from "../pca/index.ts";
+import { allocateNetwork, ensureBatchRows, forwardAll, type Network, type NetworkShape } from "./network.ts";
 import { startTrainPhase, trainEpochs } from "./trainer.ts";
 
 /** SPEC §4: three hidden layers of 100 units. */
@@ -53,6 +55,7 @@ export function defaultParametricEpochs(edgeCount: number, batchSize: number): n
  * same bits, without the training data. `ParametricEmbedding.fromState` takes it; saved models store it.
  */
 export interface ParametricState {
+  /** the network's widths; shape.inDim is the PCA's nComponents when there is a PCA, else the input's columns */
   shape: NetworkShape;
   /** the network's parameters (the core's layout, assembly/parametric/model.ts) */
   parameters: Float32Array;
@@ -62,22 +65,36 @@ export interface ParametricState {
   options: EmbeddingOptions;
   /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
   inputScaleExponent: number;
+  /**
+   * The PCA the network's input goes through (data wider than 100 columns): new rows are centred and projected
+   * with it, in the scaled units, before the forward pass. Absent: the network reads the rows as given.
+   */
+  pca?: PcaBasisState;
 }
 
 export class ParametricEmbedding extends FitHandle {
   private readonly params: ResolvedParams;
   private readonly options: EmbeddingOptions;
-  private readonly matrix?: Matrix;
+  private matrix?: Matrix;
   private readonly size: { n: number; dim: number };
   private readonly batchSize: number;
   private readonly epochs?: number;
   private network?: Network;
-  /** the training data in the core, which afterStep forwards */
-  private dataPtr = 0;
-  private dataStride = 0;
+  /** the fit's state in the core (graph, optimiser buffers); absent in a handle restored from saved state */
+  private fit?: Prepared;
+  /** the network's training input in the core (the data, or its PCA scores), which afterStep forwards */
+  private input?: CoreMatrix;
+  /** the PCA in front of the network (data wider than 100 columns) */
+  private pca?: PcaBasis;
   /** the training data was scaled by 2^scaleExponent into the safe range; transform() scales new points alike */
   private scaleExponent = 0;
   private embeddingPtr?: number;
+  /** epochs of the fit's main phase: optimize()'s default */
+  private mainEpochs = 0;
+  /** phases run so far: each draws its own random streams */
+  private phases = 0;
+  private lastLoss?: Loss;
+  protected override readonly afterFitHint = ": use optimize() to continue training from the current network";
 
   /** Validates input and options (see createParametricEmbedding); `restored` is fromState's. */
   constructor(data: DataInput, options: EmbedOptions = {}, restored?: { n: number; dim: number }) {
@@ -109,7 +126,7 @@ export class ParametricEmbedding extends FitHandle {
     return this.size.n;
   }
 
-  /** Input dimensions (of training data and of every transform). */
+  /** Input dimensions (of training data and of every transform; the network reads their PCA scores when > 100). */
   get dim(): number {
     return this.size.dim;
   }
@@ -137,7 +154,8 @@ export class ParametricEmbedding extends FitHandle {
       throwIfAborted(signal);
       const mark = core.mark();
       try {
-        const input = putMatrix(core, matrix, "transform data", this.scaleExponent);
+        let input = putMatrix(core, matrix, "transform data", this.scaleExponent);
+        if (this.pca) input = await projectRows(core, this.pca, input, { signal });
         const out = core.alloc(matrix.n * this.outDim * 4);
         await forwardAll(core, network, input.ptr, input.stride, matrix.n, out, { signal });
         checkFiniteLayout(core, out, matrix.n, this.outDim, "transform");
@@ -152,7 +170,10 @@ export class ParametricEmbedding extends FitHandle {
   get state(): ParametricState | undefined {
     const core = this.core, net = this.network;
     if (!core || !net || this.embeddingPtr === undefined) return undefined;
-    return { shape: { ...net.shape }, parameters: core.f32(net.paramsPtr, net.paramCount).slice(), embedding: this.embedding, options: { ...this.options }, inputScaleExponent: this.scaleExponent };
+    return {
+      shape: { ...net.shape }, parameters: core.f32(net.paramsPtr, net.paramCount).slice(), embedding: this.embedding,
+      options: { ...this.options }, inputScaleExponent: this.scaleExponent, pca: this.pca && readBasis(core, this.pca),
+    };
   }
 
   /** The trained model as bytes (docs/model-format.md); `loadModel` reads it in any runtime. */
@@ -164,27 +185,64 @@ export class ParametricEmbedding extends FitHandle {
 
   /**
    * A handle with a saved network: transform() and the training layout work as on the original (`threads`
-   * may be given anew); it cannot be trained further.
+   * may be given anew); it cannot be trained further (it has no training data).
    */
   static async fromState(state: ParametricState, options: { threads?: number } = {}): Promise<ParametricEmbedding> {
     if (state === null || typeof state !== "object") fail("state must be an object");
-    const { shape, parameters, embedding } = state;
+    const { shape, parameters, embedding, pca } = state;
     if (!(parameters instanceof Float32Array) || !(embedding instanceof Float32Array)) {
       fail("state.parameters and state.embedding must be Float32Arrays");
     }
+    if (pca !== undefined && pca.nComponents !== shape.inDim) {
+      fail(`state.pca has ${pca.nComponents} components but the network reads ${shape.inDim} values per row`);
+    }
     const n = embedding.length / shape.outDim;
-    const e = new ParametricEmbedding([], { ...state.options, threads: options.threads }, { n, dim: shape.inDim });
+    const e = new ParametricEmbedding([], { ...state.options, threads: options.threads }, { n, dim: pca ? pca.dim : shape.inDim });
     if (e.outDim !== shape.outDim) fail(`state.shape.outDim = ${shape.outDim} but options.outDim = ${e.outDim}`);
     await e.restore((core) => {
       const net = allocateNetwork(core, shape, 0);
       if (net.paramCount !== parameters.length) fail(`state.parameters has ${parameters.length} values; this shape needs ${net.paramCount}`);
       core.f32(net.paramsPtr, net.paramCount).set(parameters);
       e.network = net;
+      if (pca) e.pca = writeBasis(core, pca);
       e.scaleExponent = state.inputScaleExponent ?? 0;
       e.embeddingPtr = core.alloc(embedding.byteLength);
       core.f32(e.embeddingPtr, embedding.length).set(embedding);
     });
     return e;
+  }
+
+  /**
+   * Continues training the network from its current parameters with other settings, e.g. another s: the
+   * parametric walk along the spectrum, each network warm-started from the previous one. One phase (Adam
+   * restarted, no early exaggeration) of `nEpochs` (default: the fit's main phase); epochs of the fit that
+   * step() had not run yet are dropped. Resolves with the new layout f(X).
+   */
+  optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
+    let merged: ResolvedParams;
+    try {
+      merged = resolvePhaseParams(this.params, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.serialise(async () => {
+      const core = this.core, fit = this.fit, network = this.network;
+      if (!core || !network || this.embeddingPtr === undefined) fail("call run() before optimize()");
+      if (!fit) fail("this parametric model was loaded from saved state: it has no training data to optimise on");
+      const ctl = this.control(options);
+      const p: ResolvedParams = {
+        ...merged,
+        learningRate: options.learningRate ?? PARAMETRIC_DEFAULTS.learningRate,
+        negativeSamples: options.negativeSamples ?? this.params.negativeSamples,
+      };
+      const batch = Math.min(options.batchSize ?? this.batchSize, fit.graph.edgeCount);
+      ensureBatchRows(core, network, Math.min(this.n, 2 * batch));
+      if (p.loss === "nce" && this.lastLoss !== "nce") writeLogZ(core, fit.optimizer, initialLogZ(this.n));
+      const phase = this.phaseFor(p, options.nEpochs ?? this.mainEpochs, batch);
+      this.setPlan([this.fitPhase(fit, network, phase, "optimize")]);
+      await this.advance(Infinity, ctl);
+      return this.embedding;
+    });
   }
 
   protected threads(): number | undefined {
@@ -195,55 +253,76 @@ export class ParametricEmbedding extends FitHandle {
     return this.embeddingPtr;
   }
 
-  /** PCA (dim > 100, for the neighbour search), kNN, graph, the network; then early exaggeration and the main phase. */
+  /**
+   * PCA (dim > 100: the neighbour search and the network's input), kNN, graph, the network; then early
+   * exaggeration and the main phase.
+   */
   protected async prepareFit(core: Core, ctl: FitControl): Promise<FitPhase[]> {
     const p = this.params, n = this.n;
-    const prepared = await prepare(core, putMatrix(core, this.matrix!, "data", "safe"), p, ctl);
-    const batch = Math.min(this.batchSize, prepared.graph.edgeCount);
-    // the network reads the data as given (raw dimensions; see the report for PCA inputs)
-    const data = prepared.data!;
-    this.dataPtr = data.ptr;
+    const data = putMatrix(core, this.matrix!, "data", "safe");
     this.scaleExponent = data.scaleExponent ?? 0;
-    const network = allocateNetwork(core, { inDim: this.dim, hidden: HIDDEN_UNITS, hiddenLayers: HIDDEN_LAYERS, outDim: p.outDim }, p.seed, {
-      dataPtr: data.ptr, inStride: data.stride, n, maxRows: Math.min(n, 2 * batch),
+    // the core holds the data now: let go of the JS copy before the fit grows memory
+    this.matrix = undefined;
+    const prepared = await prepare(core, data, p, ctl);
+    this.fit = prepared;
+    // wide data: the network reads PCA-50 scores, with the basis of the neighbour search (fitted here when the
+    // neighbours were given), so that its first layer is small. The training rows are projected as transform()
+    // projects new rows (projectRows), so that transform of a training row gives its layout bit for bit.
+    let input = data;
+    if (data.dim > PCA_SEARCH_THRESHOLD) {
+      this.pca = prepared.pca ?? (await fitPca(core, data, PCA_SEARCH_COMPONENTS, {
+        seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca"),
+      })).basis;
+      input = await projectRows(core, this.pca, data, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
+    }
+    this.input = input;
+    const batch = Math.min(this.batchSize, prepared.graph.edgeCount);
+    const network = allocateNetwork(core, { inDim: input.dim, hidden: HIDDEN_UNITS, hiddenLayers: HIDDEN_LAYERS, outDim: p.outDim }, p.seed, {
+      dataPtr: input.ptr, inStride: input.stride, n, maxRows: Math.min(n, 2 * batch),
     });
     this.network = network;
     const epochs = this.epochs ?? defaultParametricEpochs(prepared.graph.edgeCount, batch);
     const exaggeration = p.earlyExaggeration ? Math.round(epochs / 3) : 0;
-    const main = this.phaseFor(p.loss, Math.max(1, epochs - exaggeration), batch, 2);
+    this.mainEpochs = Math.max(1, epochs - exaggeration);
     if (p.loss === "nce") writeLogZ(core, prepared.optimizer, initialLogZ(n));
-    const phase = (ph: Phase, stage: Stage): FitPhase => ({
-      stage,
-      epochs: ph.epochs,
-      start: () => startTrainPhase(core, prepared.optimizer, network, ph),
-      run: (begin, end, c) => trainEpochs(core, prepared.optimizer, network, ph, begin, end, c),
-    });
     const phases: FitPhase[] = [];
     if (exaggeration > 0) {
       // "neg" starts at ξ' = 1 (the UMAP point); the other losses run their own loss first (SPEC §3)
-      const ee = { ...main, epochs: exaggeration, phaseId: 1 };
+      const ee = { ...this.phaseFor(p, exaggeration, batch) };
       if (p.loss === "neg") ee.xi = 1;
-      phases.push(phase(ee, "early-exaggeration"));
+      phases.push(this.fitPhase(prepared, network, ee, "early-exaggeration"));
     }
-    phases.push(phase(main, "optimize"));
-    this.dataStride = data.stride;
+    phases.push(this.fitPhase(prepared, network, this.phaseFor(p, this.mainEpochs, batch), "optimize"));
     return phases;
   }
 
   /** The layout of the training data is f(X): forwarded after every step. */
   protected override async afterStep(ctl: FitControl): Promise<void> {
-    const core = this.core!, n = this.n;
+    const core = this.core!, n = this.n, input = this.input!;
     this.embeddingPtr ??= core.alloc(n * this.outDim * 4);
-    await forwardAll(core, this.network!, this.dataPtr, this.dataStride, n, this.embeddingPtr, { signal: ctl.signal });
+    await forwardAll(core, this.network!, input.ptr, input.stride, n, this.embeddingPtr, { signal: ctl.signal });
     checkFiniteLayout(core, this.embeddingPtr, n, this.outDim, "optimize");
   }
 
-  private phaseFor(loss: Loss, epochs: number, batchSize: number, phaseId: number): Phase {
-    const p = this.params, n = this.n, m = p.negativeSamples;
-    const xi = loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
+  private fitPhase(fit: Prepared, network: Network, ph: Phase, stage: Stage): FitPhase {
+    const core = this.core!;
     return {
-      loss, xi, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs, learningRate: p.learningRate,
-      seed: p.seed, phaseId,
+      stage,
+      epochs: ph.epochs,
+      start: () => startTrainPhase(core, fit.optimizer, network, ph),
+      run: async (begin, end, c) => {
+        await trainEpochs(core, fit.optimizer, network, ph, begin, end, c);
+        this.lastLoss = ph.loss;
+      },
+    };
+  }
+
+  private phaseFor(p: ResolvedParams, epochs: number, batchSize: number): Phase {
+    const n = this.n, m = p.negativeSamples;
+    const xi = p.loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
+    return {
+      loss: p.loss, xi, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs, learningRate: p.learningRate,
+      seed: p.seed, phaseId: ++this.phases,
     };
   }
 }

@@ -19,6 +19,12 @@ interface WorkerHandle {
   keepAlive(on: boolean): void;
 }
 
+/**
+ * Polls of the barrier's word before a thread sleeps (assembly/parallel/control.ts): long enough that a thread
+ * arriving a little early does not pay a sleep and wake. Tests set 0 to make every early thread sleep.
+ */
+export const barrierTuning = { spins: 20000 };
+
 function workerUrl(): URL {
   // From source (Deno) this file is pool.ts and its sibling worker.ts; built, both are .js.
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
@@ -115,6 +121,7 @@ export class ThreadPool {
     const w = this.words();
     const base = this.ctrl >> 2, o = this.offsets;
     Atomics.store(w, base + (o.threads >> 2), this.workers.length);
+    Atomics.store(w, base + (o.barrierSpins >> 2), barrierTuning.spins);
     Atomics.store(w, base + (o.done >> 2), 0);
     Atomics.store(w, base + (o.error >> 2), 0);
     Atomics.add(w, base + (o.generation >> 2), 1);

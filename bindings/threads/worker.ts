@@ -15,16 +15,21 @@ interface StartMessage {
 type Post = (message: unknown) => void;
 
 async function start(msg: StartMessage, post: Post): Promise<void> {
+  // the control block lies below the arena, in the memory's first pages: a view of the initial buffer reaches it
+  const words = new Int32Array(msg.memory.buffer);
   const instance = await WebAssembly.instantiate(msg.module, {
     env: {
       memory: msg.memory,
       abort: () => {
         throw new Error("cne-wasm core aborted");
       },
+      // a barrier's sleep (assembly/parallel/control.ts): at most 1 ms, the core checks again
+      sleepWhileEqual: (address: number, expected: number) => {
+        Atomics.wait(words, address >> 2, expected, 1);
+      },
     },
   });
   const runTask = instance.exports.runTask as (ctrl: number, thread: number) => void;
-  const words = new Int32Array(msg.memory.buffer);
   const gen = (msg.ctrl + readGlobal(instance.exports, "CTRL_GENERATION")) >> 2;
   const done = (msg.ctrl + readGlobal(instance.exports, "CTRL_DONE")) >> 2;
   const error = (msg.ctrl + readGlobal(instance.exports, "CTRL_ERROR")) >> 2;
