@@ -1,7 +1,8 @@
 // Approximate kNN of query rows against reference rows by searching the reference rows' own neighbour graph
 // (PyNNDescent's query, HNSW's search on one layer): best-first from entry rows (the reference rows of the
-// query's leaf in a random-projection tree, knn/search_tree.ts, and a fixed, evenly spaced sample), keeping the `ef` nearest rows met; a frontier row is expanded (its graph neighbours evaluated) until the
-// nearest unexpanded one is farther than the ef-th nearest found. Each query is searched on its own by one
+// query's leaf in a random-projection tree, knn/search_tree.ts, and a fixed, evenly spaced sample), keeping the
+// `ef` nearest rows met; a frontier row is expanded (its graph neighbours evaluated) until the nearest
+// unexpanded one is farther than the ef-th nearest found. Each query is searched on its own by one
 // thread, in a fixed order, with the same distance arithmetic as the exact search (knn/exact.ts), so results
 // do not depend on the thread count, and when every row is reached the answer is the exact one, ties included.
 
@@ -63,8 +64,8 @@ export function graphQueryScratchBytes(n: i32, ef: i32): usize {
 }
 
 /**
- * Searches the query rows order[rowBegin, rowEnd) (i32 row indices) of queryPtr among the n reference rows at refPtr (both f32[· × stride],
- * zero-padded) through the graph rowPtr (i32[n + 1]) / colPtr (i32[E]): CSR rows of graph neighbours.
+ * Searches the query rows order[rowBegin, rowEnd) (i32 row indices) of queryPtr among the n reference rows at
+ * refPtr (both f32[· × stride], zero-padded) through the graph rowPtr (i32[n + 1]) / colPtr (i32[E]): CSR rows of graph neighbours.
  * Every search starts from the rows of the query's leaf in the tree (treeNodes, treeOffsets, treeNormals,
  * treePerm: knn/search_tree.ts) and from `entries` (≤ n) evenly spaced rows; `ef` (≥ k) nearest rows are kept.
  * scratch: graphQueryScratchBytes(n, ef) bytes owned by this thread, its first n i32 (the stamps) zeroed by the
