@@ -40,7 +40,7 @@ export function accumulatePlanar<L>(
   const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
   const m = argInt(ctrl, ARG_NEGATIVES);
   const xiV = f32x4.splat(xi), clampV = f32x4.splat(<f32>arg(ctrl, ARG_CLAMP)), cV = f32x4.splat(<f32>arg(ctrl, ARG_C));
-  const zero = f32x4.splat(0), one = f32x4.splat(1), two = f32x4.splat(2);
+  const zero = f32x4.splat(0), one = f32x4.splat(1), two = f32x4.splat(2), minusTwo = f32x4.splat(-2);
   const endpoints = <u32>(2 * batchLength - 1);
   const laneSlots = v128(0, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0, 0); // i32x4 (0, 2, 4, 6): 2 slots per edge
   let logZGrad: f64 = 0;
@@ -98,17 +98,18 @@ export function accumulatePlanar<L>(
       const dxA = f32x4.sub(hxA, txA), dyA = f32x4.sub(hyA, tyA), dxB = f32x4.sub(hxB, txB), dyB = f32x4.sub(hyB, tyB);
       const dA = f32x4.add(f32x4.mul(dxA, dxA), f32x4.mul(dyA, dyA));
       const dB = f32x4.add(f32x4.mul(dxB, dxB), f32x4.mul(dyB, dyB));
-      const cA = f32x4.mul(two, v128.and(loss.attraction(dA, xiV, clampV, normA), validA));
-      const cB = f32x4.mul(two, v128.and(loss.attraction(dB, xiV, clampV, normB), validB));
+      const cA = v128.and(loss.attraction(dA, xiV, clampV, normA), validA);
+      const cB = v128.and(loss.attraction(dB, xiV, clampV, normB), validB);
       if (loss.learnsZ()) {
         accZ = f32x4.add(v128.and(loss.zAttraction(dA, xiV, clampV), validA), v128.and(loss.zAttraction(dB, xiV, clampV), validB));
       }
       accXA = f32x4.mul(cA, dxA); accYA = f32x4.mul(cA, dyA);
       accXB = f32x4.mul(cB, dxB); accYB = f32x4.mul(cB, dyB);
-      // each tail gets −g of its own lane
+      // each tail gets −2g of its own lane (the pair gradient is 2·coefficient·(y_i − y_j); the accumulators
+      // hold coefficient·(y_i − y_j), and the factor 2, exact in floating point, is applied once per write)
       const loA = v128.shuffle<f32>(accXA, accYA, 0, 4, 1, 5), hiA = v128.shuffle<f32>(accXA, accYA, 2, 6, 3, 7);
       const loB = v128.shuffle<f32>(accXB, accYB, 0, 4, 1, 5), hiB = v128.shuffle<f32>(accXB, accYB, 2, 6, 3, 7);
-      const negLoA = f32x4.neg(loA), negHiA = f32x4.neg(hiA), negLoB = f32x4.neg(loB), negHiB = f32x4.neg(hiB);
+      const negLoA = f32x4.mul(minusTwo, loA), negHiA = f32x4.mul(minusTwo, hiA), negLoB = f32x4.mul(minusTwo, loB), negHiB = f32x4.mul(minusTwo, hiB);
       addPoint(grad, load<i32>(e0, 4), negLoA);
       addPoint(grad, load<i32>(e1, 4), v128.shuffle<f32>(negLoA, negLoA, 2, 3, 0, 1));
       addPoint(grad, load<i32>(e2, 4), negHiA);
@@ -132,15 +133,15 @@ export function accumulatePlanar<L>(
         const dxA = f32x4.sub(hxA, nx), dyA = f32x4.sub(hyA, ny), dxB = f32x4.sub(hxB, nx), dyB = f32x4.sub(hyB, ny);
         const dA = f32x4.add(f32x4.mul(dxA, dxA), f32x4.mul(dyA, dyA));
         const dB = f32x4.add(f32x4.mul(dxB, dxB), f32x4.mul(dyB, dyB));
-        const cA = f32x4.mul(two, v128.and(loss.repulsion(dA, xiV, clampV, normA), maskA));
-        const cB = f32x4.mul(two, v128.and(loss.repulsion(dB, xiV, clampV, normB), maskB));
+        const cA = v128.and(loss.repulsion(dA, xiV, clampV, normA), maskA);
+        const cB = v128.and(loss.repulsion(dB, xiV, clampV, normB), maskB);
         if (loss.learnsZ()) {
           accZ = f32x4.add(accZ, f32x4.add(v128.and(loss.zRepulsion(dA, xiV, clampV), maskA), v128.and(loss.zRepulsion(dB, xiV, clampV), maskB)));
         }
         const gxA = f32x4.mul(cA, dxA), gyA = f32x4.mul(cA, dyA), gxB = f32x4.mul(cB, dxB), gyB = f32x4.mul(cB, dyB);
         accXA = f32x4.add(accXA, gxA); accYA = f32x4.add(accYA, gyA);
         accXB = f32x4.add(accXB, gxB); accYB = f32x4.add(accYB, gyB);
-        addPoint(grad, k, f32x4.neg(sumPairs(f32x4.add(gxA, gxB), f32x4.add(gyA, gyB))));
+        addPoint(grad, k, f32x4.mul(minusTwo, sumPairs(f32x4.add(gxA, gxB), f32x4.add(gyA, gyB))));
         if (!mixed || pass == 1) break;
         // the second pass of a mixed draw: the heads at or below slot q take slot q + 1
         k = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
@@ -149,6 +150,7 @@ export function accumulatePlanar<L>(
     }
 
     // the heads' gradients, once per tile
+    accXA = f32x4.mul(two, accXA); accYA = f32x4.mul(two, accYA); accXB = f32x4.mul(two, accXB); accYB = f32x4.mul(two, accYB);
     const loA = v128.shuffle<f32>(accXA, accYA, 0, 4, 1, 5), hiA = v128.shuffle<f32>(accXA, accYA, 2, 6, 3, 7);
     const loB = v128.shuffle<f32>(accXB, accYB, 0, 4, 1, 5), hiB = v128.shuffle<f32>(accXB, accYB, 2, 6, 3, 7);
     addPoint(grad, load<i32>(e0), loA);

@@ -15,7 +15,7 @@
   const u = f32x4.add(one, d);
   const xu = f32x4.mul(xi, u);
   const q = f32x4.add(one, xu);
-  const r = f32x4.div(one, f32x4.mul(u, q));
+  const r = f32x4.div(f32x4.splat(-1), f32x4.mul(u, q));
   // the log argument 1 − e = ξ'u/q, compared without forming 1 − e (which rounds to 0 when ξ'u is tiny)
-  return v128.and(f32x4.neg(r), f32x4.ge(xu, f32x4.mul(clamp, q)));
+  return v128.and(r, f32x4.ge(xu, f32x4.mul(clamp, q)));
 }
