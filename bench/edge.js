@@ -261,7 +261,7 @@ row("Node (in process)", "`transform`, 1 thread", nodeOne, nodeOne.load);
 for (const [kind, r] of Object.entries(servers)) {
   const name = kind === "workerd" ? "workerd (1 thread)" : "Deno (all threads)";
   row(name, "POST round trip, 31.4 MB raw float32 in, 80 kB out", r.warm.roundTrip, r.warm.load);
-  row(name, "inside: reading the body (Server-Timing `parse`)", r.warm.parse, null);
+  row(name, "inside: reading the body (Server-Timing `parse`)", r.warm.parse, null, false);
   row(name, "inside: `transform` (Server-Timing)", r.warm.transform, null);
 }
 lines.push("", `The same servers with ${JSON_ROWS.toLocaleString("en")} rows, raw float32 against JSON (request and answer):`, "");
