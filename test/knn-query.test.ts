@@ -117,6 +117,11 @@ describe("queryGraphKnn", () => {
         // one of them had none of the 32 sampled entries and recall fell to 0.92, below this bound.
         expect(recall(truth, indices, m, k)).toBeGreaterThanOrEqual(0.95);
         results.push([indices, core.f32(found.distancesPtr, m * k).slice()]);
+        // another seed draws another search tree: as good, and the same bits each time it is used
+        const seeded = async () => core.i32((await queryGraphKnn(core, ref, graph, q, k, { seed: 7 })).indicesPtr, m * k).slice();
+        const first = await seeded(), second = await seeded();
+        expect(second).toEqual(first);
+        expect(recall(truth, first, m, k)).toBeGreaterThanOrEqual(0.95);
       } finally {
         core.destroy();
       }

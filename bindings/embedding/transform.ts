@@ -87,7 +87,8 @@ export async function placeNewPoints(
     let queries = putMatrix(core, matrix, "transform data", s.inputScaleExponent);
     if (fit.pca) queries = await projectRows(core, fit.pca, queries, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
     throwIfAborted(ctl.signal);
-    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn") };
+    // the graph search's tree draws from the fit's seed, as every random choice does
+    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn"), seed: s.seed };
     const found = o.knn === "exact"
       ? await queryKnn(core, reference, queries, o.k, search)
       : await queryGraphKnn(core, reference, fit.graph, queries, o.k, search);
