@@ -1,7 +1,8 @@
-// The edge example (examples/edge) on the installed package: a model fitted and saved in Node, served by the
+// The edge example (examples/edge) on the installed package: models fitted and saved in Node, served by the
 // example's Cloudflare worker (bundled with esbuild, run by workerd with the example's config.capnp) and by its
 // Deno function. Both must answer Node's transform of the same rows bit for bit, as JSON and as raw float32,
-// and refuse bad requests with the documented status and a message naming the problem.
+// for a narrow model (the network reads the rows) and a wide one (it reads their PCA-50 scores, the basis in the
+// model), and refuse bad requests with the documented status and a message naming the problem.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,19 +12,18 @@ import { serveWorkerdConfig } from "../runtimes/workerd.js";
 import { bundleEdgeWorker } from "../../examples/edge/build.js";
 
 const { app, repo } = inject("consumer");
-const edge = join(app, "edge");
 const bin = (name: string) => join(repo, "node_modules", ".bin", name);
 /** config.capnp's MAX_BODY_BYTES and deno.js's default */
 const LIMIT = 32 * 1024 * 1024;
 
-interface Fitted {
+/** One copy of the example folder in the consumer project, with its model and what Node answered. */
+interface Served {
+  dir: string;
   dim: number;
   outDim: number;
-  rows: number;
+  rows: Float32Array;
+  expected: Float32Array;
 }
-let fitted: Fitted;
-let rows: Float32Array;
-let expected: Float32Array;
 
 const f32File = (path: string) => {
   const b = readFileSync(path);
@@ -31,16 +31,30 @@ const f32File = (path: string) => {
 };
 const bytesOf = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-beforeAll(async () => {
-  cpSync(join(repo, "examples/edge"), edge, { recursive: true, filter: (src) => !/[/\\](build|model\.cne)$/.test(src) });
-  const out = await runProcess(process.execPath, ["edge-fit.mjs", "edge/model.cne", "edge/rows.f32", "edge/expected.f32"], { cwd: app, timeoutMs: 90000 });
+/** Copies examples/edge to app/`folder` and fits its model there on rows of `columns` columns. */
+async function prepare(folder: string, columns: number) {
+  const dir = join(app, folder);
+  cpSync(join(repo, "examples/edge"), dir, { recursive: true, filter: (src) => !/[/\\](build|model\.cne)$/.test(src) });
+  const out = await runProcess(process.execPath, ["edge-fit.mjs", folder, String(columns)], { cwd: app, timeoutMs: 90000 });
   expect(out.code, out.stderr).toBe(0);
-  fitted = JSON.parse(out.stdout.trim().split("\n").pop()!) as Fitted;
-  rows = f32File(join(edge, "rows.f32"));
-  expected = f32File(join(edge, "expected.f32"));
-  expect(rows.length).toBe(fitted.rows * fitted.dim);
-  expect(expected.length).toBe(fitted.rows * fitted.outDim);
-  expect(expected.every(Number.isFinite)).toBe(true);
+  const fitted = JSON.parse(out.stdout.trim().split("\n").pop()!) as { dim: number; outDim: number; rows: number; network: { inDim: number }; pca: { nComponents: number } | null };
+  const served: Served = { dir, dim: fitted.dim, outDim: fitted.outDim, rows: f32File(join(dir, "rows.f32")), expected: f32File(join(dir, "expected.f32")) };
+  expect(served.rows.length).toBe(fitted.rows * fitted.dim);
+  expect(served.expected.length).toBe(fitted.rows * fitted.outDim);
+  expect(served.expected.every(Number.isFinite)).toBe(true);
+  return { served, network: fitted.network, pca: fitted.pca };
+}
+
+let narrow: Served;
+let wide: Served;
+
+beforeAll(async () => {
+  const n = await prepare("edge", 32);
+  expect([n.pca, n.network.inDim], "32 columns: the network reads the rows").toEqual([null, 32]);
+  narrow = n.served;
+  const w = await prepare("edge-wide", 120);
+  expect([w.pca?.nComponents, w.network.inDim], "120 columns: the network reads PCA-50 scores").toEqual([50, 50]);
+  wide = w.served;
 });
 
 const post = (origin: string, body: BodyInit, headers: Record<string, string>) =>
@@ -51,8 +65,8 @@ function jsonRows(values: Float32Array, dim: number): number[][] {
 }
 
 /** The answers to the same rows sent four ways (JSON or raw, answered as JSON or raw) equal Node's bits. */
-async function expectNodeBits(origin: string): Promise<void> {
-  const { dim, outDim, rows: n } = fitted;
+async function expectNodeBits(origin: string, { dim, outDim, rows, expected }: Served): Promise<void> {
+  const n = rows.length / dim;
   const asJson = JSON.stringify(jsonRows(rows, dim));
   const requests: [string, BodyInit, Record<string, string>][] = [
     ["JSON rows → JSON", asJson, { "content-type": "application/json" }],
@@ -81,8 +95,7 @@ async function expectNodeBits(origin: string): Promise<void> {
 }
 
 /** Every documented refusal: status and a message naming the problem. */
-async function expectRefusals(origin: string): Promise<void> {
-  const { dim } = fitted;
+async function expectRefusals(origin: string, { dim, rows }: Served): Promise<void> {
   const json = { "content-type": "application/json" };
   const raw = { "content-type": "application/octet-stream" };
   const row = Array.from(rows.subarray(0, dim));
@@ -134,55 +147,67 @@ async function expectRefusals(origin: string): Promise<void> {
   await res.arrayBuffer();
 }
 
-describe("examples/edge on the installed package: a model saved in Node, served at the edge", () => {
-  describe("the Cloudflare worker in workerd (examples/edge/config.capnp)", () => {
-    let server: Awaited<ReturnType<typeof serveWorkerdConfig>> | undefined;
-    beforeAll(async () => {
-      const files = await bundleEdgeWorker(edge);
-      expect(files.map((f) => f.slice(edge.length + 1)).sort()).toEqual(["build/simd.wasm", "build/worker.js"]);
-      server = await serveWorkerdConfig(join(edge, "config.capnp"), { timeoutMs: 30000 });
-    });
-    afterAll(async () => {
-      await server?.close();
-    });
+interface Server {
+  origin: string;
+  close: () => Promise<void>;
+}
 
-    it("answers JSON and raw float32 requests with Node's transform, bit for bit", async () => {
-      await expectNodeBits(server!.origin);
-    });
+/** The example's worker for `served`: bundled by the example's build.js, run by workerd with its config.capnp. */
+async function startWorker({ dir }: Served): Promise<Server> {
+  const files = await bundleEdgeWorker(dir);
+  expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(["build/simd.wasm", "build/worker.js"]);
+  return serveWorkerdConfig(join(dir, "config.capnp"), { timeoutMs: 30000 });
+}
 
-    it("refuses bad requests: 405, 415, 400 (JSON, shape, values, length), 413", async () => {
-      await expectRefusals(server!.origin);
-    });
-  });
+/** The example's Deno function for `served` on a free port (--port 0; it prints where it listens). */
+async function startDeno({ dir }: Served): Promise<Server> {
+  const proc = startProcess(bin("deno"), ["run", "--allow-read", "--allow-net", join(dir, "deno.js"), join(dir, "model.cne"), "--port", "0"], { cwd: app });
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    const listening = /listening on (http:\/\/[^/\s]+)\//.exec(proc.output().stdout);
+    if (listening) return { origin: listening[1], close: proc.stop };
+    const exited = await Promise.race([proc.exited, new Promise((r) => setTimeout(() => r(undefined), 100))]);
+    if (exited !== undefined || Date.now() > deadline) {
+      await proc.stop();
+      throw new Error(`deno.js did not start (exit ${String(exited)}): ${proc.output().stderr}`);
+    }
+  }
+}
 
-  describe("the Deno function (examples/edge/deno.js)", () => {
-    let proc: ReturnType<typeof startProcess> | undefined;
-    let origin = "";
-    beforeAll(async () => {
-      proc = startProcess(bin("deno"), ["run", "--allow-read", "--allow-net", "edge/deno.js", "edge/model.cne", "--port", "0"], { cwd: app });
-      const deadline = Date.now() + 60000;
-      for (;;) {
-        const listening = /listening on (http:\/\/[^/\s]+)\//.exec(proc.output().stdout);
-        if (listening) {
-          origin = listening[1];
-          break;
+const SERVERS = [
+  ["the Cloudflare worker in workerd (examples/edge/config.capnp)", startWorker],
+  ["the Deno function (examples/edge/deno.js)", startDeno],
+] as const;
+
+describe("examples/edge on the installed package: models saved in Node, served at the edge", () => {
+  for (const [name, start] of SERVERS) {
+    describe(name, () => {
+      it("a 32-column model: JSON and raw float32 requests get Node's transform, bit for bit", async () => {
+        const server = await start(narrow);
+        try {
+          await expectNodeBits(server.origin, narrow);
+        } finally {
+          await server.close();
         }
-        const exited = await Promise.race([proc.exited, new Promise((r) => setTimeout(() => r(undefined), 100))]);
-        if (exited !== undefined || Date.now() > deadline) {
-          throw new Error(`deno.js did not start (exit ${String(exited)}): ${proc.output().stderr}`);
+      });
+
+      it("a 120-column model (PCA-50 basis in the model): Node's transform, bit for bit", async () => {
+        const server = await start(wide);
+        try {
+          await expectNodeBits(server.origin, wide);
+        } finally {
+          await server.close();
         }
-      }
-    });
-    afterAll(async () => {
-      await proc?.stop();
-    });
+      });
 
-    it("answers JSON and raw float32 requests with Node's transform, bit for bit", async () => {
-      await expectNodeBits(origin);
+      it("refuses bad requests: 405, 415, 400 (JSON, shape, values, length), 413", async () => {
+        const server = await start(narrow);
+        try {
+          await expectRefusals(server.origin, narrow);
+        } finally {
+          await server.close();
+        }
+      });
     });
-
-    it("refuses bad requests: 405, 415, 400 (JSON, shape, values, length), 413", async () => {
-      await expectRefusals(origin);
-    });
-  });
+  }
 });
