@@ -18,8 +18,9 @@ import { parseArgs } from "node:util";
 import { runChild } from "./lib/child.js";
 import { ensureDataset, loadDataset } from "./lib/data.js";
 import { machineInfo } from "./lib/machine.js";
-import { BENCH_DIR, ROOT_DIR } from "./lib/paths.js";
+import { ROOT_DIR } from "./lib/paths.js";
 import { CONFIGS, planRows } from "./lib/plan.js";
+import { ensureBenchPackages } from "./lib/setup.js";
 import { ensureDistanceSample, ensureReference } from "./lib/reference.js";
 import { forgetRows, loadStore, renderSection, saveStore, writeSection } from "./lib/report.js";
 import { runInBrowser } from "./lib/browser.js";
@@ -47,10 +48,7 @@ const commands = ["npm run bench", "npm run bench:quick", "node bench/run.js --c
 
 /** Installs what the harness needs that a clean clone lacks: bench's own packages and the built library. */
 function ensureSetup() {
-  if (!existsSync(join(BENCH_DIR, "node_modules", "umap-js"))) {
-    log("installing the peers (npm install --prefix bench)");
-    execFileSync("npm", ["install", "--prefix", BENCH_DIR, "--legacy-peer-deps", "--no-audit", "--no-fund"], { stdio: "inherit", cwd: ROOT_DIR });
-  }
+  ensureBenchPackages(log);
   try {
     execFileSync("/usr/bin/python3", ["-c", "import umap"], { stdio: "ignore" });
   } catch {

@@ -6,8 +6,8 @@
 
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { CACHE_DIR } from "./paths.js";
+import { ensureBenchPackages } from "./setup.js";
 
 export const REFERENCE_K = 15;
 export const PCA_COMPONENTS = 50;
@@ -30,7 +30,9 @@ function writeTyped(path, array) {
  * projection of the centred rows. A one-off oracle, so plain JS; zero pixels are skipped (Fashion-MNIST is
  * about half zeros).
  */
-export function exactPca(values, n, dim, components) {
+export async function exactPca(values, n, dim, components) {
+  ensureBenchPackages();
+  const { EigenvalueDecomposition, Matrix } = await import("ml-matrix");
   const mean = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let a = 0; a < dim; a++) mean[a] += values[i * dim + a];
   for (let a = 0; a < dim; a++) mean[a] /= n;
@@ -92,7 +94,7 @@ export async function ensureReference(lib, name, data, log = console.log) {
     let t = performance.now();
     if (dim > 100) {
       log(`reference ${name} n=${n}: exact PCA-${PCA_COMPONENTS}`);
-      const { projected, explained } = exactPca(values, n, dim, PCA_COMPONENTS);
+      const { projected, explained } = await exactPca(values, n, dim, PCA_COMPONENTS);
       space = projected;
       spaceDim = PCA_COMPONENTS;
       Object.assign(meta, { space: `PCA-${PCA_COMPONENTS}`, pca: "exact covariance eigendecomposition (float64, ml-matrix)", explainedVariance: explained, pcaSeconds: (performance.now() - t) / 1000 });
