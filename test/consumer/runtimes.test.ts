@@ -14,7 +14,7 @@ const { app, repo } = inject("consumer");
 const bin = (name: string) => join(repo, "node_modules", ".bin", name);
 const THREADS = 2;
 const N = 2000;
-const OUTPUTS = ["indices", "distances", "embedding", "run", "umapPoint"] as const;
+const OUTPUTS = ["indices", "distances", "embedding", "run", "umapPoint", "transformed", "reloaded"] as const;
 
 interface Result {
   runtime: string;
@@ -26,6 +26,9 @@ interface Result {
   embedding: string;
   run: string;
   umapPoint: string;
+  transformed: string;
+  reloaded: string;
+  modelBytes: number;
   stages: string[];
   crossOriginIsolated?: boolean;
   error?: string;
@@ -55,7 +58,7 @@ beforeAll(async () => {
   }
 });
 
-describe("the installed package: embed, knn and createEmbedding on 2,000 × 32 rows", () => {
+describe("the installed package: embed, knn, createEmbedding and a saved model read back, on 2,000 × 32 rows", () => {
   it("Node: 2 threads on the threads build, 1 thread on the simd build, sane results", () => {
     const two = node.get(THREADS)!;
     const one = node.get(1)!;
@@ -74,6 +77,14 @@ describe("the installed package: embed, knn and createEmbedding on 2,000 × 32 r
     // embed() and a handle's run() with the same options and seed give the same layout
     expect(two.run).toBe(two.embedding);
     expect(two.umapPoint).not.toBe(two.run);
+    // 200 rows placed into the layout: finite, and the model saved and read back places them with the same bits
+    for (const r of [one, two]) {
+      const placed = f32(r.transformed);
+      expect(placed.length).toBe(200 * 2);
+      expect(placed.every(Number.isFinite)).toBe(true);
+      expect(r.reloaded === r.transformed, `loadModel(save()) transforms like the live handle (${r.threads} thread(s))`).toBe(true);
+      expect(r.modelBytes).toBeGreaterThan(N * 2 * 4);
+    }
     expect(two.stages).toEqual(expect.arrayContaining(["knn", "graph", "init", "optimize"]));
   });
 
