@@ -12,6 +12,8 @@ const STEP_EPOCHS = 40;
 const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
 let walk: SpectrumWalk | undefined;
+/** The page's number of the file the walk belongs to. */
+let walkFile = 0;
 /** Cancels the work in flight when a newer request supersedes it (a move never cancels an open). */
 let inFlight: { kind: ToWorker["type"]; controller: AbortController } | undefined;
 /** Requests run one after another. */
@@ -26,32 +28,34 @@ function isAbort(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { name?: string }).name === "AbortError";
 }
 
-function sendLayout(l: SpectrumLayout, first: boolean, started: number): void {
+function sendLayout(file: number, l: SpectrumLayout, first: boolean, started: number): void {
   const layout = l.layout;
-  post({ type: "layout", s: l.s, zBar: l.zBar ?? NaN, layout, first, ms: performance.now() - started }, [layout.buffer]);
+  post({ type: "layout", file, s: l.s, zBar: l.zBar ?? NaN, layout, first, ms: performance.now() - started }, [layout.buffer]);
 }
 
 async function open(msg: Extract<ToWorker, { type: "open" }>, signal: AbortSignal): Promise<void> {
   walk?.destroy();
   walk = undefined;
+  walkFile = msg.file;
   const table = await readTable(msg.name, msg.bytes, msg.labelColumn);
   const categories = table.labels ? [...new Set(table.labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true })) : [];
   const index = new Map(categories.map((c, i) => [c, i]));
   const category = new Int32Array(table.n);
   if (table.labels) table.labels.forEach((l, i) => (category[i] = index.get(l)!));
-  post({ type: "table", name: msg.name, n: table.n, dim: table.dim, columns: table.columns, labelColumn: table.labelColumn, categories, category });
+  post({ type: "table", file: msg.file, name: msg.name, n: table.n, dim: table.dim, columns: table.columns, labelColumn: table.labelColumn, categories, category });
   const started = performance.now();
   const next = createSpectrumWalk(table.values, { n: table.n, dim: table.dim, s: 0, stepEpochs: STEP_EPOCHS });
   walk = next;
-  const first = await next.start({ signal, onProgress: (fraction, stage) => post({ type: "progress", fraction, stage }) });
-  sendLayout(first, true, started);
+  const first = await next.start({ signal, onProgress: (fraction, stage) => post({ type: "progress", file: msg.file, fraction, stage }) });
+  // a request that came in while the fit was finishing has superseded it: its layout is never shown
+  if (!signal.aborted) sendLayout(msg.file, first, true, started);
 }
 
 async function move(s: number, signal: AbortSignal): Promise<void> {
   if (!walk || walk.s === undefined) return;
-  const started = performance.now();
-  const layout = await walk.moveTo(s, { signal, onProgress: (fraction, stage) => post({ type: "progress", fraction, stage }) });
-  sendLayout(layout, false, started);
+  const started = performance.now(), file = walkFile;
+  const layout = await walk.moveTo(s, { signal, onProgress: (fraction, stage) => post({ type: "progress", file, fraction, stage }) });
+  if (!signal.aborted) sendLayout(file, layout, false, started); // likewise: a newer move or file supersedes it
 }
 
 self.addEventListener("message", (event: MessageEvent<ToWorker>) => {
@@ -65,7 +69,9 @@ self.addEventListener("message", (event: MessageEvent<ToWorker>) => {
       if (msg.type === "open") await open(msg, controller.signal);
       else await move(msg.s, controller.signal);
     } catch (error) {
-      if (!isAbort(error)) post({ type: "error", message: msg.type === "open" ? `${msg.name}: ${describe(error)}` : describe(error) });
+      if (isAbort(error)) return;
+      if (msg.type === "open") post({ type: "error", file: msg.file, message: `${msg.name}: ${describe(error)}` });
+      else post({ type: "error", file: walkFile, message: describe(error) });
     }
   });
 });

@@ -19,6 +19,8 @@ const worker = new Worker(new URL("./compute.js", import.meta.url), { type: "mod
 const state = {
   status: "starting" as "starting" | "loading" | "computing" | "ready" | "error",
   name: "",
+  /** files opened so far; the one shown is the last (what the worker sends about earlier ones is dropped) */
+  opened: 0,
   n: 0,
   s: 0,
   /** layouts received so far */
@@ -59,13 +61,16 @@ function describeS(s: number): string {
 function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | null): void {
   clearError();
   file = { name, bytes: bytes.slice(0) };
+  state.opened++;
   state.status = "loading";
   state.name = name;
+  state.n = 0;
   slider.disabled = true;
   slider.value = "0";
   state.s = 0;
+  pendingS = undefined;
   status.textContent = `reading ${name}…`;
-  send({ type: "open", name, bytes, labelColumn }, [bytes]);
+  send({ type: "open", file: state.opened, name, bytes, labelColumn }, [bytes]);
 }
 
 async function openUrl(url: string, name: string, labelColumn: string | null): Promise<void> {
@@ -97,6 +102,8 @@ function showLegend(): void {
 
 worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
   const msg = event.data;
+  // a layout, table or error of a file left since is still on its way when the next one is opened
+  if (msg.type !== "info" && msg.file !== undefined && msg.file !== state.opened) return;
   switch (msg.type) {
     case "info":
       state.build = msg.build;

@@ -16,6 +16,8 @@ const shots = join(root, "test-results", "explorer");
 
 interface ExplorerState {
   status: string;
+  name: string;
+  opened: number;
   n: number;
   s: number;
   layouts: number;
@@ -36,14 +38,18 @@ afterAll(async () => {
 
 const state = (page: Page) => page.evaluate(() => (window as unknown as { explorer: { state: ExplorerState } }).explorer.state);
 
-/** Waits until the page has received `count` layouts and is idle again. */
-async function waitForLayouts(page: Page, count: number): Promise<void> {
+/**
+ * Waits until the page shows a layout of its `opened`-th file (at `s`, when given) and is idle, or shows an
+ * error. Counting layouts is not enough: an action's request may not have reached the page yet (the digits
+ * button fetches first), and the page is idle with the previous file meanwhile.
+ */
+async function waitForLayout(page: Page, want: { opened: number; s?: number }): Promise<void> {
   await page.waitForFunction(
-    (c) => {
+    (w) => {
       const s = (window as unknown as { explorer?: { state: ExplorerState } }).explorer?.state;
-      return s !== undefined && (s.error !== "" || (s.layouts >= c && s.status === "ready"));
+      return s !== undefined && s.opened === w.opened && (s.error !== "" || (s.status === "ready" && (w.s === undefined || s.s === w.s)));
     },
-    count,
+    want,
     { timeout: 90000 },
   );
 }
@@ -77,23 +83,22 @@ describe("the explorer page (cne serve)", () => {
   it("cross-origin isolated: digits embed on threads, the slider moves the points, a NaN file shows an error", async () => {
     const { page, problems, close } = await openPage(true);
     try {
-      await waitForLayouts(page, 1);
+      await waitForLayout(page, { opened: 1 });
       let s = await state(page);
       expect(s.error).toBe("");
       expect(s.n).toBe(1797);
       expect(s.crossOriginIsolated).toBe(true);
       expect([s.build, s.threads]).toEqual(["threads", 2]);
-      await page.waitForTimeout(200);
-      expect(await paintedPixels(page)).toBeGreaterThan(3000);
+      await expect.poll(() => paintedPixels(page), { timeout: 10000 }).toBeGreaterThan(3000); // drawn on the next frame
       await page.screenshot({ path: join(shots, "isolated-digits-s0.png") });
       const before = await page.evaluate(() => Array.from((window as unknown as { explorer: { layout(): Float32Array } }).explorer.layout()));
 
-      // move the slider to the UMAP end: a new layout, warm-started and aligned
+      // move the slider to the UMAP end: a new layout, warm-started and aligned (fill sets the value and fires
+      // input and change, as the end of a drag does)
       await page.locator("#s").fill("1");
-      await page.locator("#s").dispatchEvent("change");
-      await waitForLayouts(page, 2);
+      await waitForLayout(page, { opened: 1, s: 1 });
       s = await state(page);
-      expect(s.s).toBe(1);
+      expect([s.error, s.s, s.layouts]).toEqual(["", 1, 2]);
       const after = await page.evaluate(() => Array.from((window as unknown as { explorer: { layout(): Float32Array } }).explorer.layout()));
       expect(after).toHaveLength(before.length);
       let moved = 0;
@@ -120,7 +125,10 @@ describe("the explorer page (cne serve)", () => {
         transfer.items.add(new File([rows.join("\n") + "\n"], "broken.csv", { type: "text/csv" }));
         document.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
       });
-      await page.waitForFunction(() => (window as unknown as { explorer: { state: ExplorerState } }).explorer.state.error !== "", null, { timeout: 30000 });
+      await page.waitForFunction(() => {
+        const s = (window as unknown as { explorer: { state: ExplorerState } }).explorer.state;
+        return s.opened === 2 && s.error !== "";
+      }, null, { timeout: 30000 });
       expect(await page.locator("#error").isVisible()).toBe(true);
       expect(await page.locator("#error").textContent()).toMatch(/non-finite value \(NaN\) at row 1, column 1/);
       await page.screenshot({ path: join(shots, "isolated-nan-error.png") });
@@ -130,14 +138,13 @@ describe("the explorer page (cne serve)", () => {
       const rows = 60, dim = 4;
       const values = new Float32Array(rows * dim).map((_, i) => Math.sin(i * 0.7) + (Math.floor(i / dim) % 3) * 5);
       await page.locator("#file").setInputFiles({ name: "points.npy", mimeType: "application/octet-stream", buffer: Buffer.from(npyFile("<f4", values, [rows, dim])) });
-      await page.waitForFunction(() => (window as unknown as { explorer: { state: ExplorerState } }).explorer.state.error === "", null, { timeout: 30000 });
-      await waitForLayouts(page, 3);
+      await waitForLayout(page, { opened: 3 });
       s = await state(page);
-      expect([s.error, s.n]).toEqual(["", rows]);
+      expect([s.error, s.name, s.n]).toEqual(["", "points.npy", rows]);
       await page.locator("#digits").click();
-      await waitForLayouts(page, 4);
+      await waitForLayout(page, { opened: 4 });
       s = await state(page);
-      expect([s.error, s.n]).toEqual(["", 1797]);
+      expect([s.error, s.name, s.n]).toEqual(["", "digits.csv.gz", 1797]);
     } finally {
       await close();
     }
@@ -146,13 +153,12 @@ describe("the explorer page (cne serve)", () => {
   it("without COOP/COEP: one thread, still embeds and draws", async () => {
     const { page, problems, close } = await openPage(false);
     try {
-      await waitForLayouts(page, 1);
+      await waitForLayout(page, { opened: 1 });
       const s = await state(page);
       expect(s.error).toBe("");
       expect(s.crossOriginIsolated).toBe(false);
       expect([s.build, s.threads]).toEqual(["simd", 1]);
-      await page.waitForTimeout(200);
-      expect(await paintedPixels(page)).toBeGreaterThan(3000);
+      await expect.poll(() => paintedPixels(page), { timeout: 10000 }).toBeGreaterThan(3000); // drawn on the next frame
       await page.screenshot({ path: join(shots, "not-isolated-digits.png") });
       expect(problems).toEqual([]);
     } finally {
