@@ -25,7 +25,7 @@ export { TASK_PARAMETRIC_TRAIN, TASK_PARAMETRIC_TRANSFORM } from "./parametric/t
 export {
   ARG_Y, ARG_N, ARG_DIM, ARG_EDGES, ARG_EDGE_COUNT, ARG_GRAD, ARG_GRAD_STRIDE, ARG_SCRATCH, ARG_PARTIAL, ARG_STATE,
   ARG_LOSS, ARG_XI, ARG_NEGATIVES, ARG_BATCH, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_PHASE_EPOCHS, ARG_LEARNING_RATE,
-  ARG_SEED, ARG_PHASE, ARG_CLAMP, ARG_C, ARG_NCE_LEARNING_RATE,
+  ARG_SEED, ARG_PHASE, ARG_CLAMP, ARG_C, ARG_NCE_LEARNING_RATE, ARG_SLOTS,
 } from "./optimize/args";
 export { ARG_MODEL } from "./parametric/train";
 export { ARG_T_MODEL, ARG_T_INPUT, ARG_T_IN_STRIDE, ARG_T_ROWS, ARG_T_OUTPUT, ARG_T_CHUNK_ROWS } from "./parametric/transform";
@@ -36,11 +36,18 @@ export {
 } from "./parametric/model";
 
 import { scratchBytes } from "./optimize/args";
+import { stagingBytes } from "./optimize/staging";
 import { actStride, scratchStride } from "./parametric/model";
 
 /** Bytes of one thread's optimiser scratch for a layout of `dim` dimensions (the binding allocates threads × this). */
 export function optimizeScratchBytes(dim: i32): usize {
   return scratchBytes(dim);
+}
+
+/** Bytes of the optimiser's staging buffers (ARG_SLOTS) for batches of up to `batch` edges, `threads` threads
+ * and a layout of `dim` dimensions. */
+export function optimizeSlotBytes(batch: i32, threads: i32, dim: i32): usize {
+  return stagingBytes(batch, threads, dim);
 }
 
 /** Floats of one row's activations in a model record whose shape fields are written. */

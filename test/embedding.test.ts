@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEmbedding, embed, knn, CneInputError } from "../dist/index.js";
+import { stagingTuning } from "../dist/embedding/optimizer.js";
 import { loadDigits, recallAt, scale } from "./digits.ts";
 import { randomMatrix } from "./helpers.ts";
 
@@ -86,6 +87,40 @@ describe("reproducibility", () => {
       expect(sameBits(a, c)).toBe(false);
     });
   }
+});
+
+describe("staged batches (the optimiser's path from stagingTuning.minPoints points), forced on the digits", () => {
+  const defaultMinPoints = stagingTuning.minPoints;
+  afterEach(() => { stagingTuning.minPoints = defaultMinPoints; });
+  const withStaging = async <T>(on: boolean, run: () => Promise<T>): Promise<T> => {
+    stagingTuning.minPoints = on ? 0 : Infinity;
+    try { return await run(); } finally { stagingTuning.minPoints = defaultMinPoints; }
+  };
+  for (const outDim of [2, 3]) {
+    it(`${outDim}-D, 1 and 2 threads: the same seed gives the same bits, and after one epoch the unstaged layout up to summation order`, async () => {
+      for (const threads of [1, 2]) {
+        const opts = { dim: digits.dim, threads, outDim, nEpochs: 20, seed: 5 };
+        const a = await withStaging(true, () => embed(digits.data, opts));
+        const b = await withStaging(true, () => embed(digits.data, opts));
+        expect(a.every(Number.isFinite)).toBe(true);
+        expect(sameBits(a, b)).toBe(true);
+        const one = { ...opts, nEpochs: 1 };
+        const staged = await withStaging(true, () => embed(digits.data, one));
+        const plain = await withStaging(false, () => embed(digits.data, one));
+        let scale = 0, gap = 0;
+        for (let i = 0; i < plain.length; i++) {
+          scale = Math.max(scale, Math.abs(plain[i]));
+          gap = Math.max(gap, Math.abs(staged[i] - plain[i]));
+        }
+        expect(gap).toBeLessThanOrEqual(1e-3 * scale);
+        expect(sameBits(staged, plain)).toBe(false); // the summation order did change: the check compares two paths
+      }
+    });
+  }
+  it("2-D, default schedule: recall ≥ 0.43 as the unstaged path's", async () => {
+    const y = await withStaging(true, () => embed(digits.data, { dim: digits.dim, seed: 1, threads: 2 }));
+    expect(await recallAt(exact, y, digits.n, 2)).toBeGreaterThanOrEqual(0.43);
+  });
 });
 
 describe("options", () => {

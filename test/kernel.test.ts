@@ -8,23 +8,25 @@ type Global = { value: number };
 type Kernels = {
   batchGradient(ctrl: number, grad: number, batchStart: number, batchLength: number, offset: number, seed: number, xi: number, sampler: number): number;
   optimizeScratchBytes(dim: number): number;
-} & Record<`ARG_${string}` | `LOSS_${string}` | "CTRL_ARGS", Global>;
+  optimizeSlotBytes(batch: number, threads: number, dim: number): number;
+} & Record<`ARG_${string}` | `LOSS_${string}` | "CTRL_ARGS" | "CTRL_BYTES" | "CTRL_MAX_ARGS", Global>;
 
 const LOSS = { neg: 0, nce: 1, infonce: 2, umap: 3 } as const;
-const SAMPLER = { kernel: 0, shared: 1, perHead: 2 };
+// kernel: the layout optimiser's (staged into slots); pointRows: the same tiles on the layout's rows (parametric)
+const SAMPLER = { kernel: 0, shared: 1, perHead: 2, pointRows: 3 };
 
 let core: Awaited<ReturnType<typeof rawCore<Kernels>>>;
 let ARG: Record<string, number>;
-let CTRL_ARGS: number;
+let CTRL_ARGS: number, CTRL_BYTES: number, CTRL_MAX_ARGS: number;
 beforeAll(async () => {
   core = await rawCore<Kernels>();
   // the optimiser's argument slots and loss ids, as the core states them
   const slot = (name: string) => (core as unknown as Record<string, Global>)[name].value;
   ARG = {
     y: slot("ARG_Y"), n: slot("ARG_N"), dim: slot("ARG_DIM"), edges: slot("ARG_EDGES"), edgeCount: slot("ARG_EDGE_COUNT"),
-    scratch: slot("ARG_SCRATCH"), loss: slot("ARG_LOSS"), negatives: slot("ARG_NEGATIVES"), clamp: slot("ARG_CLAMP"), c: slot("ARG_C"),
+    scratch: slot("ARG_SCRATCH"), slots: slot("ARG_SLOTS"), batch: slot("ARG_BATCH"), loss: slot("ARG_LOSS"), negatives: slot("ARG_NEGATIVES"), clamp: slot("ARG_CLAMP"), c: slot("ARG_C"),
   };
-  CTRL_ARGS = slot("CTRL_ARGS");
+  CTRL_ARGS = slot("CTRL_ARGS"); CTRL_BYTES = slot("CTRL_BYTES"); CTRL_MAX_ARGS = slot("CTRL_MAX_ARGS");
   expect([slot("LOSS_NEG"), slot("LOSS_NCE"), slot("LOSS_INFONCE"), slot("LOSS_UMAP")]).toEqual([LOSS.neg, LOSS.nce, LOSS.infonce, LOSS.umap]);
 });
 
@@ -40,15 +42,17 @@ function problem(n: number, dim: number, edgeCount: number, m: number, loss: num
     if (j >= i) j++;
     edges[2 * e] = i; edges[2 * e + 1] = j;
   }
-  const ctrl = core.allocate(256);
+  const ctrl = core.allocate(CTRL_BYTES);
   const yPtr = core.allocate(y.byteLength + 16), edgesPtr = core.allocate(edges.byteLength);
   const gradPtr = core.allocate(y.byteLength + 16), scratchPtr = core.allocate(core.optimizeScratchBytes(dim));
+  const slotsPtr = core.allocate(core.optimizeSlotBytes(edgeCount, 1, dim)); // slots for a batch of every edge
+  new Uint8Array(core.memory.buffer, slotsPtr, core.optimizeSlotBytes(edgeCount, 1, dim)).fill(0);
   new Float32Array(core.memory.buffer, yPtr, y.length).set(y);
   new Int32Array(core.memory.buffer, edgesPtr, edges.length).set(edges);
-  const args = new Float64Array(core.memory.buffer, ctrl + CTRL_ARGS, 23);
+  const args = new Float64Array(core.memory.buffer, ctrl + CTRL_ARGS, CTRL_MAX_ARGS);
   args.fill(0);
   args[ARG.y] = yPtr; args[ARG.n] = n; args[ARG.dim] = dim; args[ARG.edges] = edgesPtr; args[ARG.edgeCount] = edgeCount;
-  args[ARG.scratch] = scratchPtr; args[ARG.loss] = loss; args[ARG.negatives] = m; args[ARG.clamp] = 1e-10; args[ARG.c] = 1.5;
+  args[ARG.scratch] = scratchPtr; args[ARG.slots] = slotsPtr; args[ARG.batch] = edgeCount; args[ARG.loss] = loss; args[ARG.negatives] = m; args[ARG.clamp] = 1e-10; args[ARG.c] = 1.5;
   const gradient = (batchStart: number, batchLength: number, offset: number, drawSeed: number, xi: number, sampler: number) => {
     const g = new Float32Array(core.memory.buffer, gradPtr, n * dim);
     g.fill(0);
@@ -72,12 +76,14 @@ describe("tiled kernels equal the scalar reference with the same draws", () => {
         const { gradient } = problem(40, dim, 61, 7, loss, 3 + dim);
         for (const [batchStart, batchLength, offset] of [[0, 61, 0], [8, 29, 45], [37, 24, 50], [40, 3, 11]]) {
           for (const seed of [1, 2]) {
-            const kernel = gradient(batchStart, batchLength, offset, seed, xi, SAMPLER.kernel);
             const reference = gradient(batchStart, batchLength, offset, seed, xi, SAMPLER.shared);
-            expectClose(kernel.grad, reference.grad, 1e-5);
-            if (name === "nce") expect(kernel.logZ).toBeCloseTo(reference.logZ, 3);
-            // and the result is not trivially zero
-            expect(kernel.grad.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+            for (const sampler of [SAMPLER.kernel, SAMPLER.pointRows]) {
+              const kernel = gradient(batchStart, batchLength, offset, seed, xi, sampler);
+              expectClose(kernel.grad, reference.grad, 1e-5);
+              if (name === "nce") expect(kernel.logZ).toBeCloseTo(reference.logZ, 3);
+              // and the result is not trivially zero
+              expect(kernel.grad.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+            }
           }
         }
       });

@@ -1,11 +1,11 @@
-// The optimiser's loop for layouts of any dimension, with the same tiles, draws and loss methods as the 2-D
-// kernel (planar.ts): the tile's eight heads lie coordinate by coordinate in this thread's scratch
-// (structure of arrays, dim × 8 floats), so each pair distance and gradient is computed for eight heads at once.
+// The optimiser's loop for layouts of any dimension, with the same tiles, draws, loss methods and rows (points or
+// staged slots) as the 2-D kernel (planar.ts): the tile's eight heads lie coordinate by coordinate in this
+// thread's scratch (structure of arrays, dim × 8 floats), so each pair distance and gradient is computed for
+// eight heads at once.
 
 import { arg, argInt, argPtr } from "../parallel/control";
 import { draw, lcgNext, uniformIndex } from "../rng";
-import { ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_NEGATIVES, ARG_Y } from "./args";
-import { batchEndpoint, edgeSlot } from "./pairs";
+import { ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_NEGATIVES } from "./args";
 import { TILE } from "./tile";
 
 /** Bytes of one thread's scratch: heads, tails and the heads' gradients, dim × TILE floats each. */
@@ -51,15 +51,16 @@ function scatterLanes(grad: usize, block: usize, dim: i32, points: usize, count:
 }
 
 /**
- * Gradient of this thread's share [begin, end) of one batch for any layout dimension. scratch: this thread's
+ * Gradient of this thread's share [begin, end) of one batch for any layout dimension, reading rows of y and adding
+ * into rows of grad as rows.row names them (planar.ts: PointRows or SlotRows). scratch: this thread's
  * block of anyDimScratchBytes(dim), then i32[2·TILE] for the tile's heads and tails and f32[TILE] for negativeGaps.
  * Returns NCE's summed ∂ℓ/∂log Z (0 for the other losses).
  */
-export function accumulateAnyDim<L>(
-  loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
+export function accumulateAnyDim<L, R>(
+  loss: L, rows: R, ctrl: usize, y: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
   offset: i32, key: u64, xi: f32, scratch: usize,
 ): f64 {
-  const y = argPtr(ctrl, ARG_Y), dim = argInt(ctrl, ARG_DIM);
+  const dim = argInt(ctrl, ARG_DIM);
   const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
   const m = argInt(ctrl, ARG_NEGATIVES);
   const xiV = f32x4.splat(xi), clampV = f32x4.splat(<f32>arg(ctrl, ARG_CLAMP)), cV = f32x4.splat(<f32>arg(ctrl, ARG_C));
@@ -72,9 +73,10 @@ export function accumulateAnyDim<L>(
   let logZGrad: f64 = 0;
   for (let p0 = begin; p0 < end; p0 += TILE) {
     const count = min(TILE, end - p0);
+    const slot0 = (p0 - batchStart) << 1;
     for (let l = 0; l < TILE; l++) {
-      const s = edgeSlot(edges, edgeCount, offset, l < count ? p0 + l : p0);
-      const h = load<i32>(s), tl = load<i32>(s, 4);
+      const s = l < count ? slot0 + (l << 1) : slot0; // a masked lane repeats the first edge and receives zeros
+      const h = rows.row(edges, edgeCount, offset, batchStart, s), tl = rows.row(edges, edgeCount, offset, batchStart, s + 1);
       store<i32>(headIds + (<usize>l << 2), h);
       store<i32>(tailIds + (<usize>l << 2), tl);
       for (let t = 0; t < dim; t++) {
@@ -86,7 +88,6 @@ export function accumulateAnyDim<L>(
     const countV = i32x4.splat(count);
     const validA = i32x4.lt_s(v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0), countV);
     const validB = i32x4.lt_s(v128(4, 0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0), countV);
-    const slot0 = (p0 - batchStart) << 1;
     const slotsA = i32x4.add(i32x4.splat(slot0), laneSlots), slotsB = i32x4.add(i32x4.splat(slot0 + 8), laneSlots);
     const tileStream = draw(key, <u64>p0);
 
@@ -105,8 +106,8 @@ export function accumulateAnyDim<L>(
       for (let r = 0; r < m; r++) {
         stream = lcgNext(stream);
         const q = <i32>uniformIndex(stream, endpoints);
-        const kLow = batchEndpoint(edges, edgeCount, offset, batchStart, q);
-        const kHigh = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
+        const kLow = rows.row(edges, edgeCount, offset, batchStart, q);
+        const kHigh = rows.row(edges, edgeCount, offset, batchStart, q + 1);
         const highA = i32x4.le_s(slotsA, i32x4.splat(q)), highB = i32x4.le_s(slotsB, i32x4.splat(q));
         negativeGaps(y, dim, heads, kLow, kHigh, highA, highB, gaps);
         const dA = v128.load(gaps), dB = v128.load(gaps, 16);
@@ -135,8 +136,8 @@ export function accumulateAnyDim<L>(
     for (let r = 0; r < m; r++) {
       stream = lcgNext(stream);
       const q = <i32>uniformIndex(stream, endpoints);
-      const kLow = batchEndpoint(edges, edgeCount, offset, batchStart, q);
-      const kHigh = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
+      const kLow = rows.row(edges, edgeCount, offset, batchStart, q);
+      const kHigh = rows.row(edges, edgeCount, offset, batchStart, q + 1);
       const highA = i32x4.le_s(slotsA, i32x4.splat(q)), highB = i32x4.le_s(slotsB, i32x4.splat(q));
       negativeGaps(y, dim, heads, kLow, kHigh, highA, highB, gaps);
       const dA = v128.load(gaps), dB = v128.load(gaps, 16);

@@ -5,7 +5,7 @@ export const ARG_N = 1;
 export const ARG_DIM = 2;
 export const ARG_EDGES = 3; // i32[2 * E] (head, tail) pairs in a fixed shuffled order
 export const ARG_EDGE_COUNT = 4;
-export const ARG_GRAD = 5; // f32[threads * gradStride]: one zeroed gradient buffer per thread
+export const ARG_GRAD = 5; // f32[threads * gradStride]: one zeroed gradient buffer per thread (staged batches use the first only)
 export const ARG_GRAD_STRIDE = 6; // floats per gradient buffer: n * dim rounded up to a multiple of 4
 export const ARG_SCRATCH = 7; // per-thread scratch of scratchBytes(dim) each: a tile's heads and tails for layouts other than 2-D
 export const ARG_PARTIAL = 8; // f64[threads]: per-thread partial sums (NCE's ∂/∂log Z)
@@ -23,6 +23,8 @@ export const ARG_PHASE = 19; // phase id: separates the random streams of succes
 export const ARG_CLAMP = 20; // lower clamp of every log argument
 export const ARG_C = 21; // InfoNCE's c
 export const ARG_NCE_LEARNING_RATE = 22; // SGD rate of log Z
+// (23 is the parametric trainer's model record, ARG_MODEL)
+export const ARG_SLOTS = 24; // the layout optimiser's staging buffers for batches of ARG_BATCH edges (staging.ts), or 0: no staging
 
 /** Bytes of one thread's scratch: the any-dimension kernel's tile of heads, tails and their gradients
  * (f32[3 · dim · 8]), the tile's point ids (i32[16]) and one draw's distances to the tile's heads (f32[8]).

@@ -2,13 +2,30 @@
 // shares one set of m negatives (tile.ts says why the noise distribution is unchanged). Each negative's
 // coordinates are loaded once and evaluated against all eight heads in registers; its gradient is written
 // once per tile, the heads' gradients once at the end of the tile. Generic over the loss (loss/*.ts), so each
-// loss gets its own copy with its coefficients inlined.
+// loss gets its own copy with its coefficients inlined, and over where a batch endpoint's row lives (Rows):
+// the layout's row of its point, or its slot in a buffer staged per batch (staging.ts).
 
 import { arg, argInt, argPtr } from "../parallel/control";
 import { draw, lcgNext, uniformIndex } from "../rng";
-import { ARG_C, ARG_CLAMP, ARG_EDGE_COUNT, ARG_EDGES, ARG_NEGATIVES, ARG_Y } from "./args";
-import { batchEndpoint, edgeSlot } from "./pairs";
+import { ARG_C, ARG_CLAMP, ARG_EDGE_COUNT, ARG_EDGES, ARG_NEGATIVES } from "./args";
+import { batchEndpoint } from "./pairs";
 import { TILE } from "./tile";
+
+/** Rows by point: endpoint slot s of the batch reads and writes the row of its point (y and grad have n rows). */
+@unmanaged export class PointRows {
+  // @ts-ignore: decorator
+  @inline row(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot: i32): i32 {
+    return batchEndpoint(edges, edgeCount, offset, batchStart, slot);
+  }
+}
+
+/** Rows by slot: endpoint slot s reads and writes row s of buffers staged for the batch (2b rows, staging.ts). */
+@unmanaged export class SlotRows {
+  // @ts-ignore: decorator
+  @inline row(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot: i32): i32 {
+    return slot;
+  }
+}
 
 // @ts-ignore: decorator
 @inline function splatX(y: usize, k: i32): v128 { return v128.load32_splat(y + (<usize>k << 3)); }
@@ -29,14 +46,15 @@ import { TILE } from "./tile";
 }
 
 /**
- * 2-D gradient of this thread's share [begin, end) of one batch (begin a multiple of TILE from batchStart).
+ * 2-D gradient of this thread's share [begin, end) of one batch (begin a multiple of TILE from batchStart),
+ * reading coordinates from y and adding gradients into grad, both indexed by rows.row (PointRows: the layout
+ * and a gradient buffer of n rows; SlotRows: the batch's staged slots and this thread's slot gradients).
  * Returns NCE's summed ∂ℓ/∂log Z (0 for the other losses).
  */
-export function accumulatePlanar<L>(
-  loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
+export function accumulatePlanar<L, R>(
+  loss: L, rows: R, ctrl: usize, y: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
   offset: i32, key: u64, xi: f32,
 ): f64 {
-  const y = argPtr(ctrl, ARG_Y);
   const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
   const m = argInt(ctrl, ARG_NEGATIVES);
   const xiV = f32x4.splat(xi), clampV = f32x4.splat(<f32>arg(ctrl, ARG_CLAMP)), cV = f32x4.splat(<f32>arg(ctrl, ARG_C));
@@ -46,25 +64,29 @@ export function accumulatePlanar<L>(
   let logZGrad: f64 = 0;
   for (let p0 = begin; p0 < end; p0 += TILE) {
     const count = min(TILE, end - p0);
-    // the tile's heads and tails, lane by lane; lanes past `count` repeat the first edge and are masked off
-    const first = edgeSlot(edges, edgeCount, offset, p0);
-    const e0 = first, e1 = laneEdge(edges, edgeCount, offset, p0, 1, count, first);
-    const e2 = laneEdge(edges, edgeCount, offset, p0, 2, count, first), e3 = laneEdge(edges, edgeCount, offset, p0, 3, count, first);
-    const e4 = laneEdge(edges, edgeCount, offset, p0, 4, count, first), e5 = laneEdge(edges, edgeCount, offset, p0, 5, count, first);
-    const e6 = laneEdge(edges, edgeCount, offset, p0, 6, count, first), e7 = laneEdge(edges, edgeCount, offset, p0, 7, count, first);
-    let lo = gather2(y, load<i32>(e0), load<i32>(e1)), hi = gather2(y, load<i32>(e2), load<i32>(e3));
+    // the tile's heads and tails, lane by lane (lane l: slots slot0 + 2l and slot0 + 2l + 1); lanes past
+    // `count` repeat the first edge and are masked off
+    const slot0 = (p0 - batchStart) << 1, lastSlot = slot0 + ((count - 1) << 1);
+    const h0 = rows.row(edges, edgeCount, offset, batchStart, slot0), t0 = rows.row(edges, edgeCount, offset, batchStart, slot0 + 1);
+    const h1 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 1, count)), t1 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 1, count) + 1);
+    const h2 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 2, count)), t2 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 2, count) + 1);
+    const h3 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 3, count)), t3 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 3, count) + 1);
+    const h4 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 4, count)), t4 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 4, count) + 1);
+    const h5 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 5, count)), t5 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 5, count) + 1);
+    const h6 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 6, count)), t6 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 6, count) + 1);
+    const h7 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 7, count)), t7 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 7, count) + 1);
+    let lo = gather2(y, h0, h1), hi = gather2(y, h2, h3);
     const hxA = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), hyA = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
-    lo = gather2(y, load<i32>(e4), load<i32>(e5)); hi = gather2(y, load<i32>(e6), load<i32>(e7));
+    lo = gather2(y, h4, h5); hi = gather2(y, h6, h7);
     const hxB = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), hyB = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
-    lo = gather2(y, load<i32>(e0, 4), load<i32>(e1, 4)); hi = gather2(y, load<i32>(e2, 4), load<i32>(e3, 4));
+    lo = gather2(y, t0, t1); hi = gather2(y, t2, t3);
     const txA = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), tyA = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
-    lo = gather2(y, load<i32>(e4, 4), load<i32>(e5, 4)); hi = gather2(y, load<i32>(e6, 4), load<i32>(e7, 4));
+    lo = gather2(y, t4, t5); hi = gather2(y, t6, t7);
     const txB = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), tyB = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
     const countV = i32x4.splat(count);
     const validA = i32x4.lt_s(v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0), countV);
     const validB = i32x4.lt_s(v128(4, 0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0), countV);
     // each lane's own endpoint slot in the batch (its head), to exclude it from its negatives
-    const slot0 = (p0 - batchStart) << 1, lastSlot = slot0 + ((count - 1) << 1);
     const slotsA = i32x4.add(i32x4.splat(slot0), laneSlots), slotsB = i32x4.add(i32x4.splat(slot0 + 8), laneSlots);
     const tileStream = draw(key, <u64>p0);
 
@@ -77,14 +99,14 @@ export function accumulatePlanar<L>(
         stream = lcgNext(stream);
         const q = <i32>uniformIndex(stream, endpoints);
         const mixed = q >= slot0 && q < lastSlot;
-        let k = batchEndpoint(edges, edgeCount, offset, batchStart, firstSlot(q, slot0, mixed));
+        let k = rows.row(edges, edgeCount, offset, batchStart, firstSlot(q, slot0, mixed));
         let maskA = firstLanes(validA, slotsA, q, mixed), maskB = firstLanes(validB, slotsB, q, mixed);
         for (let pass = 0; pass < 2; pass++) {
           const nx = splatX(y, k), ny = splatY(y, k);
           sA = f32x4.add(sA, v128.and(loss.kernel(gap(hxA, hyA, nx, ny)), maskA));
           sB = f32x4.add(sB, v128.and(loss.kernel(gap(hxB, hyB, nx, ny)), maskB));
           if (!mixed || pass == 1) break;
-          k = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
+          k = rows.row(edges, edgeCount, offset, batchStart, q + 1);
           maskA = v128.andnot(validA, maskA); maskB = v128.andnot(validB, maskB);
         }
       }
@@ -110,23 +132,23 @@ export function accumulatePlanar<L>(
       const loA = v128.shuffle<f32>(accXA, accYA, 0, 4, 1, 5), hiA = v128.shuffle<f32>(accXA, accYA, 2, 6, 3, 7);
       const loB = v128.shuffle<f32>(accXB, accYB, 0, 4, 1, 5), hiB = v128.shuffle<f32>(accXB, accYB, 2, 6, 3, 7);
       const negLoA = f32x4.mul(minusTwo, loA), negHiA = f32x4.mul(minusTwo, hiA), negLoB = f32x4.mul(minusTwo, loB), negHiB = f32x4.mul(minusTwo, hiB);
-      addPoint(grad, load<i32>(e0, 4), negLoA);
-      addPoint(grad, load<i32>(e1, 4), v128.shuffle<f32>(negLoA, negLoA, 2, 3, 0, 1));
-      addPoint(grad, load<i32>(e2, 4), negHiA);
-      addPoint(grad, load<i32>(e3, 4), v128.shuffle<f32>(negHiA, negHiA, 2, 3, 0, 1));
-      addPoint(grad, load<i32>(e4, 4), negLoB);
-      addPoint(grad, load<i32>(e5, 4), v128.shuffle<f32>(negLoB, negLoB, 2, 3, 0, 1));
-      addPoint(grad, load<i32>(e6, 4), negHiB);
-      addPoint(grad, load<i32>(e7, 4), v128.shuffle<f32>(negHiB, negHiB, 2, 3, 0, 1));
+      addPoint(grad, t0, negLoA);
+      addPoint(grad, t1, v128.shuffle<f32>(negLoA, negLoA, 2, 3, 0, 1));
+      addPoint(grad, t2, negHiA);
+      addPoint(grad, t3, v128.shuffle<f32>(negHiA, negHiA, 2, 3, 0, 1));
+      addPoint(grad, t4, negLoB);
+      addPoint(grad, t5, v128.shuffle<f32>(negLoB, negLoB, 2, 3, 0, 1));
+      addPoint(grad, t6, negHiB);
+      addPoint(grad, t7, v128.shuffle<f32>(negHiB, negHiB, 2, 3, 0, 1));
     }
 
-    // negatives: one gather and one scatter per negative for the whole tile
+    // negatives: one gather and one scatter per negative for the whole tile (of an L2-resident slot when staged)
     let stream = tileStream;
     for (let r = 0; r < m; r++) {
       stream = lcgNext(stream);
       const q = <i32>uniformIndex(stream, endpoints);
       const mixed = q >= slot0 && q < lastSlot; // rare: the draw falls among the tile's own slots
-      let k = batchEndpoint(edges, edgeCount, offset, batchStart, firstSlot(q, slot0, mixed));
+      let k = rows.row(edges, edgeCount, offset, batchStart, firstSlot(q, slot0, mixed));
       let maskA = firstLanes(validA, slotsA, q, mixed), maskB = firstLanes(validB, slotsB, q, mixed);
       for (let pass = 0; pass < 2; pass++) {
         const nx = splatX(y, k), ny = splatY(y, k);
@@ -144,7 +166,7 @@ export function accumulatePlanar<L>(
         addPoint(grad, k, f32x4.mul(minusTwo, sumPairs(f32x4.add(gxA, gxB), f32x4.add(gyA, gyB))));
         if (!mixed || pass == 1) break;
         // the second pass of a mixed draw: the heads at or below slot q take slot q + 1
-        k = batchEndpoint(edges, edgeCount, offset, batchStart, q + 1);
+        k = rows.row(edges, edgeCount, offset, batchStart, q + 1);
         maskA = v128.andnot(validA, maskA); maskB = v128.andnot(validB, maskB);
       }
     }
@@ -153,14 +175,14 @@ export function accumulatePlanar<L>(
     accXA = f32x4.mul(two, accXA); accYA = f32x4.mul(two, accYA); accXB = f32x4.mul(two, accXB); accYB = f32x4.mul(two, accYB);
     const loA = v128.shuffle<f32>(accXA, accYA, 0, 4, 1, 5), hiA = v128.shuffle<f32>(accXA, accYA, 2, 6, 3, 7);
     const loB = v128.shuffle<f32>(accXB, accYB, 0, 4, 1, 5), hiB = v128.shuffle<f32>(accXB, accYB, 2, 6, 3, 7);
-    addPoint(grad, load<i32>(e0), loA);
-    addPoint(grad, load<i32>(e1), v128.shuffle<f32>(loA, loA, 2, 3, 0, 1));
-    addPoint(grad, load<i32>(e2), hiA);
-    addPoint(grad, load<i32>(e3), v128.shuffle<f32>(hiA, hiA, 2, 3, 0, 1));
-    addPoint(grad, load<i32>(e4), loB);
-    addPoint(grad, load<i32>(e5), v128.shuffle<f32>(loB, loB, 2, 3, 0, 1));
-    addPoint(grad, load<i32>(e6), hiB);
-    addPoint(grad, load<i32>(e7), v128.shuffle<f32>(hiB, hiB, 2, 3, 0, 1));
+    addPoint(grad, h0, loA);
+    addPoint(grad, h1, v128.shuffle<f32>(loA, loA, 2, 3, 0, 1));
+    addPoint(grad, h2, hiA);
+    addPoint(grad, h3, v128.shuffle<f32>(hiA, hiA, 2, 3, 0, 1));
+    addPoint(grad, h4, loB);
+    addPoint(grad, h5, v128.shuffle<f32>(loB, loB, 2, 3, 0, 1));
+    addPoint(grad, h6, hiB);
+    addPoint(grad, h7, v128.shuffle<f32>(hiB, hiB, 2, 3, 0, 1));
     if (loss.learnsZ()) {
       logZGrad += <f64>(f32x4.extract_lane(accZ, 0) + f32x4.extract_lane(accZ, 1) + f32x4.extract_lane(accZ, 2) + f32x4.extract_lane(accZ, 3));
     }
@@ -190,10 +212,10 @@ export function accumulatePlanar<L>(
   return f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
 }
 
-/** The edge record of lane `l`; a masked lane (l ≥ count) names the first edge, and receives zeros. */
+/** The head slot of lane `l`; a masked lane (l ≥ count) names the tile's first edge, and receives zeros. */
 // @ts-ignore: decorator
-@inline function laneEdge(edges: usize, edgeCount: i32, offset: i32, p0: i32, l: i32, count: i32, first: usize): usize {
-  return l < count ? edgeSlot(edges, edgeCount, offset, p0 + l) : first;
+@inline function laneSlot(slot0: i32, l: i32, count: i32): i32 {
+  return l < count ? slot0 + (l << 1) : slot0;
 }
 
 /** (x_a, y_a, x_b, y_b). */

@@ -4,7 +4,7 @@
 
 import { argInt, argPtr, arg } from "../parallel/control";
 import { draw, lcgNext, streamKey, uniformIndex } from "../rng";
-import { ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_LOSS, ARG_NEGATIVES, ARG_SCRATCH, ARG_Y } from "./args";
+import { ARG_BATCH, ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_LOSS, ARG_NEGATIVES, ARG_SCRATCH, ARG_SLOTS, ARG_Y } from "./args";
 import { attractionCoefficient, nceLogZGradient, repulsionCoefficient } from "./derivatives";
 import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "./losses";
 import { NegLoss } from "./loss/neg";
@@ -12,12 +12,16 @@ import { NceLoss } from "./loss/nce";
 import { InfoNceLoss } from "./loss/infonce";
 import { UmapLoss } from "./loss/umap";
 import { batchEndpoint, edgeSlot, squaredGap } from "./pairs";
+import { accumulateAnyDim } from "./anydim";
+import { accumulatePlanar, SlotRows } from "./planar";
 import { accumulateShare } from "./sgd";
+import { listBytes, mergeSlots, slotBytes, stageSlots } from "./staging";
 import { TILE } from "./tile";
 
-export const SAMPLER_KERNEL = 0; // the optimiser's kernels (tiles of shared negatives)
+export const SAMPLER_KERNEL = 0; // the layout optimiser's kernels (tiles of shared negatives on staged slots)
 export const SAMPLER_SHARED = 1; // this reference, the kernels' draws
 export const SAMPLER_PER_HEAD = 2; // this reference, an independent stream per head (SPEC §3 as written)
+export const SAMPLER_POINT_ROWS = 3; // the kernels on the layout's rows, unstaged (the parametric trainer's)
 
 function addPair(y: usize, grad: usize, a: i32, b: i32, dim: i32, coef: f32): void {
   for (let t = 0; t < dim; t++) {
@@ -38,6 +42,22 @@ function negativeOf(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, 
   return batchEndpoint(edges, edgeCount, offset, batchStart, q >= own ? q + 1 : q);
 }
 
+/** The layout optimiser's path on one thread: stage the batch's slots (ARG_SLOTS, laid out for batches of
+ * ARG_BATCH ≥ batchLength edges and one thread), accumulate on slots, merge into grad (one thread owns every
+ * point: scale 0). */
+function stagedGradient<L>(loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, offset: i32, key: u64, xi: f32): f64 {
+  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT), end = batchStart + batchLength;
+  const dim = argInt(ctrl, ARG_DIM), rows = changetype<SlotRows>(0);
+  const capacity = argInt(ctrl, ARG_BATCH);
+  const slotY = argPtr(ctrl, ARG_SLOTS), stride = slotBytes(capacity, dim), slotGrad = slotY + stride, list = slotGrad + stride;
+  stageSlots(argPtr(ctrl, ARG_Y), slotY, dim, list, 1, 0, edges, edgeCount, offset, batchStart, batchStart, end);
+  const logZGrad = dim == 2
+    ? accumulatePlanar<L, SlotRows>(loss, rows, ctrl, slotY, slotGrad, batchStart, batchLength, batchStart, end, offset, key, xi)
+    : accumulateAnyDim<L, SlotRows>(loss, rows, ctrl, slotY, slotGrad, batchStart, batchLength, batchStart, end, offset, key, xi, argPtr(ctrl, ARG_SCRATCH));
+  mergeSlots(grad, slotGrad, stride, dim, list, listBytes(capacity, 1), 1, 0, edges, edgeCount, offset, batchStart);
+  return logZGrad;
+}
+
 /**
  * Adds the pair gradient of the whole batch [batchStart, batchStart + batchLength) into grad (f32[n · dim]) with
  * the sampler given, reading the optimiser's argument slots from ctrl. Returns NCE's ∂ℓ/∂log Z.
@@ -46,6 +66,13 @@ export function batchGradient(ctrl: usize, grad: usize, batchStart: i32, batchLe
   const key = streamKey(<u64>seed, 7);
   const loss = argInt(ctrl, ARG_LOSS), end = batchStart + batchLength;
   if (sampler == SAMPLER_KERNEL) {
+    if (loss == LOSS_NEG) return stagedGradient<NegLoss>(changetype<NegLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi);
+    if (loss == LOSS_NCE) return stagedGradient<NceLoss>(changetype<NceLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi);
+    if (loss == LOSS_INFONCE) return stagedGradient<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi);
+    if (loss == LOSS_UMAP) return stagedGradient<UmapLoss>(changetype<UmapLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi);
+    return 0;
+  }
+  if (sampler == SAMPLER_POINT_ROWS) {
     const scratch = argPtr(ctrl, ARG_SCRATCH);
     if (loss == LOSS_NEG) return accumulateShare<NegLoss>(changetype<NegLoss>(0), ctrl, grad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
     if (loss == LOSS_NCE) return accumulateShare<NceLoss>(changetype<NceLoss>(0), ctrl, grad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);

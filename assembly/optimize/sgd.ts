@@ -2,10 +2,13 @@
 // partner and m negatives drawn from the batch's own endpoints; the loss is summed over the batch, each
 // coordinate of the summed gradient is clipped to ±4, and plain SGD applies it with a linearly decaying rate.
 //
-// Threads split each batch statically and accumulate into their own gradient buffer, so nothing races; a
-// barrier, then each thread applies a slice of the coordinates (summing the buffers in thread order), then a
-// barrier again. Every random draw is keyed by (seed, phase, epoch, position), so the same seed and thread
-// count reproduce the run bit for bit.
+// Threads split each batch statically (whole tiles, tile.ts), so nothing races. On large layouts (ARG_SLOTS set)
+// the batch is staged (staging.ts): each thread copies the endpoint rows of its share into slots, a barrier,
+// each accumulates its share into its own slot gradients, a barrier, then each merges the slot gradients of the
+// points it owns and steps those points (the batch's points only, from the first gradient buffer), and a
+// barrier again. Otherwise each thread accumulates into its own gradient buffer of n rows, a barrier, then each
+// applies a slice of the coordinates (summing the buffers in thread order), and a barrier again. Every random
+// draw is keyed by (seed, phase, epoch, position), so the same seed and thread count reproduce the run bit for bit.
 
 import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
 import { draw, streamKey, uniformIndex } from "../rng";
@@ -17,10 +20,11 @@ import { UmapLoss } from "./loss/umap";
 import {
   ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD,
   ARG_GRAD_STRIDE, ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL,
-  ARG_PHASE, ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
+  ARG_PHASE, ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_SLOTS, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
 } from "./args";
 import { accumulateAnyDim } from "./anydim";
-import { accumulatePlanar } from "./planar";
+import { accumulatePlanar, PointRows, SlotRows } from "./planar";
+import { listBytes, mergeSlots, ownerScale, slotBytes, stageSlots } from "./staging";
 import { batchEndpoint } from "./pairs";
 import { shareBegin } from "./tile";
 
@@ -81,9 +85,47 @@ function applyTouched(
 }
 
 /**
- * This thread's share [begin, end) of a batch's pair gradient (begin from shareBegin): the 2-D kernel or the
- * any-dimension one, both generic over the loss. Returns NCE's summed ∂ℓ/∂log Z (0 otherwise).
- * scratch: this thread's block of ARG_SCRATCH. Shared by the layout optimiser and the parametric trainer.
+ * The step of the points a staged batch touched that `owner` owns (the slots listed for it, staging.ts), from
+ * their merged gradients in grad (n rows of dim): y −= rate · clip(grad), zeroing grad. A point listed twice
+ * finds a zero gradient after its first visit and is left unchanged, so every point steps once, by its whole
+ * sum. 2-D reads the point's row from its staged slot (slotY, as it was before the step) instead of the layout.
+ */
+function stepListed(
+  y: usize, slotY: usize, grad: usize, dim: i32, listBase: usize, listStride: usize, threads: i32, owner: i32,
+  edges: usize, edgeCount: i32, offset: i32, batchStart: i32, rate: f32,
+): void {
+  const lo = f32x4.splat(-GRAD_CLIP), hi = f32x4.splat(GRAD_CLIP), lr = f32x4.splat(rate);
+  const rowBytes = <usize>dim << 2;
+  for (let u = 0; u < threads; u++) {
+    const list = listBase + <usize>u * listStride, slots = list + (<usize>(2 * threads + 1) << 2);
+    const from = load<i32>(list + (<usize>owner << 2)), to = load<i32>(list + (<usize>(owner + 1) << 2));
+    for (let i = from; i < to; i++) {
+      const slot = load<i32>(slots + (<usize>i << 2));
+      const o = <usize>batchEndpoint(edges, edgeCount, offset, batchStart, slot) * rowBytes;
+      if (dim == 2) {
+        const bits = load<u64>(grad + o);
+        store<u64>(grad + o, 0);
+        // a zero gradient (a later visit, or a sum of exactly 0) leaves the point as it is: no write, since the
+        // staged row of a later visit predates the step of the first
+        if (bits == 0) continue;
+        const step = f32x4.mul(lr, f32x4.min(hi, f32x4.max(lo, i64x2.splat(<i64>bits))));
+        v128.store64_lane(y + o, f32x4.sub(v128.load64_zero(slotY + (<usize>slot << 3)), step), 0);
+      } else {
+        for (let c: usize = 0; c < rowBytes; c += 4) {
+          const g = load<f32>(grad + o + c);
+          store<f32>(grad + o + c, 0);
+          store<f32>(y + o + c, load<f32>(y + o + c) - rate * min(GRAD_CLIP, max(-GRAD_CLIP, g)));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * This thread's share [begin, end) of a batch's pair gradient (begin from shareBegin) into grad (n rows), read
+ * from the rows of ARG_Y: the 2-D kernel or the any-dimension one, both generic over the loss. Returns NCE's
+ * summed ∂ℓ/∂log Z (0 otherwise). scratch: this thread's block of ARG_SCRATCH. Used by the parametric trainer and
+ * by the layout optimiser when it does not stage its batches.
  */
 // @ts-ignore: decorator
 @inline export function accumulateShare<L>(
@@ -91,9 +133,9 @@ function applyTouched(
   offset: i32, key: u64, xi: f32, scratch: usize,
 ): f64 {
   if (argInt(ctrl, ARG_DIM) == 2) {
-    return accumulatePlanar<L>(loss, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi);
+    return accumulatePlanar<L, PointRows>(loss, changetype<PointRows>(0), ctrl, argPtr(ctrl, ARG_Y), grad, batchStart, batchLength, begin, end, offset, key, xi);
   }
-  return accumulateAnyDim<L>(loss, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+  return accumulateAnyDim<L, PointRows>(loss, changetype<PointRows>(0), ctrl, argPtr(ctrl, ARG_Y), grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
 }
 
 /** TASK_OPTIMIZE: runs epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. The loss is
@@ -125,10 +167,17 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   const pairsScale = <f64>m / (<f64>n * <f64>(n - 1));
   let xi = <f32>arg(ctrl, ARG_XI);
   let logZ = load<f64>(state);
+
   const groups = (n * dim + 3) >> 2;
   const applyBegin = splitBegin(groups, threads, thread), applyEnd = splitBegin(groups, threads, thread + 1);
 
   const scratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(dim);
+  // staged batches (the bindings' choice: large layouts): one gradient buffer, of which this thread steps its points
+  const staged = argPtr(ctrl, ARG_SLOTS) != 0;
+  const slotY = argPtr(ctrl, ARG_SLOTS), slotStride = slotBytes(batch, dim), slotGradBase = slotY + slotStride;
+  const slotGrad = slotGradBase + <usize>thread * slotStride;
+  const listBase = slotGradBase + <usize>threads * slotStride, listStride = listBytes(batch, threads);
+  const list = listBase + <usize>thread * listStride, scale = ownerScale(n, threads);
   for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
     const rate = <f32>(rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs));
     const key = streamKey(seed, (phase << 24) + <u64>epoch);
@@ -138,17 +187,29 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
       if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
       const begin = shareBegin(batchStart, batchLength, threads, thread);
       const end = shareBegin(batchStart, batchLength, threads, thread + 1);
-      const logZGrad = accumulateShare<L>(lossKind, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
-      if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
-      barrier(ctrl);
-      // the touched points only when the batch is small against n (the paper's b = 1024 on large data): each
-      // thread visits all 2b slots at random, which costs more than the dense pass's streaming through n · dim
-      // floats unless n is many times b (measured on Fashion-MNIST 70k, b = 32,768: dense 2.5 ns per pair
-      // update, this 3.9, at 30 negatives and 2 threads)
-      if (64 * batchLength < n) {
-        applyTouched(y, gradBase, gradStride, threads, thread, dim, edges, edgeCount, offset, batchStart, batchLength, rate);
+      if (staged) {
+        stageSlots(y, slotY, dim, list, threads, scale, edges, edgeCount, offset, batchStart, begin, end);
+        barrier(ctrl);
+        const logZGrad = dim == 2
+          ? accumulatePlanar<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, begin, end, offset, key, xi)
+          : accumulateAnyDim<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+        if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
+        barrier(ctrl);
+        mergeSlots(gradBase, slotGradBase, slotStride, dim, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart);
+        stepListed(y, slotY, gradBase, dim, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart, rate);
       } else {
-        applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate);
+        const logZGrad = accumulateShare<L>(lossKind, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+        if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
+        barrier(ctrl);
+        // the touched points only when the batch is small against n (the paper's b = 1024 on large data): each
+        // thread visits all 2b slots at random, which costs more than the dense pass's streaming through n · dim
+        // floats unless n is many times b (measured on Fashion-MNIST 70k, b = 32,768: dense 2.5 ns per pair
+        // update, this 3.9, at 30 negatives and 2 threads)
+        if (64 * batchLength < n) {
+          applyTouched(y, gradBase, gradStride, threads, thread, dim, edges, edgeCount, offset, batchStart, batchLength, rate);
+        } else {
+          applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate);
+        }
       }
       if (isNce) {
         let total: f64 = 0;

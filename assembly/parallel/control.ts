@@ -1,4 +1,4 @@
-// Layout of the control block: one 256-byte record in linear memory through which the binding hands a task to
+// Layout of the control block: one 320-byte record in linear memory through which the binding hands a task to
 // every thread. The binding reads these offsets from the core's exports (assembly/abi.ts).
 
 import { seedOf } from "../rng";
@@ -13,9 +13,9 @@ export const CTRL_BARRIER_COUNT: usize = 24; // i32, arrivals at the current bar
 export const CTRL_BARRIER_SENSE: usize = 28; // i32, flips each time a barrier opens
 export const CTRL_ERROR: usize = 32; // i32, set by the binding when a worker's task trapped
 export const CTRL_BARRIER_SPINS: usize = 36; // i32, polls of a barrier before its thread sleeps (set by the binding)
-export const CTRL_ARGS: usize = 64; // f64[24]: task arguments (addresses, sizes and scalars all fit in an f64)
-export const CTRL_BYTES: usize = 256;
-export const CTRL_MAX_ARGS: usize = (CTRL_BYTES - CTRL_ARGS) >> 3; // 24 argument slots
+export const CTRL_ARGS: usize = 64; // f64[32]: task arguments (addresses, sizes and scalars all fit in an f64)
+export const CTRL_BYTES: usize = 320;
+export const CTRL_MAX_ARGS: usize = (CTRL_BYTES - CTRL_ARGS) >> 3; // 32 argument slots
 
 // @ts-ignore: decorator
 @inline export function arg(ctrl: usize, i: i32): f64 {

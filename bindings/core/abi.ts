@@ -54,6 +54,7 @@ export interface CoreFunctions {
   mlpForwardRows(model: number, x: number, inStride: number, rows: number, out: number): void;
   mlpBackwardRows(model: number, x: number, inStride: number, rows: number, dy: number, weightGrad: number): void;
   optimizeScratchBytes(dim: number): number;
+  optimizeSlotBytes(batch: number, threads: number, dim: number): number;
   mlpActStride(model: number): number;
   mlpScratchStride(model: number): number;
   procrustesSums(aPtr: number, bPtr: number, n: number, outPtr: number): void;
@@ -82,7 +83,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   attractionCoefficient: 4, repulsionCoefficient: 4, nceLogZGradient: 4, infoNceCoefficients: 5, batchGradient: 8, pcaReduceMeans: 5,
   pcaCrossF64: 8, pcaCholeskyInverse: 5, pcaSymmetricEigen: 4, pcaColumnsToF32: 6, pcaSymmetrize: 2,
   pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 6,
-  mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, mlpActStride: 1,
+  mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, optimizeSlotBytes: 3, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
   graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
 };
@@ -111,7 +112,7 @@ export const LAYOUT = {
     keys: [
       "y", "n", "dim", "edges", "edgeCount", "grad", "gradStride", "scratch", "partial", "state", "loss", "xi", "negatives",
       "batch", "epochBegin", "epochEnd", "phaseEpochs", "learningRate", "seed", "phase", "clamp", "c", "nceLearningRate",
-      "model",
+      "model", "slots",
     ],
   },
   /** argument slots of the parametric transform task (assembly/parametric/transform.ts) */

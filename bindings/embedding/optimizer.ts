@@ -24,6 +24,10 @@ export interface OptimizerState {
   /** f64[4]: [0] log Z */
   statePtr: number;
   scratchPtr: number;
+  /** staged batches (large layouts): the endpoint rows, per-thread slot gradients and slot lists, for batches of up
+   * to slotBatch edges; 0 when the optimiser does not stage */
+  slotsPtr: number;
+  slotBatch: number;
   edgesPtr: number;
   edgeCount: number;
 }
@@ -52,7 +56,7 @@ export function allocateOptimizer(core: Core, n: number, dim: number, edgesPtr: 
   const partialPtr = core.alloc(core.threads * 8);
   const statePtr = core.alloc(32);
   core.f64(statePtr, 4).fill(0);
-  return { n, dim, yPtr, gradPtr, gradStride, partialPtr, statePtr, scratchPtr: 0, edgesPtr, edgeCount };
+  return { n, dim, yPtr, gradPtr, gradStride, partialPtr, statePtr, scratchPtr: 0, slotsPtr: 0, slotBatch: 0, edgesPtr, edgeCount };
 }
 
 /** The optimiser task's arguments for one phase (the epoch range is filled in per call). */
@@ -67,6 +71,8 @@ export function phaseArgs(core: Core, st: OptimizerState, phase: Phase): number[
   args[ARG.grad] = st.gradPtr;
   args[ARG.gradStride] = st.gradStride;
   args[ARG.scratch] = st.scratchPtr;
+  // staged only with buffers large enough for this phase's batches (ensureSlots)
+  args[ARG.slots] = st.slotBatch >= Math.min(phase.batchSize, st.edgeCount) ? st.slotsPtr : 0;
   args[ARG.partial] = st.partialPtr;
   args[ARG.state] = st.statePtr;
   args[ARG.loss] = core.layout.loss[phase.loss];
@@ -88,6 +94,26 @@ export function ensureScratch(core: Core, st: OptimizerState, _phase: Phase): vo
   if (st.scratchPtr === 0) st.scratchPtr = core.alloc(core.threads * core.kernels.optimizeScratchBytes(st.dim));
 }
 
+/**
+ * From how many points the layout optimiser stages each batch (assembly/optimize/staging.ts): it pays where the
+ * layout and the gradient buffers no longer fit in cache, and costs more than it saves on small ones (measured,
+ * bench/RESULTS.md "Optimiser cost per edge per epoch": 140,000 points 1.36× less CPU per edge, 70,000 a few
+ * per cent more and up to 1.6× more at 5 negatives). Tests lower it to run the staged path on small data.
+ */
+export const stagingTuning = { minPoints: 100_000 };
+
+/** Reserves the layout optimiser's staging buffers for the phase's batch size, when it stages: once per fit,
+ * again only if a later call asks for larger batches. */
+function ensureSlots(core: Core, st: OptimizerState, phase: Phase): void {
+  const batch = Math.min(phase.batchSize, st.edgeCount);
+  if (st.n < stagingTuning.minPoints || batch <= st.slotBatch) return;
+  const bytes = core.kernels.optimizeSlotBytes(batch, core.threads, st.dim);
+  st.slotsPtr = core.alloc(bytes);
+  // the slot gradients start at zero and the optimiser keeps them so; the staged rows are written before use
+  core.f32(st.slotsPtr, bytes / 4).fill(0);
+  st.slotBatch = batch;
+}
+
 /** Epochs per optimiser call: enough work per call to amortise waking the threads, ~50 calls per phase. */
 function epochsPerCall(phase: Phase): number {
   return Math.max(1, Math.min(25, Math.ceil(phase.epochs / 50)));
@@ -98,6 +124,7 @@ export async function runPhaseEpochs(
   core: Core, st: OptimizerState, phase: Phase, begin: number, end: number, ctl: PhaseControl,
 ): Promise<void> {
   ensureScratch(core, st, phase);
+  ensureSlots(core, st, phase);
   await runEpochs(core, "optimize", phaseArgs(core, st, phase), phase.epochs, epochsPerCall(phase), ctl, begin, end);
 }
 
