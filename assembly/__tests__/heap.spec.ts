@@ -1,7 +1,7 @@
 // The bounded heap keeps the k smallest (distance, index) pairs with ties by index, whatever order the pairs
 // arrive in; heapSortAscending then lists them nearest first. Checked against a plain selection of the k
-// smallest over every pair.
-import { heapPush, heapSortAscending, pairLess } from "../util/heap";
+// smallest over every pair. The min-heap (smallest at the root) hands pairs out in the same order.
+import { heapPush, heapSortAscending, minHeapPop, minHeapPush, pairLess } from "../util/heap";
 import { draw, streamKey, uniformIndex } from "../rng";
 
 /** Offers every pair to a heap of `capacity`, sorts it, and returns the size it reached. */
@@ -127,5 +127,44 @@ describe("bounded heap", () => {
     expect<i32>(heapI[0]).toBe(4);
     expect<i32>(heapI[1]).toBe(3);
     expect<f32>(heapD[1]).toBe(2.0);
+  });
+});
+
+describe("min-heap", () => {
+  it("hands out every pair nearest first, ties by index, also when pushes and pops interleave", () => {
+    for (let seed: u64 = 1; seed <= 20; seed++) {
+      const count = 150;
+      const d = new StaticArray<f32>(count);
+      const idx = new StaticArray<i32>(count);
+      randomPairs(count, 5 + u32(seed % 3) * 100, seed, d, idx); // few levels for some seeds: many ties
+      const heapD = new StaticArray<f32>(count);
+      const heapI = new StaticArray<i32>(count);
+      const dPtr = changetype<usize>(heapD);
+      const iPtr = changetype<usize>(heapI);
+      const taken = new StaticArray<bool>(count);
+      let size = 0;
+      let wrong = 0;
+      for (let t = 0; t < count; t++) {
+        size = minHeapPush(dPtr, iPtr, size, d[t], idx[t]);
+        if (t % 3 != 2) continue;
+        // pop one: it must be the smallest pair pushed and not yet popped
+        let best = -1;
+        for (let s = 0; s <= t; s++) {
+          if (!taken[s] && (best < 0 || pairLess(d[s], idx[s], d[best], idx[best]))) best = s;
+        }
+        taken[best] = true;
+        if (heapD[0] != d[best] || heapI[0] != idx[best]) wrong++;
+        size = minHeapPop(dPtr, iPtr, size);
+      }
+      let lastD: f32 = -1;
+      let lastI: i32 = -1;
+      while (size > 0) {
+        if (!pairLess(lastD, lastI, heapD[0], heapI[0])) wrong++;
+        lastD = heapD[0];
+        lastI = heapI[0];
+        size = minHeapPop(dPtr, iPtr, size);
+      }
+      expect<i32>(wrong).toBe(0, "pairs handed out out of order");
+    }
   });
 });

@@ -6,57 +6,12 @@
 // thread, in a fixed order, with the same distance arithmetic as the exact search (knn/exact.ts), so results
 // do not depend on the thread count, and when every row is reached the answer is the exact one, ties included.
 
-import { heapPush, heapSortAscending, pairLess } from "../util/heap";
+import { heapPush, heapSortAscending, minHeapPop, minHeapPush, pairLess } from "../util/heap";
 import { metricOf } from "./metric";
 import { searchTreeLeaf } from "./search_tree";
 
 /** At most this many rows of a leaf start a search (a leaf is larger only when the tree ran out of nodes). */
 const MAX_LEAF_ENTRIES: i32 = 64;
-
-/** Pushes (d, index) on a min-heap of `size` pairs at distPtr/idxPtr (ordered by pairLess); returns the new size. */
-function frontierPush(distPtr: usize, idxPtr: usize, size: i32, d: f32, index: i32): i32 {
-  let child = size;
-  while (child > 0) {
-    const parent = (child - 1) >> 1;
-    const pd = load<f32>(distPtr + (<usize>parent << 2));
-    const pi = load<i32>(idxPtr + (<usize>parent << 2));
-    if (!pairLess(d, index, pd, pi)) break;
-    store<f32>(distPtr + (<usize>child << 2), pd);
-    store<i32>(idxPtr + (<usize>child << 2), pi);
-    child = parent;
-  }
-  store<f32>(distPtr + (<usize>child << 2), d);
-  store<i32>(idxPtr + (<usize>child << 2), index);
-  return size + 1;
-}
-
-/** Removes the root of a min-heap of `size` pairs (size ≥ 1); the caller read it first. Returns the new size. */
-function frontierPop(distPtr: usize, idxPtr: usize, size: i32): i32 {
-  const last = size - 1;
-  const d = load<f32>(distPtr + (<usize>last << 2));
-  const id = load<i32>(idxPtr + (<usize>last << 2));
-  let parent = 0;
-  while (true) {
-    let child = 2 * parent + 1;
-    if (child >= last) break;
-    let cd = load<f32>(distPtr + (<usize>child << 2));
-    let ci = load<i32>(idxPtr + (<usize>child << 2));
-    if (child + 1 < last) {
-      const rd = load<f32>(distPtr + (<usize>(child + 1) << 2));
-      const ri = load<i32>(idxPtr + (<usize>(child + 1) << 2));
-      if (pairLess(rd, ri, cd, ci)) { child++; cd = rd; ci = ri; }
-    }
-    if (!pairLess(cd, ci, d, id)) break;
-    store<f32>(distPtr + (<usize>parent << 2), cd);
-    store<i32>(idxPtr + (<usize>parent << 2), ci);
-    parent = child;
-  }
-  if (last > 0) {
-    store<f32>(distPtr + (<usize>parent << 2), d);
-    store<i32>(idxPtr + (<usize>parent << 2), id);
-  }
-  return last;
-}
 
 /** Bytes of one thread's scratch for a search of n reference rows with `ef` kept: stamps, frontier, pool. */
 export function graphQueryScratchBytes(n: i32, ef: i32): usize {
@@ -104,14 +59,14 @@ export function knnGraphQueryRowsWith<M>(
       const d = metric.rank(q, refPtr + <usize>e * rowBytes, stride);
       if (pool == ef && !pairLess(d, e, load<f32>(poolDist), load<i32>(poolIdx))) continue;
       pool = heapPush(poolDist, poolIdx, pool, ef, d, e);
-      frontier = frontierPush(frontierDist, frontierIdx, frontier, d, e);
+      frontier = minHeapPush(frontierDist, frontierIdx, frontier, d, e);
     }
     while (frontier > 0) {
       const cd = load<f32>(frontierDist);
       const c = load<i32>(frontierIdx);
       // the nearest unexpanded row is farther than every kept one: nothing nearer is reachable through it
       if (pool == ef && !pairLess(cd, c, load<f32>(poolDist), load<i32>(poolIdx))) break;
-      frontier = frontierPop(frontierDist, frontierIdx, frontier);
+      frontier = minHeapPop(frontierDist, frontierIdx, frontier);
       const begin = load<i32>(rowPtr + (<usize>c << 2));
       const end = load<i32>(rowPtr + (<usize>(c + 1) << 2));
       for (let p = begin; p < end; p++) {
@@ -123,14 +78,14 @@ export function knnGraphQueryRowsWith<M>(
         if (pool < ef) {
           const d = metric.rank(q, row, stride);
           pool = heapPush(poolDist, poolIdx, pool, ef, d, j);
-          frontier = frontierPush(frontierDist, frontierIdx, frontier, d, j);
+          frontier = minHeapPush(frontierDist, frontierIdx, frontier, d, j);
         } else {
           // a partial sum above the worst kept rank rejects j as the full distance would (knn/bounded.ts)
           const worst = load<f32>(poolDist);
           const d = metric.rankBounded(q, row, stride, worst);
           if (!pairLess(d, j, worst, load<i32>(poolIdx))) continue;
           heapPush(poolDist, poolIdx, pool, ef, d, j);
-          frontier = frontierPush(frontierDist, frontierIdx, frontier, d, j);
+          frontier = minHeapPush(frontierDist, frontierIdx, frontier, d, j);
         }
       }
     }

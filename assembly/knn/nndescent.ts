@@ -10,7 +10,7 @@
 // Stamps: stampPtr is i32[n], one array per thread. A row's tag marks the candidates it already evaluated in
 // this iteration, so each distance is computed once per row; stamps only skip repeated work, never change it.
 
-import { heapPush, pairLess } from "../util/heap";
+import { ByteTag, heapPush, LargestFirst, pairLess, siftDown } from "../util/heap";
 import { draw, streamKey, uniformUnit } from "../rng";
 import { metricOf } from "./metric";
 
@@ -18,26 +18,10 @@ export const EMPTY: i32 = 0x7fffffff;
 
 /** Replaces the root of a full k-slot heap by (d, index, flag = new) and restores the heap order. */
 export function replaceRoot(dRow: usize, iRow: usize, fRow: usize, k: i32, d: f32, index: i32): void {
-  let parent = 0;
-  while (true) {
-    let child = 2 * parent + 1;
-    if (child >= k) break;
-    let cd = load<f32>(dRow + (<usize>child << 2));
-    let ci = load<i32>(iRow + (<usize>child << 2));
-    if (child + 1 < k) {
-      const rd = load<f32>(dRow + (<usize>(child + 1) << 2));
-      const ri = load<i32>(iRow + (<usize>(child + 1) << 2));
-      if (pairLess(cd, ci, rd, ri)) { child++; cd = rd; ci = ri; }
-    }
-    if (!pairLess(d, index, cd, ci)) break;
-    store<f32>(dRow + (<usize>parent << 2), cd);
-    store<i32>(iRow + (<usize>parent << 2), ci);
-    store<u8>(fRow + <usize>parent, load<u8>(fRow + <usize>child));
-    parent = child;
-  }
-  store<f32>(dRow + (<usize>parent << 2), d);
-  store<i32>(iRow + (<usize>parent << 2), index);
-  store<u8>(fRow + <usize>parent, 1);
+  store<f32>(dRow, d);
+  store<i32>(iRow, index);
+  store<u8>(fRow, 1);
+  siftDown<LargestFirst, ByteTag>(dRow, iRow, fRow, k, 0);
 }
 
 /** Offers (d, index) to a row's heap; returns 1 when it entered. The caller ensures index is not in it. */
