@@ -53,6 +53,21 @@ function collectRows(model: usize, edges: usize, edgeCount: i32, offset: i32, ba
   store<i32>(model + M_ROW_COUNT, count);
 }
 
+/**
+ * The input row of listed row u + q (rows: i32 point indices into data, rows of inBytes), or zeroRow past `end`:
+ * the lanes of a block of four that hold no row.
+ */
+// @ts-ignore: decorator
+@inline function listedInput(rows: usize, data: usize, inBytes: usize, zeroRow: usize, u: i32, q: i32, end: i32): usize {
+  return u + q < end ? data + <usize>load<i32>(rows + (<usize>(u + q) << 2)) * inBytes : zeroRow;
+}
+
+/** The activation slot of listed row u + q (act: actBytes per listed row), or the thread's spare slot q past `end`. */
+// @ts-ignore: decorator
+@inline function listedActivation(act: usize, actBytes: usize, spare: usize, u: i32, q: i32, end: i32): usize {
+  return u + q < end ? act + <usize>(u + q) * actBytes : spare + <usize>q * actBytes;
+}
+
 /** Forwards listed rows [begin, end) and writes their outputs into the layout y (f32[n × d]). */
 function forwardListed(model: usize, thread: i32, y: usize, d: i32, begin: i32, end: i32): void {
   const rows = <usize>field(model, M_ROWS), data = <usize>field(model, M_DATA);
@@ -60,12 +75,10 @@ function forwardListed(model: usize, thread: i32, y: usize, d: i32, begin: i32, 
   const act = <usize>field(model, M_ACT), actBytes = <usize>actStride(model) << 2;
   const spare = scratchActivations(model, thread), zeroRow = scratchZeroRow(model, thread);
   for (let u = begin; u < end; u += 4) {
-    let x0 = zeroRow, x1 = zeroRow, x2 = zeroRow, x3 = zeroRow;
-    let a0 = spare, a1 = spare + actBytes, a2 = spare + 2 * actBytes, a3 = spare + 3 * actBytes;
-    x0 = data + <usize>load<i32>(rows + (<usize>u << 2)) * inBytes; a0 = act + <usize>u * actBytes;
-    if (u + 1 < end) { x1 = data + <usize>load<i32>(rows + (<usize>(u + 1) << 2)) * inBytes; a1 = a0 + actBytes; }
-    if (u + 2 < end) { x2 = data + <usize>load<i32>(rows + (<usize>(u + 2) << 2)) * inBytes; a2 = a0 + 2 * actBytes; }
-    if (u + 3 < end) { x3 = data + <usize>load<i32>(rows + (<usize>(u + 3) << 2)) * inBytes; a3 = a0 + 3 * actBytes; }
+    const x0 = listedInput(rows, data, inBytes, zeroRow, u, 0, end), x1 = listedInput(rows, data, inBytes, zeroRow, u, 1, end);
+    const x2 = listedInput(rows, data, inBytes, zeroRow, u, 2, end), x3 = listedInput(rows, data, inBytes, zeroRow, u, 3, end);
+    const a0 = listedActivation(act, actBytes, spare, u, 0, end), a1 = listedActivation(act, actBytes, spare, u, 1, end);
+    const a2 = listedActivation(act, actBytes, spare, u, 2, end), a3 = listedActivation(act, actBytes, spare, u, 3, end);
     forwardBlock(model, x0, x1, x2, x3, a0, a1, a2, a3);
     for (let q = u; q < min(end, u + 4); q++) {
       const point = load<i32>(rows + (<usize>q << 2));
@@ -106,12 +119,10 @@ function backwardListed(
         store<f32>(g + (<usize>k << 2), min(GRAD_CLIP, max(-GRAD_CLIP, sum)));
       }
     }
-    let x0 = zeroRow, x1 = zeroRow, x2 = zeroRow, x3 = zeroRow;
-    let a0 = spare, a1 = spare + actBytes, a2 = spare + 2 * actBytes, a3 = spare + 3 * actBytes;
-    x0 = data + <usize>load<i32>(rows + (<usize>u << 2)) * inBytes; a0 = act + <usize>u * actBytes;
-    if (u + 1 < end) { x1 = data + <usize>load<i32>(rows + (<usize>(u + 1) << 2)) * inBytes; a1 = a0 + actBytes; }
-    if (u + 2 < end) { x2 = data + <usize>load<i32>(rows + (<usize>(u + 2) << 2)) * inBytes; a2 = a0 + 2 * actBytes; }
-    if (u + 3 < end) { x3 = data + <usize>load<i32>(rows + (<usize>(u + 3) << 2)) * inBytes; a3 = a0 + 3 * actBytes; }
+    const x0 = listedInput(rows, data, inBytes, zeroRow, u, 0, end), x1 = listedInput(rows, data, inBytes, zeroRow, u, 1, end);
+    const x2 = listedInput(rows, data, inBytes, zeroRow, u, 2, end), x3 = listedInput(rows, data, inBytes, zeroRow, u, 3, end);
+    const a0 = listedActivation(act, actBytes, spare, u, 0, end), a1 = listedActivation(act, actBytes, spare, u, 1, end);
+    const a2 = listedActivation(act, actBytes, spare, u, 2, end), a3 = listedActivation(act, actBytes, spare, u, 3, end);
     backwardBlock(model, thread, x0, x1, x2, x3, a0, a1, a2, a3,
       deltas, deltas + deltaBytes, deltas + 2 * deltaBytes, deltas + 3 * deltaBytes, weightGrad);
   }
