@@ -15,8 +15,8 @@ import { checkSpectrumDirection } from "../validate/spectrum.ts";
 import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, runPhaseEpochs, writeLogZ, type Phase } from "./optimizer.ts";
-import { initialLogZ, xiFor, zBarAt } from "./spectrum.ts";
-import { defaultNegativeSamples, defaultSchedule, mainLearningRate } from "./schedule.ts";
+import { initialLogZ } from "./spectrum.ts";
+import { defaultNegativeSamples, defaultSchedule, mainLearningRate, phaseFor } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
@@ -166,7 +166,7 @@ export class Embedding extends FitHandle {
       const ctl = this.control(options);
       const schedule = defaultSchedule({ ...merged, earlyExaggeration: false }, this.fit.graph.edgeCount, this.n);
       if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
-      const phase = this.phaseFor(merged, schedule.mainEpochs, schedule.batchSize);
+      const phase = phaseFor(merged, this.n, schedule.mainEpochs, schedule.batchSize, ++this.phases);
       phase.learningRate = mainLearningRate(merged.learningRate, merged.learningRateGiven, merged.loss, phase.xi);
       this.target = targetOf(merged, phase);
       this.setPlan([this.fitPhase(phase, "optimize")]);
@@ -275,7 +275,7 @@ export class Embedding extends FitHandle {
     this.matrix = undefined;
     this.fit = await prepare(core, data, p, ctl);
     const schedule = defaultSchedule(p, this.fit.graph.edgeCount, this.n);
-    const main = this.phaseFor(p, schedule.mainEpochs, schedule.batchSize);
+    const main = phaseFor(p, this.n, schedule.mainEpochs, schedule.batchSize, ++this.phases);
     main.learningRate = mainLearningRate(p.learningRate, p.learningRateGiven, p.loss, main.xi);
     this.target = targetOf(p, main);
     if (p.loss === "nce") writeLogZ(core, this.fit.optimizer, initialLogZ(this.n));
@@ -315,15 +315,6 @@ export class Embedding extends FitHandle {
         checkFiniteLayout(this.core!, st.yPtr, st.n, st.dim, stage);
         this.lastLoss = phase.loss;
       },
-    };
-  }
-
-  private phaseFor(p: ResolvedParams, epochs: number, batchSize: number): Phase {
-    const n = this.n, m = p.negativeSamples;
-    const xi = p.loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
-    return {
-      loss: p.loss, xi, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs, learningRate: p.learningRate,
-      seed: p.seed, phaseId: ++this.phases,
     };
   }
 }

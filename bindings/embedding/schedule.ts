@@ -1,6 +1,8 @@
-// The optimisation schedule: how many epochs in each phase and how many edges per batch.
+// The optimisation schedule: how many epochs in each phase, how many edges per batch, and each phase's settings.
 
+import type { Phase } from "./optimizer.ts";
 import type { ResolvedParams } from "./params.ts";
+import { xiFor, zBarAt } from "./spectrum.ts";
 
 export interface Schedule {
   exaggerationEpochs: number;
@@ -31,6 +33,19 @@ export function defaultBatchSize(edgeCount: number, n: number): number {
  */
 export function defaultNegativeSamples(n: number): number {
   return Math.max(5, Math.min(30, Math.floor((n - 1) / 200)));
+}
+
+/**
+ * The optimiser phase of settings p on n points, for both modes: ξ' of "neg" from Z̄ (given, or at s), InfoNCE's
+ * c = 4^s unless given. phaseId must be distinct per phase of a fit (the handle counts them).
+ */
+export function phaseFor(p: ResolvedParams, n: number, epochs: number, batchSize: number, phaseId: number): Phase {
+  const m = p.negativeSamples;
+  const xi = p.loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
+  return {
+    loss: p.loss, xi, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs, learningRate: p.learningRate,
+    seed: p.seed, phaseId,
+  };
 }
 
 export function defaultSchedule(p: ResolvedParams, edgeCount: number, n: number): Schedule {

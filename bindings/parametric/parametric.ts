@@ -14,7 +14,8 @@ import type { OptimizeOptions } from "../options/optimize.ts";
 import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "../embedding/params.ts";
 import { prepare, PCA_SEARCH_COMPONENTS, PCA_SEARCH_THRESHOLD, type Prepared } from "../embedding/pipeline.ts";
 import { writeLogZ, type Phase } from "../embedding/optimizer.ts";
-import { initialLogZ, xiFor, zBarAt } from "../embedding/spectrum.ts";
+import { initialLogZ } from "../embedding/spectrum.ts";
+import { phaseFor } from "../embedding/schedule.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
 import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis, type PcaBasisState } from "../pca/index.ts";
@@ -247,7 +248,7 @@ export class ParametricEmbedding extends FitHandle {
       const batch = Math.min(options.batchSize ?? this.batchSize, fit.graph.edgeCount);
       ensureBatchRows(core, network, Math.min(this.n, 2 * batch));
       if (p.loss === "nce" && this.lastLoss !== "nce") writeLogZ(core, fit.optimizer, initialLogZ(this.n));
-      const phase = this.phaseFor(p, options.nEpochs ?? this.mainEpochs, batch);
+      const phase = phaseFor(p, this.n, options.nEpochs ?? this.mainEpochs, batch, ++this.phases);
       this.setPlan([this.fitPhase(fit, network, phase, "optimize")]);
       await this.advance(Infinity, ctl);
       return this.embedding;
@@ -297,11 +298,12 @@ export class ParametricEmbedding extends FitHandle {
     const phases: FitPhase[] = [];
     if (exaggeration > 0) {
       // "neg" starts at ξ' = 1 (the UMAP point); the other losses run their own loss first (SPEC §3)
-      const ee = { ...this.phaseFor(p, exaggeration, batch) };
+      const ee = { ...phaseFor(p, this.n, exaggeration, batch, ++this.phases) };
       if (p.loss === "neg") ee.xi = 1;
       phases.push(this.fitPhase(prepared, network, ee, "early-exaggeration"));
     }
-    phases.push(this.fitPhase(prepared, network, this.phaseFor(p, this.mainEpochs, batch), "optimize"));
+    const main = phaseFor(p, this.n, this.mainEpochs, batch, ++this.phases);
+    phases.push(this.fitPhase(prepared, network, main, "optimize"));
     return phases;
   }
 
@@ -323,15 +325,6 @@ export class ParametricEmbedding extends FitHandle {
         await trainEpochs(core, fit.optimizer, network, ph, begin, end, c);
         this.lastLoss = ph.loss;
       },
-    };
-  }
-
-  private phaseFor(p: ResolvedParams, epochs: number, batchSize: number): Phase {
-    const n = this.n, m = p.negativeSamples;
-    const xi = p.loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
-    return {
-      loss: p.loss, xi, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs, learningRate: p.learningRate,
-      seed: p.seed, phaseId: ++this.phases,
     };
   }
 }
