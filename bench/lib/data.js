@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { mulberry32 } from "./knn-data.js";
 import { CACHE_DIR } from "./paths.js";
 
 export const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
@@ -63,18 +64,20 @@ function prepareFashion(log) {
   return { values, labels };
 }
 
+/**
+ * Standard normal numbers (Box–Muller) from mulberry32 moved to the middle of its 2^32 cells, (u + 0.5) / 2^32,
+ * so the logarithm never sees 0. Adding 2^-33 to u / 2^32 is exact in a double.
+ */
+function gaussians(seed) {
+  const next = mulberry32(seed);
+  const uniform = () => next() + 2 ** -33;
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
 /** Deterministic mixture: 10 cluster centres at distance ~4 apart, unit-variance points (Box–Muller). */
 function prepareGaussians() {
   const { n, dim } = DATASETS["gaussians-250k"];
-  let state = 12345;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  const gaussian = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const gaussian = gaussians(12345);
   const centres = new Float32Array(10 * dim).map(() => gaussian() * 2);
   const values = new Float32Array(n * dim);
   const labels = new Uint8Array(n);
@@ -91,15 +94,7 @@ function prepareGaussians() {
  * around its centre, plus a little isotropic noise. Its first n rows are a smaller set of the same kind.
  */
 export function lowDimensionalMixture(n, dim = 50, clusters = 20, intrinsic = 5, seed = 7) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  const gaussian = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const gaussian = gaussians(seed);
   const centres = Float32Array.from({ length: clusters * dim }, () => gaussian() * 3);
   const bases = Float32Array.from({ length: clusters * intrinsic * dim }, () => (gaussian() * 2) / Math.sqrt(dim));
   const values = new Float32Array(n * dim);
