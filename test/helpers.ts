@@ -1,16 +1,9 @@
 // Small deterministic data makers and oracles shared by the tests.
 
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "./runtimes/fixture.js";
+
+/** Deterministic uniform [0, 1) numbers (mulberry32, from the runtimes' fixture, which holds the one copy). */
+export const rng: (seed: number) => () => number = mulberry32;
 
 export function randomMatrix(n: number, dim: number, seed = 1): Float32Array {
   const r = rng(seed);

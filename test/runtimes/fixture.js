@@ -8,16 +8,25 @@ export const K = 15;
 /** Rows of the fixture that are also embedded (a short fit: the optimiser's arithmetic must match too). */
 export const EMBED_N = 500;
 
-/** N × DIM row-major values in [-1, 1) from mulberry32, with every 50th row duplicated to force ties. */
-export function fixtureData() {
-  let a = 20230501 >>> 0;
-  const next = () => {
+/**
+ * Deterministic uniform [0, 1) numbers (mulberry32), the same in every engine. The tests' one copy: this file
+ * must load without imports, so test/helpers.ts and the consumer app (which gets a copy of this file) take it
+ * from here.
+ */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** N × DIM row-major values in [-1, 1) from mulberry32, with every 50th row duplicated to force ties. */
+export function fixtureData() {
+  const next = mulberry32(20230501);
   const data = new Float32Array(N * DIM);
   for (let i = 0; i < data.length; i++) data[i] = next() * 2 - 1;
   for (let i = 50; i < N; i += 50) data.copyWithin(i * DIM, (i - 1) * DIM, i * DIM);

@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createParametricEmbedding, loadModel } from "cne-wasm";
+import { mulberry32 } from "./fixture.js"; // test/runtimes/fixture.js, copied here by the consumer setup
 
 const [folder, columns] = process.argv.slice(2);
 const DIM = Number(columns);
@@ -15,14 +16,7 @@ const QUERIES = 203;
 
 /** (TRAIN + QUERIES) × DIM values: five clusters of uniform noise, from mulberry32 (the same in every engine). */
 function clusteredRows() {
-  let a = 20231203 >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(20231203);
   const values = new Float32Array((TRAIN + QUERIES) * DIM);
   for (let i = 0; i < TRAIN + QUERIES; i++) {
     for (let j = 0; j < DIM; j++) values[i * DIM + j] = next() * 2 - 1 + (j % 5 === i % 5 ? 3 : 0);
