@@ -35,7 +35,10 @@ if (opts.against) libs.push(["against", await import(join(opts.against, "dist/in
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
 const loadBefore = load();
 console.log(`${DATASET}, ${epochs} epochs per timing, ${threads} threads, load ${loadBefore}`);
-const rows = [];
+// Every size's handles first, then the timings in rounds that visit every size and build in turn: this
+// machine's speed drifts by tens of percent over minutes, so sizes timed minutes apart are not comparable,
+// while the ratio of the largest size to the smallest within one round is.
+const sizes = [];
 for (const n of ns) {
   const data = loadDataset(DATASET, n);
   // the kNN graph once (cached): every build then optimises the very same graph
@@ -52,24 +55,37 @@ for (const n of ns) {
     await e.run();
     handles.push([name, e]);
   }
-  const edges = handles[0][1].knnGraph.colIndices.length;
-  const best = {}, cpuBest = {};
-  for (let r = 0; r < repeats; r++) {
-    for (const [name, e] of handles) {
+  sizes.push({ n, edges: handles[0][1].knnGraph.colIndices.length, handles, wall: {}, cpu: {} });
+}
+const roundRatios = {}; // per build: (largest n's ns per edge) / (smallest n's), one per round
+for (let r = 0; r < repeats; r++) {
+  for (const size of sizes) {
+    for (const [name, e] of size.handles) {
       const t0 = performance.now(), c0 = process.cpuUsage();
       await e.optimize({ nEpochs: epochs, ...(opts.batch ? { batchSize: Number(opts.batch) } : {}) });
       const seconds = (performance.now() - t0) / 1000, cpu = process.cpuUsage(c0);
-      best[name] = Math.min(best[name] ?? Infinity, (seconds * 1e9) / (edges * epochs));
+      (size.wall[name] ??= []).push((seconds * 1e9) / (size.edges * epochs));
       // CPU time of every thread: steadier than wall time on a shared machine; it counts memory stalls too
-      cpuBest[name] = Math.min(cpuBest[name] ?? Infinity, ((cpu.user + cpu.system) * 1e3) / (edges * epochs));
+      (size.cpu[name] ??= []).push(((cpu.user + cpu.system) * 1e3) / (size.edges * epochs));
     }
   }
-  for (const [, e] of handles) e.destroy();
-  rows.push({ n, edges, ...best, cpuThis: cpuBest.this, cpuAgainst: cpuBest.against });
+  const first = sizes[0], last = sizes[sizes.length - 1];
+  for (const [name] of libs) (roundRatios[name] ??= []).push(last.wall[name][r] / first.wall[name][r]);
+  console.log(`round ${r + 1}: ` + sizes.map((z) => `n ${z.n} ${libs.map(([name]) => `${name} ${z.wall[name][r].toFixed(1)}`).join(" ")}`).join("  |  ") + `  load ${load()}`);
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const rows = [];
+for (const size of sizes) {
+  for (const [, e] of size.handles) e.destroy();
+  const best = Object.fromEntries(libs.map(([name]) => [name, Math.min(...size.wall[name])]));
+  const cpuBest = Object.fromEntries(libs.map(([name]) => [name, Math.min(...size.cpu[name])]));
+  rows.push({ n: size.n, edges: size.edges, ...best, cpuThis: cpuBest.this, cpuAgainst: cpuBest.against });
   const ratio = best.against ? `  against ${best.against.toFixed(1)}  against/this ${(best.against / best.this).toFixed(2)}×` : "";
   const cpuRatio = best.against ? ` against ${cpuBest.against.toFixed(1)} (${(cpuBest.against / cpuBest.this).toFixed(2)}×)` : "";
-  console.log(`n ${n}  edges ${edges}  this ${best.this.toFixed(1)} ns per edge per epoch${ratio}  CPU this ${cpuBest.this.toFixed(1)}${cpuRatio}  load ${load()}`);
+  console.log(`n ${size.n}  edges ${size.edges}  this ${best.this.toFixed(1)} ns per edge per epoch${ratio}  CPU this ${cpuBest.this.toFixed(1)}${cpuRatio}`);
 }
+const flatness = libs.map(([name]) => `${name} ${median(roundRatios[name]).toFixed(2)}× (rounds: ${roundRatios[name].map((x) => x.toFixed(2)).join(", ")})`);
+console.log(`n ${sizes[sizes.length - 1].n} against n ${sizes[0].n}, wall per edge, median of the rounds: ${flatness.join("; ")}`);
 const loadAfter = load();
 console.log(`load after ${loadAfter}`);
 if (!opts.write) process.exit(0);
@@ -83,12 +99,15 @@ const lines = [
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore} before, ${loadAfter} after. ` +
     `The first n points of the synthetic mixture (20 clusters of intrinsic dimension 5 in 50-d) on a fixed kNN graph ` +
     `(NN-descent, k = 15); wall time of \`optimize({ nEpochs: ${epochs} })\` with the default negatives and batch size, ` +
-    `${threads} threads, over (directed edges × epochs), best of ${repeats}` +
-    (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process, interleaved` : "") + ".",
+    `${threads} threads, over (directed edges × epochs), best of ${repeats} rounds; each round times every size and build in turn` +
+    (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process` : "") + ".",
   "",
   `| n | directed edges | ns per edge per epoch${opts.against ? " | against | against / this" : ""} | CPU ns per edge per epoch (all threads)${opts.against ? " | against" : ""} |`,
   `|---|---|---${opts.against ? "|---|---" : ""}|---${opts.against ? "|---" : ""}|`,
   ...rows.map((r) => `| ${r.n.toLocaleString("en")} | ${r.edges.toLocaleString("en")} | ${r.this.toFixed(1)}${opts.against ? ` | ${r.against.toFixed(1)} | ${(r.against / r.this).toFixed(2)}×` : ""} | ${r.cpuThis.toFixed(1)}${opts.against ? ` | ${r.cpuAgainst.toFixed(1)}` : ""} |`),
+  "",
+  `Wall time per edge per epoch at n = ${sizes[sizes.length - 1].n.toLocaleString("en")} over n = ${sizes[0].n.toLocaleString("en")}, ` +
+    `median of the rounds (1 would be flat): ${flatness.join("; ")}.`,
 ];
 const BEGIN = "<!-- edges:begin -->", END = "<!-- edges:end -->";
 const resultsPath = join(ROOT_DIR, "bench", "RESULTS.md");
