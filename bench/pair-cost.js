@@ -47,7 +47,10 @@ else {
 
 const loadBefore = loadavg().map((x) => x.toFixed(1)).join(" ");
 console.log(`Fashion-MNIST ${n} × 784, ${outDim}-D layout, ${epochs} epochs per timing, loss ${opts.loss}, load ${loadBefore}`);
-const rows = [];
+// Every thread count's handles first, then rounds that time every (threads, m) setting and build in turn, the
+// best of the rounds kept per setting: this machine's memory speed drifts by tens of percent within a minute,
+// so settings timed one after another for all their repeats would compare different machines.
+const setups = [];
 for (const threads of threadCounts) {
   const handles = [];
   for (const [name, lib] of libs) {
@@ -55,28 +58,31 @@ for (const threads of threadCounts) {
     await e.run();
     handles.push([name, e]);
   }
-  for (const m of ms) {
-    const best = {}, cpuBest = {};
-    for (let r = 0; r < repeats; r++) {
-      for (const [name, e] of handles) {
-        const t0 = performance.now(), c0 = process.cpuUsage();
-        await e.optimize({ negativeSamples: m, nEpochs: epochs, learningRate: 0.1, ...(opts.batch ? { batchSize: Number(opts.batch) } : {}) });
-        const seconds = (performance.now() - t0) / 1000, cpu = process.cpuUsage(c0);
-        const updates = e.knnGraph.colIndices.length * (1 + m) * epochs;
-        best[name] = Math.min(best[name] ?? Infinity, (seconds * 1e9) / updates);
-        // CPU time of the whole process (every worker thread) per update: less sensitive to other work on a
-        // shared machine than wall time, and with threads it counts the time spent spinning at barriers too
-        cpuBest[name] = Math.min(cpuBest[name] ?? Infinity, ((cpu.user + cpu.system) * 1e3) / updates);
-      }
-    }
-    const row = { threads, m, ...best, cpuThis: cpuBest.this, cpuAgainst: cpuBest.against };
-    rows.push(row);
-    const ratio = best.against ? `  against/this ${(best.against / best.this).toFixed(2)}×` : "";
-    const cpuRatio = cpuBest.against ? `  CPU against/this ${(cpuBest.against / cpuBest.this).toFixed(2)}×` : "";
-    console.log(`threads ${threads}  m ${String(m).padStart(2)}  this ${best.this.toFixed(2)} ns/pair${best.against ? `  against ${best.against.toFixed(2)} ns/pair` : ""}${ratio}  CPU this ${cpuBest.this.toFixed(2)}${cpuBest.against ? ` against ${cpuBest.against.toFixed(2)}` : ""} ns/pair${cpuRatio}`);
-  }
-  for (const [, e] of handles) e.destroy();
+  for (const m of ms) setups.push({ threads, m, handles, best: {}, cpuBest: {} });
 }
+for (let r = 0; r < repeats; r++) {
+  for (const setup of setups) {
+    const { m } = setup;
+    for (const [name, e] of setup.handles) {
+      const t0 = performance.now(), c0 = process.cpuUsage();
+      await e.optimize({ negativeSamples: m, nEpochs: epochs, learningRate: 0.1, ...(opts.batch ? { batchSize: Number(opts.batch) } : {}) });
+      const seconds = (performance.now() - t0) / 1000, cpu = process.cpuUsage(c0);
+      const updates = e.knnGraph.colIndices.length * (1 + m) * epochs;
+      setup.best[name] = Math.min(setup.best[name] ?? Infinity, (seconds * 1e9) / updates);
+      // CPU time of the whole process (every worker thread) per update: less sensitive to other work on a
+      // shared machine than wall time, and with threads it counts the time spent spinning at barriers too
+      setup.cpuBest[name] = Math.min(setup.cpuBest[name] ?? Infinity, ((cpu.user + cpu.system) * 1e3) / updates);
+    }
+  }
+}
+const rows = [];
+for (const { threads, m, best, cpuBest } of setups) {
+  rows.push({ threads, m, ...best, cpuThis: cpuBest.this, cpuAgainst: cpuBest.against });
+  const ratio = best.against ? `  against/this ${(best.against / best.this).toFixed(2)}×` : "";
+  const cpuRatio = cpuBest.against ? `  CPU against/this ${(cpuBest.against / cpuBest.this).toFixed(2)}×` : "";
+  console.log(`threads ${threads}  m ${String(m).padStart(2)}  this ${best.this.toFixed(2)} ns/pair${best.against ? `  against ${best.against.toFixed(2)} ns/pair` : ""}${ratio}  CPU this ${cpuBest.this.toFixed(2)}${cpuBest.against ? ` against ${cpuBest.against.toFixed(2)}` : ""} ns/pair${cpuRatio}`);
+}
+for (const setup of setups) for (const [, e] of setup.handles) e.destroy(); // safe twice: a handle serves every m of its thread count
 const loadAfter = loadavg().map((x) => x.toFixed(1)).join(" ");
 console.log(`load after ${loadAfter}`);
 
@@ -89,8 +95,8 @@ const lines = [
   `Written ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`node bench/pair-cost.js ${process.argv.slice(2).join(" ")}\`: ` +
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore} before, ${loadAfter} after. ` +
     `Fashion-MNIST ${n.toLocaleString("en")} × 784 into ${outDim}-D on a fixed kNN graph (NN-descent, k = 15); wall time of ` +
-    `\`optimize({ negativeSamples: m, nEpochs: ${epochs} })\` over (directed edges × (1 + m) × epochs), best of ${repeats}` +
-    (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process, interleaved` : "") + ".",
+    `\`optimize({ negativeSamples: m, nEpochs: ${epochs} })\` over (directed edges × (1 + m) × epochs), best of ${repeats} rounds, each round timing every setting in turn` +
+    (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process` : "") + ".",
   "",
   `| threads | m | ns per pair update${opts.against ? " | against | against / this" : ""} | CPU ns per pair update (all threads)${opts.against ? " | against | against / this" : ""} |`,
   `|---|---|---${opts.against ? "|---|---" : ""}|---${opts.against ? "|---|---" : ""}|`,
