@@ -46,6 +46,25 @@ import { TILE } from "./tile";
 }
 
 /**
+ * Adds a tile's eight (x, y) gradients into the rows of its eight points: lo and hi of lanes A (points 0–3) and
+ * B (points 4–7) each hold two points' (x, y), the first in their low half.
+ */
+// @ts-ignore: decorator
+@inline function addTile(
+  grad: usize, p0: i32, p1: i32, p2: i32, p3: i32, p4: i32, p5: i32, p6: i32, p7: i32,
+  loA: v128, hiA: v128, loB: v128, hiB: v128,
+): void {
+  addPoint(grad, p0, loA);
+  addPoint(grad, p1, v128.shuffle<f32>(loA, loA, 2, 3, 0, 1));
+  addPoint(grad, p2, hiA);
+  addPoint(grad, p3, v128.shuffle<f32>(hiA, hiA, 2, 3, 0, 1));
+  addPoint(grad, p4, loB);
+  addPoint(grad, p5, v128.shuffle<f32>(loB, loB, 2, 3, 0, 1));
+  addPoint(grad, p6, hiB);
+  addPoint(grad, p7, v128.shuffle<f32>(hiB, hiB, 2, 3, 0, 1));
+}
+
+/**
  * 2-D gradient of this thread's share [begin, end) of one batch (begin a multiple of TILE from batchStart),
  * reading coordinates from y and adding gradients into grad, both indexed by rows.row (PointRows: the layout
  * and a gradient buffer of n rows; SlotRows: the batch's staged slots and this thread's slot gradients).
@@ -132,14 +151,7 @@ export function accumulatePlanar<L, R>(
       const loA = v128.shuffle<f32>(accXA, accYA, 0, 4, 1, 5), hiA = v128.shuffle<f32>(accXA, accYA, 2, 6, 3, 7);
       const loB = v128.shuffle<f32>(accXB, accYB, 0, 4, 1, 5), hiB = v128.shuffle<f32>(accXB, accYB, 2, 6, 3, 7);
       const negLoA = f32x4.mul(minusTwo, loA), negHiA = f32x4.mul(minusTwo, hiA), negLoB = f32x4.mul(minusTwo, loB), negHiB = f32x4.mul(minusTwo, hiB);
-      addPoint(grad, t0, negLoA);
-      addPoint(grad, t1, v128.shuffle<f32>(negLoA, negLoA, 2, 3, 0, 1));
-      addPoint(grad, t2, negHiA);
-      addPoint(grad, t3, v128.shuffle<f32>(negHiA, negHiA, 2, 3, 0, 1));
-      addPoint(grad, t4, negLoB);
-      addPoint(grad, t5, v128.shuffle<f32>(negLoB, negLoB, 2, 3, 0, 1));
-      addPoint(grad, t6, negHiB);
-      addPoint(grad, t7, v128.shuffle<f32>(negHiB, negHiB, 2, 3, 0, 1));
+      addTile(grad, t0, t1, t2, t3, t4, t5, t6, t7, negLoA, negHiA, negLoB, negHiB);
     }
 
     // negatives: one gather and one scatter per negative for the whole tile (of an L2-resident slot when staged)
@@ -175,14 +187,7 @@ export function accumulatePlanar<L, R>(
     accXA = f32x4.mul(two, accXA); accYA = f32x4.mul(two, accYA); accXB = f32x4.mul(two, accXB); accYB = f32x4.mul(two, accYB);
     const loA = v128.shuffle<f32>(accXA, accYA, 0, 4, 1, 5), hiA = v128.shuffle<f32>(accXA, accYA, 2, 6, 3, 7);
     const loB = v128.shuffle<f32>(accXB, accYB, 0, 4, 1, 5), hiB = v128.shuffle<f32>(accXB, accYB, 2, 6, 3, 7);
-    addPoint(grad, h0, loA);
-    addPoint(grad, h1, v128.shuffle<f32>(loA, loA, 2, 3, 0, 1));
-    addPoint(grad, h2, hiA);
-    addPoint(grad, h3, v128.shuffle<f32>(hiA, hiA, 2, 3, 0, 1));
-    addPoint(grad, h4, loB);
-    addPoint(grad, h5, v128.shuffle<f32>(loB, loB, 2, 3, 0, 1));
-    addPoint(grad, h6, hiB);
-    addPoint(grad, h7, v128.shuffle<f32>(hiB, hiB, 2, 3, 0, 1));
+    addTile(grad, h0, h1, h2, h3, h4, h5, h6, h7, loA, hiA, loB, hiB);
     if (loss.learnsZ()) {
       logZGrad += <f64>(f32x4.extract_lane(accZ, 0) + f32x4.extract_lane(accZ, 1) + f32x4.extract_lane(accZ, 2) + f32x4.extract_lane(accZ, 3));
     }

@@ -12,8 +12,7 @@ import { NceLoss } from "./loss/nce";
 import { InfoNceLoss } from "./loss/infonce";
 import { UmapLoss } from "./loss/umap";
 import { batchEndpoint, edgeSlot, squaredGap } from "./pairs";
-import { accumulateAnyDim } from "./anydim";
-import { accumulatePlanar, SlotRows } from "./planar";
+import { PointRows, SlotRows } from "./planar";
 import { accumulateShare } from "./sgd";
 import { listBytes, mergeSlots, slotBytes, stageSlots } from "./staging";
 import { TILE } from "./tile";
@@ -42,18 +41,24 @@ function negativeOf(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, 
   return batchEndpoint(edges, edgeCount, offset, batchStart, q >= own ? q + 1 : q);
 }
 
-/** The layout optimiser's path on one thread: stage the batch's slots (ARG_SLOTS, laid out for batches of
- * ARG_BATCH ≥ batchLength edges and one thread), accumulate on slots, merge into grad (one thread owns every
- * point: scale 0). */
-function stagedGradient<L>(loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, offset: i32, key: u64, xi: f32): f64 {
-  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT), end = batchStart + batchLength;
-  const dim = argInt(ctrl, ARG_DIM), rows = changetype<SlotRows>(0);
-  const capacity = argInt(ctrl, ARG_BATCH);
+/**
+ * The optimiser's kernels on one thread (one tile share covering the whole batch). staged: as the layout optimiser
+ * runs large layouts, staging the batch's slots (ARG_SLOTS, laid out for batches of ARG_BATCH ≥ batchLength edges
+ * and one thread), accumulating on slots and merging into grad (one thread owns every point: scale 0); otherwise
+ * on the layout's rows, as unstaged layouts and the parametric trainer run.
+ */
+function kernelGradient<L>(
+  loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, offset: i32, key: u64, xi: f32, staged: bool,
+): f64 {
+  const end = batchStart + batchLength, y = argPtr(ctrl, ARG_Y), scratch = argPtr(ctrl, ARG_SCRATCH);
+  if (!staged) {
+    return accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
+  }
+  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
+  const dim = argInt(ctrl, ARG_DIM), capacity = argInt(ctrl, ARG_BATCH);
   const slotY = argPtr(ctrl, ARG_SLOTS), stride = slotBytes(capacity, dim), slotGrad = slotY + stride, list = slotGrad + stride;
-  stageSlots(argPtr(ctrl, ARG_Y), slotY, dim, list, 1, 0, edges, edgeCount, offset, batchStart, batchStart, end);
-  const logZGrad = dim == 2
-    ? accumulatePlanar<L, SlotRows>(loss, rows, ctrl, slotY, slotGrad, batchStart, batchLength, batchStart, end, offset, key, xi)
-    : accumulateAnyDim<L, SlotRows>(loss, rows, ctrl, slotY, slotGrad, batchStart, batchLength, batchStart, end, offset, key, xi, argPtr(ctrl, ARG_SCRATCH));
+  stageSlots(y, slotY, dim, list, 1, 0, edges, edgeCount, offset, batchStart, batchStart, end);
+  const logZGrad = accumulateShare<L, SlotRows>(loss, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
   mergeSlots(grad, slotGrad, stride, dim, list, listBytes(capacity, 1), 1, 0, edges, edgeCount, offset, batchStart);
   return logZGrad;
 }
@@ -65,19 +70,12 @@ function stagedGradient<L>(loss: L, ctrl: usize, grad: usize, batchStart: i32, b
 export function batchGradient(ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, offset: i32, seed: i32, xi: f32, sampler: i32): f64 {
   const key = streamKey(<u64>seed, 7);
   const loss = argInt(ctrl, ARG_LOSS), end = batchStart + batchLength;
-  if (sampler == SAMPLER_KERNEL) {
-    if (loss == LOSS_NEG) return stagedGradient<NegLoss>(changetype<NegLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi);
-    if (loss == LOSS_NCE) return stagedGradient<NceLoss>(changetype<NceLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi);
-    if (loss == LOSS_INFONCE) return stagedGradient<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi);
-    if (loss == LOSS_UMAP) return stagedGradient<UmapLoss>(changetype<UmapLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi);
-    return 0;
-  }
-  if (sampler == SAMPLER_POINT_ROWS) {
-    const scratch = argPtr(ctrl, ARG_SCRATCH);
-    if (loss == LOSS_NEG) return accumulateShare<NegLoss>(changetype<NegLoss>(0), ctrl, grad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
-    if (loss == LOSS_NCE) return accumulateShare<NceLoss>(changetype<NceLoss>(0), ctrl, grad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
-    if (loss == LOSS_INFONCE) return accumulateShare<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, grad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
-    if (loss == LOSS_UMAP) return accumulateShare<UmapLoss>(changetype<UmapLoss>(0), ctrl, grad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
+  if (sampler == SAMPLER_KERNEL || sampler == SAMPLER_POINT_ROWS) {
+    const staged = sampler == SAMPLER_KERNEL;
+    if (loss == LOSS_NEG) return kernelGradient<NegLoss>(changetype<NegLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi, staged);
+    if (loss == LOSS_NCE) return kernelGradient<NceLoss>(changetype<NceLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi, staged);
+    if (loss == LOSS_INFONCE) return kernelGradient<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi, staged);
+    if (loss == LOSS_UMAP) return kernelGradient<UmapLoss>(changetype<UmapLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi, staged);
     return 0;
   }
   const y = argPtr(ctrl, ARG_Y), dim = argInt(ctrl, ARG_DIM);

@@ -24,7 +24,7 @@ import {
 } from "./args";
 import { accumulateAnyDim } from "./anydim";
 import { accumulatePlanar, PointRows, SlotRows } from "./planar";
-import { listBytes, mergeSlots, ownerScale, slotBytes, stageSlots } from "./staging";
+import { listBytes, listedBegin, listedSlots, mergeSlots, ownerScale, slotBytes, stageSlots } from "./staging";
 import { batchEndpoint } from "./pairs";
 import { shareBegin } from "./tile";
 
@@ -97,9 +97,8 @@ function stepListed(
   const lo = f32x4.splat(-GRAD_CLIP), hi = f32x4.splat(GRAD_CLIP), lr = f32x4.splat(rate);
   const rowBytes = <usize>dim << 2;
   for (let u = 0; u < threads; u++) {
-    const list = listBase + <usize>u * listStride, slots = list + (<usize>(2 * threads + 1) << 2);
-    const from = load<i32>(list + (<usize>owner << 2)), to = load<i32>(list + (<usize>(owner + 1) << 2));
-    for (let i = from; i < to; i++) {
+    const list = listBase + <usize>u * listStride, slots = listedSlots(list, threads);
+    for (let i = listedBegin(list, owner), to = listedBegin(list, owner + 1); i < to; i++) {
       const slot = load<i32>(slots + (<usize>i << 2));
       const o = <usize>batchEndpoint(edges, edgeCount, offset, batchStart, slot) * rowBytes;
       if (dim == 2) {
@@ -122,20 +121,21 @@ function stepListed(
 }
 
 /**
- * This thread's share [begin, end) of a batch's pair gradient (begin from shareBegin) into grad (n rows), read
- * from the rows of ARG_Y: the 2-D kernel or the any-dimension one, both generic over the loss. Returns NCE's
- * summed ∂ℓ/∂log Z (0 otherwise). scratch: this thread's block of ARG_SCRATCH. Used by the parametric trainer and
- * by the layout optimiser when it does not stage its batches.
+ * This thread's share [begin, end) of a batch's pair gradient (begin from shareBegin): the 2-D kernel or the
+ * any-dimension one, both generic over the loss and over where an endpoint's row lives (rows: PointRows, y and
+ * grad of n rows; SlotRows, a staged batch's slots and slot gradients, staging.ts). Returns NCE's summed
+ * ∂ℓ/∂log Z (0 otherwise). scratch: this thread's block of ARG_SCRATCH. Shared by the layout optimiser (staged
+ * or not) and the parametric trainer.
  */
 // @ts-ignore: decorator
-@inline export function accumulateShare<L>(
-  loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
+@inline export function accumulateShare<L, R>(
+  loss: L, rows: R, ctrl: usize, y: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
   offset: i32, key: u64, xi: f32, scratch: usize,
 ): f64 {
   if (argInt(ctrl, ARG_DIM) == 2) {
-    return accumulatePlanar<L, PointRows>(loss, changetype<PointRows>(0), ctrl, argPtr(ctrl, ARG_Y), grad, batchStart, batchLength, begin, end, offset, key, xi);
+    return accumulatePlanar<L, R>(loss, rows, ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi);
   }
-  return accumulateAnyDim<L, PointRows>(loss, changetype<PointRows>(0), ctrl, argPtr(ctrl, ARG_Y), grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+  return accumulateAnyDim<L, R>(loss, rows, ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
 }
 
 /** TASK_OPTIMIZE: runs epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. The loss is
@@ -190,15 +190,13 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
       if (staged) {
         stageSlots(y, slotY, dim, list, threads, scale, edges, edgeCount, offset, batchStart, begin, end);
         barrier(ctrl);
-        const logZGrad = dim == 2
-          ? accumulatePlanar<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, begin, end, offset, key, xi)
-          : accumulateAnyDim<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+        const logZGrad = accumulateShare<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
         barrier(ctrl);
         mergeSlots(gradBase, slotGradBase, slotStride, dim, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart);
         stepListed(y, slotY, gradBase, dim, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart, rate);
       } else {
-        const logZGrad = accumulateShare<L>(lossKind, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+        const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
         barrier(ctrl);
         // the touched points only when the batch is small against n (the paper's b = 1024 on large data): each

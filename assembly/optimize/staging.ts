@@ -51,6 +51,18 @@ import { batchEndpoint, edgeSlot } from "./pairs";
   return <i32>((<u64>p * scale) >> 32);
 }
 
+/** The slots of a thread's list, after its starts i32[T + 1] and cursors i32[T]. */
+// @ts-ignore: decorator
+@inline export function listedSlots(list: usize, threads: i32): usize {
+  return list + (<usize>(2 * threads + 1) << 2);
+}
+
+/** Where the slots of points that `owner` owns start in a thread's list (they end at listedBegin(list, owner + 1)). */
+// @ts-ignore: decorator
+@inline export function listedBegin(list: usize, owner: i32): i32 {
+  return load<i32>(list + (<usize>owner << 2));
+}
+
 // @ts-ignore: decorator
 @inline function countOwner(list: usize, owner: i32): void {
   const c = list + (<usize>(owner + 1) << 2);
@@ -73,7 +85,7 @@ export function stageSlots(
   batchStart: i32, begin: i32, end: i32,
 ): void {
   const rowBytes = <usize>dim << 2;
-  const cursors = list + (<usize>(threads + 1) << 2), slots = list + (<usize>(2 * threads + 1) << 2);
+  const cursors = list + (<usize>(threads + 1) << 2), slots = listedSlots(list, threads);
   for (let t = 0; t <= threads; t++) store<i32>(list + (<usize>t << 2), 0);
   for (let p = begin; p < end; p++) {
     const e = edgeSlot(edges, edgeCount, offset, p);
@@ -119,9 +131,8 @@ export function mergeSlots(
     return;
   }
   for (let u = 0; u < threads; u++) {
-    const list = listBase + <usize>u * listStride, slots = list + (<usize>(2 * threads + 1) << 2);
-    const from = load<i32>(list + (<usize>owner << 2)), to = load<i32>(list + (<usize>(owner + 1) << 2));
-    for (let i = from; i < to; i++) {
+    const list = listBase + <usize>u * listStride, slots = listedSlots(list, threads);
+    for (let i = listedBegin(list, owner), to = listedBegin(list, owner + 1); i < to; i++) {
       const slot = load<i32>(slots + (<usize>i << 2));
       const o = slotGrad + (<usize>slot << 3);
       let g = v128.load64_zero(o);
@@ -144,9 +155,8 @@ function mergeRows(
 ): void {
   const rowBytes = <usize>dim << 2;
   for (let u = 0; u < threads; u++) {
-    const list = listBase + <usize>u * listStride, slots = list + (<usize>(2 * threads + 1) << 2);
-    const from = load<i32>(list + (<usize>owner << 2)), to = load<i32>(list + (<usize>(owner + 1) << 2));
-    for (let i = from; i < to; i++) {
+    const list = listBase + <usize>u * listStride, slots = listedSlots(list, threads);
+    for (let i = listedBegin(list, owner), to = listedBegin(list, owner + 1); i < to; i++) {
       const slot = load<i32>(slots + (<usize>i << 2));
       const o = slotGrad + <usize>slot * rowBytes;
       const point = grad + <usize>batchEndpoint(edges, edgeCount, offset, batchStart, slot) * rowBytes;

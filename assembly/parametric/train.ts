@@ -23,6 +23,7 @@ import { InfoNceLoss } from "../optimize/loss/infonce";
 import { UmapLoss } from "../optimize/loss/umap";
 import { batchEndpoint } from "../optimize/pairs";
 import { accumulateShare } from "../optimize/sgd";
+import { PointRows } from "../optimize/planar";
 import { shareBegin } from "../optimize/tile";
 import { backwardBlock, forwardBlock, outputOf, scratchActivations, scratchOutputDeltas, scratchZeroRow } from "./mlp";
 import {
@@ -216,7 +217,7 @@ function trainEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
       barrier(ctrl);
       const begin = shareBegin(batchStart, batchLength, threads, thread);
       const end = shareBegin(batchStart, batchLength, threads, thread + 1);
-      const logZGrad = accumulateShare<L>(lossKind, ctrl, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
+      const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
       if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
       barrier(ctrl);
       backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);
