@@ -85,7 +85,8 @@ for (const size of sizes) {
   console.log(`n ${size.n}  edges ${size.edges}  this ${best.this.toFixed(1)} ns per edge per epoch${ratio}  CPU this ${cpuBest.this.toFixed(1)}${cpuRatio}`);
 }
 const flatness = libs.map(([name]) => `${name} ${median(roundRatios[name]).toFixed(2)}× (rounds: ${roundRatios[name].map((x) => x.toFixed(2)).join(", ")})`);
-console.log(`n ${sizes[sizes.length - 1].n} against n ${sizes[0].n}, wall per edge, median of the rounds: ${flatness.join("; ")}`);
+// the flatness ratio needs two sizes
+if (sizes.length > 1) console.log(`n ${sizes[sizes.length - 1].n} against n ${sizes[0].n}, wall per edge, median of the rounds: ${flatness.join("; ")}`);
 const loadAfter = load();
 console.log(`load after ${loadAfter}`);
 if (!opts.write) process.exit(0);
@@ -105,9 +106,10 @@ const lines = [
   `| n | directed edges | ns per edge per epoch${opts.against ? " | against | against / this" : ""} | CPU ns per edge per epoch (all threads)${opts.against ? " | against" : ""} |`,
   `|---|---|---${opts.against ? "|---|---" : ""}|---${opts.against ? "|---" : ""}|`,
   ...rows.map((r) => `| ${r.n.toLocaleString("en")} | ${r.edges.toLocaleString("en")} | ${r.this.toFixed(1)}${opts.against ? ` | ${r.against.toFixed(1)} | ${(r.against / r.this).toFixed(2)}×` : ""} | ${r.cpuThis.toFixed(1)}${opts.against ? ` | ${r.cpuAgainst.toFixed(1)}` : ""} |`),
-  "",
-  `Wall time per edge per epoch at n = ${sizes[sizes.length - 1].n.toLocaleString("en")} over n = ${sizes[0].n.toLocaleString("en")}, ` +
-    `median of the rounds (1 would be flat): ${flatness.join("; ")}.`,
+  ...(sizes.length > 1
+    ? ["", `Wall time per edge per epoch at n = ${sizes[sizes.length - 1].n.toLocaleString("en")} over n = ${sizes[0].n.toLocaleString("en")}, ` +
+      `median of the rounds (1 would be flat): ${flatness.join("; ")}.`]
+    : []),
 ];
 const BEGIN = "<!-- edges:begin -->", END = "<!-- edges:end -->";
 const resultsPath = join(ROOT_DIR, "bench", "RESULTS.md");
