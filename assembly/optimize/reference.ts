@@ -4,7 +4,7 @@
 
 import { argInt, argPtr, arg } from "../parallel/control";
 import { draw, lcgNext, streamKey, uniformIndex } from "../rng";
-import { ARG_BATCH, ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_LOSS, ARG_NEGATIVES, ARG_SCRATCH, ARG_SLOTS, ARG_Y } from "./args";
+import { ARG_BATCH, ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_LOSS, ARG_N, ARG_NEGATIVES, ARG_SCRATCH, ARG_SLOTS, ARG_Y } from "./args";
 import { attractionCoefficient, nceLogZGradient, repulsionCoefficient } from "./derivatives";
 import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "./losses";
 import { NegLoss } from "./loss/neg";
@@ -14,7 +14,7 @@ import { UmapLoss } from "./loss/umap";
 import { batchEndpoint, edgeSlot, squaredGap } from "./pairs";
 import { PointRows, SlotRows } from "./planar";
 import { accumulateShare } from "./sgd";
-import { listBytes, mergeSlots, slotBytes, stageSlots } from "./staging";
+import { gatherOwned, listBytes, listSlots, mergeOwned, slotBytes, sortOwned } from "./staging";
 import { TILE } from "./tile";
 
 export const SAMPLER_KERNEL = 0; // the layout optimiser's kernels (tiles of shared negatives on staged slots)
@@ -57,9 +57,12 @@ function kernelGradient<L>(
   const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
   const dim = argInt(ctrl, ARG_DIM), capacity = argInt(ctrl, ARG_BATCH);
   const slotY = argPtr(ctrl, ARG_SLOTS), stride = slotBytes(capacity, dim), slotGrad = slotY + stride, list = slotGrad + stride;
-  stageSlots(y, slotY, dim, list, 1, 0, edges, edgeCount, offset, batchStart, batchStart, end);
+  const listStride = listBytes(capacity, 1), sort = list + listStride;
+  listSlots(list, 1, 0, edges, edgeCount, offset, batchStart, batchStart, end);
+  const owned = sortOwned(sort, capacity, argInt(ctrl, ARG_N), list, listStride, 1, 0, edges, edgeCount, offset, batchStart);
+  gatherOwned(y, slotY, dim, sort, owned);
   const logZGrad = accumulateShare<L, SlotRows>(loss, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
-  mergeSlots(grad, slotGrad, stride, dim, list, listBytes(capacity, 1), 1, 0, edges, edgeCount, offset, batchStart);
+  mergeOwned(grad, slotGrad, stride, dim, 1, sort, owned);
   return logZGrad;
 }
 

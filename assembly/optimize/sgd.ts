@@ -3,12 +3,13 @@
 // coordinate of the summed gradient is clipped to ±4, and plain SGD applies it with a linearly decaying rate.
 //
 // Threads split each batch statically (whole tiles, tile.ts), so nothing races. On large layouts (ARG_SLOTS set)
-// the batch is staged (staging.ts): each thread copies the endpoint rows of its share into slots, a barrier,
-// each accumulates its share into its own slot gradients, a barrier, then each merges the slot gradients of the
-// points it owns and steps those points (the batch's points only, from the first gradient buffer), and a
-// barrier again. Otherwise each thread accumulates into its own gradient buffer of n rows, a barrier, then each
-// applies a slice of the coordinates (summing the buffers in thread order), and a barrier again. Every random
-// draw is keyed by (seed, phase, epoch, position), so the same seed and thread count reproduce the run bit for bit.
+// the batch is staged (staging.ts): each thread lists the endpoint slots of its share by the owner of their point,
+// a barrier, each sorts the slots of the points it owns by point and copies those points' rows into their slots,
+// a barrier, each accumulates its share into its own slot gradients, a barrier, then each sums the slot gradients
+// of the points it owns and steps those points (the batch's points only, in point order), and a barrier again.
+// Otherwise each thread accumulates into its own gradient buffer of n rows, a barrier, then each applies a slice
+// of the coordinates (summing the buffers in thread order), and a barrier again. Every random draw is keyed by
+// (seed, phase, epoch, position), so the same seed and thread count reproduce the run bit for bit.
 
 import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
 import { draw, streamKey, uniformIndex } from "../rng";
@@ -24,7 +25,10 @@ import {
 } from "./args";
 import { accumulateAnyDim } from "./anydim";
 import { accumulatePlanar, PointRows, SlotRows } from "./planar";
-import { listBytes, listedBegin, listedSlots, mergeSlots, ownerScale, slotBytes, stageSlots } from "./staging";
+import {
+  gatherOwned, listBytes, listSlots, ownerScale, pairPoint, pointGradient, pointGradient2, runEnd, slotBytes, sortBytes,
+  sortOwned,
+} from "./staging";
 import { batchEndpoint } from "./pairs";
 import { shareBegin } from "./tile";
 
@@ -85,38 +89,26 @@ function applyTouched(
 }
 
 /**
- * The step of the points a staged batch touched that `owner` owns (the slots listed for it, staging.ts), from
- * their merged gradients in grad (n rows of dim): y −= rate · clip(grad), zeroing grad. A point listed twice
- * finds a zero gradient after its first visit and is left unchanged, so every point steps once, by its whole
- * sum. 2-D reads the point's row from its staged slot (slotY, as it was before the step) instead of the layout.
+ * The step of the points a staged batch touched that this thread owns, from their sorted (point, slot) pairs
+ * (staging.ts): each point's slot gradients summed in slot order (zeroing them for the next batch), then
+ * y −= rate · clip(sum), once per point, at ascending addresses.
  */
-function stepListed(
-  y: usize, slotY: usize, grad: usize, dim: i32, listBase: usize, listStride: usize, threads: i32, owner: i32,
-  edges: usize, edgeCount: i32, offset: i32, batchStart: i32, rate: f32,
-): void {
+function stepOwned(y: usize, slotGrad: usize, slotStride: usize, dim: i32, threads: i32, sorted: usize, count: i32, rate: f32): void {
   const lo = f32x4.splat(-GRAD_CLIP), hi = f32x4.splat(GRAD_CLIP), lr = f32x4.splat(rate);
-  const rowBytes = <usize>dim << 2;
-  for (let u = 0; u < threads; u++) {
-    const list = listBase + <usize>u * listStride, slots = listedSlots(list, threads);
-    for (let i = listedBegin(list, owner), to = listedBegin(list, owner + 1); i < to; i++) {
-      const slot = load<i32>(slots + (<usize>i << 2));
-      const o = <usize>batchEndpoint(edges, edgeCount, offset, batchStart, slot) * rowBytes;
-      if (dim == 2) {
-        const bits = load<u64>(grad + o);
-        store<u64>(grad + o, 0);
-        // a zero gradient (a later visit, or a sum of exactly 0) leaves the point as it is: no write, since the
-        // staged row of a later visit predates the step of the first
-        if (bits == 0) continue;
-        const step = f32x4.mul(lr, f32x4.min(hi, f32x4.max(lo, i64x2.splat(<i64>bits))));
-        v128.store64_lane(y + o, f32x4.sub(v128.load64_zero(slotY + (<usize>slot << 3)), step), 0);
-      } else {
-        for (let c: usize = 0; c < rowBytes; c += 4) {
-          const g = load<f32>(grad + o + c);
-          store<f32>(grad + o + c, 0);
-          store<f32>(y + o + c, load<f32>(y + o + c) - rate * min(GRAD_CLIP, max(-GRAD_CLIP, g)));
-        }
+  for (let i = 0; i < count;) {
+    const next = runEnd(sorted, count, i), point = pairPoint(sorted, i);
+    if (dim == 2) {
+      const sum = pointGradient2(slotGrad, slotStride, threads, sorted, i, next);
+      const o = y + (<usize>point << 3);
+      v128.store64_lane(o, f32x4.sub(v128.load64_zero(o), f32x4.mul(lr, f32x4.min(hi, f32x4.max(lo, sum)))), 0);
+    } else {
+      for (let c = 0; c < dim; c++) {
+        const g = pointGradient(slotGrad, slotStride, dim, c, threads, sorted, i, next);
+        const o = y + (<usize>(point * dim + c) << 2);
+        store<f32>(o, load<f32>(o) - rate * min(GRAD_CLIP, max(-GRAD_CLIP, g)));
       }
     }
+    i = next;
   }
 }
 
@@ -178,6 +170,7 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   const slotGrad = slotGradBase + <usize>thread * slotStride;
   const listBase = slotGradBase + <usize>threads * slotStride, listStride = listBytes(batch, threads);
   const list = listBase + <usize>thread * listStride, scale = ownerScale(n, threads);
+  const sort = listBase + <usize>threads * listStride + <usize>thread * sortBytes(batch);
   for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
     const rate = <f32>(rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs));
     const key = streamKey(seed, (phase << 24) + <u64>epoch);
@@ -188,13 +181,15 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
       const begin = shareBegin(batchStart, batchLength, threads, thread);
       const end = shareBegin(batchStart, batchLength, threads, thread + 1);
       if (staged) {
-        stageSlots(y, slotY, dim, list, threads, scale, edges, edgeCount, offset, batchStart, begin, end);
+        listSlots(list, threads, scale, edges, edgeCount, offset, batchStart, begin, end);
+        barrier(ctrl);
+        const owned = sortOwned(sort, batch, n, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart);
+        gatherOwned(y, slotY, dim, sort, owned);
         barrier(ctrl);
         const logZGrad = accumulateShare<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
         barrier(ctrl);
-        mergeSlots(gradBase, slotGradBase, slotStride, dim, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart);
-        stepListed(y, slotY, gradBase, dim, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart, rate);
+        stepOwned(y, slotGradBase, slotStride, dim, threads, sort, owned, rate);
       } else {
         const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);

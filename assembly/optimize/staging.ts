@@ -2,22 +2,29 @@
 //
 // The edges are shuffled and the negatives are drawn from the batch's endpoints (SPEC §3), so the layout rows a
 // batch reads are random points; at 1M points the layout and a gradient buffer (8 MB each in 2-D) are several
-// times a core's L2, and every gather and scatter of a tile misses. Staging reads each of the batch's 2b endpoint rows once into a buffer
-// indexed by slot (2b rows: 512 KB in 2-D at b = 32,768), the kernel then works on slots only (a negative is the
-// slot its draw names, so its coordinates and its gradient are in L2), and the slot gradients are merged per
-// point once per batch. Random accesses per edge: about two gathers and two scatters, instead of 2 + m/8 of each.
+// times a core's L2, and every gather and scatter of a tile misses. Staging reads each of the batch's 2b endpoint
+// rows once into a buffer indexed by slot (2b rows: 512 KB in 2-D at b = 32,768), the kernel then works on slots
+// only (a negative is the slot its draw names, so its coordinates and its gradient are in L2 or L3), and the slot
+// gradients are summed per point once per batch.
 // The draws, the slots they name and so the noise distribution are exactly those of SPEC §3 as tile.ts
 // implements it: slot s holds the point of endpoint s, so a draw of slot s evaluates the same pair as before;
 // only the order in which a point's gradient terms are summed changes.
 //
-// The merge and the step go by point owner (pointOwner: T contiguous ranges of points), so that no two threads
-// write one point: while staging, each thread lists its slots by the owner of their point; after the kernel,
-// each thread merges the slots listed for it by every thread (mergeSlots) and steps those points (sgd.ts).
+// The gather, the merge and the step go by point owner (pointOwner: T contiguous ranges of points), so that no two
+// threads touch one point's layout row: while listing, each thread lists its slots by the owner of their point;
+// then each owner sorts the (point, slot) pairs listed for it by every thread by point (sortOwned, a stable LSD
+// radix sort, so a point's slots stay in slot order) and walks them in point order: it copies each point's row
+// into its slots (gatherOwned) and, after the kernel, sums each point's slot gradients in slot order and steps
+// the point once (sgd.ts). In point order the layout is read and written once per distinct point at ascending
+// addresses, which the hardware prefetches, instead of at random; no n-row gradient buffer is touched; and a
+// point's gradient is summed in the same order as when it was merged slot by slot into such a buffer, so the
+// bits are those.
 //
 // Buffers at ARG_SLOTS, for batches of up to B edges, T threads and rows of dim floats: the staged rows
-// (slotBytes(B, dim)); T slot-gradient buffers (slotBytes(B, dim) each, kept zeroed between batches: mergeSlots
+// (slotBytes(B, dim)); T slot-gradient buffers (slotBytes(B, dim) each, kept zeroed between batches: the step
 // zeroes what it reads); T slot lists (listBytes(B, T) each: starts i32[T + 1] by owner, cursors i32[T], then
-// up to 2B slots).
+// up to 2B slots); T sort buffers (sortBytes(B) each: two u64[2B] of (point << 32 | slot), then the radix
+// counts).
 
 import { batchEndpoint, edgeSlot } from "./pairs";
 
@@ -33,10 +40,26 @@ import { batchEndpoint, edgeSlot } from "./pairs";
   return ((<usize>(2 * batch + 2 * threads + 1) << 2) + 15) & ~(<usize>15);
 }
 
+/** Digits of the radix sort: at most 2^11 buckets (16 KB of counts per pass), at most 3 passes (31-bit points). */
+const RADIX_BITS = 11;
+const RADIX_PASSES = 3;
+
+/** Bytes of one of a sort buffer's two arrays of (point, slot) pairs. */
+// @ts-ignore: decorator
+@inline function pairsBytes(batch: i32): usize {
+  return <usize>batch << 4;
+}
+
+/** Bytes of one thread's sort buffer (see above). */
+// @ts-ignore: decorator
+@inline export function sortBytes(batch: i32): usize {
+  return 2 * pairsBytes(batch) + (<usize>(RADIX_PASSES << RADIX_BITS) << 2);
+}
+
 /** Bytes of all the buffers at ARG_SLOTS. */
 // @ts-ignore: decorator
 @inline export function stagingBytes(batch: i32, threads: i32, dim: i32): usize {
-  return <usize>(1 + threads) * slotBytes(batch, dim) + <usize>threads * listBytes(batch, threads);
+  return <usize>(1 + threads) * slotBytes(batch, dim) + <usize>threads * (listBytes(batch, threads) + sortBytes(batch));
 }
 
 /** pointOwner's scale for n points and T threads: ⌊T · 2³² / n⌋, so that p · scale < T · 2³² for every p < n. */
@@ -77,29 +100,18 @@ import { batchEndpoint, edgeSlot } from "./pairs";
 }
 
 /**
- * Copies the layout rows of the endpoints of edges [begin, end) of the batch into their slots of slotY, and
- * lists those slots in `list` (this thread's list region) by the owner of their point, in slot order.
+ * Lists the slots of the endpoints of edges [begin, end) of the batch in `list` (this thread's list region) by
+ * the owner of their point, in slot order.
  */
-export function stageSlots(
-  y: usize, slotY: usize, dim: i32, list: usize, threads: i32, scale: u64, edges: usize, edgeCount: i32, offset: i32,
-  batchStart: i32, begin: i32, end: i32,
+export function listSlots(
+  list: usize, threads: i32, scale: u64, edges: usize, edgeCount: i32, offset: i32, batchStart: i32, begin: i32, end: i32,
 ): void {
-  const rowBytes = <usize>dim << 2;
   const cursors = list + (<usize>(threads + 1) << 2), slots = listedSlots(list, threads);
   for (let t = 0; t <= threads; t++) store<i32>(list + (<usize>t << 2), 0);
   for (let p = begin; p < end; p++) {
     const e = edgeSlot(edges, edgeCount, offset, p);
-    const head = load<i32>(e), tail = load<i32>(e, 4);
-    if (dim == 2) {
-      const rows = v128.load64_lane(y + (<usize>tail << 3), v128.load64_zero(y + (<usize>head << 3)), 1);
-      v128.store(slotY + (<usize>(p - batchStart) << 4), rows);
-    } else {
-      const to = slotY + (<usize>(p - batchStart) << 1) * rowBytes;
-      copyRow(to, y + <usize>head * rowBytes, dim);
-      copyRow(to + rowBytes, y + <usize>tail * rowBytes, dim);
-    }
-    countOwner(list, pointOwner(head, scale));
-    countOwner(list, pointOwner(tail, scale));
+    countOwner(list, pointOwner(load<i32>(e), scale));
+    countOwner(list, pointOwner(load<i32>(e, 4), scale));
   }
   for (let t = 0; t < threads; t++) {
     const start = load<i32>(list + (<usize>t << 2));
@@ -119,59 +131,154 @@ export function stageSlots(
 }
 
 /**
- * Adds into grad (n rows) the gradients of the slots that every thread listed for `owner`: per slot summed over
- * the T slot-gradient buffers in thread order (zeroing them), per point in list order (threads, then slots).
+ * Sorts the slots that every thread listed for `owner` by their point, stably (ties stay in list order: threads,
+ * then slots, which is slot order), into the first array of `sort` (this thread's sort buffer, for batches of up
+ * to `batch` edges) as u64 (point << 32 | slot). Points are below n. Returns how many pairs it sorted.
  */
-export function mergeSlots(
-  grad: usize, slotGrad: usize, slotStride: usize, dim: i32, listBase: usize, listStride: usize, threads: i32,
-  owner: i32, edges: usize, edgeCount: i32, offset: i32, batchStart: i32,
-): void {
-  if (dim != 2) {
-    mergeRows(grad, slotGrad, slotStride, dim, listBase, listStride, threads, owner, edges, edgeCount, offset, batchStart);
-    return;
-  }
+export function sortOwned(
+  sort: usize, batch: i32, n: i32, listBase: usize, listStride: usize, threads: i32, owner: i32,
+  edges: usize, edgeCount: i32, offset: i32, batchStart: i32,
+): i32 {
+  const bits = 32 - clz(max(n - 1, 1));
+  const passes = (bits + RADIX_BITS - 1) / RADIX_BITS, width = (bits + passes - 1) / passes;
+  const buckets = 1 << width, mask = <u32>buckets - 1;
+  const counts = sort + 2 * pairsBytes(batch);
+  memory.fill(counts, 0, <usize>(passes * buckets) << 2);
+  // the pairs start in the array that the last of the passes (which alternate arrays) writes into the first
+  let from = passes & 1 ? sort + pairsBytes(batch) : sort, to = passes & 1 ? sort : sort + pairsBytes(batch);
+  let count = 0;
   for (let u = 0; u < threads; u++) {
     const list = listBase + <usize>u * listStride, slots = listedSlots(list, threads);
-    for (let i = listedBegin(list, owner), to = listedBegin(list, owner + 1); i < to; i++) {
+    const begin = listedBegin(list, owner), end = listedBegin(list, owner + 1);
+    for (let i = begin; i < end; i++) {
       const slot = load<i32>(slots + (<usize>i << 2));
-      const o = slotGrad + (<usize>slot << 3);
-      let g = v128.load64_zero(o);
-      store<u64>(o, 0);
-      for (let t = 1; t < threads; t++) {
-        const q = o + <usize>t * slotStride;
-        g = f32x4.add(g, v128.load64_zero(q));
-        store<u64>(q, 0);
+      const point = <u32>batchEndpoint(edges, edgeCount, offset, batchStart, slot);
+      store<u64>(from + (<usize>count << 3), (<u64>point << 32) | <u64><u32>slot);
+      count++;
+      for (let d = 0; d < passes; d++) {
+        const c = counts + (<usize>((d << width) + <i32>((point >> <u32>(d * width)) & mask)) << 2);
+        store<i32>(c, load<i32>(c) + 1);
       }
-      const point = grad + (<usize>batchEndpoint(edges, edgeCount, offset, batchStart, slot) << 3);
-      v128.store64_lane(point, f32x4.add(v128.load64_zero(point), g), 0);
     }
+  }
+  for (let d = 0; d < passes; d++) {
+    const c = counts + (<usize>(d << width) << 2);
+    let start = 0;
+    for (let k = 0; k < buckets; k++) {
+      const ck = c + (<usize>k << 2), size = load<i32>(ck);
+      store<i32>(ck, start);
+      start += size;
+    }
+    const shift = <u64>(32 + d * width);
+    for (let i = 0; i < count; i++) {
+      const pair = load<u64>(from + (<usize>i << 3));
+      const ck = c + (<usize>(<i32>(pair >> shift) & <i32>mask) << 2), k = load<i32>(ck);
+      store<u64>(to + (<usize>k << 3), pair);
+      store<i32>(ck, k + 1);
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  return count;
+}
+
+/** The point of a sorted pair. */
+// @ts-ignore: decorator
+@inline export function pairPoint(sorted: usize, i: i32): i32 {
+  return <i32>(load<u64>(sorted + (<usize>i << 3)) >> 32);
+}
+
+/** The slot of a sorted pair. */
+// @ts-ignore: decorator
+@inline export function pairSlot(sorted: usize, i: i32): i32 {
+  return <i32>load<u32>(sorted + (<usize>i << 3));
+}
+
+/** Copies the layout row of each point of the sorted pairs (sortOwned) into its slots of slotY: one read per
+ * distinct point, at ascending addresses. */
+export function gatherOwned(y: usize, slotY: usize, dim: i32, sorted: usize, count: i32): void {
+  if (dim == 2) {
+    let previous = -1, row = f32x4.splat(0);
+    for (let i = 0; i < count; i++) {
+      const point = pairPoint(sorted, i);
+      if (point != previous) {
+        row = v128.load64_zero(y + (<usize>point << 3));
+        previous = point;
+      }
+      v128.store64_lane(slotY + (<usize>pairSlot(sorted, i) << 3), row, 0);
+    }
+    return;
+  }
+  const rowBytes = <usize>dim << 2;
+  for (let i = 0; i < count; i++) {
+    copyRow(slotY + <usize>pairSlot(sorted, i) * rowBytes, y + <usize>pairPoint(sorted, i) * rowBytes, dim);
   }
 }
 
-/** mergeSlots for rows of any dim, coordinate by coordinate. */
-function mergeRows(
-  grad: usize, slotGrad: usize, slotStride: usize, dim: i32, listBase: usize, listStride: usize, threads: i32,
-  owner: i32, edges: usize, edgeCount: i32, offset: i32, batchStart: i32,
-): void {
-  const rowBytes = <usize>dim << 2;
-  for (let u = 0; u < threads; u++) {
-    const list = listBase + <usize>u * listStride, slots = listedSlots(list, threads);
-    for (let i = listedBegin(list, owner), to = listedBegin(list, owner + 1); i < to; i++) {
-      const slot = load<i32>(slots + (<usize>i << 2));
-      const o = slotGrad + <usize>slot * rowBytes;
-      const point = grad + <usize>batchEndpoint(edges, edgeCount, offset, batchStart, slot) * rowBytes;
+/**
+ * The 2-D gradient of sorted pairs [i, next) (one point's): per slot summed over the T slot-gradient buffers in
+ * thread order (zeroing them), then over the slots in slot order, from zero. Lanes 2 and 3 are zero.
+ */
+// @ts-ignore: decorator
+@inline export function pointGradient2(slotGrad: usize, slotStride: usize, threads: i32, sorted: usize, i: i32, next: i32): v128 {
+  let sum = f32x4.splat(0);
+  for (let k = i; k < next; k++) {
+    const o = slotGrad + (<usize>pairSlot(sorted, k) << 3);
+    let g = v128.load64_zero(o);
+    store<u64>(o, 0);
+    for (let t = 1; t < threads; t++) {
+      const q = o + <usize>t * slotStride;
+      g = f32x4.add(g, v128.load64_zero(q));
+      store<u64>(q, 0);
+    }
+    sum = f32x4.add(sum, g);
+  }
+  return sum;
+}
+
+/** pointGradient2 for coordinate c of rows of any dim. */
+// @ts-ignore: decorator
+@inline export function pointGradient(
+  slotGrad: usize, slotStride: usize, dim: i32, c: i32, threads: i32, sorted: usize, i: i32, next: i32,
+): f32 {
+  let sum: f32 = 0;
+  for (let k = i; k < next; k++) {
+    const o = slotGrad + (<usize>(pairSlot(sorted, k) * dim + c) << 2);
+    let g = load<f32>(o);
+    store<f32>(o, 0);
+    for (let t = 1; t < threads; t++) {
+      const q = o + <usize>t * slotStride;
+      g += load<f32>(q);
+      store<f32>(q, 0);
+    }
+    sum += g;
+  }
+  return sum;
+}
+
+/** The end of the run of sorted pairs from i that share i's point. */
+// @ts-ignore: decorator
+@inline export function runEnd(sorted: usize, count: i32, i: i32): i32 {
+  const point = pairPoint(sorted, i);
+  let next = i + 1;
+  while (next < count && pairPoint(sorted, next) == point) next++;
+  return next;
+}
+
+/** Adds into grad (n rows) the summed slot gradients of the sorted pairs' points (zeroing the slot gradients). */
+export function mergeOwned(grad: usize, slotGrad: usize, slotStride: usize, dim: i32, threads: i32, sorted: usize, count: i32): void {
+  for (let i = 0; i < count;) {
+    const next = runEnd(sorted, count, i), point = pairPoint(sorted, i);
+    if (dim == 2) {
+      const o = grad + (<usize>point << 3);
+      v128.store64_lane(o, f32x4.add(v128.load64_zero(o), pointGradient2(slotGrad, slotStride, threads, sorted, i, next)), 0);
+    } else {
       for (let c = 0; c < dim; c++) {
-        const oc = o + (<usize>c << 2);
-        let g = load<f32>(oc);
-        store<f32>(oc, 0);
-        for (let t = 1; t < threads; t++) {
-          const q = oc + <usize>t * slotStride;
-          g += load<f32>(q);
-          store<f32>(q, 0);
-        }
-        const pc = point + (<usize>c << 2);
-        store<f32>(pc, load<f32>(pc) + g);
+        const o = grad + (<usize>(point * dim + c) << 2);
+        store<f32>(o, load<f32>(o) + pointGradient(slotGrad, slotStride, dim, c, threads, sorted, i, next));
       }
     }
+    i = next;
   }
 }

@@ -18,14 +18,16 @@ export interface OptimizerState {
   dim: number;
   /** f32[gradStride]: the layout, n × dim, zero-padded to a multiple of 4 floats */
   yPtr: number;
+  /** f32[threads * gradStride]: per-thread gradient buffers of unstaged phases and the parametric trainer; 0 until
+   * one runs (ensureGradients) */
   gradPtr: number;
   gradStride: number;
   partialPtr: number;
   /** f64[4]: [0] log Z */
   statePtr: number;
   scratchPtr: number;
-  /** staged batches (large layouts): the endpoint rows, per-thread slot gradients and slot lists, for batches of up
-   * to slotBatch edges; 0 when the optimiser does not stage */
+  /** staged batches (large layouts): the endpoint rows, per-thread slot gradients, slot lists and sort buffers,
+   * for batches of up to slotBatch edges; 0 when the optimiser does not stage */
   slotsPtr: number;
   slotBatch: number;
   edgesPtr: number;
@@ -51,12 +53,10 @@ export function allocateOptimizer(core: Core, n: number, dim: number, edgesPtr: 
   const gradStride = (n * dim + 3) & ~3;
   const yPtr = core.alloc(gradStride * 4);
   core.f32(yPtr, gradStride).fill(0);
-  const gradPtr = core.alloc(core.threads * gradStride * 4);
-  core.f32(gradPtr, core.threads * gradStride).fill(0);
   const partialPtr = core.alloc(core.threads * 8);
   const statePtr = core.alloc(32);
   core.f64(statePtr, 4).fill(0);
-  return { n, dim, yPtr, gradPtr, gradStride, partialPtr, statePtr, scratchPtr: 0, slotsPtr: 0, slotBatch: 0, edgesPtr, edgeCount };
+  return { n, dim, yPtr, gradPtr: 0, gradStride, partialPtr, statePtr, scratchPtr: 0, slotsPtr: 0, slotBatch: 0, edgesPtr, edgeCount };
 }
 
 /** The optimiser task's arguments for one phase (the epoch range is filled in per call). */
@@ -71,8 +71,7 @@ export function phaseArgs(core: Core, st: OptimizerState, phase: Phase): number[
   args[ARG.grad] = st.gradPtr;
   args[ARG.gradStride] = st.gradStride;
   args[ARG.scratch] = st.scratchPtr;
-  // staged only with buffers large enough for this phase's batches (ensureSlots)
-  args[ARG.slots] = st.slotBatch >= Math.min(phase.batchSize, st.edgeCount) ? st.slotsPtr : 0;
+  args[ARG.slots] = stages(st, phase) ? st.slotsPtr : 0;
   args[ARG.partial] = st.partialPtr;
   args[ARG.state] = st.statePtr;
   args[ARG.loss] = core.layout.loss[phase.loss];
@@ -87,6 +86,20 @@ export function phaseArgs(core: Core, st: OptimizerState, phase: Phase): number[
   args[ARG.c] = phase.c;
   args[ARG.nceLearningRate] = NCE_LEARNING_RATE;
   return args;
+}
+
+/** Whether a phase stages its batches: only with buffers large enough for its batches (ensureSlots). */
+function stages(st: OptimizerState, phase: Phase): boolean {
+  return st.slotsPtr !== 0 && st.slotBatch >= Math.min(phase.batchSize, st.edgeCount);
+}
+
+/** Reserves the per-thread gradient buffers (zeroed; the optimiser keeps them so), once per fit: only unstaged
+ * phases and the parametric trainer use them, so large layouts, which stage, never pay for them (threads × 8 MB
+ * at 1M points in 2-D). */
+export function ensureGradients(core: Core, st: OptimizerState): void {
+  if (st.gradPtr !== 0) return;
+  st.gradPtr = core.alloc(core.threads * st.gradStride * 4);
+  core.f32(st.gradPtr, core.threads * st.gradStride).fill(0);
 }
 
 /** Reserves the per-thread scratch (a tile of heads for layouts other than 2-D), once per fit. */
@@ -125,6 +138,7 @@ export async function runPhaseEpochs(
 ): Promise<void> {
   ensureScratch(core, st, phase);
   ensureSlots(core, st, phase);
+  if (!stages(st, phase)) ensureGradients(core, st);
   await runEpochs(core, "optimize", phaseArgs(core, st, phase), phase.epochs, epochsPerCall(phase), ctl, begin, end);
 }
 

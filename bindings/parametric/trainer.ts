@@ -6,7 +6,7 @@ import type { Core } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { PhaseControl } from "../options/common.ts";
 import type { OptimizerState, Phase } from "../embedding/optimizer.ts";
-import { ensureScratch, phaseArgs } from "../embedding/optimizer.ts";
+import { ensureGradients, ensureScratch, phaseArgs } from "../embedding/optimizer.ts";
 import { resetAdam, type Network } from "./network.ts";
 
 /**
@@ -35,6 +35,7 @@ export async function trainEpochs(
   batchesPerCall?: number,
 ): Promise<void> {
   ensureScratch(core, st, phase);
+  ensureGradients(core, st);
   const args = phaseArgs(core, st, phase);
   const A = core.layout.arg, M = core.layout.model;
   args[A.model] = net.modelPtr;
