@@ -35,22 +35,22 @@ import { shareBegin } from "./tile";
 const GRAD_CLIP: f32 = 4;
 
 /**
- * Applies this thread's slice [begin, end) (in v128 groups of 4 floats) of the summed, clipped gradient:
- * y −= rate · clip(Σ_t grad_t), then zeroes the buffers for the next batch. y is padded like a gradient
- * buffer (n·dim rounded up to 4 floats), and the padding never receives a gradient.
+ * Applies the groups [begin, end) (v128 groups of 4 floats) of the summed, clipped gradient:
+ * y −= rate · clip(Σ_t grad_t), the buffers summed in thread order; clear: zero them for the next batch. y is
+ * padded like a gradient buffer (n·dim rounded up to 4 floats), and the padding never receives a gradient.
  */
-function applyGradients(y: usize, grad: usize, gradStride: i32, threads: i32, begin: i32, end: i32, rate: f32): void {
+function applyGradients(y: usize, grad: usize, gradStride: i32, threads: i32, begin: i32, end: i32, rate: f32, clear: bool): void {
   const lo = f32x4.splat(-GRAD_CLIP), hi = f32x4.splat(GRAD_CLIP), lr = f32x4.splat(rate);
   const zero = f32x4.splat(0);
   const bufferBytes = <usize>gradStride << 2;
   for (let g = begin; g < end; g++) {
     const o = <usize>g << 4;
     let sum = v128.load(grad + o);
-    v128.store(grad + o, zero);
+    if (clear) v128.store(grad + o, zero);
     for (let t = 1; t < threads; t++) {
       const p = grad + <usize>t * bufferBytes + o;
       sum = f32x4.add(sum, v128.load(p));
-      v128.store(p, zero);
+      if (clear) v128.store(p, zero);
     }
     const step = f32x4.mul(lr, f32x4.min(hi, f32x4.max(lo, sum)));
     v128.store(y + o, f32x4.sub(v128.load(y + o), step));
@@ -162,6 +162,11 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
 
   const groups = (n * dim + 3) >> 2;
   const applyBegin = splitBegin(groups, threads, thread), applyEnd = splitBegin(groups, threads, thread + 1);
+  // the touched points only when the batch is small against n (the paper's b = 1024 on large data): each
+  // thread visits all 2b slots at random, which costs more than the dense pass's streaming through n · dim
+  // floats unless n is many times b (measured on Fashion-MNIST 70k, b = 32,768: dense 2.5 ns per pair
+  // update, this 3.9, at 30 negatives and 2 threads); both give the same bits, so a short last batch may take either
+  const touched = 64 * batch < n;
 
   const scratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(dim);
   // staged batches (the bindings' choice: large layouts): one gradient buffer, of which this thread steps its points
@@ -171,6 +176,15 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   const listBase = slotGradBase + <usize>threads * slotStride, listStride = listBytes(batch, threads);
   const list = listBase + <usize>thread * listStride, scale = ownerScale(n, threads);
   const sort = listBase + <usize>threads * listStride + <usize>thread * sortBytes(batch);
+  // unstaged dense steps on more than one thread: each thread keeps a copy of the layout (thread 0's is y; the
+  // others follow the T gradient buffers), reads only its own in the kernel and steps all of it from every
+  // buffer, and then clears its own buffer. A step written by another core would otherwise move half of each
+  // thread's cached layout and gradient lines across cores every batch; this way a thread only streams the
+  // other buffers once. The copies get the same bits as y: the same sums in the same order.
+  const replicated = !staged && !touched && threads > 1;
+  const layout = replicated && thread > 0 ? gradBase + (<usize>(threads + thread - 1) * <usize>gradStride << 2) : y;
+  // y as the bindings left it (nothing writes y before the barrier after this thread's first kernel)
+  if (layout != y) memory.copy(layout, y, <usize>gradStride << 2);
   for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
     const rate = <f32>(rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs));
     const key = streamKey(seed, (phase << 24) + <u64>epoch);
@@ -191,17 +205,15 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
         barrier(ctrl);
         stepOwned(y, slotGradBase, slotStride, dim, threads, sort, owned, rate);
       } else {
-        const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+        const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
         barrier(ctrl);
-        // the touched points only when the batch is small against n (the paper's b = 1024 on large data): each
-        // thread visits all 2b slots at random, which costs more than the dense pass's streaming through n · dim
-        // floats unless n is many times b (measured on Fashion-MNIST 70k, b = 32,768: dense 2.5 ns per pair
-        // update, this 3.9, at 30 negatives and 2 threads)
-        if (64 * batchLength < n) {
+        if (touched) {
           applyTouched(y, gradBase, gradStride, threads, thread, dim, edges, edgeCount, offset, batchStart, batchLength, rate);
+        } else if (replicated) {
+          applyGradients(layout, gradBase, gradStride, threads, 0, groups, rate, false);
         } else {
-          applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate);
+          applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate, true);
         }
       }
       if (isNce) {
@@ -210,6 +222,8 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
         logZ -= nceRate * Math.min(GRAD_CLIP, Math.max(-GRAD_CLIP, total));
       }
       barrier(ctrl);
+      // every thread has read this thread's buffer
+      if (replicated) memory.fill(grad, 0, <usize>gradStride << 2);
     }
   }
   if (thread == 0) store<f64>(state, logZ);

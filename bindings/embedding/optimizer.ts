@@ -18,8 +18,9 @@ export interface OptimizerState {
   dim: number;
   /** f32[gradStride]: the layout, n × dim, zero-padded to a multiple of 4 floats */
   yPtr: number;
-  /** f32[threads * gradStride]: per-thread gradient buffers of unstaged phases and the parametric trainer; 0 until
-   * one runs (ensureGradients) */
+  /** f32[(2 · threads − 1) · gradStride]: per-thread gradient buffers of unstaged phases and the parametric
+   * trainer, then the layout copies of threads after the first (assembly/optimize/sgd.ts); 0 until one runs
+   * (ensureGradients) */
   gradPtr: number;
   gradStride: number;
   partialPtr: number;
@@ -93,13 +94,14 @@ function stages(st: OptimizerState, phase: Phase): boolean {
   return st.slotsPtr !== 0 && st.slotBatch >= Math.min(phase.batchSize, st.edgeCount);
 }
 
-/** Reserves the per-thread gradient buffers (zeroed; the optimiser keeps them so), once per fit: only unstaged
- * phases and the parametric trainer use them, so large layouts, which stage, never pay for them (threads × 8 MB
- * at 1M points in 2-D). */
+/** Reserves the per-thread gradient buffers (zeroed; the optimiser keeps them so) and layout copies, once per
+ * fit: only unstaged phases and the parametric trainer use them, so large layouts, which stage, never pay for
+ * them (2 · threads − 1 times 8 MB at 1M points in 2-D). */
 export function ensureGradients(core: Core, st: OptimizerState): void {
   if (st.gradPtr !== 0) return;
-  st.gradPtr = core.alloc(core.threads * st.gradStride * 4);
-  core.f32(st.gradPtr, core.threads * st.gradStride).fill(0);
+  const floats = (2 * core.threads - 1) * st.gradStride;
+  st.gradPtr = core.alloc(floats * 4);
+  core.f32(st.gradPtr, floats).fill(0);
 }
 
 /** Reserves the per-thread scratch (a tile of heads for layouts other than 2-D), once per fit. */
