@@ -90,20 +90,20 @@ function applyTouched(
 
 /**
  * The step of the points a staged batch touched that this thread owns, from their sorted (point, slot) pairs
- * (staging.ts): each point's slot gradients summed in slot order (zeroing them for the next batch), then
- * y −= rate · clip(sum), once per point, at ascending addresses.
+ * (staging.ts): each point's slot gradients summed in slot order (clear: zeroing them for the next batch, when
+ * this thread is the only one), then y −= rate · clip(sum), once per point, at ascending addresses.
  */
-function stepOwned(y: usize, slotGrad: usize, slotStride: usize, dim: i32, threads: i32, sorted: usize, count: i32, rate: f32): void {
+function stepOwned(y: usize, slotGrad: usize, slotStride: usize, dim: i32, threads: i32, sorted: usize, count: i32, rate: f32, clear: bool): void {
   const lo = f32x4.splat(-GRAD_CLIP), hi = f32x4.splat(GRAD_CLIP), lr = f32x4.splat(rate);
   for (let i = 0; i < count;) {
     const next = runEnd(sorted, count, i), point = pairPoint(sorted, i);
     if (dim == 2) {
-      const sum = pointGradient2(slotGrad, slotStride, threads, sorted, i, next);
+      const sum = pointGradient2(slotGrad, slotStride, threads, sorted, i, next, clear);
       const o = y + (<usize>point << 3);
       v128.store64_lane(o, f32x4.sub(v128.load64_zero(o), f32x4.mul(lr, f32x4.min(hi, f32x4.max(lo, sum)))), 0);
     } else {
       for (let c = 0; c < dim; c++) {
-        const g = pointGradient(slotGrad, slotStride, dim, c, threads, sorted, i, next);
+        const g = pointGradient(slotGrad, slotStride, dim, c, threads, sorted, i, next, clear);
         const o = y + (<usize>(point * dim + c) << 2);
         store<f32>(o, load<f32>(o) - rate * min(GRAD_CLIP, max(-GRAD_CLIP, g)));
       }
@@ -195,6 +195,10 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
       const begin = shareBegin(batchStart, batchLength, threads, thread);
       const end = shareBegin(batchStart, batchLength, threads, thread + 1);
       if (staged) {
+        // this thread's slot gradients back to zero: the other threads only read them (stepOwned), so its lines
+        // stay in this core's cache instead of moving to the stepping core and back every batch (measured at 1M
+        // points, 2 threads: 0.56-0.94 of the time per edge of zeroing them where they are read)
+        if (threads > 1) memory.fill(slotGrad, 0, slotBytes(batchLength, dim));
         listSlots(list, threads, scale, edges, edgeCount, offset, batchStart, begin, end);
         barrier(ctrl);
         const owned = sortOwned(sort, batch, n, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart);
@@ -203,7 +207,7 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
         const logZGrad = accumulateShare<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
         barrier(ctrl);
-        stepOwned(y, slotGradBase, slotStride, dim, threads, sort, owned, rate);
+        stepOwned(y, slotGradBase, slotStride, dim, threads, sort, owned, rate, threads == 1);
       } else {
         const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);

@@ -21,10 +21,10 @@
 // bits are those.
 //
 // Buffers at ARG_SLOTS, for batches of up to B edges, T threads and rows of dim floats: the staged rows
-// (slotBytes(B, dim)); T slot-gradient buffers (slotBytes(B, dim) each, kept zeroed between batches: the step
-// zeroes what it reads); T slot lists (listBytes(B, T) each: starts i32[T + 1] by owner, cursors i32[T], then
-// up to 2B slots); T sort buffers (sortBytes(B) each: two u64[2B] of (point << 32 | slot), then the radix
-// counts).
+// (slotBytes(B, dim)); T slot-gradient buffers (slotBytes(B, dim) each, zero before each batch's kernel: one
+// thread's step zeroes what it reads, more threads each clear their own buffer, sgd.ts); T slot lists
+// (listBytes(B, T) each: starts i32[T + 1] by owner, cursors i32[T], then up to 2B slots); T sort buffers
+// (sortBytes(B) each: two u64[2B] of (point << 32 | slot), then the radix counts).
 
 import { batchEndpoint, edgeSlot } from "./pairs";
 
@@ -218,19 +218,19 @@ export function gatherOwned(y: usize, slotY: usize, dim: i32, sorted: usize, cou
 
 /**
  * The 2-D gradient of sorted pairs [i, next) (one point's): per slot summed over the T slot-gradient buffers in
- * thread order (zeroing them), then over the slots in slot order, from zero. Lanes 2 and 3 are zero.
+ * thread order (clear: zeroing them), then over the slots in slot order, from zero. Lanes 2 and 3 are zero.
  */
 // @ts-ignore: decorator
-@inline export function pointGradient2(slotGrad: usize, slotStride: usize, threads: i32, sorted: usize, i: i32, next: i32): v128 {
+@inline export function pointGradient2(slotGrad: usize, slotStride: usize, threads: i32, sorted: usize, i: i32, next: i32, clear: bool): v128 {
   let sum = f32x4.splat(0);
   for (let k = i; k < next; k++) {
     const o = slotGrad + (<usize>pairSlot(sorted, k) << 3);
     let g = v128.load64_zero(o);
-    store<u64>(o, 0);
+    if (clear) store<u64>(o, 0);
     for (let t = 1; t < threads; t++) {
       const q = o + <usize>t * slotStride;
       g = f32x4.add(g, v128.load64_zero(q));
-      store<u64>(q, 0);
+      if (clear) store<u64>(q, 0);
     }
     sum = f32x4.add(sum, g);
   }
@@ -240,17 +240,17 @@ export function gatherOwned(y: usize, slotY: usize, dim: i32, sorted: usize, cou
 /** pointGradient2 for coordinate c of rows of any dim. */
 // @ts-ignore: decorator
 @inline export function pointGradient(
-  slotGrad: usize, slotStride: usize, dim: i32, c: i32, threads: i32, sorted: usize, i: i32, next: i32,
+  slotGrad: usize, slotStride: usize, dim: i32, c: i32, threads: i32, sorted: usize, i: i32, next: i32, clear: bool,
 ): f32 {
   let sum: f32 = 0;
   for (let k = i; k < next; k++) {
     const o = slotGrad + (<usize>(pairSlot(sorted, k) * dim + c) << 2);
     let g = load<f32>(o);
-    store<f32>(o, 0);
+    if (clear) store<f32>(o, 0);
     for (let t = 1; t < threads; t++) {
       const q = o + <usize>t * slotStride;
       g += load<f32>(q);
-      store<f32>(q, 0);
+      if (clear) store<f32>(q, 0);
     }
     sum += g;
   }
@@ -272,11 +272,11 @@ export function mergeOwned(grad: usize, slotGrad: usize, slotStride: usize, dim:
     const next = runEnd(sorted, count, i), point = pairPoint(sorted, i);
     if (dim == 2) {
       const o = grad + (<usize>point << 3);
-      v128.store64_lane(o, f32x4.add(v128.load64_zero(o), pointGradient2(slotGrad, slotStride, threads, sorted, i, next)), 0);
+      v128.store64_lane(o, f32x4.add(v128.load64_zero(o), pointGradient2(slotGrad, slotStride, threads, sorted, i, next, true)), 0);
     } else {
       for (let c = 0; c < dim; c++) {
         const o = grad + (<usize>(point * dim + c) << 2);
-        store<f32>(o, load<f32>(o) + pointGradient(slotGrad, slotStride, dim, c, threads, sorted, i, next));
+        store<f32>(o, load<f32>(o) + pointGradient(slotGrad, slotStride, dim, c, threads, sorted, i, next, true));
       }
     }
     i = next;
