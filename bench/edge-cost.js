@@ -2,9 +2,10 @@
 // batch size on a fixed kNN graph (k = 15, NN-descent, cached) divided by (directed edges × epochs), on the first
 // n points of the synthetic mixture (bench/lib/data.js, "mixture-1m"). Flat from 70k to 1M means the optimiser
 // scales with the work, not with where the points lie in memory. With --against <dir>, a second build (its
-// dist/) runs the same graph in the same process, interleaved, and the ratios are printed.
+// dist/) runs the same graph in the same process, interleaved, and the ratios are printed. --threads takes a
+// list: each thread count gets its own handles, timed in the same rounds.
 //
-//   node bench/edge-cost.js [--n 70000,1000000] [--epochs 3] [--threads 2] [--repeats 1] [--against DIR]
+//   node bench/edge-cost.js [--n 70000,1000000] [--epochs 3] [--threads 1,2] [--repeats 1] [--against DIR]
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +18,7 @@ const { values: opts } = parseArgs({
   options: {
     n: { type: "string", default: "70000,1000000" },
     epochs: { type: "string", default: "3" },
-    threads: { type: "string", default: "2" },
+    threads: { type: "string", default: "1,2" },
     against: { type: "string" },
     repeats: { type: "string", default: "1" },
     write: { type: "boolean", default: false },
@@ -25,7 +26,7 @@ const { values: opts } = parseArgs({
   },
 });
 const ns = opts.n.split(",").map(Number), epochs = Number(opts.epochs), repeats = Number(opts.repeats);
-const threads = Number(opts.threads);
+const threadCounts = opts.threads.split(",").map(Number);
 const DATASET = "mixture-1m";
 
 ensureDataset(DATASET);
@@ -34,30 +35,39 @@ if (opts.against) libs.push(["against", await import(join(opts.against, "dist/in
 
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
 const loadBefore = load();
-console.log(`${DATASET}, ${epochs} epochs per timing, ${threads} threads, load ${loadBefore}`);
+console.log(`${DATASET}, ${epochs} epochs per timing, ${threadCounts.join(" and ")} threads, load ${loadBefore}`);
 // Every size's handles first, then the timings in rounds that visit every size and build in turn: this
 // machine's speed drifts by tens of percent over minutes, so sizes timed minutes apart are not comparable,
 // while the ratio of the largest size to the smallest within one round is.
-const sizes = [];
-for (const n of ns) {
-  const data = loadDataset(DATASET, n);
-  // the kNN graph once (cached): every build then optimises the very same graph
-  const knnPath = join(CACHE_DIR, `${DATASET}-${n}.knn15.i32`);
-  let knnIndices;
-  if (existsSync(knnPath)) knnIndices = new Int32Array(readFileSync(knnPath).buffer.slice(0));
-  else {
-    knnIndices = (await libs[0][1].knn(data.values, { n, dim: data.dim, k: 15, method: "nndescent" })).indices;
-    writeFileSync(knnPath, new Uint8Array(knnIndices.buffer, knnIndices.byteOffset, knnIndices.byteLength));
+const sizes = []; // one per (threads, n), sizes of one thread count in a row
+const datasets = new Map();
+for (const threads of threadCounts) {
+  for (const n of ns) {
+    if (!datasets.has(n)) {
+      const data = loadDataset(DATASET, n);
+      // the kNN graph once (cached): every build and thread count then optimises the very same graph
+      const knnPath = join(CACHE_DIR, `${DATASET}-${n}.knn15.i32`);
+      let knnIndices;
+      if (existsSync(knnPath)) knnIndices = new Int32Array(readFileSync(knnPath).buffer.slice(0));
+      else {
+        knnIndices = (await libs[0][1].knn(data.values, { n, dim: data.dim, k: 15, method: "nndescent" })).indices;
+        writeFileSync(knnPath, new Uint8Array(knnIndices.buffer, knnIndices.byteOffset, knnIndices.byteLength));
+      }
+      datasets.set(n, { data, knnIndices });
+    }
+    const { data, knnIndices } = datasets.get(n);
+    const handles = [];
+    for (const [name, lib] of libs) {
+      const e = lib.createEmbedding(data.values, { n, dim: data.dim, knnIndices, threads, nEpochs: 1, seed: 1 });
+      await e.run();
+      handles.push([name, e]);
+    }
+    sizes.push({ n, threads, edges: handles[0][1].knnGraph.colIndices.length, handles, wall: {}, cpu: {} });
   }
-  const handles = [];
-  for (const [name, lib] of libs) {
-    const e = lib.createEmbedding(data.values, { n, dim: data.dim, knnIndices, threads, nEpochs: 1, seed: 1 });
-    await e.run();
-    handles.push([name, e]);
-  }
-  sizes.push({ n, edges: handles[0][1].knnGraph.colIndices.length, handles, wall: {}, cpu: {} });
 }
-const roundRatios = {}; // per build: (largest n's ns per edge) / (smallest n's), one per round
+// per thread count and build: (largest n's ns per edge) / (smallest n's), one per round
+const roundRatios = Object.fromEntries(threadCounts.map((t) => [t, {}]));
+const ofThreads = (t) => sizes.filter((z) => z.threads === t);
 for (let r = 0; r < repeats; r++) {
   for (const size of sizes) {
     for (const [name, e] of size.handles) {
@@ -69,9 +79,11 @@ for (let r = 0; r < repeats; r++) {
       (size.cpu[name] ??= []).push(((cpu.user + cpu.system) * 1e3) / (size.edges * epochs));
     }
   }
-  const first = sizes[0], last = sizes[sizes.length - 1];
-  for (const [name] of libs) (roundRatios[name] ??= []).push(last.wall[name][r] / first.wall[name][r]);
-  console.log(`round ${r + 1}: ` + sizes.map((z) => `n ${z.n} ${libs.map(([name]) => `${name} ${z.wall[name][r].toFixed(1)}`).join(" ")}`).join("  |  ") + `  load ${load()}`);
+  for (const t of threadCounts) {
+    const own = ofThreads(t), first = own[0], last = own[own.length - 1];
+    for (const [name] of libs) (roundRatios[t][name] ??= []).push(last.wall[name][r] / first.wall[name][r]);
+  }
+  console.log(`round ${r + 1}: ` + sizes.map((z) => `${z.threads}t n ${z.n} ${libs.map(([name]) => `${name} ${z.wall[name][r].toFixed(1)}`).join(" ")}`).join("  |  ") + `  load ${load()}`);
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const rows = [];
@@ -79,14 +91,15 @@ for (const size of sizes) {
   for (const [, e] of size.handles) e.destroy();
   const best = Object.fromEntries(libs.map(([name]) => [name, Math.min(...size.wall[name])]));
   const cpuBest = Object.fromEntries(libs.map(([name]) => [name, Math.min(...size.cpu[name])]));
-  rows.push({ n: size.n, edges: size.edges, ...best, cpuThis: cpuBest.this, cpuAgainst: cpuBest.against });
+  rows.push({ threads: size.threads, n: size.n, edges: size.edges, ...best, cpuThis: cpuBest.this, cpuAgainst: cpuBest.against });
   const ratio = best.against ? `  against ${best.against.toFixed(1)}  against/this ${(best.against / best.this).toFixed(2)}×` : "";
   const cpuRatio = best.against ? ` against ${cpuBest.against.toFixed(1)} (${(cpuBest.against / cpuBest.this).toFixed(2)}×)` : "";
-  console.log(`n ${size.n}  edges ${size.edges}  this ${best.this.toFixed(1)} ns per edge per epoch${ratio}  CPU this ${cpuBest.this.toFixed(1)}${cpuRatio}`);
+  console.log(`${size.threads} threads  n ${size.n}  edges ${size.edges}  this ${best.this.toFixed(1)} ns per edge per epoch${ratio}  CPU this ${cpuBest.this.toFixed(1)}${cpuRatio}`);
 }
-const flatness = libs.map(([name]) => `${name} ${median(roundRatios[name]).toFixed(2)}× (rounds: ${roundRatios[name].map((x) => x.toFixed(2)).join(", ")})`);
 // the flatness ratio needs two sizes
-if (sizes.length > 1) console.log(`n ${sizes[sizes.length - 1].n} against n ${sizes[0].n}, wall per edge, median of the rounds: ${flatness.join("; ")}`);
+const flatness = ns.length > 1 ? threadCounts.map((t) => `${t} thread${t > 1 ? "s" : ""}: ` + libs.map(([name]) =>
+  `${name} ${median(roundRatios[t][name]).toFixed(2)}× (rounds: ${roundRatios[t][name].map((x) => x.toFixed(2)).join(", ")})`).join("; ")) : [];
+for (const line of flatness) console.log(`n ${ns[ns.length - 1]} against n ${ns[0]}, wall per edge, median of the rounds, ${line}`);
 const loadAfter = load();
 console.log(`load after ${loadAfter}`);
 if (!opts.write) process.exit(0);
@@ -100,15 +113,15 @@ const lines = [
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore} before, ${loadAfter} after. ` +
     `The first n points of the synthetic mixture (20 clusters of intrinsic dimension 5 in 50-d) on a fixed kNN graph ` +
     `(NN-descent, k = 15); wall time of \`optimize({ nEpochs: ${epochs} })\` with the default negatives and batch size, ` +
-    `${threads} threads, over (directed edges × epochs), best of ${repeats} rounds; each round times every size and build in turn` +
+    `${threadCounts.join(" and ")} threads, over (directed edges × epochs), best of ${repeats} rounds; each round times every thread count, size and build in turn` +
     (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process` : "") + ".",
   "",
-  `| n | directed edges | ns per edge per epoch${opts.against ? " | against | against / this" : ""} | CPU ns per edge per epoch (all threads)${opts.against ? " | against" : ""} |`,
-  `|---|---|---${opts.against ? "|---|---" : ""}|---${opts.against ? "|---" : ""}|`,
-  ...rows.map((r) => `| ${r.n.toLocaleString("en")} | ${r.edges.toLocaleString("en")} | ${r.this.toFixed(1)}${opts.against ? ` | ${r.against.toFixed(1)} | ${(r.against / r.this).toFixed(2)}×` : ""} | ${r.cpuThis.toFixed(1)}${opts.against ? ` | ${r.cpuAgainst.toFixed(1)}` : ""} |`),
-  ...(sizes.length > 1
-    ? ["", `Wall time per edge per epoch at n = ${sizes[sizes.length - 1].n.toLocaleString("en")} over n = ${sizes[0].n.toLocaleString("en")}, ` +
-      `median of the rounds (1 would be flat): ${flatness.join("; ")}.`]
+  `| threads | n | directed edges | ns per edge per epoch${opts.against ? " | against | against / this" : ""} | CPU ns per edge per epoch (all threads)${opts.against ? " | against" : ""} |`,
+  `|---|---|---|---${opts.against ? "|---|---" : ""}|---${opts.against ? "|---" : ""}|`,
+  ...rows.map((r) => `| ${r.threads} | ${r.n.toLocaleString("en")} | ${r.edges.toLocaleString("en")} | ${r.this.toFixed(1)}${opts.against ? ` | ${r.against.toFixed(1)} | ${(r.against / r.this).toFixed(2)}×` : ""} | ${r.cpuThis.toFixed(1)}${opts.against ? ` | ${r.cpuAgainst.toFixed(1)}` : ""} |`),
+  ...(flatness.length
+    ? ["", `Wall time per edge per epoch at n = ${ns[ns.length - 1].toLocaleString("en")} over n = ${ns[0].toLocaleString("en")}, ` +
+      `median of the rounds (1 would be flat):`, "", ...flatness.map((line) => `- ${line}`)]
     : []),
 ];
 const BEGIN = "<!-- edges:begin -->", END = "<!-- edges:end -->";
