@@ -87,6 +87,19 @@ describe("reproducibility", () => {
       expect(sameBits(a, c)).toBe(false);
     });
   }
+  it("batches of little work (the paper's b = 1,024, m = 5) run on one thread: 2 threads give the 1-thread bits, larger batches do not", async () => {
+    for (const staged of [false, true]) {
+      stagingTuning.minPoints = staged ? 0 : Infinity;
+      try {
+        const small = { dim: digits.dim, nEpochs: 20, seed: 5, batchSize: 1024, negativeSamples: 5 };
+        expect(sameBits(await embed(digits.data, { ...small, threads: 1 }), await embed(digits.data, { ...small, threads: 2 }))).toBe(true);
+        const large = { ...small, batchSize: 16384 };
+        expect(sameBits(await embed(digits.data, { ...large, threads: 1 }), await embed(digits.data, { ...large, threads: 2 }))).toBe(false);
+      } finally {
+        stagingTuning.minPoints = 100_000;
+      }
+    }
+  });
 });
 
 describe("staged batches (the optimiser's path from stagingTuning.minPoints points), forced on the digits", () => {
