@@ -113,8 +113,8 @@ export function ensureScratch(core: Core, st: OptimizerState, _phase: Phase): vo
  * From how many points the layout optimiser stages each batch (assembly/optimize/staging.ts): it pays where the
  * layout and the gradient buffers no longer fit in cache, and costs more than it saves on small ones (measured,
  * bench/RESULTS.md "Optimiser cost per edge per epoch", with the first form of staging: 140,000 points 1.36× less
- * CPU per edge, 70,000 a few per cent more and up to 1.6× more at 5 negatives; not measured again since staged
- * batches are walked in point order). Tests lower it to run the staged path on small data.
+ * CPU per edge, 70,000 a few per cent more and up to 1.6× more at 5 negatives; with staged batches walked in
+ * point order, 70,000 points cost the same either way). Tests lower it to run the staged path on small data.
  */
 export const stagingTuning = { minPoints: 100_000 };
 
