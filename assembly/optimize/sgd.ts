@@ -2,16 +2,19 @@
 // partner and m negatives drawn from the batch's own endpoints; the loss is summed over the batch, each
 // coordinate of the summed gradient is clipped to ±4, and plain SGD applies it with a linearly decaying rate.
 //
-// Threads split each batch statically (whole tiles, tile.ts), so nothing races. On large layouts (ARG_SLOTS set)
-// the batch is staged (staging.ts): each thread lists the endpoint slots of its share by the owner of their point,
-// a barrier, each sorts the slots of the points it owns by point and copies those points' rows into their slots,
-// a barrier, each accumulates its share into its own slot gradients, a barrier, then each sums the slot gradients
-// of the points it owns and steps those points (the batch's points only, in point order), and a barrier again.
-// Otherwise each thread accumulates into its own gradient buffer of n rows, a barrier, then each applies a slice
-// of the coordinates (summing the buffers in thread order), and a barrier again. Every random draw is keyed by
-// (seed, phase, epoch, position), so the same seed and thread count reproduce the run bit for bit.
+// Threads split each batch statically (whole tiles, tile.ts), so nothing races; batches of little work run on one
+// thread (MIN_SHARED_UPDATES). On large layouts (ARG_SLOTS set) the batch is staged (staging.ts): each thread
+// clears its own slot gradients and lists the endpoint slots of its share by the owner of their point, a barrier,
+// each sorts the slots of the points it owns by point and copies those points' rows into their slots, a barrier,
+// each accumulates its share into its own slot gradients, a barrier, then each sums the slot gradients of the
+// points it owns and steps those points (the batch's points only, in point order), and a barrier again.
+// Otherwise each thread accumulates into its own gradient buffer of n rows, a barrier, then steps: on one thread
+// the layout, clearing the buffer; on more, each thread all of its own copy of the layout from every buffer
+// (summed in thread order), a barrier, and each clears its own buffer; or, for batches small against n, the
+// touched points each thread owns. Every random draw is keyed by (seed, phase, epoch, position), so the same
+// seed and thread count reproduce the run bit for bit.
 
-import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
+import { arg, argInt, argPtr, barrier, threadCount } from "../parallel/control";
 import { draw, streamKey, uniformIndex } from "../rng";
 import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "./losses";
 import { NegLoss } from "./loss/neg";
@@ -35,15 +38,15 @@ import { shareBegin } from "./tile";
 const GRAD_CLIP: f32 = 4;
 
 /**
- * Applies the groups [begin, end) (v128 groups of 4 floats) of the summed, clipped gradient:
- * y −= rate · clip(Σ_t grad_t), the buffers summed in thread order; clear: zero them for the next batch. y is
- * padded like a gradient buffer (n·dim rounded up to 4 floats), and the padding never receives a gradient.
+ * Applies the summed, clipped gradient to all `groups` v128 groups of 4 floats of y: y −= rate · clip(Σ_t grad_t),
+ * the buffers summed in thread order; clear: zero them for the next batch. y is padded like a gradient buffer
+ * (n·dim rounded up to 4 floats), and the padding never receives a gradient.
  */
-function applyGradients(y: usize, grad: usize, gradStride: i32, threads: i32, begin: i32, end: i32, rate: f32, clear: bool): void {
+function applyGradients(y: usize, grad: usize, gradStride: i32, threads: i32, groups: i32, rate: f32, clear: bool): void {
   const lo = f32x4.splat(-GRAD_CLIP), hi = f32x4.splat(GRAD_CLIP), lr = f32x4.splat(rate);
   const zero = f32x4.splat(0);
   const bufferBytes = <usize>gradStride << 2;
-  for (let g = begin; g < end; g++) {
+  for (let g = 0; g < groups; g++) {
     const o = <usize>g << 4;
     let sum = v128.load(grad + o);
     if (clear) v128.store(grad + o, zero);
@@ -142,9 +145,10 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
 
 /**
  * Pair updates per batch (b · (1 + m)) below which one thread runs the whole optimiser and the others return:
- * below it the barriers of a batch cost more than half its work saves (measured on Fashion-MNIST 70k, 2 threads
- * against 1: 2.9-3.4x slower at b = 1,024 and m = 5 (6,144 updates), even at b = 8,192 and m = 5 (49,152), 1.3x
- * faster at b = 32,768 and m = 5, 1.4x at b = 8,192 and m = 30). A run below it has the bits of a one-thread run.
+ * below it the barriers of a batch cost more than half its work saves (measured on the first 70,000 points of the
+ * synthetic mixture, 2 threads against 1: 2.5-3.4x slower at b = 1,024 and m = 5 (6,144 updates), no faster at
+ * b = 8,192 and m = 5 (49,152), 1.3x faster at b = 32,768 and m = 5, 1.4x at b = 8,192 and m = 30). A run below it
+ * has the bits of a one-thread run.
  */
 const MIN_SHARED_UPDATES: i64 = 65536;
 
@@ -171,7 +175,6 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   let logZ = load<f64>(state);
 
   const groups = (n * dim + 3) >> 2;
-  const applyBegin = splitBegin(groups, threads, thread), applyEnd = splitBegin(groups, threads, thread + 1);
   // the touched points only when the batch is small against n (the paper's b = 1024 on large data): each
   // thread visits all 2b slots at random, which costs more than the dense pass's streaming through n · dim
   // floats unless n is many times b (measured on Fashion-MNIST 70k, b = 32,768: dense 2.5 ns per pair
@@ -179,7 +182,7 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   const touched = 64 * batch < n;
 
   const scratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(dim);
-  // staged batches (the bindings' choice: large layouts): one gradient buffer, of which this thread steps its points
+  // staged batches (the bindings' choice: large layouts): the batch's rows and their gradients in slots
   const staged = argPtr(ctrl, ARG_SLOTS) != 0;
   const slotY = argPtr(ctrl, ARG_SLOTS), slotStride = slotBytes(batch, dim), slotGradBase = slotY + slotStride;
   const slotGrad = slotGradBase + <usize>thread * slotStride;
@@ -224,10 +227,9 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
         if (threads > 1) barrier(ctrl);
         if (touched) {
           applyTouched(y, gradBase, gradStride, threads, thread, dim, edges, edgeCount, offset, batchStart, batchLength, rate);
-        } else if (replicated) {
-          applyGradients(layout, gradBase, gradStride, threads, 0, groups, rate, false);
         } else {
-          applyGradients(y, gradBase, gradStride, threads, applyBegin, applyEnd, rate, true);
+          // one thread: the layout itself, clearing its buffer; more: this thread's copy, each clearing its own below
+          applyGradients(layout, gradBase, gradStride, threads, groups, rate, !replicated);
         }
       }
       if (isNce) {
