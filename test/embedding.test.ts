@@ -88,6 +88,7 @@ describe("reproducibility", () => {
     });
   }
   it("batches of little work (the paper's b = 1,024, m = 5) run on one thread: 2 threads give the 1-thread bits, larger batches do not", async () => {
+    const defaultMinPoints = stagingTuning.minPoints;
     for (const staged of [false, true]) {
       stagingTuning.minPoints = staged ? 0 : Infinity;
       try {
@@ -96,7 +97,7 @@ describe("reproducibility", () => {
         const large = { ...small, batchSize: 16384 };
         expect(sameBits(await embed(digits.data, { ...large, threads: 1 }), await embed(digits.data, { ...large, threads: 2 }))).toBe(false);
       } finally {
-        stagingTuning.minPoints = 100_000;
+        stagingTuning.minPoints = defaultMinPoints;
       }
     }
   });
