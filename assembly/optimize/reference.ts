@@ -62,7 +62,7 @@ function kernelGradient<L>(
   const owned = sortOwned(sort, capacity, argInt(ctrl, ARG_N), list, listStride, 1, 0, edges, edgeCount, offset, batchStart);
   gatherOwned(y, slotY, dim, sort, owned);
   const logZGrad = accumulateShare<L, SlotRows>(loss, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, batchStart, end, offset, key, xi, scratch);
-  mergeOwned(grad, slotGrad, stride, dim, 1, sort, owned);
+  mergeOwned(grad, slotGrad, dim, sort, owned);
   return logZGrad;
 }
 

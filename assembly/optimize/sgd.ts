@@ -6,8 +6,10 @@
 // thread (MIN_SHARED_UPDATES). On large layouts (ARG_SLOTS set) the batch is staged (staging.ts): each thread
 // clears its own slot gradients and lists the endpoint slots of its share by the owner of their point, a barrier,
 // each sorts the slots of the points it owns by point and copies those points' rows into their slots, a barrier,
-// each accumulates its share into its own slot gradients, a barrier, then each sums the slot gradients of the
-// points it owns and steps those points (the batch's points only, in point order), and a barrier again.
+// each copies the staged rows into its own buffer, accumulates its share into its own slot gradients and packs
+// them in each owner's sorted order, a barrier, then each sums the packed gradients of the points it owns and
+// steps those points (the batch's points only, in point order), and a barrier again. One thread skips the copy
+// and the packing and steps from its slot gradients.
 // Otherwise each thread accumulates into its own gradient buffer of n rows, a barrier, then steps: on one thread
 // the layout, clearing the buffer; on more, each thread all of its own copy of the layout from every buffer
 // (summed in thread order), a barrier, and each clears its own buffer; or, for batches small against n, the
@@ -29,8 +31,8 @@ import {
 import { accumulateAnyDim } from "./anydim";
 import { accumulatePlanar, PointRows, SlotRows } from "./planar";
 import {
-  gatherOwned, listBytes, listSlots, ownerScale, pairPoint, pointGradient, pointGradient2, runEnd, slotBytes, sortBytes,
-  sortOwned,
+  gatherOwned, listBytes, listSlots, ownerScale, packedGradient, packedGradient2, packedOffset, packForOwners, pairPoint,
+  pointGradient, pointGradient2, runEnd, slotBytes, sortBytes, sortOwned,
 } from "./staging";
 import { batchEndpoint } from "./pairs";
 import { shareBegin } from "./tile";
@@ -93,20 +95,25 @@ function applyTouched(
 
 /**
  * The step of the points a staged batch touched that this thread owns, from their sorted (point, slot) pairs
- * (staging.ts): each point's slot gradients summed in slot order (clear: zeroing them for the next batch, when
- * this thread is the only one), then y −= rate · clip(sum), once per point, at ascending addresses.
+ * (staging.ts), once per point at ascending addresses: y −= rate · clip(sum), the sum of each point's slot
+ * gradients in slot order, on one thread from its slot gradients (zeroing them for the next batch), on more from
+ * the T threads' packed gradients (packed: this owner's run in thread 0's buffer, packedStride bytes apart).
  */
-function stepOwned(y: usize, slotGrad: usize, slotStride: usize, dim: i32, threads: i32, sorted: usize, count: i32, rate: f32, clear: bool): void {
+function stepOwned(
+  y: usize, slotGrad: usize, packed: usize, packedStride: usize, dim: i32, threads: i32, sorted: usize, count: i32, rate: f32,
+): void {
   const lo = f32x4.splat(-GRAD_CLIP), hi = f32x4.splat(GRAD_CLIP), lr = f32x4.splat(rate);
   for (let i = 0; i < count;) {
     const next = runEnd(sorted, count, i), point = pairPoint(sorted, i);
     if (dim == 2) {
-      const sum = pointGradient2(slotGrad, slotStride, threads, sorted, i, next, clear);
+      const sum = threads == 1 ? pointGradient2(slotGrad, sorted, i, next) : packedGradient2(packed, packedStride, threads, i, next);
       const o = y + (<usize>point << 3);
       v128.store64_lane(o, f32x4.sub(v128.load64_zero(o), f32x4.mul(lr, f32x4.min(hi, f32x4.max(lo, sum)))), 0);
     } else {
       for (let c = 0; c < dim; c++) {
-        const g = pointGradient(slotGrad, slotStride, dim, c, threads, sorted, i, next, clear);
+        const g = threads == 1
+          ? pointGradient(slotGrad, dim, c, sorted, i, next)
+          : packedGradient(packed, packedStride, dim, c, threads, i, next);
         const o = y + (<usize>(point * dim + c) << 2);
         store<f32>(o, load<f32>(o) - rate * min(GRAD_CLIP, max(-GRAD_CLIP, g)));
       }
@@ -188,7 +195,12 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
   const slotGrad = slotGradBase + <usize>thread * slotStride;
   const listBase = slotGradBase + <usize>threads * slotStride, listStride = listBytes(batch, threads);
   const list = listBase + <usize>thread * listStride, scale = ownerScale(n, threads);
-  const sort = listBase + <usize>threads * listStride + <usize>thread * sortBytes(batch);
+  const sortBase = listBase + <usize>threads * listStride, sortStride = sortBytes(batch);
+  const sort = sortBase + <usize>thread * sortStride;
+  // more than one thread: this thread's copy of the staged rows for its kernel, and its packed gradients
+  const rowsBase = sortBase + <usize>threads * sortStride, packedBase = rowsBase + <usize>threads * slotStride;
+  const slotRows = threads > 1 ? rowsBase + <usize>thread * slotStride : slotY;
+  const packed = packedBase + <usize>thread * slotStride;
   // unstaged dense steps on more than one thread: each thread keeps a copy of the layout (thread 0's is y; the
   // others follow the T gradient buffers), reads only its own in the kernel and steps all of it from every
   // buffer, and then clears its own buffer. A step written by another core would otherwise move half of each
@@ -208,19 +220,28 @@ function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
       const begin = shareBegin(batchStart, batchLength, threads, thread);
       const end = shareBegin(batchStart, batchLength, threads, thread + 1);
       if (staged) {
-        // this thread's slot gradients back to zero: the other threads only read them (stepOwned), so its lines
-        // stay in this core's cache instead of moving to the stepping core and back every batch (measured at 1M
-        // points, 2 threads: 0.56-0.94 of the time per edge of zeroing them where they are read)
+        // this thread's slot gradients back to zero: only this thread reads them (packForOwners), so its lines stay
+        // in this core's cache (measured at 1M points, 2 threads, when the stepping owners read them: zeroing them
+        // here took 0.56-0.94 of the time per edge of zeroing them where they were read)
         if (threads > 1) memory.fill(slotGrad, 0, slotBytes(batchLength, dim));
         listSlots(list, threads, scale, edges, edgeCount, offset, batchStart, begin, end);
         if (threads > 1) barrier(ctrl);
         const owned = sortOwned(sort, batch, n, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart);
         gatherOwned(y, slotY, dim, sort, owned);
-        if (threads > 1) barrier(ctrl);
-        const logZGrad = accumulateShare<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotY, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+        if (threads > 1) {
+          barrier(ctrl);
+          // one sequential read of the rows the owners staged, so that the kernel's random reads hit this core's cache
+          memory.copy(slotRows, slotY, slotBytes(batchLength, dim));
+        }
+        const logZGrad = accumulateShare<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotRows, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
-        if (threads > 1) barrier(ctrl);
-        stepOwned(y, slotGradBase, slotStride, dim, threads, sort, owned, rate, threads == 1);
+        let ownedPacked = packedBase;
+        if (threads > 1) {
+          packForOwners(slotGrad, packed, dim, listBase, listStride, sortBase, sortStride, threads);
+          ownedPacked += <usize>packedOffset(listBase, listStride, threads, thread) * (<usize>dim << 2);
+          barrier(ctrl);
+        }
+        stepOwned(y, slotGrad, ownedPacked, slotStride, dim, threads, sort, owned, rate);
       } else {
         const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
         if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);

@@ -20,11 +20,21 @@
 // point's gradient is summed in the same order as when it was merged slot by slot into such a buffer, so the
 // bits are those.
 //
+// On more than one thread, no thread reads at random what another core last wrote: a cache line written by one
+// core and read by the other costs a cross-core transfer, and random reads of such lines are not prefetched
+// (measured at 1M points, 2 threads: the kernel ran at 0.6 and the step at 0.3 of one thread's speed per unit of
+// work when they read the shared staged rows and the other thread's slot gradients at random). So each thread
+// copies the staged rows, which the owners wrote, into its own slot buffer in one sequential pass before its
+// kernel, and after its kernel packs its slot gradients for each owner in that owner's sorted order
+// (packForOwners); the owner then reads every thread's packed gradients sequentially. The sums and their order
+// are unchanged, so are the bits.
+//
 // Buffers at ARG_SLOTS, for batches of up to B edges, T threads and rows of dim floats: the staged rows
 // (slotBytes(B, dim)); T slot-gradient buffers (slotBytes(B, dim) each, zero before each batch's kernel: one
 // thread's step zeroes what it reads, more threads each clear their own buffer, sgd.ts); T slot lists
 // (listBytes(B, T) each: starts i32[T + 1] by owner, cursors i32[T], then up to 2B slots); T sort buffers
-// (sortBytes(B) each: two u64[2B] of (point << 32 | slot), then the radix counts).
+// (sortBytes(B) each: two u64[2B] of (point << 32 | slot), then the radix counts); and, when T > 1, T copies of
+// the staged rows and T packed-gradient buffers (slotBytes(B, dim) each).
 
 import { batchEndpoint, edgeSlot } from "./pairs";
 
@@ -59,7 +69,8 @@ const RADIX_PASSES = 3;
 /** Bytes of all the buffers at ARG_SLOTS. */
 // @ts-ignore: decorator
 @inline export function stagingBytes(batch: i32, threads: i32, dim: i32): usize {
-  return <usize>(1 + threads) * slotBytes(batch, dim) + <usize>threads * (listBytes(batch, threads) + sortBytes(batch));
+  const copies = threads > 1 ? 3 * threads : threads;
+  return <usize>(1 + copies) * slotBytes(batch, dim) + <usize>threads * (listBytes(batch, threads) + sortBytes(batch));
 }
 
 /** pointOwner's scale for n points and T threads: ⌊T · 2³² / n⌋, so that p · scale < T · 2³² for every p < n. */
@@ -217,41 +228,98 @@ export function gatherOwned(y: usize, slotY: usize, dim: i32, sorted: usize, cou
 }
 
 /**
- * The 2-D gradient of sorted pairs [i, next) (one point's): per slot summed over the T slot-gradient buffers in
- * thread order (clear: zeroing them), then over the slots in slot order, from zero. Lanes 2 and 3 are zero.
+ * One thread's 2-D gradient of sorted pairs [i, next) (one point's): its slot gradients summed in slot order from
+ * zero, zeroing them for the next batch. Lanes 2 and 3 are zero.
  */
 // @ts-ignore: decorator
-@inline export function pointGradient2(slotGrad: usize, slotStride: usize, threads: i32, sorted: usize, i: i32, next: i32, clear: bool): v128 {
+@inline export function pointGradient2(slotGrad: usize, sorted: usize, i: i32, next: i32): v128 {
   let sum = f32x4.splat(0);
   for (let k = i; k < next; k++) {
     const o = slotGrad + (<usize>pairSlot(sorted, k) << 3);
-    let g = v128.load64_zero(o);
-    if (clear) store<u64>(o, 0);
-    for (let t = 1; t < threads; t++) {
-      const q = o + <usize>t * slotStride;
-      g = f32x4.add(g, v128.load64_zero(q));
-      if (clear) store<u64>(q, 0);
-    }
-    sum = f32x4.add(sum, g);
+    sum = f32x4.add(sum, v128.load64_zero(o));
+    store<u64>(o, 0);
   }
   return sum;
 }
 
 /** pointGradient2 for coordinate c of rows of any dim. */
 // @ts-ignore: decorator
-@inline export function pointGradient(
-  slotGrad: usize, slotStride: usize, dim: i32, c: i32, threads: i32, sorted: usize, i: i32, next: i32, clear: bool,
-): f32 {
+@inline export function pointGradient(slotGrad: usize, dim: i32, c: i32, sorted: usize, i: i32, next: i32): f32 {
   let sum: f32 = 0;
   for (let k = i; k < next; k++) {
     const o = slotGrad + (<usize>(pairSlot(sorted, k) * dim + c) << 2);
-    let g = load<f32>(o);
-    if (clear) store<f32>(o, 0);
-    for (let t = 1; t < threads; t++) {
-      const q = o + <usize>t * slotStride;
-      g += load<f32>(q);
-      if (clear) store<f32>(q, 0);
+    sum += load<f32>(o);
+    store<f32>(o, 0);
+  }
+  return sum;
+}
+
+/** How many (point, slot) pairs the T threads listed for `owner`: the length of its sorted pairs. */
+// @ts-ignore: decorator
+@inline export function ownedCount(listBase: usize, listStride: usize, threads: i32, owner: i32): i32 {
+  let count = 0;
+  for (let u = 0; u < threads; u++) {
+    const list = listBase + <usize>u * listStride;
+    count += listedBegin(list, owner + 1) - listedBegin(list, owner);
+  }
+  return count;
+}
+
+/** Where `owner`'s pairs start in a packed-gradient buffer: after those that the T threads listed for lower owners. */
+// @ts-ignore: decorator
+@inline export function packedOffset(listBase: usize, listStride: usize, threads: i32, owner: i32): i32 {
+  let offset = 0;
+  for (let u = 0; u < threads; u++) offset += listedBegin(listBase + <usize>u * listStride, owner);
+  return offset;
+}
+
+/**
+ * Packs this thread's slot gradients for every owner: owner o's run of `packed` (from packedOffset) holds, row by
+ * row, the gradient of the slot of each of o's sorted pairs (sortOwned, in o's sort buffer at sortBase + o ·
+ * sortStride). The random reads are of this thread's own slot gradients; the owner reads the run in order.
+ */
+export function packForOwners(
+  slotGrad: usize, packed: usize, dim: i32, listBase: usize, listStride: usize, sortBase: usize, sortStride: usize, threads: i32,
+): void {
+  const rowBytes = <usize>dim << 2;
+  for (let owner = 0; owner < threads; owner++) {
+    const sorted = sortBase + <usize>owner * sortStride, count = ownedCount(listBase, listStride, threads, owner);
+    const out = packed + <usize>packedOffset(listBase, listStride, threads, owner) * rowBytes;
+    if (dim == 2) {
+      for (let i = 0; i < count; i++) {
+        store<u64>(out + (<usize>i << 3), load<u64>(slotGrad + (<usize>pairSlot(sorted, i) << 3)));
+      }
+    } else {
+      for (let i = 0; i < count; i++) copyRow(out + <usize>i * rowBytes, slotGrad + <usize>pairSlot(sorted, i) * rowBytes, dim);
     }
+  }
+}
+
+/**
+ * The 2-D gradient of packed pairs [i, next) (one point's): per pair summed over the T threads' packed buffers
+ * (`packed`: the owner's run in thread 0's buffer; stride: bytes between buffers) in thread order, then over the
+ * pairs in slot order, from zero: the sums of one thread's pointGradient2 over the T slot-gradient buffers.
+ */
+// @ts-ignore: decorator
+@inline export function packedGradient2(packed: usize, stride: usize, threads: i32, i: i32, next: i32): v128 {
+  let sum = f32x4.splat(0);
+  for (let k = i; k < next; k++) {
+    const o = packed + (<usize>k << 3);
+    let g = v128.load64_zero(o);
+    for (let t = 1; t < threads; t++) g = f32x4.add(g, v128.load64_zero(o + <usize>t * stride));
+    sum = f32x4.add(sum, g);
+  }
+  return sum;
+}
+
+/** packedGradient2 for coordinate c of rows of any dim. */
+// @ts-ignore: decorator
+@inline export function packedGradient(packed: usize, stride: usize, dim: i32, c: i32, threads: i32, i: i32, next: i32): f32 {
+  let sum: f32 = 0;
+  for (let k = i; k < next; k++) {
+    const o = packed + (<usize>(k * dim + c) << 2);
+    let g = load<f32>(o);
+    for (let t = 1; t < threads; t++) g += load<f32>(o + <usize>t * stride);
     sum += g;
   }
   return sum;
@@ -266,17 +334,17 @@ export function gatherOwned(y: usize, slotY: usize, dim: i32, sorted: usize, cou
   return next;
 }
 
-/** Adds into grad (n rows) the summed slot gradients of the sorted pairs' points (zeroing the slot gradients). */
-export function mergeOwned(grad: usize, slotGrad: usize, slotStride: usize, dim: i32, threads: i32, sorted: usize, count: i32): void {
+/** Adds into grad (n rows) one thread's summed slot gradients of the sorted pairs' points (zeroing them). */
+export function mergeOwned(grad: usize, slotGrad: usize, dim: i32, sorted: usize, count: i32): void {
   for (let i = 0; i < count;) {
     const next = runEnd(sorted, count, i), point = pairPoint(sorted, i);
     if (dim == 2) {
       const o = grad + (<usize>point << 3);
-      v128.store64_lane(o, f32x4.add(v128.load64_zero(o), pointGradient2(slotGrad, slotStride, threads, sorted, i, next, true)), 0);
+      v128.store64_lane(o, f32x4.add(v128.load64_zero(o), pointGradient2(slotGrad, sorted, i, next)), 0);
     } else {
       for (let c = 0; c < dim; c++) {
         const o = grad + (<usize>(point * dim + c) << 2);
-        store<f32>(o, load<f32>(o) + pointGradient(slotGrad, slotStride, dim, c, threads, sorted, i, next, true));
+        store<f32>(o, load<f32>(o) + pointGradient(slotGrad, dim, c, sorted, i, next));
       }
     }
     i = next;

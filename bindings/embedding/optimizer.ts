@@ -28,6 +28,7 @@ export interface OptimizerState {
   statePtr: number;
   scratchPtr: number;
   /** staged batches (large layouts): the endpoint rows, per-thread slot gradients, slot lists and sort buffers,
+   * and on more than one thread per-thread copies of the rows and packed gradients (assembly/optimize/staging.ts),
    * for batches of up to slotBatch edges; 0 when the optimiser does not stage */
   slotsPtr: number;
   slotBatch: number;
@@ -125,7 +126,7 @@ function ensureSlots(core: Core, st: OptimizerState, phase: Phase): void {
   if (st.n < stagingTuning.minPoints || batch <= st.slotBatch) return;
   const bytes = core.kernels.optimizeSlotBytes(batch, core.threads, st.dim);
   st.slotsPtr = core.alloc(bytes);
-  // the slot gradients start at zero and the optimiser keeps them so; the staged rows are written before use
+  // the slot gradients start at zero and the optimiser keeps them so; everything else is written before use
   core.f32(st.slotsPtr, bytes / 4).fill(0);
   st.slotBatch = batch;
 }
