@@ -7,6 +7,7 @@
 //
 //   node bench/edge-cost.js [--n 70000,1000000] [--epochs 3] [--threads 1,2] [--repeats 1] [--against DIR]
 
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
@@ -97,8 +98,12 @@ for (const size of sizes) {
   for (const [, e] of size.handles) e.destroy();
   const best = Object.fromEntries(libs.map(([name]) => [name, Math.min(...size.wall[name])]));
   const cpuBest = Object.fromEntries(libs.map(([name]) => [name, Math.min(...size.cpu[name])]));
-  rows.push({ threads: size.threads, n: size.n, edges: size.edges, ...best, cpuThis: cpuBest.this, cpuAgainst: cpuBest.against });
-  const ratio = best.against ? `  against ${best.against.toFixed(1)}  against/this ${(best.against / best.this).toFixed(2)}×` : "";
+  // the two builds timed back to back in each round: their ratio per round is steadier than best against best,
+  // since the machine's speed (on 2 threads especially) changes between periods of a few minutes
+  const paired = best.against ? size.wall.against.map((a, r) => a / size.wall.this[r]) : [];
+  const pairedText = paired.length ? `${median(paired).toFixed(2)}× (${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)})` : "";
+  rows.push({ threads: size.threads, n: size.n, edges: size.edges, ...best, cpuThis: cpuBest.this, cpuAgainst: cpuBest.against, pairedText });
+  const ratio = best.against ? `  against ${best.against.toFixed(1)}  against/this ${(best.against / best.this).toFixed(2)}×, per round median ${pairedText}` : "";
   const cpuRatio = best.against ? ` against ${cpuBest.against.toFixed(1)} (${(cpuBest.against / cpuBest.this).toFixed(2)}×)` : "";
   console.log(`${size.threads} threads  n ${size.n}  edges ${size.edges}  this ${best.this.toFixed(1)} ns per edge per epoch${ratio}  CPU this ${cpuBest.this.toFixed(1)}${cpuRatio}`);
 }
@@ -112,20 +117,30 @@ if (!opts.write) process.exit(0);
 
 const { machineInfo } = await import("./lib/machine.js");
 const machine = machineInfo();
+// the other build by its commit, not by a directory of this machine
+const commitOf = (dir) => {
+  try {
+    return execFileSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+};
+const againstName = opts.against ? (commitOf(opts.against) ? `the build of ${commitOf(opts.against)}` : "another build") : "";
+const command = process.argv.slice(2).join(" ").replace(opts.against ?? "\0", "<dir>");
 const lines = [
   "## Optimiser cost per edge per epoch, 70k to 1M",
   "",
-  `Written ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`node bench/edge-cost.js ${process.argv.slice(2).join(" ")}\`: ` +
+  `Written ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`node bench/edge-cost.js ${command}\`: ` +
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loadBefore} before, ${loadAfter} after. ` +
     `The first n points of the synthetic mixture (20 clusters of intrinsic dimension 5 in 50-d) on a fixed kNN graph ` +
     `(NN-descent, k = 15); wall time of \`optimize({ nEpochs: ${epochs} })\` with the default negatives and batch size, ` +
     `${threadCounts.join(" and ")} threads, over (directed edges × epochs), best of ${repeats} rounds; each round times every thread count, size and build in turn, ` +
     `each timing after one untimed epoch of the same handle, the builds in alternating order` +
-    (opts.against ? `; "against" is the build in \`${opts.against}\`, run in the same process` : "") + ".",
+    (opts.against ? `; "against" is ${againstName} (its dist/ in <dir>), run in the same process` : "") + ".",
   "",
-  `| threads | n | directed edges | ns per edge per epoch${opts.against ? " | against | against / this" : ""} | CPU ns per edge per epoch (all threads)${opts.against ? " | against" : ""} |`,
-  `|---|---|---|---${opts.against ? "|---|---" : ""}|---${opts.against ? "|---" : ""}|`,
-  ...rows.map((r) => `| ${r.threads} | ${r.n.toLocaleString("en")} | ${r.edges.toLocaleString("en")} | ${r.this.toFixed(1)}${opts.against ? ` | ${r.against.toFixed(1)} | ${(r.against / r.this).toFixed(2)}×` : ""} | ${r.cpuThis.toFixed(1)}${opts.against ? ` | ${r.cpuAgainst.toFixed(1)}` : ""} |`),
+  `| threads | n | directed edges | ns per edge per epoch${opts.against ? " | against | against / this, best rounds | against / this, median of the rounds (range)" : ""} | CPU ns per edge per epoch (all threads)${opts.against ? " | against" : ""} |`,
+  `|---|---|---|---${opts.against ? "|---|---|---" : ""}|---${opts.against ? "|---" : ""}|`,
+  ...rows.map((r) => `| ${r.threads} | ${r.n.toLocaleString("en")} | ${r.edges.toLocaleString("en")} | ${r.this.toFixed(1)}${opts.against ? ` | ${r.against.toFixed(1)} | ${(r.against / r.this).toFixed(2)}× | ${r.pairedText}` : ""} | ${r.cpuThis.toFixed(1)}${opts.against ? ` | ${r.cpuAgainst.toFixed(1)}` : ""} |`),
   ...(flatness.length
     ? ["", `Wall time per edge per epoch at n = ${ns[ns.length - 1].toLocaleString("en")} over n = ${ns[0].toLocaleString("en")}, ` +
       `median of the rounds (1 would be flat):`, "", ...flatness.map((line) => `- ${line}`)]
