@@ -15,6 +15,8 @@ function base(): usize {
 export function allocate(bytes: usize): usize {
   if (top == 0) top = base();
   const ptr = top;
+  // addresses are 32-bit: an end past 4 GiB would wrap around to a small address
+  if (bytes > <usize>0xffffffff - ptr - ALIGN) return 0;
   const end = (ptr + bytes + ALIGN - 1) & ~(ALIGN - 1);
   const pagesNeeded = i32((end + 0xffff) >>> 16);
   const pagesHave = memory.size();

@@ -9,9 +9,14 @@ import { ThreadPool } from "../threads/pool.ts";
 
 export type { CoreExports, CoreLayout, TaskName };
 
-/** Pages of 64 KiB: the threads build declares this maximum (asconfig.json); 2 GiB. */
-const SHARED_MAX_PAGES = 32768;
+/**
+ * Maxima tried, in pages of 64 KiB, for the threads build's shared memory: 4 GiB (the wasm32 limit and the
+ * build's declared maximum, asconfig.json), then 2 GiB where an engine cannot reserve 4 GiB of shared memory up
+ * front. The single-thread build's memory grows to 4 GiB.
+ */
+const SHARED_MAX_PAGES = [65536, 32768];
 const INITIAL_PAGES = 32;
+const PAGE_BYTES = 65536;
 
 export type Build = "simd" | "threads";
 
@@ -35,6 +40,8 @@ export class Core {
     readonly memory: WebAssembly.Memory,
     readonly build: Build,
     readonly threads: number,
+    /** bytes the memory may grow to */
+    readonly memoryLimit: number,
     private readonly ctrl: number,
     private readonly base: number,
     private readonly pool?: ThreadPool,
@@ -60,17 +67,23 @@ export class Core {
     const module = await compiledModule("simd");
     const { exports, layout } = await instantiate(module);
     const ctrl = exports.allocate(layout.ctrl.bytes);
-    return new Core(exports, layout, exports.memory, "simd", 1, ctrl, exports.heapMark());
+    return new Core(exports, layout, exports.memory, "simd", 1, 2 ** 32, ctrl, exports.heapMark() >>> 0);
   }
 
   private static async createThreaded(threads: number): Promise<Core> {
     const module = await compiledModule("threads");
-    let memory: WebAssembly.Memory;
-    try {
-      memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
-    } catch {
-      throw new FallbackSignal();
+    let memory: WebAssembly.Memory | undefined;
+    let maximum = 0;
+    for (const pages of SHARED_MAX_PAGES) {
+      try {
+        memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: pages, shared: true });
+        maximum = pages;
+        break;
+      } catch {
+        // try the next, smaller maximum
+      }
     }
+    if (!memory) throw new FallbackSignal();
     const { exports, layout } = await instantiate(module, memory);
     const ctrl = exports.allocate(layout.ctrl.bytes);
     let pool: ThreadPool;
@@ -79,7 +92,7 @@ export class Core {
     } catch {
       throw new FallbackSignal();
     }
-    return new Core(exports, layout, memory, "threads", threads, ctrl, exports.heapMark(), pool);
+    return new Core(exports, layout, memory, "threads", threads, maximum * PAGE_BYTES, ctrl, exports.heapMark() >>> 0, pool);
   }
 
   /** Direct calls into the core for sequential helpers (never for parallel tasks: use run). */
@@ -91,12 +104,13 @@ export class Core {
   /** Reserves bytes in the arena (64-byte aligned); throws when memory cannot grow. */
   alloc(bytes: number): number {
     this.check();
-    const ptr = this.exports.allocate(Math.max(bytes, 4));
+    // addresses are unsigned 32-bit, but an export's i32 result reads as negative in JS from 2 GiB up: >>> 0
+    const ptr = bytes < 2 ** 32 ? this.exports.allocate(Math.max(bytes, 4)) >>> 0 : 0;
     if (ptr === 0) {
-      // name the limit: the threads build declares 2 GiB, a wasm32 memory never exceeds 4 GiB
+      // name the limit: a wasm32 memory never exceeds 4 GiB, a shared one may have been created smaller
       const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
-      const limit = this.build === "threads" ? SHARED_MAX_PAGES * 65536 : 2 ** 32;
-      const hint = this.build === "threads" ? "; with threads: 1 the single-thread build can use up to 4.0 GiB" : "";
+      const limit = this.memoryLimit;
+      const hint = limit < 2 ** 32 ? "; with threads: 1 the single-thread build can use up to 4.0 GiB" : "";
       throw new RangeError(
         `cne-wasm: out of memory allocating ${gib(bytes)} with ${gib(this.memory.buffer.byteLength)} in use: ` +
           `the core's memory (${this.build} build) holds at most ${gib(limit)}${hint}`,
@@ -106,7 +120,7 @@ export class Core {
   }
 
   mark(): number {
-    return this.exports.heapMark();
+    return this.exports.heapMark() >>> 0;
   }
 
   /** Frees every allocation made after `mark` (everything, by default). */
@@ -171,7 +185,7 @@ export class Core {
     const key = idleKey(this.build, this.threads);
     const keep = !this.pool || (!this.pool.broken && isNodeLike());
     if (keep && !idle.has(key)) {
-      idle.set(key, new Core(this.exports, this.layout, this.memory, this.build, this.threads, this.ctrl, this.base, this.pool));
+      idle.set(key, new Core(this.exports, this.layout, this.memory, this.build, this.threads, this.memoryLimit, this.ctrl, this.base, this.pool));
     } else {
       this.pool?.terminate();
     }
@@ -184,7 +198,7 @@ export class Core {
     if (!core) return undefined;
     idle.delete(key);
     // kernels may rely on fresh memory being zero, as it is after memory.grow
-    const top = core.exports.heapMark();
+    const top = core.exports.heapMark() >>> 0;
     new Uint8Array(core.memory.buffer, core.base, top - core.base).fill(0);
     core.exports.heapReset(core.base);
     return core;

@@ -96,8 +96,9 @@ export function ensureBatchRows(core: Core, net: Network, maxRows: number): void
 export function resetAdam(core: Core, net: Network): void {
   const M = core.layout.model;
   const record = core.i32(net.modelPtr, core.layout.modelRecord.bytes / 4);
-  core.f32(record[M.adamM >> 2], net.paramCount).fill(0);
-  core.f32(record[M.adamV >> 2], net.paramCount).fill(0);
+  // addresses held as i32 read as negative from 2 GiB up: >>> 0
+  core.f32(record[M.adamM >> 2] >>> 0, net.paramCount).fill(0);
+  core.f32(record[M.adamV >> 2] >>> 0, net.paramCount).fill(0);
   record[M.step >> 2] = 0;
 }
 
