@@ -18,10 +18,11 @@ export interface OptimizerState {
   dim: number;
   /** f32[gradStride]: the layout, n × dim, zero-padded to a multiple of 4 floats */
   yPtr: number;
-  /** f32[(2 · threads − 1) · gradStride]: per-thread gradient buffers of unstaged phases and the parametric
-   * trainer, then the layout copies of threads after the first (assembly/optimize/sgd.ts); 0 until one runs
-   * (ensureGradients) */
+  /** f32[gradBuffers · gradStride]: per-thread gradient buffers of unstaged phases and the parametric trainer,
+   * then, for the layout optimiser, the layout copies of threads after the first (assembly/optimize/sgd.ts); 0
+   * until one runs (ensureGradients) */
   gradPtr: number;
+  gradBuffers: number;
   gradStride: number;
   partialPtr: number;
   /** f64[4]: [0] log Z */
@@ -58,7 +59,7 @@ export function allocateOptimizer(core: Core, n: number, dim: number, edgesPtr: 
   const partialPtr = core.alloc(core.threads * 8);
   const statePtr = core.alloc(32);
   core.f64(statePtr, 4).fill(0);
-  return { n, dim, yPtr, gradPtr: 0, gradStride, partialPtr, statePtr, scratchPtr: 0, slotsPtr: 0, slotBatch: 0, edgesPtr, edgeCount };
+  return { n, dim, yPtr, gradPtr: 0, gradBuffers: 0, gradStride, partialPtr, statePtr, scratchPtr: 0, slotsPtr: 0, slotBatch: 0, edgesPtr, edgeCount };
 }
 
 /** The optimiser task's arguments for one phase (the epoch range is filled in per call). */
@@ -95,14 +96,17 @@ function stages(st: OptimizerState, phase: Phase): boolean {
   return st.slotsPtr !== 0 && st.slotBatch >= Math.min(phase.batchSize, st.edgeCount);
 }
 
-/** Reserves the per-thread gradient buffers (zeroed; the optimiser keeps them so) and layout copies, once per
- * fit: only unstaged phases and the parametric trainer use them, so large layouts, which stage, never pay for
- * them (2 · threads − 1 times 8 MB at 1M points in 2-D). */
-export function ensureGradients(core: Core, st: OptimizerState): void {
-  if (st.gradPtr !== 0) return;
-  const floats = (2 * core.threads - 1) * st.gradStride;
+/** Reserves the per-thread gradient buffers (zeroed; the optimiser keeps them so) and, unless `layoutCopies` is
+ * false (the parametric trainer, which steps no layout), the layout copies, once per fit: only unstaged phases and
+ * the parametric trainer use them, so large layouts, which stage, never pay for them (2 · threads − 1 times 8 MB
+ * at 1M points in 2-D). */
+export function ensureGradients(core: Core, st: OptimizerState, layoutCopies = true): void {
+  const buffers = layoutCopies ? 2 * core.threads - 1 : core.threads;
+  if (st.gradBuffers >= buffers) return;
+  const floats = buffers * st.gradStride;
   st.gradPtr = core.alloc(floats * 4);
   core.f32(st.gradPtr, floats).fill(0);
+  st.gradBuffers = buffers;
 }
 
 /** Reserves the per-thread scratch (a tile of heads for layouts other than 2-D), once per fit. */

@@ -35,7 +35,7 @@ export async function trainEpochs(
   batchesPerCall?: number,
 ): Promise<void> {
   ensureScratch(core, st, phase);
-  ensureGradients(core, st);
+  ensureGradients(core, st, false);
   const args = phaseArgs(core, st, phase);
   const A = core.layout.arg, M = core.layout.model;
   args[A.model] = net.modelPtr;
