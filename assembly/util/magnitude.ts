@@ -5,12 +5,24 @@
 
 /** The largest |x| among `count` f32 at `ptr` (all finite: the binding checks that first). */
 export function maxAbs(ptr: usize, count: i32): f32 {
-  let acc = f32x4.splat(0);
+  // |x| as bits (sign cleared) orders like |x| itself, so an integer max (one instruction, where f32x4.max needs
+  // NaN fix-ups) finds it; four accumulators keep the loop at memory speed (220 MB: 14 ms, against 99 ms for
+  // one f32x4.max chain)
+  const magnitude = i32x4.splat(0x7fffffff);
+  let a = i32x4.splat(0), b = a, c = a, d = a;
   let i = 0;
-  for (; i + 4 <= count; i += 4) acc = f32x4.max(acc, f32x4.abs(v128.load(ptr + (<usize>i << 2))));
-  let m = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
-  for (; i < count; i++) m = max(m, abs(load<f32>(ptr + (<usize>i << 2))));
-  return m;
+  for (; i + 16 <= count; i += 16) {
+    const p = ptr + (<usize>i << 2);
+    a = i32x4.max_s(a, v128.and(v128.load(p), magnitude));
+    b = i32x4.max_s(b, v128.and(v128.load(p, 16), magnitude));
+    c = i32x4.max_s(c, v128.and(v128.load(p, 32), magnitude));
+    d = i32x4.max_s(d, v128.and(v128.load(p, 48), magnitude));
+  }
+  for (; i + 4 <= count; i += 4) a = i32x4.max_s(a, v128.and(v128.load(ptr + (<usize>i << 2)), magnitude));
+  a = i32x4.max_s(i32x4.max_s(a, b), i32x4.max_s(c, d));
+  let bits = max(max(i32x4.extract_lane(a, 0), i32x4.extract_lane(a, 1)), max(i32x4.extract_lane(a, 2), i32x4.extract_lane(a, 3)));
+  for (; i < count; i++) bits = max(bits, load<i32>(ptr + (<usize>i << 2)) & 0x7fffffff);
+  return reinterpret<f32>(bits);
 }
 
 /**

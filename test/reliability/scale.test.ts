@@ -84,9 +84,9 @@ describe("scale-robust metrics", () => {
 
 describe("magnitude kernels", () => {
   type K = { maxAbs(p: number, c: number): number; scaleByPowerOfTwo(p: number, c: number, e: number): void };
-  it("maxAbs finds the largest |x| in the SIMD body and in the tail; scaling is exact", async () => {
+  it("maxAbs finds the largest |x| in each lane of the unrolled body, the 4-wide rest and the tail; scaling is exact", async () => {
     const core = await rawCore<K>();
-    for (const count of [1, 3, 4, 7, 13]) {
+    for (const count of [1, 3, 4, 7, 13, 16, 21, 37, 70]) {
       for (let at = 0; at < count; at++) {
         const values = new Float32Array(count).map((_, i) => (i % 2 ? -0.5 : 0.25));
         values[at] = -3e38;
