@@ -125,7 +125,8 @@ const commitOf = (dir) => {
     return null;
   }
 };
-const againstName = opts.against ? (commitOf(opts.against) ? `the build of ${commitOf(opts.against)}` : "another build") : "";
+const againstCommit = opts.against ? commitOf(opts.against) : null;
+const againstName = againstCommit ? `the build of ${againstCommit}` : "another build";
 const command = process.argv.slice(2).join(" ").replace(opts.against ?? "\0", "<dir>");
 const lines = [
   "## Optimiser cost per edge per epoch, 70k to 1M",

@@ -185,5 +185,12 @@ export function checkFunctions(exports: WebAssembly.Exports): CoreExports {
       throw new Error(`cne-wasm: the core's export ${name} is missing or has another signature`);
     }
   }
-  return exports as unknown as CoreExports;
+  const checked = exports as unknown as CoreExports;
+  // the exports that return an address: wasm hands a u32 to JS as an i32, negative from 2 GiB up, so read it unsigned
+  const { allocate, heapMark } = checked;
+  // own properties over the (frozen) exports: assignment would hit their read-only ones
+  return Object.create(checked, {
+    allocate: { value: (bytes: number) => allocate(bytes) >>> 0 },
+    heapMark: { value: () => heapMark() >>> 0 },
+  }) as CoreExports;
 }

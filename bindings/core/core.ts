@@ -67,7 +67,7 @@ export class Core {
     const module = await compiledModule("simd");
     const { exports, layout } = await instantiate(module);
     const ctrl = exports.allocate(layout.ctrl.bytes);
-    return new Core(exports, layout, exports.memory, "simd", 1, 2 ** 32, ctrl, exports.heapMark() >>> 0);
+    return new Core(exports, layout, exports.memory, "simd", 1, 2 ** 32, ctrl, exports.heapMark());
   }
 
   private static async createThreaded(threads: number): Promise<Core> {
@@ -92,7 +92,7 @@ export class Core {
     } catch {
       throw new FallbackSignal();
     }
-    return new Core(exports, layout, memory, "threads", threads, maximum * PAGE_BYTES, ctrl, exports.heapMark() >>> 0, pool);
+    return new Core(exports, layout, memory, "threads", threads, maximum * PAGE_BYTES, ctrl, exports.heapMark(), pool);
   }
 
   /** Direct calls into the core for sequential helpers (never for parallel tasks: use run). */
@@ -104,8 +104,8 @@ export class Core {
   /** Reserves bytes in the arena (64-byte aligned); throws when memory cannot grow. */
   alloc(bytes: number): number {
     this.check();
-    // addresses are unsigned 32-bit, but an export's i32 result reads as negative in JS from 2 GiB up: >>> 0
-    const ptr = bytes < 2 ** 32 ? this.exports.allocate(Math.max(bytes, 4)) >>> 0 : 0;
+    // a size past 32 bits would wrap around on its way into the core
+    const ptr = bytes < 2 ** 32 ? this.exports.allocate(Math.max(bytes, 4)) : 0;
     if (ptr === 0) {
       // name the limit: a wasm32 memory never exceeds 4 GiB, a shared one may have been created smaller
       const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
@@ -120,7 +120,7 @@ export class Core {
   }
 
   mark(): number {
-    return this.exports.heapMark() >>> 0;
+    return this.exports.heapMark();
   }
 
   /** Frees every allocation made after `mark` (everything, by default). */
@@ -198,7 +198,7 @@ export class Core {
     if (!core) return undefined;
     idle.delete(key);
     // kernels may rely on fresh memory being zero, as it is after memory.grow
-    const top = core.exports.heapMark() >>> 0;
+    const top = core.exports.heapMark();
     new Uint8Array(core.memory.buffer, core.base, top - core.base).fill(0);
     core.exports.heapReset(core.base);
     return core;

