@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { coreInfo, createEmbedding, createParametricEmbedding, embed, init } from "../dist/index.js";
+import { coreInfo, createEmbedding, createParametricEmbedding, embed, init, knn, pca } from "../dist/index.js";
 
 const n = 200, dim = 6;
 const data = Float32Array.from({ length: n * dim }, (_, i) => ((i * 2654435761) % 1000) / 1000 + (i % dim === Math.floor(i / dim) % 3 ? 2 : 0));
@@ -32,7 +32,7 @@ describe("runtime and fallback warnings", () => {
   });
 
   // last: init() replaces the registered builds for the rest of this file
-  it("without a threads build: 1 thread, and each fit says why once (embed, handle, parametric handle, coreInfo)", async () => {
+  it("without a threads build: 1 thread, and each fit says why once (embed, handle, parametric handle, coreInfo, knn, pca)", async () => {
     const threaded = await embed(data, { ...options, threads: 2 });
     init({ simd: readFileSync(new URL("../build/simd.wasm", import.meta.url)) });
 
@@ -58,9 +58,16 @@ describe("runtime and fallback warnings", () => {
     expect(fromParametric).toEqual([simdOnly(3)]);
 
     expect(await coreInfo({ threads: 2 })).toEqual({ build: "simd", threads: 1, fallback: simdOnly(2) });
+    // knn() and pca() say it alike
+    const fromKnn: string[] = [], fromPca: string[] = [];
+    await knn(data, { dim, k: 5, threads: 2, onWarning: (m: string) => fromKnn.push(m) });
+    await pca(data, { dim, threads: 4, onWarning: (m: string) => fromPca.push(m) });
+    expect([fromKnn, fromPca]).toEqual([[simdOnly(2)], [simdOnly(4)]]);
     // one thread asked for: nothing fell back, nothing to say
     const asked: string[] = [];
     await embed(data, { ...options, threads: 1, onWarning: (m: string) => asked.push(m) });
+    // hnswlib-wasm is single-threaded by design: its search asks for one thread
+    await knn(data, { dim, k: 5, threads: 2, method: "hnsw", onWarning: (m: string) => asked.push(m) });
     expect(asked).toEqual([]);
     expect(await coreInfo({ threads: 1 })).toEqual({ build: "simd", threads: 1 });
     // the default (one thread per core) falls back alike, and says it was the default

@@ -8,6 +8,7 @@ import { toMatrix, type DataInput } from "../input.ts";
 import { checkThreads, checkCallbacks, type RunControl } from "../options/common.ts";
 import { EMBEDDING_OPTIONS, type EmbeddingOptions } from "../options/embedding.ts";
 import { findNeighbours } from "./backend.ts";
+import { warningSink } from "../embedding/params.ts";
 
 /** knn()'s options: the shape, k, threads, seed and metric as the options table documents them, and the method. */
 export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "dim" | "k" | "threads" | "seed" | "metric"> {
@@ -16,6 +17,8 @@ export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "di
    * "hnsw": approximate, through hnswlib-wasm (loaded on first use; one thread; not in workerd).
    */
   method?: "exact" | "nndescent" | "hnsw";
+  /** Receives why the search runs on one thread when more were asked for (default: console.warn). */
+  onWarning?: (message: string) => void;
 }
 
 export interface KnnResult {
@@ -25,7 +28,7 @@ export interface KnnResult {
   distances: Float32Array;
 }
 
-const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "method", "seed", "metric"]);
+const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "onWarning", "method", "seed", "metric"]);
 const METRICS: readonly string[] = EMBEDDING_OPTIONS.metric.values;
 
 /** k-nearest neighbours of every row (self excluded), exact or approximate, with SIMD and threads. */
@@ -46,9 +49,10 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
   if (!Number.isSafeInteger(seed) || seed < 0) fail(`seed must be a non-negative integer, got ${seed}`);
   checkThreads(options.threads);
   checkCallbacks(options);
+  const warn = warningSink(options.onWarning);
   throwIfAborted(options.signal);
   // hnswlib-wasm has no threads: no workers for it
-  const core = await Core.create(method === "hnsw" ? 1 : options.threads);
+  const core = await Core.create(method === "hnsw" ? 1 : options.threads, warn);
   try {
     // neighbours do not depend on scale: search data of extreme magnitude rescaled, report distances in its units
     const m = putMatrix(core, matrix, "data", "safe");

@@ -7,6 +7,7 @@ import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkCallbacks, checkThreads, type RunControl } from "../options/common.ts";
 import { fitPca, type PcaControl } from "./solver.ts";
+import { warningSink } from "../embedding/params.ts";
 
 export { fitPca, type PcaFit, type PcaControl, type PcaBasis } from "./solver.ts";
 export { projectRows, readBasis, writeBasis, type PcaBasisState } from "./project.ts";
@@ -36,9 +37,11 @@ export interface PcaOptions extends RunControl {
   seed?: number;
   /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */
   threads?: number;
+  /** Receives why PCA runs on one thread when more were asked for (default: console.warn). */
+  onWarning?: (message: string) => void;
 }
 
-const PCA_KEYS = new Set(["n", "dim", "nComponents", "seed", "threads", "signal", "onProgress"]);
+const PCA_KEYS = new Set(["n", "dim", "nComponents", "seed", "threads", "signal", "onProgress", "onWarning"]);
 
 /**
  * Principal-component scores of the rows: an n × nComponents Float32Array, row-major, centered, components by
@@ -56,8 +59,9 @@ export async function pca(data: DataInput, options: PcaOptions = {}): Promise<Fl
   if (!Number.isSafeInteger(seed) || seed < 0) fail(`seed must be a non-negative integer, got ${seed}`);
   checkThreads(options.threads);
   checkCallbacks(options);
+  const warn = warningSink(options.onWarning);
   throwIfAborted(options.signal);
-  const core = await Core.create(options.threads);
+  const core = await Core.create(options.threads, warn);
   try {
     // scores are linear in the data: compute on data of extreme magnitude rescaled, report them in its units
     const m = putMatrix(core, matrix, "data", "safe");

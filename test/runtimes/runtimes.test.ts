@@ -185,7 +185,7 @@ describe("runtime smoke tests: kNN of 2000 × 32 (k = 15) and an embedding of 50
       expectSameAsNode(result);
     });
 
-    it("page without COOP/COEP: the simd build on 1 thread, and the fit says why once (console.warn, the default onWarning)", async () => {
+    it("page without COOP/COEP: the simd build on 1 thread, and each call says why once (console.warn, the default onWarning)", async () => {
       const { result, problems } = await runPage(false);
       expect(result.error).toBeUndefined();
       report("chromium (not isolated)", result);
@@ -193,8 +193,8 @@ describe("runtime smoke tests: kNN of 2000 × 32 (k = 15) and an embedding of 50
       expect([result.build, result.threads]).toEqual(["simd", 1]);
       const why = /^threads: 2 asked for, but the page is not cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp .*; running the single-thread build on 1 thread$/;
       expect(result.fallback).toMatch(why);
-      // one warning from the one embed() of the fixture; nothing else on the page
-      expect(problems).toEqual([`warning: cne-wasm: ${result.fallback}`]);
+      // one warning from the fixture's knn() and one from its embed(); nothing else on the page
+      expect(problems).toEqual([`warning: cne-wasm: ${result.fallback}`, `warning: cne-wasm: ${result.fallback}`]);
       expectSameAsNode(result);
     });
   });
