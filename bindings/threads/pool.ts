@@ -27,8 +27,8 @@ export const barrierTuning = { spins: 20000 };
 
 /**
  * Starts a web worker (browsers, Deno, Bun) on worker.js beside this file. The expression is written out as the
- * one pattern bundlers recognise (Vite, webpack 5, Parcel, Rspack; Rollup and esbuild through the recipes in
- * the README): a literal relative URL, `import.meta.url` and `{ type: "module" }`, so a build emits the worker.
+ * one pattern bundlers recognise (Vite, webpack 5 and Parcel emit the worker for it; Rollup, esbuild and
+ * `bun build` through the README's recipes): a literal relative URL, `import.meta.url` and `{ type: "module" }`.
  * Deno running the TypeScript source finds bindings/threads/worker.js, which imports worker.ts.
  */
 function startWebWorker(): Worker {
