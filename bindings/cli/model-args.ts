@@ -40,6 +40,8 @@ export interface TransformCommand {
   resume: boolean;
   /** true/false: the text input has a header line or none; undefined: a first line that is not all numbers */
   header?: boolean;
+  /** threads of the local transform (default: all cores) */
+  threads?: number;
 }
 
 /** Rows per block of the streamed transform: 65,536 rows of 50 float32 are 13 MB, of 784 are 205 MB in flight. */
@@ -87,6 +89,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
     .option("--concurrency <N>", "blocks in flight per endpoint (default 2)", parseInteger)
     .option("--retries <N>", "further attempts of a block that failed, on any endpoint (default 8)", parseInteger)
     .option("--timeout <seconds>", "time limit of one request to an endpoint (default 120)", parseInteger)
+    .option("--threads <N>", "threads of the local transform (default: all cores)", parseInteger)
     .option("--no-resume", "start afresh instead of continuing the partial output of an interrupted run")
     .option("--header", "the text input's first line is a header")
     .option("--no-header", "the text input has no header line")
@@ -112,6 +115,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
         timeout: positive("--timeout", flags.timeout, 120, 3600),
         resume: flags.resume !== false,
         header: flags.header as boolean | undefined,
+        threads: flags.threads === undefined ? undefined : positive("--threads", flags.threads, 1, 256),
       });
     });
 }

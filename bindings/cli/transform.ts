@@ -53,7 +53,7 @@ export function runTransform(command: TransformCommand): Promise<number> {
     const modelDigest = createHash("sha256").update(bytes).digest("hex");
     let model: Awaited<ReturnType<typeof loadModel>>;
     try {
-      model = await loadModel(bytes);
+      model = await loadModel(bytes, command.threads === undefined ? {} : { threads: command.threads });
     } catch (error) {
       if (error instanceof CneModelError) fileError(command.model, error.message.replace(/^cne-wasm: /, ""));
       throw error;
