@@ -4,13 +4,14 @@
 
 import type { Core } from "../core/core.ts";
 import { putMatrix, readMatrix } from "../core/matrix.ts";
-import { readBasis, writeBasis, type PcaBasisState } from "../pca/index.ts";
+import { readBasis, writeBasis } from "../pca/index.ts";
 import { encodeEmbedding } from "../model/codec.ts";
 import { fail } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { EmbedOptions, EmbeddingOptions, Loss } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
+import type { EmbeddingState, KnnGraph, LayoutTarget } from "../handle/state.ts";
 import { checkSpectrumDirection } from "../validate/spectrum.ts";
 import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
@@ -21,58 +22,7 @@ import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
 
-export type { OptimizeOptions, TransformOptions };
-
-export interface KnnGraph {
-  /** n × k neighbour indices of the search (row-major) */
-  indices: Int32Array;
-  /** CSR of the symmetrised graph: rowPtr (n + 1) and colIndices (E) */
-  rowPtr: Int32Array;
-  colIndices: Int32Array;
-}
-
-/**
- * What a fitted embedding is made of: enough to continue it (optimize, partitionFunction) in another handle
- * with the same bits, without the data. `Embedding.fromState` takes it; saved models store it.
- */
-export interface EmbeddingState {
-  /** n × outDim, row-major */
-  embedding: Float32Array;
-  /** n × k neighbour indices, row-major */
-  knnIndices: Int32Array;
-  /** the fit's options (without data, init, knnIndices and threads) */
-  options: EmbeddingOptions;
-  /** NCE's log Z after a phase with loss "nce" */
-  logZ?: number;
-  /** the loss of the last phase */
-  lastLoss: Loss;
-  /** phases run so far: later phases draw independent random streams from it */
-  phases: number;
-  /** the loss and spectrum position the current layout was optimised for (transform uses them) */
-  target?: LayoutTarget;
-  /** columns of the training data */
-  inputDim?: number;
-  /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
-  inputScaleExponent?: number;
-  /**
-   * The rows the neighbours were searched among, n × (inputDim, or the PCA's nComponents), row-major: what a
-   * transform searches new rows against. Absent when the neighbours were given (knnIndices).
-   */
-  reference?: Float32Array;
-  /** the PCA that gave the reference rows (data wider than 100 columns) */
-  pca?: PcaBasisState;
-}
-
-/** The settings of the phase that produced a layout. */
-export interface LayoutTarget {
-  loss: Loss;
-  s: number;
-  zBar?: number;
-  /** ξ' of "neg" (1 for the other losses) */
-  xi: number;
-  /** InfoNCE's c */
-  c: number;
-}
+export type { OptimizeOptions, TransformOptions, EmbeddingState, KnnGraph, LayoutTarget };
 
 /** What fromState hands the constructor instead of data. */
 interface Restored {

@@ -170,6 +170,14 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
   };
 }
 
+/**
+ * Checks embedding options as createEmbedding does before it sees the data (names, types, ranges, combinations):
+ * front ends call it to report a bad option before reading a large input. What depends on n is checked later.
+ */
+export function checkEmbeddingOptions(options: EmbedOptions): void {
+  resolveParams(options);
+}
+
 function warningSink(onWarning: unknown): (message: string) => void {
   if (onWarning === undefined) return (message) => console.warn(`cne-wasm: ${message}`);
   if (typeof onWarning !== "function") fail("onWarning must be a function");

@@ -13,7 +13,7 @@ import { projectRows } from "../pca/index.ts";
 import { chooseQueryMethod, queryGraphKnn, queryKnn, QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
 import type { KnnMethod } from "../options/embedding.ts";
 import type { Prepared } from "./pipeline.ts";
-import type { LayoutTarget } from "./embedding.ts";
+import type { LayoutTarget } from "../handle/state.ts";
 import { LOG_CLAMP } from "./optimizer.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 

@@ -18,8 +18,11 @@ import { initialLogZ } from "../embedding/spectrum.ts";
 import { phaseFor } from "../embedding/schedule.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
-import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis, type PcaBasisState } from "../pca/index.ts";
-import { allocateNetwork, ensureBatchRows, forwardAll, type Network, type NetworkShape } from "./network.ts";
+import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis } from "../pca/index.ts";
+import { allocateNetwork, ensureBatchRows, forwardAll, type Network } from "./network.ts";
+import type { ParametricState } from "../handle/state.ts";
+
+export type { ParametricState };
 import { startTrainPhase, trainEpochs } from "./trainer.ts";
 
 /** SPEC §4: three hidden layers of 100 units. */
@@ -58,28 +61,6 @@ export function defaultParametricEpochs(edgeCount: number, batchSize: number): n
   const d = PARAMETRIC_DEFAULTS;
   const stepsPerEpoch = Math.ceil(edgeCount / Math.min(batchSize, edgeCount));
   return Math.min(d.maxEpochs, Math.max(d.minEpochs, Math.ceil(d.targetSteps / stepsPerEpoch)));
-}
-
-/**
- * What a trained parametric embedding is made of: enough to transform new points in another handle with the
- * same bits, without the training data. `ParametricEmbedding.fromState` takes it; saved models store it.
- */
-export interface ParametricState {
-  /** the network's widths; shape.inDim is the PCA's nComponents when there is a PCA, else the input's columns */
-  shape: NetworkShape;
-  /** the network's parameters (the core's layout, assembly/parametric/model.ts) */
-  parameters: Float32Array;
-  /** f(X) of the training data, n × outDim */
-  embedding: Float32Array;
-  /** the fit's options (without data and threads) */
-  options: EmbeddingOptions;
-  /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
-  inputScaleExponent: number;
-  /**
-   * The PCA the network's input goes through (data wider than 100 columns): new rows are centred and projected
-   * with it, in the scaled units, before the forward pass. Absent: the network reads the rows as given.
-   */
-  pca?: PcaBasisState;
 }
 
 export class ParametricEmbedding extends FitHandle {
