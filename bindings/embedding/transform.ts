@@ -11,7 +11,8 @@ import type { Matrix } from "../input.ts";
 import type { PhaseControl } from "../options/common.ts";
 import { projectRows } from "../pca/index.ts";
 import { chooseQueryMethod, queryGraphKnn, queryKnn, QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
-import type { KnnMethod } from "../options/embedding.ts";
+import type { KnnMethod, Metric } from "../options/embedding.ts";
+import { LOSSES } from "../loss/table.ts";
 import type { Prepared } from "./pipeline.ts";
 import type { LayoutTarget } from "../handle/state.ts";
 import { LOG_CLAMP } from "./optimizer.ts";
@@ -70,6 +71,8 @@ export interface PlaceSettings {
   logZ?: number;
   negativeSamples: number;
   seed: number;
+  /** the fit's distance: the new rows' neighbours are searched with it */
+  metric: Metric;
   /** the fitted data's scale exponent (core/matrix.ts): new rows are scaled alike */
   inputScaleExponent: number;
 }
@@ -88,7 +91,7 @@ export async function placeNewPoints(
     if (fit.pca) queries = await projectRows(core, fit.pca, queries, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
     throwIfAborted(ctl.signal);
     // the graph search's tree draws from the fit's seed, as every random choice does
-    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn"), seed: s.seed };
+    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn"), seed: s.seed, metric: s.metric };
     const found = o.knn === "exact"
       ? await queryKnn(core, reference, queries, o.k, search)
       : await queryGraphKnn(core, reference, fit.graph, queries, o.k, search);
@@ -97,8 +100,8 @@ export async function placeNewPoints(
     const scratch = core.alloc(Math.max(o.k * 4, core.threads * core.kernels.placeScratchBytes(outDim, s.negativeSamples)));
     core.kernels.placeInitial(layout.yPtr, outDim, found.indicesPtr, o.k, rows, y, scratch, o.init === "mean" ? 1 : 0);
     const { target } = s, m = s.negativeSamples;
-    // NCE places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
-    const xi = target.loss === "nce" && s.logZ !== undefined ? (m * Math.exp(s.logZ)) / (n * (n - 1)) : target.xi;
+    // a loss that learns Z (NCE) places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
+    const xi = LOSSES[target.loss].learnsZ && s.logZ !== undefined ? (m * Math.exp(s.logZ)) / (n * (n - 1)) : target.xi;
     const P = core.layout.placeArg;
     const args: number[] = [];
     args[P.train] = layout.yPtr; args[P.n] = n; args[P.dim] = outDim;
