@@ -10,6 +10,8 @@ export type { FitHandle } from "./handle/handle.ts";
 export type { EmbeddingOptions, EmbedOptions, Loss, KnnMethod, InitMethod } from "./options/embedding.ts";
 // the options table and its flag metadata, for front ends (the CLI derives its flags from it)
 export { EMBEDDING_OPTIONS, type OptionSpec, type CliFlag } from "./options/embedding.ts";
+export { LOSSES, type LossSpec, type LossTarget } from "./loss/table.ts";
+export type { FitSettings } from "./fit/settings.ts";
 export { zBarAt, xiFor } from "./embedding/spectrum.ts";
 export { embeddingDefaults, checkEmbeddingOptions } from "./embedding/params.ts";
 export type { KnnOptions, KnnResult } from "./knn/index.ts";

@@ -25,8 +25,16 @@ export type LossOptimiser = "pairs";
  */
 export type EarlyPhase = "umap-point" | "own";
 
+/**
+ * The form of a loss's terms: "independent", a sum of one term per pair (an edge, or an edge's negative sample);
+ * "normalised", each edge's term normalised over the edge and its negatives (InfoNCE). Tests check a loss's
+ * derivatives against finite differences of its value in this form (test/loss-table.test.ts).
+ */
+export type LossTerms = "independent" | "normalised";
+
 export interface LossSpec {
   target: LossTarget;
+  terms: LossTerms;
   /** learns its normalisation Z during a phase (NCE's log Z, from Z = n(n−1)); a transform holds the learned Z */
   learnsZ: boolean;
   /** the layout's default SGD learning rate (the network's Adam has its own: fit/modes.ts) */
@@ -39,7 +47,7 @@ export interface LossSpec {
 
 export const LOSSES = {
   /** Neg-t-SNE (the spectrum): negative sampling with a fixed normalisation Z̄, placed by s or given as zBar. */
-  neg: { target: "zBar", learnsZ: false, learningRate: 1, rateFollowsXi: true, earlyPhase: "umap-point", optimiser: "pairs" },
+  neg: { target: "zBar", terms: "independent", learnsZ: false, learningRate: 1, rateFollowsXi: true, earlyPhase: "umap-point", optimiser: "pairs" },
   /**
    * NCVis: noise-contrastive estimation, which learns log Z. The rate of 2 (the reference's is 1) and InfoNCE's
    * below were chosen by a sweep of quality against the rate on the digits, Fashion-MNIST 10k and 70k and the
@@ -47,11 +55,11 @@ export const LOSSES = {
    * every set of 10k points or more; on the digits nce at 2 lost 0.008 recall (accuracy equal), so it stays
    * below the 3 that was best at 70k.
    */
-  nce: { target: "none", learnsZ: true, learningRate: 2, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
+  nce: { target: "none", terms: "independent", learnsZ: true, learningRate: 2, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
   /** InfoNC-t-SNE: the InfoNCE loss over each edge and its negatives, with c = 4^s (c = 1 targets t-SNE); reference rate 0.5. */
-  infonce: { target: "c", learnsZ: false, learningRate: 2, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
+  infonce: { target: "c", terms: "normalised", learnsZ: false, learningRate: 2, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
   /** UMAP's loss (a = b = 1). */
-  umap: { target: "none", learnsZ: false, learningRate: 1, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
+  umap: { target: "none", terms: "independent", learnsZ: false, learningRate: 1, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
 } as const satisfies Record<string, LossSpec>;
 
 export type Loss = keyof typeof LOSSES;
