@@ -2,7 +2,7 @@
 // the plot. Every failure becomes one line on stderr and exit code 1.
 
 import { basename } from "node:path";
-import { checkEmbeddingOptions, CneInputError, createEmbedding } from "../index.ts";
+import { checkEmbeddingOptions, CneInputError, createEmbedding, LOSSES } from "../index.ts";
 import type { EmbedCommand, FlagOptions } from "./args.ts";
 import { CliError, fileError } from "./errors.ts";
 import { INPUT_FORMATS, formatOf, readLabels, readTable, type Table } from "./read.ts";
@@ -18,7 +18,7 @@ export function plotTitle(input: string, options: FlagOptions, n: number): strin
   const loss = options.loss ?? "neg";
   const parts = [basename(input), loss];
   if (options.zBar !== undefined) parts.push(`Z\u0304 = ${formatZ(options.zBar)}`);
-  else if (loss === "neg" || loss === "infonce") parts.push(`s = ${options.s ?? 0}`);
+  else if (LOSSES[loss].target !== "none") parts.push(`s = ${options.s ?? 0}`);
   parts.push(`n = ${n}`);
   return parts.join(" · ");
 }

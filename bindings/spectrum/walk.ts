@@ -1,7 +1,7 @@
 // A walk along the spectrum (SPEC §6): one full fit at a first s, then each further point warm-started from
 // the current layout and aligned by Procrustes to the layout before it, so points keep their place.
 
-import { createEmbedding, type Embedding } from "../embedding/embedding.ts";
+import { createEmbedding, type Embedding, type FitSettings } from "../embedding/embedding.ts";
 import { DEFAULTS } from "../embedding/params.ts";
 import { LOSSES, lossesWith } from "../loss/table.ts";
 import { fail } from "../errors.ts";
@@ -67,6 +67,11 @@ export class SpectrumWalk {
   /** Number of points. */
   get n(): number {
     return this.embedding.n;
+  }
+
+  /** The settings the current layout was made with, every default resolved (undefined before start()). */
+  get settings(): FitSettings | undefined {
+    return this.embedding.settings;
   }
 
   /** The s of the current layout (undefined before start()). */
