@@ -4,7 +4,7 @@
 // layout. Handles, transform, save/load, the spectrum walk, the CLI and the page read these instead of
 // recomputing a default.
 
-import type { EmbedOptions, InitMethod, KnnMethod, Metric } from "../options/embedding.ts";
+import type { InitMethod, KnnMethod, Metric } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
 import type { Loss } from "../loss/table.ts";
 import { checkSpectrumDirection } from "../validate/spectrum.ts";
@@ -72,7 +72,3 @@ export function resolveWarmParams(fit: ResolvedParams, options: OptimizeOptions,
   if (merged.given.negativeSamples !== undefined) checkSpectrumDirection(out, n, out.warn);
   return out;
 }
-
-/** The caller's options minus what a further phase does not take (for the type checker). */
-export type WarmOptions = OptimizeOptions;
-export type { EmbedOptions };
