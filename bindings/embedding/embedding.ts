@@ -18,7 +18,8 @@ import { resolveFitParams, resolveWarmParams, type FitSettings } from "../fit/se
 import { layoutTargetOf, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
 import { resolveParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
-import { LAYOUT_RULES, readLogZ, writeLogZ, type Phase } from "./optimizer.ts";
+import { readLogZ, writeLogZ, type Phase } from "./optimizer.ts";
+import { LAYOUT_RULES } from "./rules.ts";
 import { initialLogZ } from "./spectrum.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
@@ -265,8 +266,8 @@ export class Embedding extends FitHandle {
       stage,
       epochs: phase.epochs,
       run: async (begin, end, ctl) => {
-        const st = this.fit!.optimizer;
-        await rule(this.core!, st, phase, begin, end, ctl);
+        const fit = this.fit!, st = fit.optimizer;
+        await rule(this.core!, fit, phase, begin, end, ctl);
         checkFiniteLayout(this.core!, st.yPtr, st.n, st.dim, stage);
         this.lastLoss = phase.loss;
       },

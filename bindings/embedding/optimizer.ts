@@ -177,12 +177,6 @@ export async function runEpochs(
   }
 }
 
-/**
- * How the layout handle runs a phase of each update rule (fit/modes.ts UpdateRule): the layout's SGD. A rule
- * without an entry does not run on a layout (the network's Adam runs in parametric/trainer.ts).
- */
-export const LAYOUT_RULES: Partial<Record<UpdateRule, typeof runPhaseEpochs>> = { sgd: runPhaseEpochs };
-
 export function readLogZ(core: Core, st: OptimizerState): number {
   return core.f64(st.statePtr, 1)[0];
 }

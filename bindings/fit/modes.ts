@@ -43,7 +43,10 @@ export const PARAMETRIC_DEFAULTS = {
    * against 0.191, and steps are what a parametric fit pays for (each forwards and backpropagates up to 2b rows).
    */
   learningRate: 3e-3,
-  /** Edges per batch: a step costs about 2b rows through the network, so smaller batches buy more Adam steps for the same work. */
+  /**
+   * Edges per batch: a step costs about 2b rows through the network, so smaller batches buy more Adam steps for
+   * the same work.
+   */
   batchSize: 256,
   /** Negatives per edge, the paper's 5: the layout's default of 30 was measured for the non-parametric optimiser. */
   negativeSamples: 5,
@@ -66,9 +69,9 @@ export function defaultParametricEpochs(edgeCount: number, batchSize: number): n
 
 /**
  * The update rule of a phase: "sgd", the layout's SGD with clipping (core task "optimize"); "adam", the
- * network's Adam (core task "parametricTrain"). A handle runs a phase by its rule (Embedding: optimizer.ts
- * LAYOUT_RULES; ParametricEmbedding: trainer.ts). An optimiser that is not per-pair SGD adds its rule here,
- * its runner beside LAYOUT_RULES and its case in fit/plan.ts ruleFor.
+ * network's Adam (core task "parametricTrain"). A handle runs a phase by its rule (Embedding: LAYOUT_RULES in
+ * embedding/rules.ts; ParametricEmbedding: NETWORK_RULES in parametric/trainer.ts). An optimiser that is not
+ * per-pair SGD adds its rule here, its runner in LAYOUT_RULES and its case in fit/plan.ts ruleFor.
  */
 export type UpdateRule = "sgd" | "adam";
 

@@ -71,7 +71,8 @@ export function planFit(p: ResolvedParams, n: number, edgeCount: number, mode: F
   const main = mainPhase(p, n, mainEpochs, batchSize, nextId(), mode);
   const phases: PlannedPhase[] = [];
   if (earlyEpochs > 0) {
-    phases.push({ stage: "early-exaggeration", phase: earlyPhase(main, p, earlyEpochs, mode.sharedEarlyStreams ? main.phaseId : earlyId) });
+    const id = mode.sharedEarlyStreams ? main.phaseId : earlyId;
+    phases.push({ stage: "early-exaggeration", phase: earlyPhase(main, p, earlyEpochs, id) });
   }
   phases.push({ stage: "optimize", phase: main });
   return { phases, settings: settingsOf(p, main, mode, earlyEpochs) };
@@ -81,7 +82,9 @@ export function planFit(p: ResolvedParams, n: number, edgeCount: number, mode: F
  * A further phase (optimize()) of settings p (resolveWarmParams): one phase of the given epochs, or the mode's
  * default after a main phase of fitMainEpochs, no early exaggeration.
  */
-export function planWarm(p: ResolvedParams, n: number, edgeCount: number, mode: FitMode, fitMainEpochs: number, nextId: () => number): FitPlan {
+export function planWarm(
+  p: ResolvedParams, n: number, edgeCount: number, mode: FitMode, fitMainEpochs: number, nextId: () => number,
+): FitPlan {
   const batchSize = Math.min(p.batchSize ?? mode.batchSize(edgeCount, n), edgeCount);
   const epochs = Math.max(1, p.given.nEpochs ?? mode.warmEpochs(fitMainEpochs));
   const phase = mainPhase(p, n, epochs, batchSize, nextId(), mode);

@@ -47,7 +47,10 @@ export interface LossSpec {
 
 export const LOSSES = {
   /** Neg-t-SNE (the spectrum): negative sampling with a fixed normalisation Z̄, placed by s or given as zBar. */
-  neg: { target: "zBar", terms: "independent", learnsZ: false, learningRate: 1, rateFollowsXi: true, earlyPhase: "umap-point", optimiser: "pairs" },
+  neg: {
+    target: "zBar", terms: "independent", learnsZ: false,
+    learningRate: 1, rateFollowsXi: true, earlyPhase: "umap-point", optimiser: "pairs",
+  },
   /**
    * NCVis: noise-contrastive estimation, which learns log Z. The rate of 2 (the reference's is 1) and InfoNCE's
    * below were chosen by a sweep of quality against the rate on the digits, Fashion-MNIST 10k and 70k and the
@@ -55,11 +58,20 @@ export const LOSSES = {
    * every set of 10k points or more; on the digits nce at 2 lost 0.008 recall (accuracy equal), so it stays
    * below the 3 that was best at 70k.
    */
-  nce: { target: "none", terms: "independent", learnsZ: true, learningRate: 2, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
-  /** InfoNC-t-SNE: the InfoNCE loss over each edge and its negatives, with c = 4^s (c = 1 targets t-SNE); reference rate 0.5. */
-  infonce: { target: "c", terms: "normalised", learnsZ: false, learningRate: 2, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
+  nce: {
+    target: "none", terms: "independent", learnsZ: true,
+    learningRate: 2, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs",
+  },
+  /** InfoNC-t-SNE: the InfoNCE loss over each edge and its negatives, c = 4^s (c = 1 targets t-SNE); reference rate 0.5. */
+  infonce: {
+    target: "c", terms: "normalised", learnsZ: false,
+    learningRate: 2, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs",
+  },
   /** UMAP's loss (a = b = 1). */
-  umap: { target: "none", terms: "independent", learnsZ: false, learningRate: 1, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs" },
+  umap: {
+    target: "none", terms: "independent", learnsZ: false,
+    learningRate: 1, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs",
+  },
 } as const satisfies Record<string, LossSpec>;
 
 export type Loss = keyof typeof LOSSES;
@@ -69,11 +81,6 @@ export const LOSS_NAMES = Object.keys(LOSSES) as Loss[];
 
 /** The losses the core optimises per pair: each has an id the core exports (LOSS_<NAME>, assembly/optimize/losses.ts). */
 export const PAIR_LOSSES = LOSS_NAMES.filter((l) => LOSSES[l].optimiser === "pairs");
-
-/** A loss's entry. */
-export function lossSpec(loss: Loss): LossSpec {
-  return LOSSES[loss];
-}
 
 /** The losses whose target is `target`, quoted for a message: `"neg"`, or `"a" or "b"`. */
 export function lossesWith(target: LossTarget): string {

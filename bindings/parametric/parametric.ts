@@ -22,11 +22,11 @@ import { planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts"
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
 import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis } from "../pca/index.ts";
-import { allocateNetwork, ensureBatchRows, forwardAll, type Network } from "./network.ts";
 import type { ParametricState } from "../handle/state.ts";
+import { allocateNetwork, ensureBatchRows, forwardAll, type Network } from "./network.ts";
+import { NETWORK_RULES } from "./trainer.ts";
 
 export type { ParametricState };
-import { NETWORK_RULES } from "./trainer.ts";
 
 /** SPEC §4: three hidden layers of 100 units. */
 export const HIDDEN_UNITS = 100;
