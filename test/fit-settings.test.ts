@@ -58,3 +58,14 @@ describe("a fit's resolved settings", () => {
     walk.destroy();
   });
 });
+
+describe("the update-rule seam", () => {
+  it("a mode refuses a loss whose update rule it has no runner for, naming the loss, the mode and the rule", async () => {
+    const { checkRunnable, ruleFor } = await import("../dist/fit/plan.js");
+    const { LAYOUT_MODE, NETWORK_MODE } = await import("../dist/fit/modes.js");
+    expect(ruleFor("neg", LAYOUT_MODE)).toBe("sgd");
+    expect(ruleFor("neg", NETWORK_MODE)).toBe("adam");
+    expect(() => checkRunnable("neg", NETWORK_MODE, { adam: () => undefined })).not.toThrow();
+    expect(() => checkRunnable("neg", NETWORK_MODE, { sgd: () => undefined })).toThrow(/loss "neg" does not run in the network mode \(it has no update rule "adam" there\)/);
+  });
+});

@@ -15,7 +15,7 @@ import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import type { EmbeddingState, KnnGraph, LayoutTarget } from "../handle/state.ts";
 import { LAYOUT_MODE } from "../fit/modes.ts";
 import { resolveFitParams, resolveWarmParams, type FitSettings } from "../fit/settings.ts";
-import { layoutTargetOf, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
+import { checkRunnable, layoutTargetOf, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
 import { resolveParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, writeLogZ, type Phase } from "./optimizer.ts";
@@ -67,6 +67,7 @@ export class Embedding extends FitHandle {
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
     this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored);
+    checkRunnable(this.params.loss, LAYOUT_MODE, LAYOUT_RULES);
   }
 
   /**
@@ -122,6 +123,7 @@ export class Embedding extends FitHandle {
    */
   optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
     const merged = resolveWarmParams(this.params, options, this.n, LAYOUT_MODE);
+    checkRunnable(merged.loss, LAYOUT_MODE, LAYOUT_RULES);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail("call run() before optimize()");
       const ctl = this.control(options);

@@ -82,6 +82,9 @@ export async function placeNewPoints(
   core: Core, fit: Prepared, matrix: Matrix, s: PlaceSettings, o: CheckedTransformOptions,
   ctl: PhaseControl & { report: (fraction: number, stage: "pca" | "knn" | "optimize") => void },
 ): Promise<Float32Array> {
+  const loss = s.target.loss;
+  // the placement is the held-fixed update of the per-pair losses (assembly/optimize/place.ts)
+  if (LOSSES[loss].optimiser !== "pairs") fail(`transform places new points with a per-pair loss; the layout's loss "${loss}" is not one`);
   const reference = fit.search;
   if (!reference) fail("this embedding was fitted on precomputed neighbours (knnIndices): it has no rows to place new points against");
   const layout = fit.optimizer, outDim = layout.dim, n = fit.n, rows = matrix.n;

@@ -36,6 +36,15 @@ export function ruleFor(loss: Loss, mode: FitMode): UpdateRule {
   return fail(`loss "${loss}" has no update rule in the ${mode.name} mode`);
 }
 
+/**
+ * Refuses, when a handle is created or optimize() called, a loss whose update rule in this mode the handle
+ * cannot run (`rules`: the handle's runners), rather than after the fit's preparation.
+ */
+export function checkRunnable(loss: Loss, mode: FitMode, rules: Partial<Record<UpdateRule, unknown>>): void {
+  const rule = ruleFor(loss, mode);
+  if (!rules[rule]) fail(`loss "${loss}" does not run in the ${mode.name} mode (it has no update rule "${rule}" there)`);
+}
+
 /** The early-exaggeration phase of a loss, from its main phase (SPEC §3). */
 function earlyPhase(main: Phase, p: ResolvedParams, epochs: number, phaseId: number): Phase {
   const kind = LOSSES[p.loss].earlyPhase;

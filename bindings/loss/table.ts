@@ -80,7 +80,7 @@ export type Loss = keyof typeof LOSSES;
 export const LOSS_NAMES = Object.keys(LOSSES) as Loss[];
 
 /** The losses the core optimises per pair: each has an id the core exports (LOSS_<NAME>, assembly/optimize/losses.ts). */
-export const PAIR_LOSSES = LOSS_NAMES.filter((l) => LOSSES[l].optimiser === "pairs");
+export const PAIR_LOSSES: Loss[] = LOSS_NAMES.filter((l) => LOSSES[l].optimiser === "pairs");
 
 /** The losses whose target is `target`, quoted for a message: `"neg"`, or `"a" or "b"`. */
 export function lossesWith(target: LossTarget): string {

@@ -18,7 +18,7 @@ import { writeLogZ, type Phase } from "../embedding/optimizer.ts";
 import { initialLogZ } from "../embedding/spectrum.ts";
 import { defaultParametricEpochs, NETWORK_MODE, PARAMETRIC_DEFAULTS } from "../fit/modes.ts";
 import { resolveFitParams, resolveWarmParams, type FitSettings } from "../fit/settings.ts";
-import { planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
+import { checkRunnable, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
 import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis } from "../pca/index.ts";
@@ -74,6 +74,7 @@ export class ParametricEmbedding extends FitHandle {
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
     this.params = resolveFitParams(params, this.size.n, NETWORK_MODE, !restored);
+    checkRunnable(this.params.loss, NETWORK_MODE, NETWORK_RULES);
   }
 
   /**
@@ -186,6 +187,7 @@ export class ParametricEmbedding extends FitHandle {
     let merged: ResolvedParams;
     try {
       merged = resolveWarmParams(this.params, options, this.n, NETWORK_MODE);
+      checkRunnable(merged.loss, NETWORK_MODE, NETWORK_RULES);
     } catch (e) {
       return Promise.reject(e);
     }
