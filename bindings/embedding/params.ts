@@ -1,5 +1,6 @@
-// Resolves EmbeddingOptions into a complete, validated parameter set: every value checked against the options
-// table (options/embedding.ts) before any work starts, defaults applied once.
+// Resolves EmbeddingOptions into a validated parameter set: every value checked against the options table
+// (options/embedding.ts) before any work starts, the table's defaults applied once. The defaults that depend on
+// the mode or the data's size (negatives, rates, batch, epochs) are fit/settings.ts's, from the values given.
 
 import { fail } from "../errors.ts";
 import { checkCallbacks, checkKeys } from "../options/common.ts";

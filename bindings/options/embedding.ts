@@ -67,7 +67,7 @@ export const EMBEDDING_OPTIONS = {
     type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",
     cli: { flag: "--init", value: "method", help: "initial layout" },
   },
-  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples). */
+  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples in fit/modes.ts; 5 in the parametric mode). */
   negativeSamples: {
     type: "integer", min: 1, max: 4096, default: 30,
     cli: { flag: "--negatives", value: "M", help: "negative samples per positive edge" },
