@@ -11,7 +11,7 @@
 // --quality the kNN recall@15 (in the data's space, exact neighbours) of transformed held-out rows against a fit of
 // the same size that saw them. --write appends the tables to bench/RESULTS.md.
 import { execFileSync, spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync, cpSync, rmSync, appendFileSync } from "node:fs";
+import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { createParametricEmbedding, knn } from "../dist/index.js";
@@ -87,7 +87,7 @@ function timed(cmd, cmdArgs, opts = {}) {
     p.stderr.on("data", (d) => (err += d));
     p.on("close", (code) => {
       if (code !== 0) return reject(new Error(`${cmd} ${cmdArgs.join(" ")} exited ${code}: ${err.slice(-800)}`));
-      const wall = /Elapsed \(wall clock\) time[^:]*: (?:(\d+):)?(\d+):([\d.]+)/.exec(err);
+      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(err);
       const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
       const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? NaN) / 1024;
       resolve({ seconds, rssMB: rss });
@@ -134,6 +134,9 @@ const edgeDir = join(CACHE_DIR, "stream-edge");
 rmSync(edgeDir, { recursive: true, force: true });
 cpSync(join(ROOT_DIR, "examples", "edge"), edgeDir, { recursive: true, filter: (s) => !/[/\\](build|model\.cne)$/.test(s) });
 cpSync(modelFile, join(edgeDir, "model.cne"));
+// the example imports "cne-wasm": let it resolve to this repository's built package
+mkdirSync(join(edgeDir, "node_modules"), { recursive: true });
+symlinkSync(ROOT_DIR, join(edgeDir, "node_modules", "cne-wasm"));
 const { bundleEdgeWorker } = await import(join(ROOT_DIR, "examples", "edge", "build.js"));
 await bundleEdgeWorker(edgeDir);
 const { serveWorkerdConfig } = await import(join(ROOT_DIR, "test", "runtimes", "workerd.js"));
