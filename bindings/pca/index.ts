@@ -6,8 +6,9 @@ import { scaleByExponent } from "../core/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkCallbacks, checkThreads, type RunControl } from "../options/common.ts";
+import type { EmbeddingOptions } from "../options/embedding.ts";
+import { seedOption, warningSink } from "../embedding/params.ts";
 import { fitPca, type PcaControl } from "./solver.ts";
-import { warningSink } from "../embedding/params.ts";
 
 export { fitPca, type PcaFit, type PcaControl, type PcaBasis } from "./solver.ts";
 export { projectRows, readBasis, writeBasis, type PcaBasisState } from "./project.ts";
@@ -26,17 +27,13 @@ export async function pcaScores(
   return (await fitPca(core, m, nComponents, opts)).scores;
 }
 
-export interface PcaOptions extends RunControl {
-  /** Number of rows, for flat input. */
-  n?: number;
-  /** Values per row, for flat input. */
-  dim?: number;
+/**
+ * pca()'s options: the shape, seed and threads as the options table documents them (the seed picks the random
+ * sample and start vectors), and the number of components.
+ */
+export interface PcaOptions extends RunControl, Pick<EmbeddingOptions, "n" | "dim" | "seed" | "threads"> {
   /** Components to keep (default 2; at most dim). */
   nComponents?: number;
-  /** Seed of the random sample and start vectors: the same seed gives the same result (default 0). */
-  seed?: number;
-  /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */
-  threads?: number;
   /** Receives why PCA runs on one thread when more were asked for (default: console.warn). */
   onWarning?: (message: string) => void;
 }
@@ -55,8 +52,7 @@ export async function pca(data: DataInput, options: PcaOptions = {}): Promise<Fl
   const k = options.nComponents ?? 2;
   if (!Number.isInteger(k) || k < 1 || k > matrix.dim) fail(`nComponents must be an integer from 1 to dim = ${matrix.dim}, got ${k}`);
   if (matrix.n < 2) fail(`PCA needs at least 2 rows, got ${matrix.n}`);
-  const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed) || seed < 0) fail(`seed must be a non-negative integer, got ${seed}`);
+  const seed = seedOption(options.seed);
   checkThreads(options.threads);
   checkCallbacks(options);
   const warn = warningSink(options.onWarning);
