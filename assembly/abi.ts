@@ -20,6 +20,8 @@ export {
   ARG_P_SEED, ARG_P_CLAMP, ARG_P_C, ARG_P_SCRATCH, ARG_P_CHUNK_ROWS,
 } from "./optimize/place";
 export { TASK_PARAMETRIC_TRAIN, TASK_PARAMETRIC_TRANSFORM } from "./parametric/tasks";
+// t-SNE's repulsion (assembly/tsne/repulsion_tasks.ts)
+export { TASK_TSNE_REPULSION_EXACT } from "./tsne/repulsion_tasks";
 
 // the optimiser's slots (also read by the parametric trainer, which adds the model record's slot)
 export {

@@ -70,6 +70,8 @@ export interface CoreFunctions {
   searchTreeBuild(
     data: number, n: number, stride: number, leafSize: number, seed: number, perm: number, scratch: number, nodes: number, offsets: number, normals: number,
   ): number;
+  // t-SNE's repulsion (assembly/tsne/repulsion_exports.ts)
+  tsneRepulsionExactWorkspaceBytes(n: number): number;
 }
 
 /**
@@ -86,6 +88,8 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, optimizeSlotBytes: 3, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
   graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
+  // t-SNE's repulsion
+  tsneRepulsionExactWorkspaceBytes: 1,
 };
 
 /**
@@ -104,6 +108,8 @@ export const LAYOUT = {
     keys: [
       "knnExact", "knnQuery", "knnGraphQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
       "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
+      // t-SNE's repulsion
+      "tsneRepulsionExact",
     ],
   },
   /** argument slots of the optimiser task, shared by the parametric trainer (assembly/optimize/args.ts) */
