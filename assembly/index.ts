@@ -24,4 +24,4 @@ export { batchGradient } from "./optimize/reference";
 export { procrustesSums, affineApply2 } from "./spectrum/procrustes";
 export { placeInitial, placeNoiseTable } from "./optimize/place";
 // t-SNE's repulsion: workspace sizes for the bindings (assembly/tsne/repulsion_tasks.ts)
-export { tsneRepulsionExactWorkspaceBytes } from "./tsne/repulsion_exports";
+export { tsneRepulsionExactWorkspaceBytes, tsneRepulsionFftWorkspaceBytes, tsneFftScratchBytes, tsneFftInPlace } from "./tsne/repulsion_exports";

@@ -85,3 +85,92 @@ describe("exact t-SNE repulsion", () => {
     expect(Buffer.from(two.force.buffer).equals(Buffer.from(one.force.buffer))).toBe(true);
   });
 });
+
+describe("FFT of the interpolated repulsion (assembly/tsne/fft.ts)", () => {
+  // lengths covering each radix alone (4, 2, 3, 5), a single stage, and mixed plans
+  for (const n of [2, 3, 4, 5, 8, 9, 25, 16, 12, 30, 64, 120, 360]) {
+    it(`equals a plain DFT at length ${n}, both complex pairs of each element`, async () => {
+      const core = await Core.create(1);
+      try {
+        const k = core.kernels;
+        const data = core.alloc(16 * n), scratch = core.alloc(k.tsneFftScratchBytes(n));
+        const r = rng(n);
+        const x = Float32Array.from({ length: 4 * n }, () => r() * 2 - 1);
+        core.f32(data, 4 * n).set(x);
+        expect(k.tsneFftInPlace(data, n, scratch)).toBeGreaterThan(0);
+        const out = core.f32(data, 4 * n);
+        let err = 0, scale = 0;
+        for (let f = 0; f < n; f++) {
+          for (let pair = 0; pair < 2; pair++) {
+            let re = 0, im = 0;
+            for (let j = 0; j < n; j++) {
+              const a = (-2 * Math.PI * j * f) / n, xr = x[4 * j + 2 * pair], xi = x[4 * j + 2 * pair + 1];
+              re += xr * Math.cos(a) - xi * Math.sin(a);
+              im += xr * Math.sin(a) + xi * Math.cos(a);
+            }
+            err = Math.max(err, Math.hypot(re - out[4 * f + 2 * pair], im - out[4 * f + 2 * pair + 1]));
+            scale = Math.max(scale, Math.hypot(re, im));
+          }
+        }
+        expect(err / scale).toBeLessThan(1e-6);
+      } finally {
+        core.destroy();
+      }
+    });
+  }
+
+  it("refuses a length with a prime factor other than 2, 3 and 5", async () => {
+    const core = await Core.create(1);
+    try {
+      const k = core.kernels;
+      expect(k.tsneFftInPlace(core.alloc(16 * 14), 14, core.alloc(k.tsneFftScratchBytes(14)))).toBe(0);
+    } finally {
+      core.destroy();
+    }
+  });
+});
+
+describe("interpolated t-SNE repulsion", () => {
+  // Bounds: the errors measured on these layouts (bench/tsne-repulsion.js's measure, 3,000 points), times ~3.
+  // extent 10 on the default grid: 50 intervals of 0.2, force 5.0e-4, Z 4e-7; extent 40: intervals of 0.8,
+  // force 3.0e-2, Z 3.8e-4 (dof 0.5: 2.4e-2, 2.8e-4). A broken spread, kernel or read-back errs by O(1).
+  const cases = [
+    { extent: 10, dof: 1, force: 2e-3, z: 1e-5 },
+    { extent: 40, dof: 1, force: 0.1, z: 1.5e-3 },
+    { extent: 40, dof: 0.5, force: 0.1, z: 1.5e-3 },
+  ];
+  for (const c of cases) {
+    it(`matches the exact repulsion on 3,000 points of extent ${c.extent}, dof ${c.dof}`, async () => {
+      const y = clusteredLayout(3000, c.extent, 7);
+      const exact = await runRepulsion(y, 1, { method: "exact", dof: c.dof });
+      const fft = await runRepulsion(y, 1, { method: "fft", dof: c.dof });
+      expect(Math.abs(fft.z / exact.z - 1)).toBeLessThan(c.z);
+      expect(relativeForceError(fft.force, exact.force)).toBeLessThan(c.force);
+    });
+  }
+
+  it("a finer grid is more accurate (the error is the interpolation's, not a fixed bias)", async () => {
+    const y = clusteredLayout(3000, 40, 7);
+    const exact = await runRepulsion(y, 1, { method: "exact" });
+    const coarse = await runRepulsion(y, 1, { method: "fft", intervalsPerUnit: 1, minIntervals: 20 });
+    const fine = await runRepulsion(y, 1, { method: "fft", intervalsPerUnit: 4, minIntervals: 20, maxIntervals: 200 });
+    expect(relativeForceError(fine.force, exact.force)).toBeLessThan(relativeForceError(coarse.force, exact.force) / 8);
+  });
+
+  it("gives the same bits on 1 and 2 threads", async () => {
+    const y = clusteredLayout(5000, 60, 9);
+    const one = await runRepulsion(y, 1, { method: "fft" });
+    const two = await runRepulsion(y, 2, { method: "fft" });
+    expect(two.threads).toBe(2);
+    expect(two.z).toBe(one.z);
+    expect(Buffer.from(two.force.buffer).equals(Buffer.from(one.force.buffer))).toBe(true);
+  });
+
+  it("all points in one place: no force, Z = n(n − 1)", async () => {
+    const n = 500;
+    const y = new Float32Array(2 * n).fill(3);
+    const fft = await runRepulsion(y, 1, { method: "fft" });
+    expect(Math.abs(fft.z / (n * (n - 1)) - 1)).toBeLessThan(1e-4);
+    for (const f of fft.force) expect(Math.abs(f)).toBeLessThan(1e-3 * n);
+  });
+});

@@ -5,10 +5,13 @@
 // The exact one is O(n²) (repulsion_exact.ts); the interpolated one is O(n + M log M) on a grid of M nodes
 // (repulsion_fft.ts). bindings/tsne/repulsion.ts allocates the workspace and posts them.
 import { repulsionExactTask } from "./repulsion_exact";
+import { repulsionFftTask } from "./repulsion_fft";
 
 export const TASK_TSNE_REPULSION_EXACT: i32 = 78;
+export const TASK_TSNE_REPULSION_FFT: i32 = 79;
 
 export function runRepulsionTask(task: i32, ctrl: usize, thread: i32): bool {
   if (task == TASK_TSNE_REPULSION_EXACT) { repulsionExactTask(ctrl, thread); return true; }
+  if (task == TASK_TSNE_REPULSION_FFT) { repulsionFftTask(ctrl, thread); return true; }
   return false;
 }

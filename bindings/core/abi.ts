@@ -72,6 +72,9 @@ export interface CoreFunctions {
   ): number;
   // t-SNE's repulsion (assembly/tsne/repulsion_exports.ts)
   tsneRepulsionExactWorkspaceBytes(n: number): number;
+  tsneRepulsionFftWorkspaceBytes(n: number, maxIntervals: number, nodes: number, threads: number): number;
+  tsneFftScratchBytes(n: number): number;
+  tsneFftInPlace(dataPtr: number, n: number, scratchPtr: number): number;
 }
 
 /**
@@ -89,7 +92,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
   graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
   // t-SNE's repulsion
-  tsneRepulsionExactWorkspaceBytes: 1,
+  tsneRepulsionExactWorkspaceBytes: 1, tsneRepulsionFftWorkspaceBytes: 4, tsneFftScratchBytes: 1, tsneFftInPlace: 3,
 };
 
 /**
@@ -109,7 +112,7 @@ export const LAYOUT = {
       "knnExact", "knnQuery", "knnGraphQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
       "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
       // t-SNE's repulsion
-      "tsneRepulsionExact",
+      "tsneRepulsionExact", "tsneRepulsionFft",
     ],
   },
   /** argument slots of the optimiser task, shared by the parametric trainer (assembly/optimize/args.ts) */
@@ -146,6 +149,8 @@ export const LAYOUT = {
   /** the distances of kNN indexes, and the slot of every kNN task that holds one (assembly/knn/metric.ts) */
   metric: { prefix: "METRIC_", keys: EMBEDDING_OPTIONS.metric.values },
   knnArg: { prefix: "ARG_KNN_", keys: ["metric"] },
+  /** where the repulsion task leaves Z, the intervals and the FFT length in its workspace (assembly/tsne/repulsion_fft.ts) */
+  tsneRepulsionWs: { prefix: "TSNE_REPULSION_WS_", keys: ["z", "intervals", "fftSize"] },
 } as const;
 
 type Layout = typeof LAYOUT;
