@@ -105,6 +105,21 @@ function stage4(src: usize, dst: usize, s: i32, m: i32, tw: usize): void {
   }
 }
 
+/** The first radix-4 stage (s = 1) of a sequence whose upper half is zero: a2 = a3 = 0, never read. */
+function stage4HalfZero(src: usize, dst: usize, m: i32, tw: usize): void {
+  const mb = <usize>m << 4;
+  for (let p = 0; p < m; p++) {
+    const ps = <usize>p << 5;
+    const x = src + (<usize>p << 4), y = dst + (<usize>p << 6);
+    const a0 = v128.load(x), a1 = v128.load(x + mb);
+    const t3 = mulNegI(a1);
+    v128.store(y, f32x4.add(a0, a1));
+    v128.store(y, cmul(f32x4.add(a0, t3), tw + ps), 16);
+    v128.store(y, cmul(f32x4.sub(a0, a1), tw + 2 * ps), 32);
+    v128.store(y, cmul(f32x4.sub(a0, t3), tw + 3 * ps), 48);
+  }
+}
+
 function stage3(src: usize, dst: usize, s: i32, m: i32, tw: usize): void {
   const sb = <usize>s << 4, mb = <usize>m * sb;
   const half = f32x4.splat(0.5), sin60 = f32x4.splat(<f32>0.86602540378443864676);
@@ -157,6 +172,19 @@ function stage5(src: usize, dst: usize, s: i32, m: i32, tw: usize): void {
  * two stages; twPtr holds fftTwiddles(n) for all t in [0, n).
  */
 export function fft(src: usize, dst: usize, tmpA: usize, tmpB: usize, n: i32, planPtr: usize, twPtr: usize): void {
+  fftFrom(src, dst, tmpA, tmpB, n, planPtr, twPtr, false);
+}
+
+/**
+ * fft of a sequence whose upper half (elements n/2 .. n − 1) is zero, which is then never read: the convolution's
+ * zero-padded inputs. The plan's first radix must be 4 (n a multiple of 4, as smoothSize gives).
+ */
+export function fftUpperHalfZero(src: usize, dst: usize, tmpA: usize, tmpB: usize, n: i32, planPtr: usize, twPtr: usize): void {
+  fftFrom(src, dst, tmpA, tmpB, n, planPtr, twPtr, true);
+}
+
+// @ts-ignore: decorator
+@inline function fftFrom(src: usize, dst: usize, tmpA: usize, tmpB: usize, n: i32, planPtr: usize, twPtr: usize, halfZero: bool): void {
   const stages = load<i32>(planPtr);
   let s = 1, len = n;
   let from = src;
@@ -164,7 +192,8 @@ export function fft(src: usize, dst: usize, tmpA: usize, tmpB: usize, n: i32, pl
     const r = load<i32>(planPtr + 4 + (<usize>t << 2));
     const to = t == stages - 1 ? dst : (t & 1) == 0 ? tmpA : tmpB;
     const m = len / r;
-    if (r == 4) stage4(from, to, s, m, twPtr);
+    if (halfZero && t == 0) stage4HalfZero(from, to, m, twPtr);
+    else if (r == 4) stage4(from, to, s, m, twPtr);
     else if (r == 2) stage2(from, to, s, m, twPtr);
     else if (r == 3) stage3(from, to, s, m, twPtr);
     else stage5(from, to, s, m, twPtr);

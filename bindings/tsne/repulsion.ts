@@ -26,7 +26,7 @@ export interface RepulsionGrid {
 export const DEFAULT_REPULSION_GRID: Readonly<RepulsionGrid> = {
   intervalsPerUnit: 1,
   minIntervals: 50,
-  maxIntervals: 200,
+  maxIntervals: 256,
   nodesPerInterval: 3,
 };
 
