@@ -206,19 +206,20 @@ function sortByBox(y: usize, n: i32, boxes: i32, boxOf: usize, order: usize, sor
 function kernelRowUnit(g: i32, grid: i32, n: i32, hs: i32, delta2: f64, alpha: f64, rows: usize, buf: usize,
                        tmpA: usize, tmpB: usize, plan: usize, tw: usize): void {
   const x0 = 4 * g;
-  for (let y = 0; y < n; y++) {
-    const yy = y <= (n >> 1) ? y : n - y;
-    let v = f32x4.splat(0);
-    if (yy < grid) {
-      const y2 = <f64>yy * <f64>yy;
-      const k0 = x0 < grid ? kernelValue((<f64>x0 * <f64>x0 + y2) * delta2, alpha) : 0;
-      const k1 = x0 + 1 < grid ? kernelValue((<f64>(x0 + 1) * <f64>(x0 + 1) + y2) * delta2, alpha) : 0;
-      const k2 = x0 + 2 < grid ? kernelValue((<f64>(x0 + 2) * <f64>(x0 + 2) + y2) * delta2, alpha) : 0;
-      const k3 = x0 + 3 < grid ? kernelValue((<f64>(x0 + 3) * <f64>(x0 + 3) + y2) * delta2, alpha) : 0;
-      v = f32x4(k0, k1, k2, k3);
-    }
+  // lanes of rows ≥ G stay zero; offsets y in [0, G) and their mirrors N − y, the rest zero. The values are
+  // rounded from f64 once: Z's identity cancels large terms, and f32 arithmetic here moved Z by 1e-5.
+  for (let y = 0; y < grid; y++) {
+    const yy = <f64>y * <f64>y;
+    const v = f32x4(
+      kernelValue((<f64>x0 * <f64>x0 + yy) * delta2, alpha),
+      x0 + 1 < grid ? kernelValue((<f64>(x0 + 1) * <f64>(x0 + 1) + yy) * delta2, alpha) : 0,
+      x0 + 2 < grid ? kernelValue((<f64>(x0 + 2) * <f64>(x0 + 2) + yy) * delta2, alpha) : 0,
+      x0 + 3 < grid ? kernelValue((<f64>(x0 + 3) * <f64>(x0 + 3) + yy) * delta2, alpha) : 0,
+    );
     v128.store(buf + (<usize>y << 4), v);
+    if (y > 0) v128.store(buf + (<usize>(n - y) << 4), v);
   }
+  memory.fill(buf + (<usize>grid << 4), 0, <usize>(n - 2 * grid + 1) << 4);
   fft(buf, buf, tmpA, tmpB, n, plan, tw);
   const half = n >> 1;
   for (let l = 0; l < 4; l++) {
