@@ -3,7 +3,8 @@
 // Interface (TASK_TSNE_REPULSION_FFT, repulsion_tasks.ts; the same outputs as the exact twin, repulsion_exact.ts):
 //   args 0 y (f32[n × 2], row-major), 1 n, 2 dof α > 0, 3 force (f32[n × 2], written), 4 workspace
 //   (fftWorkspaceBytes(n, maxIntervals, nodes, threads) bytes, 64-aligned), 5 intervalsPerUnit, 6 minIntervals,
-//   7 maxIntervals (≤ the workspace's), 8 nodes per interval p (1–8). Post with 1 chunk.
+//   7 maxIntervals and 8 nodes per interval p (1–8), both as the workspace was sized with. Post with 1 chunk.
+//   y must be finite (the caller checks): a non-finite coordinate gives NaN outputs, never an access out of bounds.
 //   Writes F_i = Σ_{j≠i} w_ij^{(α+1)/α} (y_i − y_j), w_ij = (1 + d_ij²/α)^(−α), into force, and at the
 //   workspace: Z = Σ_{i≠j} w_ij (f64, offset WS_Z), the intervals per axis used (i32, WS_INTERVALS) and the FFT
 //   length (i32, WS_FFT_SIZE). The caller divides F by Z.
@@ -24,7 +25,7 @@
 // unit's result (and the order of every sum) is the same whichever thread runs it, so any thread count gives
 // the same bits:
 //   0 bounding box (static split)            1 twiddles; each point's box
-//   2 thread 0 sorts points by box; kernel rows' transforms
+//   2 thread 0 sorts points by box (with their coordinates, so later phases read them in order); kernel rows' transforms
 //   3 kernel columns' transforms; per box row: spread charges, row transforms of its p node rows
 //   4 per 4 grid columns: transform, multiply by the kernel's transform, transform back (rows < G only)
 //   5 per box row: inverse row transforms of its p rows, potentials → forces and Σ_j w_ij of its points
