@@ -23,4 +23,6 @@
   @inline zAttraction(d: v128, xi: v128, clamp: v128): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline zRepulsion(d: v128, xi: v128, clamp: v128): v128 { return f32x4.splat(0); }
+  /** No per-pair value: a pair's ℓ depends on all pairs of its head (the tests use infoNceLossValue). */
+  pairValue(positive: bool, d: f64, xi: f64): f64 { return NaN; }
 }

@@ -25,4 +25,9 @@ import { estimatorAttraction, estimatorRepulsion } from "./estimator";
     const q = f32x4.add(f32x4.splat(1), xu);
     return v128.and(f32x4.div(f32x4.splat(-1), q), f32x4.ge(xu, f32x4.mul(clamp, q))); // 1 − e = ξ'u/q
   }
+  /** ℓ of one pair (the estimator of neg.ts): see neg.ts. */
+  pairValue(positive: bool, d: f64, xi: f64): f64 {
+    const e = 1 / (1 + xi * (1 + d));
+    return positive ? -Math.log(e) : -Math.log(1 - e);
+  }
 }
