@@ -1,5 +1,6 @@
 // Builds the two wasm targets from the one AssemblyScript entry, then writes build/inline.js: both binaries as
 // base64 strings, for runtimes that cannot read files (browsers without a bundler, Deno/Bun without permissions).
+// Then the test build (build/test.wasm, not shipped): the production entry plus the hooks of assembly/testing.ts.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -8,8 +9,8 @@ import { dirname, join } from "node:path";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 mkdirSync(join(root, "build"), { recursive: true });
-for (const target of ["simd", "threads"]) {
-  execFileSync(process.execPath, [asc, "assembly/index.ts", "--target", target], { cwd: root, stdio: "inherit" });
+for (const [entry, target] of [["index", "simd"], ["index", "threads"], ["testing", "test"]]) {
+  execFileSync(process.execPath, [asc, `assembly/${entry}.ts`, "--target", target], { cwd: root, stdio: "inherit" });
 }
 const b64 = (name) => readFileSync(join(root, "build", `${name}.wasm`)).toString("base64");
 writeFileSync(
@@ -21,4 +22,4 @@ writeFileSync(
   join(root, "build", "inline.d.ts"),
   `export declare const simdBase64: string;\nexport declare const threadsBase64: string;\n`,
 );
-console.log("built build/simd.wasm, build/threads.wasm, build/inline.js");
+console.log("built build/simd.wasm, build/threads.wasm, build/inline.js, build/test.wasm");
