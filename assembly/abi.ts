@@ -128,6 +128,7 @@ export { placeScratchBytes } from "./optimize/place";
 
 export { GRAM_STRIP_ROWS as PCA_GRAM_STRIP_ROWS } from "./pca/gemm";
 
-export { LOSS_NEG, LOSS_NCE, LOSS_INFONCE, LOSS_UMAP } from "./optimize/losses";
+// every loss id (LOSS_<NAME>), stated in its file of optimize/loss/ and gathered by scripts/build-wasm.js
+export * from "./optimize/loss/ids";
 
 export { ARG_KNN_METRIC, METRIC_EUCLIDEAN } from "./knn/metric";

@@ -2,7 +2,8 @@
 // (assembly/testing.ts) for the gradient tests: they call the very loss methods the kernels inline (lane 0 of a
 // splat), through the one loss dispatch (losses.ts withLoss).
 
-import { LOSS_NCE, withLoss } from "./losses";
+import { withLoss } from "./losses";
+import { LOSS_NCE } from "./loss/nce";
 import { InfoNceLoss } from "./loss/infonce";
 
 // @ts-ignore: decorator

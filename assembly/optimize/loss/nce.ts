@@ -3,6 +3,9 @@
 
 import { estimatorAttraction, estimatorRepulsion } from "./estimator";
 
+/** The id of NCVis in the core's ABI (read by the bindings as LOSS_NCE; ids are distinct, test/contract.test.ts). */
+export const LOSS_NCE: i32 = 1;
+
 @unmanaged export class NceLoss {
   // @ts-ignore: decorator
   @inline normalised(): bool { return false; }

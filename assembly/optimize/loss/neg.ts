@@ -13,6 +13,9 @@
 
 import { estimatorAttraction, estimatorRepulsion } from "./estimator";
 
+/** The id of Neg-t-SNE in the core's ABI (read by the bindings as LOSS_NEG; ids are distinct, test/contract.test.ts). */
+export const LOSS_NEG: i32 = 0;
+
 @unmanaged export class NegLoss {
   // @ts-ignore: decorator
   @inline normalised(): bool { return false; }

@@ -4,6 +4,9 @@
 /** UMAP's guard against the 1/D pole of its repulsion (umap-learn adds 0.001 to D too). */
 export const UMAP_EPSILON: f32 = 0.001;
 
+/** The id of UMAP in the core's ABI (read by the bindings as LOSS_UMAP; ids are distinct, test/contract.test.ts). */
+export const LOSS_UMAP: i32 = 3;
+
 @unmanaged export class UmapLoss {
   // @ts-ignore: decorator
   @inline normalised(): bool { return false; }
