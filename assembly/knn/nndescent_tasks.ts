@@ -3,7 +3,7 @@
 // candidates + join per iteration, finish.
 
 import { CTRL_CHUNKS, argInt, argPtr, argSeed, nextChunk, splitBegin } from "../parallel/control";
-import { ARG_KNN_METRIC, Euclidean, METRIC_EUCLIDEAN } from "./metric";
+import { withMetric } from "./metric";
 import { buildTree } from "./rpforest";
 import { nndCandidates, nndJoinRows } from "./nndescent";
 import { nndFillRows, nndFinishRows, nndInitLeaves, nndReorderRows } from "./nndescent_init";
@@ -242,19 +242,19 @@ function finishTask<M>(ctrl: usize): void {
 /** Runs a task of this concern; returns false when the id is not one of ours. */
 export function runNndescentTask(task: i32, ctrl: usize, thread: i32): bool {
   if (task < TASK_NND_TREES || task > TASK_NND_FINISH) return false;
-  const metric = argInt(ctrl, ARG_KNN_METRIC);
-  if (metric == METRIC_EUCLIDEAN) runWith<Euclidean>(task, ctrl, thread);
-  else unreachable(); // a metric id the core does not know
+  withMetric<NndescentTasks>(changetype<NndescentTasks>(0), task, ctrl, thread);
   return true;
 }
 
 /** The tasks instantiated for metric M (knn/metric.ts); the trees split by Euclidean hyperplanes for any metric. */
-function runWith<M>(task: i32, ctrl: usize, thread: i32): void {
-  if (task == TASK_NND_TREES) treesTask(ctrl);
-  else if (task == TASK_NND_REORDER) reorderTask(ctrl);
-  else if (task == TASK_NND_INIT_LEAVES) initLeavesTask<M>(ctrl);
-  else if (task == TASK_NND_FILL) fillTask<M>(ctrl, thread);
-  else if (task == TASK_NND_CANDIDATES) candidatesTask(ctrl);
-  else if (task == TASK_NND_JOIN) joinTask<M>(ctrl, thread);
-  else if (task == TASK_NND_FINISH) finishTask<M>(ctrl);
+@unmanaged class NndescentTasks {
+  run<M>(task: i32, ctrl: usize, thread: i32): void {
+    if (task == TASK_NND_TREES) treesTask(ctrl);
+    else if (task == TASK_NND_REORDER) reorderTask(ctrl);
+    else if (task == TASK_NND_INIT_LEAVES) initLeavesTask<M>(ctrl);
+    else if (task == TASK_NND_FILL) fillTask<M>(ctrl, thread);
+    else if (task == TASK_NND_CANDIDATES) candidatesTask(ctrl);
+    else if (task == TASK_NND_JOIN) joinTask<M>(ctrl, thread);
+    else if (task == TASK_NND_FINISH) finishTask<M>(ctrl);
+  }
 }

@@ -2,7 +2,7 @@
 import { argInt, argPtr, nextChunk } from "../parallel/control";
 import { knnExactRowsWith, knnQueryRowsWith } from "./exact";
 import { graphQueryScratchBytes, knnGraphQueryRowsWith } from "./graph_query";
-import { ARG_KNN_METRIC, Euclidean, METRIC_EUCLIDEAN } from "./metric";
+import { withMetric } from "./metric";
 
 export const TASK_KNN_EXACT: i32 = 1;
 export const TASK_KNN_QUERY: i32 = 2;
@@ -88,10 +88,15 @@ function knnGraphQueryTask<M>(ctrl: usize, thread: i32): void {
 /** Runs a task of this concern; returns false when the id is not one of ours. */
 export function runKnnTask(task: i32, ctrl: usize, thread: i32): bool {
   if (task != TASK_KNN_EXACT && task != TASK_KNN_QUERY && task != TASK_KNN_GRAPH_QUERY) return false;
-  const metric = argInt(ctrl, ARG_KNN_METRIC);
-  if (metric != METRIC_EUCLIDEAN) unreachable(); // a metric id the core does not know
-  if (task == TASK_KNN_EXACT) knnExactTask<Euclidean>(ctrl);
-  else if (task == TASK_KNN_QUERY) knnQueryTask<Euclidean>(ctrl);
-  else knnGraphQueryTask<Euclidean>(ctrl, thread);
+  withMetric<KnnTasks>(changetype<KnnTasks>(0), task, ctrl, thread);
   return true;
+}
+
+/** The tasks instantiated for metric M (knn/metric.ts). */
+@unmanaged class KnnTasks {
+  run<M>(task: i32, ctrl: usize, thread: i32): void {
+    if (task == TASK_KNN_EXACT) knnExactTask<M>(ctrl);
+    else if (task == TASK_KNN_QUERY) knnQueryTask<M>(ctrl);
+    else knnGraphQueryTask<M>(ctrl, thread);
+  }
 }
