@@ -209,10 +209,13 @@ export const LAYOUT = {
     prefix: "ARG_Z_",
     keys: ["y", "n", "dim", "rowSums", "rowsPerChunk"],
   },
-  /** t-SNE's exact repulsion (assembly/tsne/repulsion_tasks.ts) */
-  tsneRepExactArg: { prefix: "ARG_TSNE_REP_", keys: ["y", "n", "dof", "force", "workspace", "rowsPerChunk"] },
+  /** t-SNE's exact repulsion (assembly/tsne/repulsion_args.ts) */
+  tsneExactArg: { prefix: "ARG_TSNE_EXACT_", keys: ["y", "n", "dof", "force", "workspace", "rowsPerChunk"] },
   /** t-SNE's interpolated repulsion */
-  tsneRepFftArg: { prefix: "ARG_TSNE_REP_", keys: ["y", "n", "dof", "force", "workspace", "intervalsPerUnit", "minIntervals", "maxIntervals", "nodes"] },
+  tsneFftArg: {
+    prefix: "ARG_TSNE_FFT_",
+    keys: ["y", "n", "dof", "force", "workspace", "intervalsPerUnit", "minIntervals", "maxIntervals", "nodes"],
+  },
 } as const;
 
 type Layout = typeof LAYOUT;
@@ -245,8 +248,8 @@ export const TASK_ARGS = {
   place: ["placeArg"],
   parametricTrain: ["arg"],
   parametricTransform: ["transformArg"],
-  tsneRepulsionExact: ["tsneRepExactArg"],
-  tsneRepulsionFft: ["tsneRepFftArg"],
+  tsneRepulsionExact: ["tsneExactArg"],
+  tsneRepulsionFft: ["tsneFftArg"],
 } as const satisfies { readonly [T in TaskName]: readonly (keyof Layout)[] };
 
 /** A task's arguments by name (addresses, sizes and scalars); a slot left out is 0. */
