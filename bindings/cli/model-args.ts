@@ -1,7 +1,8 @@
 // The grammar of `cne fit` (fit and save a model) and `cne transform` (place new rows with a saved model).
 
 import { Option, type Command } from "commander";
-import { addEmbeddingFlags, flagOptions, INPUT_HELP, parseInteger, type FlagOptions } from "./args.ts";
+import { addEmbeddingFlags, addInputFlags, flagOptions, INPUT_HELP, inputFlags, parseInteger, type FlagOptions } from "./args.ts";
+import type { InputOptions } from "./read.ts";
 import { QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
 
 export interface FitCommand {
@@ -13,6 +14,7 @@ export interface FitCommand {
   out?: string;
   labelColumn?: string;
   quiet: boolean;
+  reading: InputOptions;
   options: FlagOptions;
 }
 
@@ -26,6 +28,7 @@ export interface TransformCommand {
   /** the new rows' neighbour search of a non-parametric model (default: as the fit searched) */
   knn?: QueryMethod;
   quiet: boolean;
+  reading: InputOptions;
 }
 
 const LABEL_COLUMN_HELP = "a column of the input that is not data (e.g. labels): a header name, a 0-based index or 'last'";
@@ -38,7 +41,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
     .requiredOption("--save-model <file>", "where to write the model (e.g. model.cne)")
     .option("--parametric", "train a network (3 × 100 ReLU units) that embeds new rows by a forward pass")
     .option("--out <file>", "also write the training layout: .npy (float32), .csv or .json");
-  addEmbeddingFlags(fit)
+  addInputFlags(addEmbeddingFlags(fit))
     .option("--label-column <column>", LABEL_COLUMN_HELP)
     .option("--quiet", "no progress bars or summary on stderr")
     .action((input: string, flags: Record<string, unknown>) => {
@@ -49,11 +52,12 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
         out: flags.out as string | undefined,
         labelColumn: flags.labelColumn as string | undefined,
         quiet: flags.quiet === true,
+        reading: inputFlags(flags),
         options: flagOptions(flags),
       });
     });
 
-  program
+  const transform = program
     .command("transform")
     .description("Place the rows of a data file in the layout of a saved model (`cne fit --save-model`).")
     .argument("<model>", "a model file written by `cne fit --save-model`")
@@ -64,7 +68,8 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
     .addOption(
       new Option("--knn <method>", "neighbour search of a non-parametric model: exact, or a search of its kNN graph (default: as the fit)")
         .choices(QUERY_METHODS),
-    )
+    );
+  addInputFlags(transform)
     .option("--quiet", "no progress bars or summary on stderr")
     .action((model: string, input: string, flags: Record<string, unknown>) => {
       onTransform({
@@ -75,6 +80,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
         epochs: flags.epochs as number | undefined,
         knn: flags.knn as QueryMethod | undefined,
         quiet: flags.quiet === true,
+        reading: inputFlags(flags),
       });
     });
 }

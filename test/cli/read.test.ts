@@ -29,7 +29,8 @@ describe("text readers", () => {
   });
 
   it("detects a header row, allows CRLF, blank lines, spaces and quotes", async () => {
-    const text = 'a, "b, quoted" ,c\r\n' + ROWS.map((r) => r.map((v) => ` ${v} `).join(",")).join("\r\n\r\n") + "\r\n";
+    // RFC 4180 (the parser's rule): a quote opens a quoted field only as the field's first character
+    const text = 'a,"b, quoted", c \r\n' + ROWS.map((r) => r.map((v) => ` ${v} `).join(",")).join("\r\n\r\n") + "\r\n";
     const t = await readTable(tmp.write("header.csv", text));
     expectTable(t, FLAT, 3, 3);
     expect(t.header).toEqual(["a", "b, quoted", "c"]);
