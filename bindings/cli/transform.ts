@@ -14,7 +14,9 @@ export function runTransform(command: TransformCommand): Promise<number> {
     if (!outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
     checkDistinctPaths([{ what: "model", path: command.model }, { what: "input", path: command.input }], [{ what: "--out", path: command.out }]);
     checkWritable(command.out);
-    const bytes = await readFileBytes(command.model, command.reading.maxInputBytes);
+    const file = await readFileBytes(command.model, command.reading.maxInputBytes);
+    // a plain Uint8Array: a Buffer's slice() is a view, not the copy the model reader may take
+    const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
     let model: Awaited<ReturnType<typeof loadModel>>;
     try {
       model = await loadModel(bytes);
