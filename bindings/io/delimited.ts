@@ -11,6 +11,13 @@ import type { LineCounts, ReadOptions, Table } from "./types.ts";
 
 /** A numeric cell's value, or an error naming its place. */
 function parseCell(cell: string, line: number, column: number, kind: "value" | "first-row-value"): number {
+  // the common case in one conversion (Number() skips surrounding white space, and reads "" as 0)
+  const v = +cell;
+  if (Number.isFinite(Math.fround(v)) && (v !== 0 || cell.trim() !== "")) return v;
+  return refuseCell(cell, line, column, kind);
+}
+
+function refuseCell(cell: string, line: number, column: number, kind: "value" | "first-row-value"): never {
   const s = cell.trim();
   if (s === "") fail("empty cell", { line, column }, kind);
   const v = Number(s);
@@ -18,8 +25,7 @@ function parseCell(cell: string, line: number, column: number, kind: "value" | "
     if (/^[+-]?nan$/i.test(s)) fail("NaN value", { line, column }, kind);
     fail(`"${s.length > 40 ? s.slice(0, 40) + "…" : s}" is not a number`, { line, column }, kind);
   }
-  if (!Number.isFinite(v) || !Number.isFinite(Math.fround(v))) fail(`${s} is infinite or outside the float32 range`, { line, column }, kind);
-  return v;
+  fail(`${s} is infinite or outside the float32 range`, { line, column }, kind);
 }
 
 /** Line breaks inside the fields of a row (quoted fields only can hold them). */
@@ -77,7 +83,7 @@ export function readDelimited(bytes: Uint8Array, delimiter: string, options: Rea
     if (n === 0) firstDataLine = at;
     const kind = at === firstDataLine && !header && options.header === undefined ? "first-row-value" : "value";
     if ((n + 1) * dim > values.length) {
-      const grown = new Float32Array(Math.max(2 * values.length, (n + 1) * dim));
+      const grown = new Float32Array(Math.max(Math.ceil(1.25 * values.length), (n + 1) * dim, 1024));
       grown.set(values);
       values = grown;
     }
@@ -92,14 +98,25 @@ export function readDelimited(bytes: Uint8Array, delimiter: string, options: Rea
     n++;
   };
 
+  let parsed = 0;
   for (const block of blocks(bytes)) {
-    const text = decode(block.bytes, true);
+    const text = decode(block.bytes);
     parser.parseRows(text, (fields) => {
       onRow(fields, block.quoted);
       return null;
     });
+    parsed += block.bytes.length;
+    // after the first block of a large file, room for the rest at the same values per byte (growing by
+    // doubling would hold up to twice the table at the end)
+    if (parsed === block.bytes.length && parsed < bytes.length && n > 0) {
+      const expected = Math.ceil(((n * dim) / parsed) * bytes.length * 1.02);
+      if (expected > values.length) {
+        const grown = new Float32Array(expected);
+        grown.set(values.subarray(0, n * dim));
+        values = grown;
+      }
+    }
   }
-  decode(new Uint8Array(0), false);
   counts.lines = n + counts.blank + counts.continued + (counts.headerLine !== undefined ? 1 : 0);
   if (n === 0) fail("no data rows");
   // a buffer much larger than the table is given back

@@ -74,23 +74,32 @@ function lineAt(bytes: Uint8Array, offset: number): number {
   return count(bytes.subarray(0, Math.max(0, offset)), LF) + 1;
 }
 
-/** A UTF-8 decoder that fails on malformed text and names the engine's string limit when that is hit. */
-export function utf8Decoder(): (bytes: Uint8Array, more: boolean) => string {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  return (bytes, more) => {
+/**
+ * A UTF-8 decoder of whole pieces (each ends at a line break, so no character is split between two), failing
+ * on malformed text and naming the engine's string limit when that is hit. A BOM is dropped at the start of
+ * the first piece only. (Decoding piece by piece is several times faster than a streaming decoder in Node.)
+ */
+export function utf8Decoder(): (bytes: Uint8Array) => string {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let first = true;
+  return (bytes) => {
+    let text: string;
     try {
-      return decoder.decode(bytes, { stream: more });
+      text = decoder.decode(bytes);
     } catch (error) {
       if (error instanceof RangeError || (error as { code?: string }).code === "ERR_STRING_TOO_LONG") fail(`the text is longer than ${ENGINE_STRING_LIMIT}`, {}, "string-limit");
       fail("not UTF-8 text");
     }
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = false;
+    return text;
   };
 }
 
 /** The whole file as one string (JSON, label lists), BOM dropped. */
 export function decodeWhole(bytes: Uint8Array, what: string): string {
   try {
-    return utf8Decoder()(bytes, false);
+    return utf8Decoder()(bytes);
   } catch (error) {
     if ((error as { kind?: string }).kind === "string-limit") {
       fail(`${what} must be read as one string, and this one is longer than ${ENGINE_STRING_LIMIT}`, {}, "string-limit");
