@@ -13,7 +13,7 @@ function lineOfOffset(text: string, offset: number): number {
 }
 
 export function readJson(bytes: Uint8Array, options: ReadOptions): Table {
-  const text = decodeWhole(bytes, "a JSON file");
+  const text = decodeWhole(bytes, "a JSON file", ": save data this large as .csv or .npy");
   let data: unknown;
   try {
     data = JSON.parse(text);

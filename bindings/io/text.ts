@@ -97,12 +97,12 @@ export function utf8Decoder(): (bytes: Uint8Array) => string {
 }
 
 /** The whole file as one string (JSON, label lists), BOM dropped. */
-export function decodeWhole(bytes: Uint8Array, what: string): string {
+export function decodeWhole(bytes: Uint8Array, what: string, advice = ""): string {
   try {
     return utf8Decoder()(bytes);
   } catch (error) {
     if ((error as { kind?: string }).kind === "string-limit") {
-      fail(`${what} must be read as one string, and this one is longer than ${ENGINE_STRING_LIMIT}`, {}, "string-limit");
+      fail(`${what} must be read as one string, and this one is longer than ${ENGINE_STRING_LIMIT}${advice}`, {}, "string-limit");
     }
     throw error;
   }
