@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
-import { symlinkSync } from "node:fs";
+import { readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { describeRows, readLabels, readTable } from "../../dist/cli/read.js";
 import { npyFile, tempDir } from "./files.ts";
@@ -190,5 +190,19 @@ describe("rows against lines", () => {
     const t = await readTable(tmp.write("why.csv", 'x,"y\ny",z\n1,2,3\n\n4,5,6\n  \n'));
     expect(describeRows("why.csv", t)).toBe("2 rows from the 6 lines of why.csv: line 1 is a header, 2 blank lines, 1 line break inside quoted fields");
     expect(describeRows("plain.csv", await readTable(tmp.write("plain2.csv", "1,2\n3,4\n")))).toBe("");
+  });
+});
+
+describe("the shared reader and plot are pure", () => {
+  it("bindings/io and bindings/plot import nothing from Node (the explorer page bundles them)", () => {
+    for (const folder of ["io", "plot"]) {
+      const dir = new URL(`../../bindings/${folder}/`, import.meta.url);
+      const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+      expect(files.length).toBeGreaterThan(1);
+      for (const f of files) {
+        const imports = [...readFileSync(new URL(f, dir), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+        for (const source of imports) expect(source, `${folder}/${f}`).toMatch(/^(\.\/[\w-]+\.ts|npyjs|d3-dsv)$/);
+      }
+    }
   });
 });
