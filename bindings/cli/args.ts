@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { EMBEDDING_OPTIONS, type EmbeddingOptions, type OptionSpec } from "../options/embedding.ts";
+import { EMBEDDING_OPTIONS, type EmbeddingOptions, type OptionSpec } from "../index.ts";
 import { DEFAULT_MAX_INPUT_BYTES, type InputOptions } from "./read.ts";
 
 type Table = typeof EMBEDDING_OPTIONS;
