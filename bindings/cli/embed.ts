@@ -5,11 +5,11 @@ import { basename } from "node:path";
 import { checkEmbeddingOptions, CneInputError, createEmbedding, LOSSES } from "../index.ts";
 import type { EmbedCommand, FlagOptions } from "./args.ts";
 import { CliError, fileError } from "./errors.ts";
-import { INPUT_FORMATS, formatOf, readLabels, readTable, type Table } from "./read.ts";
+import { INPUT_FORMATS, describeRows, formatOf, minRowsFor, readLabels, readTable, type Table } from "./read.ts";
 import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
 import { plotFormatOf, writePlot } from "./plot.ts";
 import { runSession, flagMessage } from "./session.ts";
-import { checkWritable } from "./preflight.ts";
+import { checkDistinctPaths, checkWritable } from "./preflight.ts";
 
 const OUT_DIM = 2;
 
@@ -41,6 +41,10 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
     if (!outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
     if (command.plot !== undefined && !plotFormatOf(command.plot)) fileError(command.plot, "unknown plot format (expected .png or .svg)");
+    checkDistinctPaths(
+      [{ what: "input", path: command.input }, ...(command.labels !== undefined ? [{ what: "--labels", path: command.labels }] : [])],
+      [{ what: "--out", path: command.out }, ...(command.plot !== undefined ? [{ what: "--plot", path: command.plot }] : [])],
+    );
     checkWritable(command.out);
     if (command.plot !== undefined) checkWritable(command.plot);
     // every option value is checked before the data is read (what depends on n is checked once it is known)
@@ -50,8 +54,9 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
       if (error instanceof CneInputError) throw new CliError(flagMessage(error.message));
       throw error;
     }
-    const table = await readTable(command.input, command.labelColumn);
-    const labels = command.labels !== undefined ? await readLabels(command.labels, table.n) : table.labels;
+    const table = await readTable(command.input, command.labelColumn, { ...command.reading, minRows: minRowsFor(command.options) });
+    const labels = command.labels !== undefined ? await readLabels(command.labels, table.n, command.reading.maxInputBytes) : table.labels;
+    const rows = describeRows(command.input, table);
 
     let runtime = "";
     const embedding = await compute(async () => {
@@ -81,7 +86,8 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     }
     if (!command.quiet) {
       const plotted = command.plot !== undefined ? ` and ${command.plot}` : "";
-      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${runtime}\n`);
+      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${rows ? `; ${rows}` : ""}${runtime}
+`);
     }
   });
 }

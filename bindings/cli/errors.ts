@@ -42,6 +42,10 @@ export function describeSystemError(error: unknown): string {
       return "a parent of this path is not a directory";
     case "ENOSPC":
       return "no space left on the device";
+    case "EFBIG":
+      return "file too large (beyond the file size limit)";
+    case "EDQUOT":
+      return "disk quota exceeded";
     default:
       return error instanceof Error ? error.message : String(error);
   }

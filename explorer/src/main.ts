@@ -2,7 +2,7 @@
 // bundled digits), shows the embedding the worker computes, and moves along s with the slider; the points
 // glide to their new places. State for tests and scripts is kept on `window.explorer`.
 
-import { PALETTE, categoryColor } from "../../bindings/cli/palette.ts";
+import { PALETTE, categoryColor } from "../../bindings/plot/palette.ts";
 import { zBarAt } from "../../bindings/public.ts";
 import { dump } from "npyjs";
 import type { FromWorker, ToWorker } from "./messages.ts";
@@ -90,7 +90,8 @@ async function openUrl(url: string, name: string, labelColumn: string | null): P
 }
 
 async function openFile(f: File): Promise<void> {
-  open(f.name, await f.arrayBuffer(), null);
+  // a dropped file's labels: the first column of words, if any (a choice the page makes; the reader guesses none)
+  open(f.name, await f.arrayBuffer(), "auto");
 }
 
 function showLegend(): void {

@@ -18,8 +18,9 @@ function readNpyF32(file: string): { shape: number[]; values: Float32Array } {
   expect([...bytes.subarray(0, 6)]).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
   const headerLength = bytes.readUInt16LE(8);
   const header = bytes.subarray(10, 10 + headerLength).toString("latin1");
-  expect(header).toMatch(/'descr': '<f4'/);
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(",").filter((s) => s.trim()).map(Number);
+  // npyjs writes the dict without spaces ({'descr':'<f4',…}); numpy reads it either way
+  expect(header).toMatch(/'descr': ?'<f4'/);
+  const shape = /'shape': ?\(([^)]*)\)/.exec(header)![1].split(",").filter((s) => s.trim()).map(Number);
   const data = bytes.subarray(10 + headerLength);
   const values = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   return { shape, values };

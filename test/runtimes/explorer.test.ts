@@ -1,6 +1,6 @@
 // The explorer page in real headless Chromium, served by `cne serve`'s own server: the bundled digits load and
 // embed on threads when cross-origin isolated, the canvas is drawn, the s slider moves the layout, a dropped
-// CSV with a NaN shows the library's error in the page, and without COOP/COEP it still works on one thread.
+// CSV with a NaN shows the reader's error in the page (the same words as the CLI's), and without COOP/COEP it still works on one thread.
 // Screenshots go to test-results/explorer/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -132,7 +132,8 @@ describe("the explorer page (cne serve)", () => {
         return s.opened === 2 && s.error !== "";
       }, null, { timeout: 30000 });
       expect(await page.locator("#error").isVisible()).toBe(true);
-      expect(await page.locator("#error").textContent()).toMatch(/non-finite value \(NaN\) at row 1, column 1/);
+      // the page's reader is the CLI's: it refuses a NaN where it stands (before, the page passed NaN on to the library)
+      expect(await page.locator("#error").textContent()).toMatch(/broken\.csv: line 2, column 2: NaN value/);
       await page.screenshot({ path: join(shots, "isolated-nan-error.png") });
       expect(problems).toEqual([]);
 
