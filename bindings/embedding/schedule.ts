@@ -3,6 +3,8 @@
 import type { Phase } from "./optimizer.ts";
 import type { ResolvedParams } from "./params.ts";
 import { xiFor, zBarAt } from "./spectrum.ts";
+import { fail } from "../errors.ts";
+import { checkSpectrumBounds } from "../validate/spectrum.ts";
 
 export interface Schedule {
   exaggerationEpochs: number;
@@ -40,6 +42,7 @@ export function defaultNegativeSamples(n: number): number {
  * c = 4^s unless given. phaseId must be distinct per phase of a fit (the handle counts them).
  */
 export function phaseFor(p: ResolvedParams, n: number, epochs: number, batchSize: number, phaseId: number): Phase {
+  checkSpectrumBounds(p, n, fail); // optimize()'s settings meet n here first
   const m = p.negativeSamples;
   const xi = p.loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
   return {
