@@ -162,7 +162,7 @@ export class Embedding extends FitHandle {
     const merged = resolvePhaseParams(this.params, options);
     if (options.negativeSamples !== undefined) checkSpectrumDirection(merged, this.n, merged.warn);
     return this.serialise(async () => {
-      if (!this.fit || !this.core) fail("call run() before optimize()");
+      if (!this.fit || !this.core) fail(this.notReady("optimize()"));
       const ctl = this.control(options);
       const schedule = defaultSchedule({ ...merged, earlyExaggeration: false }, this.fit.graph.edgeCount, this.n);
       if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
@@ -194,7 +194,7 @@ export class Embedding extends FitHandle {
     }
     return this.serialise(async () => {
       const core = this.core, fit = this.fit, target = this.target;
-      if (!core || !fit || !target) fail("call run() before transform()");
+      if (!core || !fit || !target) fail(this.notReady("transform()"));
       if (matrix.dim !== this.size.dim) fail(`the new rows have ${matrix.dim} columns; the embedding was fitted on ${this.size.dim}`);
       const ctl = this.control({ signal: options.signal });
       return placeNewPoints(core, fit, matrix, {
@@ -210,7 +210,7 @@ export class Embedding extends FitHandle {
    */
   partitionFunction(options: { exact?: boolean; seed?: number } = {}): Promise<number> {
     return this.serialise(async () => {
-      if (!this.fit || !this.core) fail("call run() before partitionFunction()");
+      if (!this.fit || !this.core) fail(this.notReady("partitionFunction()"));
       const st = this.fit.optimizer;
       return partitionFunction(this.core, st.yPtr, st.n, st.dim, options.exact ?? st.n <= 20000, options.seed ?? this.params.seed);
     });
@@ -234,7 +234,7 @@ export class Embedding extends FitHandle {
    */
   save(): Uint8Array {
     const state = this.state;
-    if (!state) fail("call run() before save()");
+    if (!state) fail(this.notReady("save()"));
     return encodeEmbedding(state);
   }
 

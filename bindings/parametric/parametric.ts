@@ -159,7 +159,7 @@ export class ParametricEmbedding extends FitHandle {
     }
     return this.serialise(async () => {
       const core = this.core, network = this.network;
-      if (!core || !network || this.embeddingPtr === undefined) fail("call run() before transform()");
+      if (!core || !network || this.embeddingPtr === undefined) fail(this.notReady("transform()"));
       const signal = this.signalFor();
       throwIfAborted(signal);
       const mark = core.mark();
@@ -189,7 +189,7 @@ export class ParametricEmbedding extends FitHandle {
   /** The trained model as bytes (docs/model-format.md); `loadModel` reads it in any runtime. */
   save(): Uint8Array {
     const state = this.state;
-    if (!state) fail("call run() before save()");
+    if (!state) fail(this.notReady("save()"));
     return encodeParametric(state);
   }
 
@@ -237,7 +237,7 @@ export class ParametricEmbedding extends FitHandle {
     }
     return this.serialise(async () => {
       const core = this.core, fit = this.fit, network = this.network;
-      if (!core || !network || this.embeddingPtr === undefined) fail("call run() before optimize()");
+      if (!core || !network || this.embeddingPtr === undefined) fail(this.notReady("optimize()"));
       if (!fit) fail("this parametric model was loaded from saved state: it has no training data to optimise on");
       const ctl = this.control(options);
       const p: ResolvedParams = {

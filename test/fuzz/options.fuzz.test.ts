@@ -3,9 +3,10 @@
 // bound depends on the data (ξ' of "neg", c = 4^s of "infonce"), is refused naming the option and the range on
 // this data; never a NaN deep in the fit. Degenerate settings (extreme ξ', k near n) warn.
 
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { CneInputError, createEmbedding, createParametricEmbedding, embed } from "../../dist/index.js";
+import { runCli, tempDir } from "../cli/files.ts";
 
 const n = 100, dim = 4;
 const data = Float32Array.from({ length: n * dim }, (_, i) => ((i * 7919) % 97) / 10 + 5 * (Math.floor(i / dim) % 4));
@@ -126,4 +127,31 @@ describe("option bounds under fuzzed values", () => {
       expect(warnings.some((w) => w.includes("collapses toward a point")), `n = ${rows}, k = ${k}`).toBe(warns);
     }
   });
+});
+
+describe("command-line errors name the flags the user typed", () => {
+  const files = tempDir();
+  const two = files.write("two.csv", Array.from({ length: 100 }, (_, i) => `${(i * 37) % 11},${i % 3 + ((i * 13) % 7) / 7}`).join("\n") + "\n");
+  const one = files.write("one.csv", Array.from({ length: 100 }, (_, i) => `${(i * 0.37) % 11}`).join("\n") + "\n");
+  afterAll(() => files.remove());
+
+  // each case: the arguments, the flag the message must name, and the API names it must not
+  const CASES: [string[], string, string[]][] = [
+    [["embed", two, "--s", "-50"], "--s", ["zBar"]],
+    [["embed", two, "--s", "1e308"], "--s", []],
+    [["embed", two, "--z-bar", "1e-320"], "--z-bar", ["zBar"]],
+    [["embed", two, "--epochs", "0"], "--epochs", ["nEpochs"]],
+    [["embed", two, "--negatives", "5000"], "--negatives", ["negativeSamples"]],
+    [["embed", one], "--init", ["nComponents", "outDim"]],
+    [["spectrum", two, "--step-epochs", "0"], "--step-epochs", ["stepEpochs"]],
+  ];
+  for (const [args, flag, apiNames] of CASES) {
+    it(`${args.slice(2).join(" ") || args[0] + " of 1-column data"}: names ${flag}`, () => {
+      const result = runCli([...args, "--out", files.path(args[0] === "spectrum" ? "sp" : "out.csv"), "--quiet"]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+      expect(result.stderr).toContain(flag);
+      for (const name of apiNames) expect(result.stderr).not.toMatch(new RegExp(`(^|[^-\\w])${name}\\b`));
+    });
+  }
 });
