@@ -2,6 +2,10 @@
 // (deno.js): POSTed rows in, their 2-D positions from a saved parametric model out. The protocol is in
 // README.md; every refusal is a JSON { "error": "…" } with its status.
 
+import { chunkRows, DEFAULT_MEMORY_BUDGET_BYTES, requestLimits } from "./budget.js";
+
+export { DEFAULT_MEMORY_BUDGET_BYTES };
+
 /** The default body limit: 32 MiB holds 10,000 rows of 784 float32 columns (31.4 MB). */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -40,12 +44,12 @@ async function discard(reader, budget) {
 
 /**
  * The body's bytes, at most `limit` of them: a larger body is refused (413), by its Content-Length before
- * anything is kept, else once the bytes read pass the limit. Up to `limit` more bytes are read and dropped so
+ * anything is kept, else once the bytes read pass the limit. Up to `drop` more bytes are read and dropped so
  * that the client reads the refusal.
  */
-async function readBody(request, limit) {
+async function readBody(request, limit, why = "", drop = limit) {
   const declared = request.headers.get("content-length");
-  const tooLarge = (bytes) => new HttpError(413, `the body has ${bytes} bytes; the limit is ${limit}`);
+  const tooLarge = (bytes) => new HttpError(413, `the body has ${bytes} bytes; the limit is ${limit}${why}`);
   if (!request.body) return new Uint8Array(0);
   if (declared !== null && Number(declared) <= limit) {
     // HTTP framing holds the body to its declared length: read it in one piece
@@ -53,7 +57,7 @@ async function readBody(request, limit) {
   }
   const reader = request.body.getReader();
   if (declared !== null) {
-    await discard(reader, Number(declared) <= 2 * limit ? limit : 0);
+    await discard(reader, Number(declared) <= limit + drop ? drop : 0);
     throw tooLarge(declared);
   }
   const chunks = [];
@@ -63,7 +67,7 @@ async function readBody(request, limit) {
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await discard(reader, 2 * limit - total);
+      await discard(reader, limit + drop - total);
       throw tooLarge(`more than ${limit}`);
     }
     chunks.push(value);
@@ -115,6 +119,32 @@ function rawRows(bytes, dim, declaredRows) {
   return new Float32Array(bytes.buffer, 0, n * dim);
 }
 
+/**
+ * The rows' positions, transformed in chunks so that the core's memory stays within a few MB whatever the
+ * request (its memory grows to the largest batch and keeps that size); a chunk's rows are let go once placed.
+ * An error naming a row names it in the whole request.
+ */
+async function transformInChunks(m, rows, n) {
+  const step = chunkRows(m.dim);
+  const positions = new Float32Array(n * m.outDim);
+  for (let begin = 0; begin < n; begin += step) {
+    const end = Math.min(n, begin + step);
+    let placed;
+    try {
+      placed = await m.transform(Array.isArray(rows) ? rows.slice(begin, end) : rows.subarray(begin * m.dim, end * m.dim));
+    } catch (e) {
+      if (e?.name === "CneInputError") {
+        const message = e.message.replace(/^cne-wasm: /, "").replace(/\brow (\d+)/g, (_, r) => `row ${Number(r) + begin}`);
+        throw new HttpError(400, message);
+      }
+      throw e;
+    }
+    positions.set(placed, begin * m.outDim);
+    if (Array.isArray(rows)) rows.fill(undefined, begin, end);
+  }
+  return positions;
+}
+
 /** The positions as the client asked: raw float32 when it accepts application/octet-stream, else JSON. */
 function answer(request, positions, n, outDim, timing) {
   const headers = { "x-rows": String(n), "x-cols": String(outDim), "server-timing": timing() };
@@ -130,10 +160,14 @@ function answer(request, positions, n, outDim, timing) {
 
 /**
  * A fetch handler (Request → Response) over the model `load()` resolves with, loaded on the first request and
- * kept. `maxBodyBytes` bounds every body (413 beyond it).
+ * kept. `maxBodyBytes` bounds every body, and `memoryBudgetBytes` what one request may hold for this model
+ * (budget.js): bodies whose rows would exceed it are refused (413) with the limit and the reason.
  */
-export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES }) {
+export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES }) {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new Error(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
+  if (!Number.isInteger(memoryBudgetBytes) || memoryBudgetBytes < 1) {
+    throw new Error(`memoryBudgetBytes must be a positive integer, got ${memoryBudgetBytes}`);
+  }
   let model;
   return async function handle(request) {
     if (request.method !== "POST") {
@@ -148,19 +182,23 @@ export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES }) {
       if (type !== JSON_TYPE && type !== RAW_TYPE) {
         throw new HttpError(415, `Content-Type must be ${JSON_TYPE} or ${RAW_TYPE}, got "${type || "none"}"`);
       }
-      const bytes = await readBody(request, maxBodyBytes);
-      const rows = type === JSON_TYPE ? jsonRows(bytes, m.dim) : rawRows(bytes, m.dim, request.headers.get("x-rows"));
+      const limits = requestLimits(memoryBudgetBytes, m.dim, m.outDim, maxBodyBytes);
+      const budget = `${memoryBudgetBytes} bytes of memory a request`;
+      const limit = type === JSON_TYPE ? limits.jsonBodyBytes : limits.rawBodyBytes;
+      const why = limit === maxBodyBytes ? ""
+        : type === JSON_TYPE
+          ? ` (the budget of ${budget}: JSON takes several times its size while parsed; send raw float32 for up to ${limits.rows} rows)`
+          : ` (the budget of ${budget}: ${limits.rows} rows of ${m.dim} float32)`;
+      // a body within maxBodyBytes is read to its end even when refused, so that the client reads the 413
+      let bytes = await readBody(request, limit, why, maxBodyBytes);
+      let rows = type === JSON_TYPE ? jsonRows(bytes, m.dim) : rawRows(bytes, m.dim, request.headers.get("x-rows"));
+      if (type === JSON_TYPE) bytes = undefined; // the parsed rows hold the values now: the text can go
+      const n = rows.length / (Array.isArray(rows) ? 1 : m.dim);
       const parsed = performance.now();
-      let positions;
-      try {
-        positions = await m.transform(rows);
-      } catch (e) {
-        // the library names bad values (non-finite, not a number) with a CneInputError
-        if (e?.name === "CneInputError") throw new HttpError(400, e.message.replace(/^cne-wasm: /, ""));
-        throw e;
-      }
+      // the library names bad values (non-finite, not a number) with a CneInputError: a 400
+      const positions = await transformInChunks(m, rows, n);
+      rows = bytes = undefined;
       const done = performance.now();
-      const n = positions.length / m.outDim;
       const ms = (a, b) => (b - a).toFixed(3);
       return answer(request, positions, n, m.outDim, () => `load;dur=${ms(start, loaded)}, parse;dur=${ms(loaded, parsed)}, transform;dur=${ms(parsed, done)}`);
     } catch (e) {

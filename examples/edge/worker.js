@@ -13,6 +13,7 @@ export default {
     handle ??= createHandler({
       load: () => loadParametric(modelBytes),
       maxBodyBytes: env.MAX_BODY_BYTES === undefined ? undefined : Number(env.MAX_BODY_BYTES),
+      memoryBudgetBytes: env.MEMORY_BUDGET_BYTES === undefined ? undefined : Number(env.MEMORY_BUDGET_BYTES),
     });
     return handle(request);
   },
