@@ -6,7 +6,7 @@ import { chunkRows, DEFAULT_MEMORY_BUDGET_BYTES, requestLimits } from "./budget.
 
 export { DEFAULT_MEMORY_BUDGET_BYTES };
 
-/** The default body limit: 32 MiB holds 10,000 rows of 784 float32 columns (31.4 MB). */
+/** The default body limit: 32 MiB holds 10,000 rows of 784 float32 columns (31.4 MB; the memory budget may allow fewer). */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 const JSON_TYPE = "application/json";
