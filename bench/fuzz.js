@@ -81,6 +81,7 @@ function mutateModel(bytes) {
   if (kind === "truncate") return { kind, bytes: out.slice(0, int(0, out.length - 1)) };
   const headerLength = view.getUint32(16, true);
   const header = JSON.parse(new TextDecoder().decode(out.subarray(20, 20 + headerLength)));
+  let detail = kind;
   if (kind === "field") {
     const paths = [["n"], ["k"], ["outDim"], ["inputDim"], ["referenceDim"], ["phases"], ["inputScaleExponent"], ["logZ"], ["lastLoss"], ["kind"],
       ["target", "loss"], ["target", "s"], ["target", "xi"], ["target", "c"], ["target", "zBar"], ["pca", "dim"], ["pca", "nComponents"],
@@ -89,6 +90,7 @@ function mutateModel(bytes) {
     let at = header;
     for (const key of path.slice(0, -1)) at = at[key] !== null && typeof at[key] === "object" ? at[key] : (at[key] = {});
     at[path.at(-1)] = hostileValue();
+    detail = `${path.join(".")} = ${JSON.stringify(at[path.at(-1)])?.slice(0, 40)}`;
   } else {
     const s = header.sections;
     const e = pick(s);
@@ -106,12 +108,12 @@ function mutateModel(bytes) {
   out.fill(0x20, 20, 20 + headerLength);
   out.set(text, 20);
   view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
-  return { kind, bytes: out };
+  return { kind, bytes: out, detail };
 }
 
 async function modelCase() {
   const m = pick(models);
-  const { kind, bytes } = mutateModel(m.bytes);
+  const { kind, bytes, detail = kind } = mutateModel(m.bytes);
   try {
     await bounded("model", kind, 10_000, async () => {
       const handle = await loadModel(bytes, { threads: 1 });
@@ -126,7 +128,7 @@ async function modelCase() {
   } catch (e) {
     if (e instanceof CneModelError) tally("model", `${kind}: CneModelError`);
     else if (e instanceof CneInputError) tally("model", `${kind}: CneInputError (transform: ${e.message.slice(10, 90)})`);
-    else report("model", kind, e?.stack ?? e);
+    else report("model", detail, e?.stack ?? e);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Core } from "../core/core.ts";
 import { putMatrix, type CoreMatrix } from "../core/matrix.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
+import { checkNetworkInput } from "../validate/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { Stage } from "../options/common.ts";
@@ -165,6 +166,7 @@ export class ParametricEmbedding extends FitHandle {
       const mark = core.mark();
       try {
         let input = putMatrix(core, matrix, "transform data", this.scaleExponent);
+        checkNetworkInput(core, input, this.scaleExponent);
         if (this.pca) input = await projectRows(core, this.pca, input, { signal });
         const out = core.alloc(matrix.n * this.outDim * 4);
         await forwardAll(core, network, input.ptr, input.stride, matrix.n, out, { signal });

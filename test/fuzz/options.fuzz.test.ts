@@ -155,3 +155,20 @@ describe("command-line errors name the flags the user typed", () => {
     });
   }
 });
+
+describe("new rows far outside the training data's magnitude", () => {
+  it("a parametric transform refuses them naming the magnitude (not a NaN deep in the network)", async () => {
+    const p = createParametricEmbedding(data.map((v) => v * 1e-30), { ...quick, nEpochs: 2 });
+    try {
+      await p.run();
+      await expect(p.transform(new Float32Array(2 * dim).fill(1e10))).rejects.toThrow(/overflow float32/);
+      const scale = createParametricEmbedding(data, { ...quick, nEpochs: 2 });
+      await scale.run();
+      await expect(scale.transform(new Float32Array(2 * dim).fill(1e30))).rejects.toThrow(/reach \|x\| = 1\.00e\+30, beyond the 2\^64/);
+      expect((await scale.transform(new Float32Array(2 * dim).fill(1e3))).every(Number.isFinite)).toBe(true);
+      scale.destroy();
+    } finally {
+      p.destroy();
+    }
+  });
+});
