@@ -104,7 +104,7 @@ function checkValue(name: string, spec: OptionSpec, v: unknown): void {
       return;
     case "number":
       if (typeof v !== "number" || !(v >= spec.min && v <= spec.max)) {
-        fail(`${name} must be a number from ${formatBound(spec.min)} to ${formatBound(spec.max)}, got ${String(v)}`);
+        fail(`${name} must be a ${spec.min > 0 ? "positive" : "finite"} number from ${formatBound(spec.min)} to ${formatBound(spec.max)}, got ${String(v)}`);
       }
       return;
     case "boolean":
