@@ -34,8 +34,9 @@ const memoryBudgetBytes = count("memory-budget-bytes", 1);
 const threads = flags.threads === undefined ? undefined : count("threads", 1);
 
 // load before serving: a model that cannot be read stops the script with its reason
-const model = await loadParametric(await Deno.readFile(positionals[0]), { threads });
-const handle = createHandler({ load: () => model, maxBodyBytes, memoryBudgetBytes });
+const modelBytes = await Deno.readFile(positionals[0]);
+const model = await loadParametric(modelBytes, { threads });
+const handle = createHandler({ load: () => model, maxBodyBytes, memoryBudgetBytes, modelBytes });
 
 Deno.serve({
   port,
