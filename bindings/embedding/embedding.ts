@@ -15,8 +15,8 @@ import { checkSpectrumDirection } from "../validate/spectrum.ts";
 import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, runPhaseEpochs, writeLogZ, type Phase } from "./optimizer.ts";
-import { initialLogZ } from "./spectrum.ts";
-import { defaultNegativeSamples, defaultSchedule, mainLearningRate, phaseFor } from "./schedule.ts";
+import { initialLogZ, umapXi, zBarAt } from "./spectrum.ts";
+import { defaultSchedule, mainLearningRate, phaseFor } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
@@ -94,6 +94,8 @@ export class Embedding extends FitHandle {
   private lastLoss?: Loss;
   private target?: LayoutTarget;
   private inputScaleExponent = 0;
+  /** the slider's direction on small data is reported once per handle */
+  private directionWarned = false;
   protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
 
   /** Validates input and options (see createEmbedding); `restored` is Embedding.fromState's. */
@@ -111,12 +113,11 @@ export class Embedding extends FitHandle {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
-    if (options.negativeSamples === undefined) this.params.negativeSamples = defaultNegativeSamples(this.n);
     checkShapes(this.params, this.n);
-    if (options.negativeSamples !== undefined && !restored) checkSpectrumDirection(this.params, this.n, this.params.warn);
+    if (options.s !== undefined && !restored) this.directionWarned = checkSpectrumDirection(this.params, this.n, this.params.warn);
   }
 
-  /** Negatives per edge of the fit (the given value, or the default for this n). */
+  /** Negatives per edge of the fit (the given value, or the default). */
   get negativeSamples(): number {
     return this.params.negativeSamples;
   }
@@ -124,6 +125,12 @@ export class Embedding extends FitHandle {
   /** Number of points. */
   get n(): number {
     return this.size.n;
+  }
+
+  /** Z̄ of loss "neg" the current layout was optimised for (given, or Z̄ at its s); undefined for the other losses. */
+  get zBar(): number | undefined {
+    const t = this.target;
+    return t?.loss === "neg" ? t.zBar ?? zBarAt(t.s, this.n) : undefined;
   }
 
   /** Input dimensions (of the fitted data and of every transform; 0 when a restored state did not say). */
@@ -160,7 +167,7 @@ export class Embedding extends FitHandle {
    */
   optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
     const merged = resolvePhaseParams(this.params, options);
-    if (options.negativeSamples !== undefined) checkSpectrumDirection(merged, this.n, merged.warn);
+    if (options.s !== undefined && !this.directionWarned) this.directionWarned = checkSpectrumDirection(merged, this.n, merged.warn);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail("call run() before optimize()");
       const ctl = this.control(options);
@@ -281,8 +288,8 @@ export class Embedding extends FitHandle {
     if (p.loss === "nce") writeLogZ(core, this.fit.optimizer, initialLogZ(this.n));
     const phases: FitPhase[] = [];
     if (schedule.exaggerationEpochs > 0) {
-      // "neg" starts at ξ' = 1 (the UMAP point) at the base rate; the other losses run their own loss first (SPEC §3)
-      const ee = p.loss === "neg" ? { ...main, xi: 1, learningRate: p.learningRate } : { ...main };
+      // "neg" starts at the UMAP point (Z̄ = n(n−1)/5, ξ' = m/5) at the base rate; the other losses run their own loss first (SPEC §3)
+      const ee = p.loss === "neg" ? { ...main, xi: umapXi(p.negativeSamples), learningRate: p.learningRate } : { ...main };
       phases.push(this.fitPhase({ ...ee, epochs: schedule.exaggerationEpochs }, "early-exaggeration"));
     }
     phases.push(this.fitPhase(main, "optimize"));

@@ -34,8 +34,9 @@ export const EMBEDDING_OPTIONS = {
     cli: { flag: "--loss", value: "loss", help: "contrastive loss" },
   },
   /**
-   * Position on the attraction–repulsion spectrum for "neg" (and c = 4^s for "infonce"):
-   * s = 0 ≈ t-SNE, s = 1 = UMAP's normalisation (ξ' = 1); below 0 or above 1 extends it. Default 0.
+   * Position on the attraction–repulsion spectrum for "neg" (and c = 4^s for "infonce"): Z̄ = 100·n at s = 0
+   * (≈ t-SNE), UMAP's normalisation Z̄ = n(n − 1)/5 at s = 1 whatever negativeSamples is, log-linear between;
+   * below 0 or above 1 extends it. Default 0.
    */
   s: { type: "number", default: 0, cli: { flag: "--s", value: "S", help: "position on the spectrum: 0 ≈ t-SNE, 1 = UMAP's normalisation" } },
   /** The fixed normalisation constant Z̄ of "neg", instead of s. */
@@ -61,7 +62,7 @@ export const EMBEDDING_OPTIONS = {
     type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",
     cli: { flag: "--init", value: "method", help: "initial layout" },
   },
-  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples). */
+  /** Negative samples per positive edge (default 30; more lower the variance, not the point of the spectrum: s fixes Z̄). */
   negativeSamples: {
     type: "integer", min: 1, max: 4096, default: 30,
     cli: { flag: "--negatives", value: "M", help: "negative samples per positive edge" },
@@ -75,7 +76,7 @@ export const EMBEDDING_OPTIONS = {
   batchSize: { type: "integer", min: 1, max: 2 ** 30, cli: { flag: "--batch-size", value: "B", help: "edges per batch" } },
   /** SGD learning rate at the start of each phase, decayed linearly to 0 (default 1; 2 for nce and infonce). */
   learningRate: { type: "number", positive: true, default: 1 },
-  /** Run the early-exaggeration phase at the UMAP point first (default true). */
+  /** Run the early-exaggeration phase at the UMAP point (Z̄ = n(n − 1)/5) first (default true). */
   earlyExaggeration: { type: "boolean", default: true },
   /** Seed of every random choice: same seed and thread count give bit-identical output (default 0). */
   seed: { type: "integer", min: 0, max: 2 ** 52, default: 0, cli: { flag: "--seed", value: "S", help: "seed of every random choice" } },

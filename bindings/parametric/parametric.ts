@@ -14,7 +14,7 @@ import type { OptimizeOptions } from "../options/optimize.ts";
 import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "../embedding/params.ts";
 import { prepare, PCA_SEARCH_COMPONENTS, PCA_SEARCH_THRESHOLD, type Prepared } from "../embedding/pipeline.ts";
 import { writeLogZ, type Phase } from "../embedding/optimizer.ts";
-import { initialLogZ } from "../embedding/spectrum.ts";
+import { initialLogZ, umapXi } from "../embedding/spectrum.ts";
 import { phaseFor } from "../embedding/schedule.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
@@ -297,9 +297,9 @@ export class ParametricEmbedding extends FitHandle {
     if (p.loss === "nce") writeLogZ(core, prepared.optimizer, initialLogZ(n));
     const phases: FitPhase[] = [];
     if (exaggeration > 0) {
-      // "neg" starts at ξ' = 1 (the UMAP point); the other losses run their own loss first (SPEC §3)
+      // "neg" starts at the UMAP point (Z̄ = n(n−1)/5, ξ' = m/5); the other losses run their own loss first (SPEC §3)
       const ee = { ...phaseFor(p, this.n, exaggeration, batch, ++this.phases) };
-      if (p.loss === "neg") ee.xi = 1;
+      if (p.loss === "neg") ee.xi = umapXi(p.negativeSamples);
       phases.push(this.fitPhase(prepared, network, ee, "early-exaggeration"));
     }
     const main = phaseFor(p, this.n, this.mainEpochs, batch, ++this.phases);

@@ -2,7 +2,6 @@
 // the current layout and aligned by Procrustes to the layout before it, so points keep their place.
 
 import { createEmbedding, type Embedding } from "../embedding/embedding.ts";
-import { zBarAt } from "../embedding/spectrum.ts";
 import { DEFAULTS } from "../embedding/params.ts";
 import { fail } from "../errors.ts";
 import type { DataInput } from "../input.ts";
@@ -22,7 +21,7 @@ export interface SpectrumWalkOptions extends EmbeddingOptions {
 export interface SpectrumLayout {
   /** the spectrum position */
   s: number;
-  /** Neg-t-SNE's normalisation constant Z̄ at s (loss "neg"); undefined for "infonce" */
+  /** Neg-t-SNE's normalisation constant Z̄ the layout was fitted with (loss "neg"; zBarAt(s, n)); undefined for "infonce" */
   zBar?: number;
   /** InfoNCE's c = 4^s (loss "infonce"); undefined for "neg" */
   c?: number;
@@ -48,7 +47,6 @@ export class SpectrumWalk {
   readonly stepEpochs: number;
   private readonly aligning: boolean;
   private readonly loss: "neg" | "infonce";
-  private readonly negativeSamples: number;
   private aligner?: Promise<LayoutAligner>;
   private current?: number;
   private readonly startS: number;
@@ -64,7 +62,6 @@ export class SpectrumWalk {
     this.aligning = (align ?? true) && this.embedding.outDim === 2;
     this.stepEpochs = checkStepEpochs(stepEpochs) ?? Math.max(1, Math.round((embeddingOptions.nEpochs ?? DEFAULTS.nEpochs) / 3));
     this.loss = loss as "neg" | "infonce";
-    this.negativeSamples = this.embedding.negativeSamples; // the given value or the default for this n
     this.startS = embeddingOptions.s ?? DEFAULTS.s;
   }
 
@@ -102,7 +99,7 @@ export class SpectrumWalk {
 
   private async finish(s: number, raw: Float32Array): Promise<SpectrumLayout> {
     const n = this.embedding.n;
-    const where = this.loss === "neg" ? { zBar: zBarAt(s, n, this.negativeSamples) } : { c: Math.pow(4, s) };
+    const where = this.loss === "neg" ? { zBar: this.embedding.zBar } : { c: Math.pow(4, s) }; // the Z̄ the fit used
     if (!this.aligning) return { s, ...where, layout: raw, scale: 1 };
     this.aligner ??= LayoutAligner.create(n);
     const { aligned, map } = (await this.aligner).align(raw);

@@ -23,6 +23,8 @@ const state = {
   opened: 0,
   n: 0,
   s: 0,
+  /** Z̄ of the layout shown, as its fit used it (NaN before the first layout) */
+  zBar: Number.NaN,
   /** layouts received so far */
   layouts: 0,
   build: "",
@@ -54,8 +56,8 @@ function clearError(): void {
   errorBox.classList.remove("shown");
 }
 
-function describeS(s: number): string {
-  return state.n > 0 ? `s = ${s.toFixed(2)} · Z\u0304 = ${zBarAt(s, state.n, 5).toExponential(2)}` : `s = ${s.toFixed(2)}`;
+function describeS(s: number, zBar: number): string {
+  return Number.isFinite(zBar) ? `s = ${s.toFixed(2)} · Z\u0304 = ${zBar.toExponential(2)}` : `s = ${s.toFixed(2)}`;
 }
 
 function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | null): void {
@@ -65,6 +67,7 @@ function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | n
   state.status = "loading";
   state.name = name;
   state.n = 0;
+  state.zBar = Number.NaN;
   slider.disabled = true;
   slider.value = "0";
   state.s = 0;
@@ -125,6 +128,7 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
     case "layout":
       state.layouts++;
       state.s = msg.s;
+      state.zBar = msg.zBar;
       state.lastMs = msg.ms;
       if (msg.first && pendingLabels) {
         ({ categories, category } = pendingLabels);
@@ -134,7 +138,7 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       if (msg.first) view.setPoints(msg.layout, category, categories.length);
       else view.glideTo(msg.layout);
       progress.value = 1;
-      sValue.textContent = describeS(msg.s);
+      sValue.textContent = describeS(msg.s, msg.zBar);
       for (const id of ["save-csv", "save-npy", "save-png"]) $<HTMLButtonElement>(id).disabled = false;
       slider.disabled = false;
       if (pendingS !== undefined && pendingS !== msg.s) {
@@ -153,7 +157,11 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
 });
 worker.addEventListener("error", (e) => showError(`the compute worker failed: ${e.message}`));
 
-slider.addEventListener("input", () => (sValue.textContent = describeS(Number(slider.value))));
+// while dragging: the Z̄ a fit at that s will use (the same for any number of negatives, SPEC §2)
+slider.addEventListener("input", () => {
+  const s = Number(slider.value);
+  sValue.textContent = describeS(s, state.n > 0 ? zBarAt(s, state.n) : Number.NaN);
+});
 slider.addEventListener("change", () => {
   pendingS = Number(slider.value);
   state.status = "computing";
