@@ -36,16 +36,23 @@ describe("the direction of the s slider", () => {
     expect(warnings).toEqual([]);
   });
 
-  it("warns at the first optimize() that gives s on small data, once per handle", async () => {
+  it("warns at an optimize() that gives s on small data, unless the fit was placed by s (and told) already", async () => {
     const { warnings, onWarning } = collect();
     const e = createEmbedding(small, { dim, nEpochs: 2, seed: 1, onWarning });
     await e.run();
     await e.optimize({ nEpochs: 1 });
     expect(warnings).toEqual([]);
     await e.optimize({ s: 0.5, nEpochs: 1 });
-    await e.optimize({ s: 1, nEpochs: 1 });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/n = 400/);
     e.destroy();
+    // a walk: told at creation, silent as it moves along s
+    const walk = createEmbedding(small, { dim, s: 0, nEpochs: 2, seed: 1, onWarning });
+    expect(warnings).toHaveLength(2);
+    await walk.run();
+    await walk.optimize({ s: 1, nEpochs: 1 });
+    await walk.optimize({ s: 0.5, nEpochs: 1 });
+    expect(warnings).toHaveLength(2);
+    walk.destroy();
   });
 });

@@ -2,7 +2,7 @@
 
 import { Option, type Command } from "commander";
 import { addEmbeddingFlags, flagOptions, INPUT_HELP, parseInteger, type FlagOptions } from "./args.ts";
-import { QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
+import { QUERY_METHODS, type QueryMethod } from "../index.ts";
 
 export interface FitCommand {
   input: string;

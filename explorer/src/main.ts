@@ -3,7 +3,7 @@
 // glide to their new places. State for tests and scripts is kept on `window.explorer`.
 
 import { PALETTE, categoryColor } from "../../bindings/cli/palette.ts";
-import { zBarAt } from "../../bindings/embedding/spectrum.ts";
+import { zBarAt } from "../../bindings/public.ts";
 import { dump } from "npyjs";
 import type { FromWorker, ToWorker } from "./messages.ts";
 import { ScatterView } from "./view.ts";

@@ -30,7 +30,7 @@ async function scalesAlong(negativeSamples: number | undefined): Promise<{ m: nu
     try {
       scales.push(scale(await e.run(), 2));
       m = e.negativeSamples;
-      expect(e.zBar).toBe(zBarAt(s, n));
+      expect(e.settings!.zBar).toBe(zBarAt(s, n));
     } finally {
       e.destroy();
     }
