@@ -21,6 +21,8 @@ export type { DataInput } from "./input.ts";
 export type { RunControl, Stage } from "./options/common.ts";
 export { CneInputError, CneNumericError, CneModelError } from "./errors.ts";
 export { loadModel } from "./load.ts";
+export { transformStream } from "./stream/transform.ts";
+export type { TransformStreamOptions, Transformer } from "./stream/transform.ts";
 export { init } from "./init.ts";
 export { coreInfo } from "./info.ts";
 export type { CoreInfo } from "./info.ts";
