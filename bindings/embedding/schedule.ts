@@ -27,9 +27,9 @@ export function phaseFor(p: ResolvedParams, n: number, epochs: number, batchSize
  * Scaling the rate by 1/ξ' keeps the attractive step per edge from vanishing, and it keeps the steps the same
  * for any m at a fixed Z̄ (attraction ≈ rate·ξ' = 0.1 per edge, repulsion ≈ rate·m/u² = n(n − 1)/(10·Z̄·u²)
  * per head): the rule is 1 at the UMAP point (ξ' = m/5) and wherever ξ' ≥ 0.1 (digits at s = 0), 2.3 at
- * Fashion-MNIST 70k with 30 negatives (s = 0). Measured on Fashion-MNIST 70k, 5 negatives, 120 epochs: rate 1 throughout → recall 0.108, 10-NN accuracy 0.743; this rule → 0.132,
- * 0.765, as 300 epochs at rate 3 (300 at rate 1: 0.120, 0.755) (README, "Defaults"). An explicit learningRate
- * is used as given, in every phase.
+ * Fashion-MNIST 70k with 30 negatives (s = 0). Measured on Fashion-MNIST 70k, 5 negatives, 120 epochs: rate 1
+ * throughout → recall 0.108, 10-NN accuracy 0.743; this rule → 0.132, 0.765, as 300 epochs at rate 3 (300 at
+ * rate 1: 0.120, 0.755) (README, "Defaults"). An explicit learningRate is used as given, in every phase.
  */
 export function mainLearningRate(base: number, given: boolean, loss: keyof typeof LOSSES, xi: number): number {
   if (given || !LOSSES[loss].rateFollowsXi) return base;
