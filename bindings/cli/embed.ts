@@ -53,6 +53,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     const table = await readTable(command.input, command.labelColumn);
     const labels = command.labels !== undefined ? await readLabels(command.labels, table.n) : table.labels;
 
+    let runtime = "";
     const embedding = await compute(async () => {
       // The handle takes the only reference to the values, so the file's buffer can be collected once the
       // core holds its copy (a large input is not kept twice through the fit).
@@ -64,7 +65,10 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
         onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
       });
       try {
-        return await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        const layout = await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        const used = handle.runtime;
+        if (used) runtime = `; ${used.build} build, ${used.threads} thread${used.threads === 1 ? "" : "s"}`;
+        return layout;
       } finally {
         handle.destroy();
       }
@@ -77,7 +81,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     }
     if (!command.quiet) {
       const plotted = command.plot !== undefined ? ` and ${command.plot}` : "";
-      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}\n`);
+      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${runtime}\n`);
     }
   });
 }
