@@ -70,3 +70,5 @@ export { GRAM_STRIP_ROWS as PCA_GRAM_STRIP_ROWS } from "./pca/gemm";
 export { LOSS_NEG, LOSS_NCE, LOSS_INFONCE, LOSS_UMAP } from "./optimize/losses";
 
 export { ARG_KNN_METRIC, METRIC_EUCLIDEAN } from "./knn/metric";
+
+export * from "./tsne/exports";

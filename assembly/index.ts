@@ -23,3 +23,6 @@ export * from "./parametric/exports";
 export { batchGradient } from "./optimize/reference";
 export { procrustesSums, affineApply2 } from "./spectrum/procrustes";
 export { placeInitial, placeNoiseTable } from "./optimize/place";
+export { tsneSymmetricCount, tsneSymmetricFill } from "./tsne/symmetrize";
+export { tsneObjective } from "./tsne/iterate";
+export { tsneScale } from "./tsne/scale";
