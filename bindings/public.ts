@@ -12,7 +12,7 @@ export { embeddingDefaults } from "./embedding/params.ts";
 export type { KnnOptions, KnnResult } from "./knn/index.ts";
 export { pca, type PcaOptions } from "./pca/index.ts";
 export type { DataInput } from "./input.ts";
-export type { RunControl, Stage } from "./options/common.ts";
+export type { ProgressDetail, RunControl, Stage } from "./options/common.ts";
 export { CneInputError, CneNumericError, CneModelError } from "./errors.ts";
 export { loadModel } from "./model/load.ts";
 export { init } from "./init.ts";

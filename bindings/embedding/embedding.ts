@@ -20,6 +20,9 @@ import { defaultNegativeSamples, defaultSchedule, mainLearningRate, phaseFor } f
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
+import { prepareTsne, tsneFitPhases } from "../tsne/fit.ts";
+import { readStats, type TsneState } from "../tsne/optimizer.ts";
+import { tsneNeighbours } from "../tsne/params.ts";
 
 export type { OptimizeOptions, TransformOptions };
 
@@ -94,6 +97,8 @@ export class Embedding extends FitHandle {
   private lastLoss?: Loss;
   private target?: LayoutTarget;
   private inputScaleExponent = 0;
+  /** t-SNE's optimiser state (loss "tsne"), which replaces the per-pair optimiser */
+  private tsne?: TsneState;
   protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
 
   /** Validates input and options (see createEmbedding); `restored` is Embedding.fromState's. */
@@ -112,6 +117,11 @@ export class Embedding extends FitHandle {
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
     if (options.negativeSamples === undefined) this.params.negativeSamples = defaultNegativeSamples(this.n);
+    if (this.params.loss === "tsne") {
+      if (restored) fail(`restoring a t-SNE fit is not supported yet`);
+      const p = this.params;
+      Object.assign(p, tsneNeighbours(p.affinities, p.perplexity, p.kGiven ? p.k : undefined, this.n, p.warn));
+    }
     checkShapes(this.params, this.n);
     if (options.negativeSamples !== undefined && !restored) checkSpectrumDirection(this.params, this.n, this.params.warn);
   }
@@ -142,7 +152,17 @@ export class Embedding extends FitHandle {
     return readLogZ(this.core, this.fit.optimizer);
   }
 
-  /** The kNN graph the fit used (undefined before run()). */
+  /**
+   * t-SNE's KL divergence KL(P‖Q) at its last measurement (every 50 iterations and at the end of each phase;
+   * undefined for the other losses and before the first).
+   */
+  get klDivergence(): number | undefined {
+    if (!this.core || !this.tsne) return undefined;
+    const stats = readStats(this.core, this.tsne);
+    return stats.iteration > 0 ? stats.klDivergence : undefined;
+  }
+
+  /** The kNN graph the fit used (undefined before run()); for t-SNE, the pattern of the affinity matrix P. */
   get knnGraph(): KnnGraph | undefined {
     const core = this.core, pr = this.fit;
     if (!core || !pr) return undefined;
@@ -163,6 +183,7 @@ export class Embedding extends FitHandle {
     if (options.negativeSamples !== undefined) checkSpectrumDirection(merged, this.n, merged.warn);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail("call run() before optimize()");
+      if (this.tsne || merged.loss === "tsne") fail(`optimize() does not support t-SNE yet (loss "tsne")`);
       const ctl = this.control(options);
       const schedule = defaultSchedule({ ...merged, earlyExaggeration: false }, this.fit.graph.edgeCount, this.n);
       if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
@@ -195,6 +216,7 @@ export class Embedding extends FitHandle {
     return this.serialise(async () => {
       const core = this.core, fit = this.fit, target = this.target;
       if (!core || !fit || !target) fail("call run() before transform()");
+      if (this.tsne) fail(`transform() does not support t-SNE fits yet (loss "tsne")`);
       if (matrix.dim !== this.size.dim) fail(`the new rows have ${matrix.dim} columns; the embedding was fitted on ${this.size.dim}`);
       const ctl = this.control({ signal: options.signal });
       return placeNewPoints(core, fit, matrix, {
@@ -235,6 +257,7 @@ export class Embedding extends FitHandle {
   save(): Uint8Array {
     const state = this.state;
     if (!state) fail("call run() before save()");
+    if (this.tsne) fail(`save() does not support t-SNE fits yet (loss "tsne")`);
     return encodeEmbedding(state);
   }
 
@@ -273,6 +296,15 @@ export class Embedding extends FitHandle {
     this.inputScaleExponent = data.scaleExponent ?? 0;
     // the core holds the data now: let go of the JS copy, as large as the input, before the fit grows memory
     this.matrix = undefined;
+    if (p.loss === "tsne") {
+      const t = await prepareTsne(core, data, p, ctl);
+      this.fit = t.prepared;
+      this.tsne = t.state;
+      this.lastLoss = "tsne";
+      this.target = { loss: "tsne", s: p.s, xi: 1, c: 1 };
+      ++this.phases;
+      return tsneFitPhases(() => this.core!, t.state, p);
+    }
     this.fit = await prepare(core, data, p, ctl);
     const schedule = defaultSchedule(p, this.fit.graph.edgeCount, this.n);
     const main = phaseFor(p, this.n, schedule.mainEpochs, schedule.batchSize, ++this.phases);

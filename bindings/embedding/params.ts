@@ -8,6 +8,7 @@ import {
   type OptionName, type OptionSpec,
 } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
+import { checkTsneOptions, TSNE_ITERATIONS } from "../tsne/params.ts";
 
 export interface ResolvedParams {
   outDim: number;
@@ -30,6 +31,13 @@ export interface ResolvedParams {
   seed: number;
   threads?: number;
   warn: (message: string) => void;
+  /** t-SNE's (loss "tsne"; tsne/params.ts) */
+  perplexity: number;
+  affinities: "perplexity" | "binary";
+  exaggeration: number;
+  dof: number;
+  /** true when the caller set k */
+  kGiven: boolean;
 }
 
 const OPTION_NAMES = Object.keys(EMBEDDING_OPTIONS) as OptionName[];
@@ -147,6 +155,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
   const o = checked(options);
   const loss = o.loss ?? DEFAULTS.loss;
   checkCombination(o, loss);
+  checkTsneOptions(o, loss);
   return {
     outDim: o.outDim ?? DEFAULTS.outDim,
     loss,
@@ -159,7 +168,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     knnIndices: o.knnIndices,
     init: o.init ?? DEFAULTS.init,
     negativeSamples: o.negativeSamples ?? DEFAULTS.negativeSamples,
-    nEpochs: o.nEpochs ?? DEFAULTS.nEpochs,
+    nEpochs: o.nEpochs ?? (loss === "tsne" ? TSNE_ITERATIONS : DEFAULTS.nEpochs),
     batchSize: o.batchSize,
     learningRate: o.learningRate ?? defaultLearningRate(loss),
     learningRateGiven: o.learningRate !== undefined,
@@ -167,6 +176,11 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     seed: o.seed ?? DEFAULTS.seed,
     threads: o.threads,
     warn: warningSink(o.onWarning),
+    perplexity: o.perplexity ?? defaultOf("perplexity"),
+    affinities: o.affinities ?? (defaultOf("affinities") as "perplexity"),
+    exaggeration: o.exaggeration ?? defaultOf("exaggeration"),
+    dof: o.dof ?? defaultOf("dof"),
+    kGiven: o.k !== undefined,
   };
 }
 
