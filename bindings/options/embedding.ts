@@ -76,13 +76,13 @@ export const EMBEDDING_OPTIONS = {
    */
   nEpochs: {
     type: "integer", min: 1, max: 1_000_000, default: 75,
-    cli: { flag: "--epochs", value: "N", help: "epochs over the edges (early exaggeration and main phase together)" },
+    cli: { flag: "--epochs", value: "N", help: "epochs over the edges (early exaggeration and main phase together; t-SNE: iterations)" },
   },
   /** Edges per batch (the unit of gradient accumulation and of negative sampling; default about n/2, 8192 to 32768). */
   batchSize: { type: "integer", min: 1, max: 2 ** 30, cli: { flag: "--batch-size", value: "B", help: "edges per batch" } },
   /**
    * SGD learning rate at the start of each phase, decayed linearly to 0 (default 1; 2 for nce and infonce); for
-   * t-SNE the gradient-descent rate in openTSNE's convention, without the KL gradient's factor 4 (default n/12).
+   * t-SNE the gradient-descent rate in openTSNE's convention, without the KL gradient's factor 4 (default max(200, n/12)).
    */
   learningRate: { type: "number", positive: true, default: 1 },
   /** Run the early-exaggeration phase at the UMAP point first (default true); for t-SNE, the phase at exaggeration 12. */

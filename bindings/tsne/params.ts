@@ -57,7 +57,10 @@ export function tsneNeighbours(
   return { k: Math.max(1, Math.floor(NEIGHBOURS_PER_PERPLEXITY * p)), perplexity: p };
 }
 
-/** The default learning rate: n/12 in openTSNE's convention (the gradient without its factor 4). */
+/**
+ * The default learning rate: max(200, n/12) in FIt-SNE's and openTSNE's convention (the gradient without its
+ * factor 4; sklearn's n/48 with it), in both phases as FIt-SNE does.
+ */
 export function tsneLearningRate(n: number): number {
-  return Math.max(n / EARLY_EXAGGERATION, 50);
+  return Math.max(n / EARLY_EXAGGERATION, 200);
 }
