@@ -81,6 +81,11 @@ export interface CoreFunctions {
     scratch: number, scratch64: number,
   ): number;
   tsneScale(y: number, count: number, factor: number): void;
+  // t-SNE's repulsion (assembly/tsne/repulsion_exports.ts)
+  tsneRepulsionExactWorkspaceBytes(n: number): number;
+  tsneRepulsionFftWorkspaceBytes(n: number, maxIntervals: number, nodes: number, threads: number): number;
+  tsneFftScratchBytes(n: number): number;
+  tsneFftInPlace(dataPtr: number, n: number, scratchPtr: number): number;
 }
 
 /**
@@ -98,6 +103,8 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
   graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
   tsneSymmetricCount: 7, tsneSymmetricFill: 12, tsneObjective: 11, tsneScale: 3,
+  // t-SNE's repulsion
+  tsneRepulsionExactWorkspaceBytes: 1, tsneRepulsionFftWorkspaceBytes: 4, tsneFftScratchBytes: 1, tsneFftInPlace: 3,
 };
 
 /**
@@ -117,6 +124,8 @@ export const LAYOUT = {
       "knnExact", "knnQuery", "knnGraphQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
       "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
       "tsneAffinities", "tsneIterate",
+      // t-SNE's repulsion
+      "tsneRepulsionExact", "tsneRepulsionFft",
     ],
   },
   /** argument slots of the optimiser task, shared by the parametric trainer (assembly/optimize/args.ts) */
@@ -162,6 +171,8 @@ export const LAYOUT = {
   /** the distances of kNN indexes, and the slot of every kNN task that holds one (assembly/knn/metric.ts) */
   metric: { prefix: "METRIC_", keys: EMBEDDING_OPTIONS.metric.values },
   knnArg: { prefix: "ARG_KNN_", keys: ["metric"] },
+  /** where the repulsion task leaves Z, the intervals and the FFT length in its workspace (assembly/tsne/repulsion_fft.ts) */
+  tsneRepulsionWs: { prefix: "TSNE_REPULSION_WS_", keys: ["z", "intervals", "fftSize"] },
 } as const;
 
 type Layout = typeof LAYOUT;
