@@ -1,14 +1,15 @@
 // t-SNE's update rule (SPEC §7): gradient descent with momentum and per-coordinate gains on the exact KL
 // gradient (gradient.ts for the convention), iterations [begin, end) of a phase per call.
 //
-// Every thread takes a fixed range of blocks of rows; per iteration: repulsion and attraction of its rows, a
-// barrier, Z summed from the per-row sums in row order (by every thread, the same bits), the step of its rows and
+// Every thread takes a fixed range of blocks of rows; per iteration: the repulsion (exact: of its rows; by
+// interpolation: all threads together, repulsion_fft.ts) and the attraction of its rows, a barrier, Z summed from the per-row sums in row order (by every thread, the same bits), the step of its rows and
 // their block sums, a barrier, the layout's mean from the block sums in block order and its subtraction from its
 // rows, a barrier. Nothing depends on which thread did a row, so a seed gives the same bits on any thread count
 // (t-SNE draws no random numbers after the initial layout).
 
 import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
 import { attractRows, repelRowsExact } from "./gradient";
+import { repulsionFft, WS_Z } from "./repulsion_fft";
 
 export const ARG_TSNE_Y: i32 = 0; // f32[n·2] the layout
 export const ARG_TSNE_N: i32 = 1;
@@ -33,6 +34,12 @@ export const ARG_TSNE_ITER_END: i32 = 19;
 export const ARG_TSNE_PHASE_ITERS: i32 = 20;
 export const ARG_TSNE_PLOGP: i32 = 21; // Σ p log p of the affinities
 export const ARG_TSNE_KL_EVERY: i32 = 22; // measure the KL after every this many iterations and after the last (0: never)
+// the repulsion: exact by rows when ARG_TSNE_FFT_WS is 0, else interpolated on a grid (repulsion_fft.ts, its workspace)
+export const ARG_TSNE_FFT_WS: i32 = 23;
+export const ARG_TSNE_INTERVALS_PER_UNIT: i32 = 24;
+export const ARG_TSNE_MIN_INTERVALS: i32 = 25;
+export const ARG_TSNE_MAX_INTERVALS: i32 = 26;
+export const ARG_TSNE_NODES: i32 = 27;
 
 /** Rows per block of the static split (and of the mean's partial sums). */
 export const TSNE_BLOCK_ROWS: i32 = 256;
@@ -54,17 +61,21 @@ export function tsneIterateTask(ctrl: usize, thread: i32): void {
   const begin = argInt(ctrl, ARG_TSNE_ITER_BEGIN), end = argInt(ctrl, ARG_TSNE_ITER_END);
   const phaseIters = argInt(ctrl, ARG_TSNE_PHASE_ITERS), klEvery = argInt(ctrl, ARG_TSNE_KL_EVERY);
   const plogp = arg(ctrl, ARG_TSNE_PLOGP);
+  const fftWs = argPtr(ctrl, ARG_TSNE_FFT_WS), perUnit = arg(ctrl, ARG_TSNE_INTERVALS_PER_UNIT);
+  const minB = argInt(ctrl, ARG_TSNE_MIN_INTERVALS), maxB = argInt(ctrl, ARG_TSNE_MAX_INTERVALS), nodes = argInt(ctrl, ARG_TSNE_NODES);
   const threads = threadCount(ctrl);
   const blocks = (n + TSNE_BLOCK_ROWS - 1) / TSNE_BLOCK_ROWS;
   const bb = splitBegin(blocks, threads, thread), be = splitBegin(blocks, threads, thread + 1);
   const rb = min(n, bb * TSNE_BLOCK_ROWS), re = min(n, be * TSNE_BLOCK_ROWS);
   for (let it = begin; it < end; it++) {
     const measure = klEvery > 0 && ((it + 1) % klEvery == 0 || it + 1 == phaseIters);
-    repelRowsExact(y, n, rb, re, alpha, force, rowZ);
+    if (fftWs) repulsionFft(ctrl, thread, y, n, <f64>alpha, force, fftWs, perUnit, minB, maxB, nodes);
+    else repelRowsExact(y, n, rb, re, alpha, force, rowZ);
     attractRows(y, rowPtr, cols, vals, rb, re, alpha, attraction, measure ? rowKl : 0);
     barrier(ctrl);
     let z: f64 = 0;
-    for (let i = 0; i < n; i++) z += load<f64>(rowZ + (<usize>i << 3));
+    if (fftWs) z = load<f64>(fftWs + WS_Z);
+    else for (let i = 0; i < n; i++) z += load<f64>(rowZ + (<usize>i << 3));
     if (thread == 0) {
       store<f64>(stats, z);
       if (measure) {

@@ -367,8 +367,20 @@ function gatherUnit(by: i32, y: usize, alpha: f64, p: i32, geo: usize, order: us
 
 /** TASK_TSNE_REPULSION_FFT (see the header for its arguments). */
 export function repulsionFftTask(ctrl: usize, thread: i32): void {
-  const y = argPtr(ctrl, 0), n = argInt(ctrl, 1), alpha = arg(ctrl, 2), force = argPtr(ctrl, 3), ws = argPtr(ctrl, 4);
-  const perUnit = arg(ctrl, 5), minB = argInt(ctrl, 6), maxB = argInt(ctrl, 7), p = argInt(ctrl, 8);
+  repulsionFft(
+    ctrl, thread, argPtr(ctrl, 0), argInt(ctrl, 1), arg(ctrl, 2), argPtr(ctrl, 3), argPtr(ctrl, 4), arg(ctrl, 5),
+    argInt(ctrl, 6), argInt(ctrl, 7), argInt(ctrl, 8),
+  );
+}
+
+/**
+ * The task's work with its arguments given, for another task that every thread runs (t-SNE's update rule,
+ * iterate.ts): ctrl serves the barriers and the thread count only. Z is at ws + WS_Z once every thread has
+ * passed the caller's next barrier.
+ */
+export function repulsionFft(
+  ctrl: usize, thread: i32, y: usize, n: i32, alpha: f64, force: usize, ws: usize, perUnit: f64, minB: i32, maxB: i32, p: i32,
+): void {
   const threads = min(threadCount(ctrl), MAX_THREADS);
   const boxOf = ws + layoutOffset(n, maxB, p, 1, 0), order = ws + layoutOffset(n, maxB, p, 1, 1);
   const starts = ws + layoutOffset(n, maxB, p, 1, 2), zRows = ws + layoutOffset(n, maxB, p, 1, 3);

@@ -153,6 +153,7 @@ export const LAYOUT = {
     keys: [
       "y", "n", "rowPtr", "cols", "vals", "update", "gains", "attraction", "force", "rowZ", "rowKl", "blockSums", "stats",
       "exaggeration", "learningRate", "momentum", "dof", "maxStep", "iterBegin", "iterEnd", "phaseIters", "plogp", "klEvery",
+      "fftWs", "intervalsPerUnit", "minIntervals", "maxIntervals", "nodes",
     ],
   },
   tsne: { prefix: "TSNE_", keys: ["blockRows"] },

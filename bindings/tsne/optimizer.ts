@@ -6,6 +6,13 @@ import { throwIfAborted } from "../errors.ts";
 import type { PhaseControl, ProgressDetail } from "../options/common.ts";
 import type { Affinities } from "./affinities.ts";
 import { KL_EVERY, MAX_STEP_NORM } from "./params.ts";
+import { DEFAULT_REPULSION_GRID } from "./repulsion.ts";
+
+/**
+ * From how many points the repulsion is interpolated on a grid (FIt-SNE's method) instead of summed exactly
+ * (O(n²)). Tests lower it to run the interpolated path on small data.
+ */
+export const tsneTuning = { fftMinPoints: 5000 };
 
 export interface TsneState {
   n: number;
@@ -22,6 +29,8 @@ export interface TsneState {
   rowKlPtr: number;
   blockSumsPtr: number;
   statsPtr: number;
+  /** the interpolated repulsion's workspace (0: exact repulsion) */
+  fftWsPtr: number;
 }
 
 export interface TsnePhase {
@@ -39,8 +48,12 @@ export function allocateTsne(core: Core, yPtr: number, p: Affinities): TsneState
   const vec = () => core.alloc(n * 8);
   const st: TsneState = {
     n, yPtr, p, updatePtr: vec(), gainsPtr: vec(), attractionPtr: vec(), forcePtr: vec(), rowZPtr: vec(), rowKlPtr: vec(),
-    blockSumsPtr: core.alloc(blocks * 16), statsPtr: core.alloc(32),
+    blockSumsPtr: core.alloc(blocks * 16), statsPtr: core.alloc(32), fftWsPtr: 0,
   };
+  if (n >= tsneTuning.fftMinPoints) {
+    const g = DEFAULT_REPULSION_GRID;
+    st.fftWsPtr = core.alloc(core.kernels.tsneRepulsionFftWorkspaceBytes(n, g.maxIntervals, g.nodesPerInterval, core.threads));
+  }
   core.f32(st.updatePtr, 2 * n).fill(0);
   core.f32(st.gainsPtr, 2 * n).fill(1);
   core.f64(st.statsPtr, 4).fill(0);
@@ -77,6 +90,12 @@ export async function runTsneIterations(core: Core, st: TsneState, phase: TsnePh
   args[A.phaseIters] = phase.iterations;
   args[A.plogp] = st.p.plogp;
   args[A.klEvery] = KL_EVERY;
+  const g = DEFAULT_REPULSION_GRID;
+  args[A.fftWs] = st.fftWsPtr;
+  args[A.intervalsPerUnit] = g.intervalsPerUnit;
+  args[A.minIntervals] = g.minIntervals;
+  args[A.maxIntervals] = g.maxIntervals;
+  args[A.nodes] = g.nodesPerInterval;
   const step = iterationsPerCall(phase);
   ctl.progress?.(begin / phase.iterations);
   for (let it = begin; it < end; it += step) {
