@@ -3,7 +3,8 @@
 // runs it): time, phase split, ms per iteration against the layout's extent, recall@15 (against exact 15-NN in
 // the PCA-50 space, bench/lib/reference.js) and leave-one-out 10-NN accuracy. The machine's load is printed
 // before and after each tool.
-//   node bench/tsne.js [--n 70000] [--threads 2] [--fitsne DIR] [--no-fitsne] [--runs 1]
+//   node bench/tsne.js [--n 70000] [--threads 2] [--fitsne DIR] [--no-fitsne] [--runs 1] [--nodes P]
+//     [--intervals-per-unit U] [--max-intervals B]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -27,6 +28,11 @@ const withFitsne = !argv.includes("--no-fitsne");
 const seed = 42;
 
 const lib = await import(pathToFileURL(join(ROOT_DIR, "dist/index.js")).href);
+// the interpolation grid's settings, to measure others than the library's (bindings/tsne/optimizer.ts)
+const { tsneTuning } = await import(pathToFileURL(join(ROOT_DIR, "dist/tsne/optimizer.js")).href);
+if (flag("nodes")) tsneTuning.grid.nodesPerInterval = Number(flag("nodes"));
+if (flag("intervals-per-unit")) tsneTuning.grid.intervalsPerUnit = Number(flag("intervals-per-unit"));
+if (flag("max-intervals")) tsneTuning.grid.maxIntervals = Number(flag("max-intervals"));
 ensureDataset("fashion-mnist");
 const data = loadDataset("fashion-mnist", n);
 const reference = await ensureReference(lib, "fashion-mnist", data);
@@ -104,7 +110,7 @@ async function runFitsne() {
 }
 
 const results = [];
-console.log(JSON.stringify({ machine: machineInfo(), n, threads, load: load() }));
+console.log(JSON.stringify({ machine: machineInfo(), n, threads, grid: tsneTuning.grid, load: load() }));
 for (let r = 0; r < runs; r++) {
   // alternate the order so that a drift of the machine's load hits both
   const order = r % 2 === 0 ? ["ours", "fitsne"] : ["fitsne", "ours"];

@@ -12,7 +12,7 @@ import { DEFAULT_REPULSION_GRID } from "./repulsion.ts";
  * From how many points the repulsion is interpolated on a grid (FIt-SNE's method) instead of summed exactly
  * (O(n²)). Tests lower it to run the interpolated path on small data.
  */
-export const tsneTuning = { fftMinPoints: 5000 };
+export const tsneTuning = { fftMinPoints: 5000, grid: { ...DEFAULT_REPULSION_GRID } };
 
 export interface TsneState {
   n: number;
@@ -51,7 +51,7 @@ export function allocateTsne(core: Core, yPtr: number, p: Affinities): TsneState
     blockSumsPtr: core.alloc(blocks * 16), statsPtr: core.alloc(32), fftWsPtr: 0,
   };
   if (n >= tsneTuning.fftMinPoints) {
-    const g = DEFAULT_REPULSION_GRID;
+    const g = tsneTuning.grid;
     st.fftWsPtr = core.alloc(core.kernels.tsneRepulsionFftWorkspaceBytes(n, g.maxIntervals, g.nodesPerInterval, core.threads));
   }
   core.f32(st.updatePtr, 2 * n).fill(0);
@@ -90,7 +90,7 @@ export async function runTsneIterations(core: Core, st: TsneState, phase: TsnePh
   args[A.phaseIters] = phase.iterations;
   args[A.plogp] = st.p.plogp;
   args[A.klEvery] = KL_EVERY;
-  const g = DEFAULT_REPULSION_GRID;
+  const g = tsneTuning.grid;
   args[A.fftWs] = st.fftWsPtr;
   args[A.intervalsPerUnit] = g.intervalsPerUnit;
   args[A.minIntervals] = g.minIntervals;
