@@ -198,11 +198,14 @@ describe("the fit", () => {
     expect(() => createEmbedding(data, { n, dim, loss: "tsne", s: 0.5 })).toThrow(/does not apply to loss "tsne"/);
     expect(() => createEmbedding(data, { n, dim, loss: "tsne", outDim: 3 })).toThrow(/2 dimensions/);
     expect(() => createEmbedding(data, { n, dim, perplexity: 10 })).toThrow(/applies to loss "tsne" only/);
-    expect(() => createEmbedding(data, { n, dim, loss: "tsne", k: 20 })).toThrow(/binary affinities only/);
+    expect(() => createEmbedding(data, { n, dim, loss: "tsne", affinities: "binary", perplexity: 20 })).toThrow(/give k instead/);
     const warnings: string[] = [];
     const small = await embed(data.subarray(0, 40 * 64), { n: 40, dim, loss: "tsne", nEpochs: 30, threads: 1, onWarning: (m) => warnings.push(m) });
     expect(small.length).toBe(80);
     expect(warnings.join()).toMatch(/perplexity 30 is too large for 40 points: using 13\.00/);
+    warnings.length = 0;
+    createEmbedding(data, { n, dim, loss: "tsne", k: 45, onWarning: (m) => warnings.push(m) }).destroy();
+    expect(warnings.join()).toMatch(/perplexity 30\.00 needs 90 neighbours, k is 45: using 15\.00/);
   });
 
   it("embeds the digits with 10-NN accuracy above 0.975 (perplexity and binary affinities)", async () => {

@@ -49,7 +49,7 @@ export const EMBEDDING_OPTIONS = {
   },
   /** InfoNCE's c (c = 1 targets t-SNE); default 4^s. */
   c: { type: "number", positive: true },
-  /** Neighbours per point in the kNN graph (default 15). */
+  /** Neighbours per point in the kNN graph (default 15; for t-SNE's perplexity affinities 3·perplexity). */
   k: { type: "integer", min: 1, max: 1000, default: 15, cli: { flag: "--k", value: "K", help: "neighbours per point in the kNN graph" } },
   /** How to find neighbours: "auto" picks by size (default), or "exact", "nndescent", "hnsw". */
   knn: {

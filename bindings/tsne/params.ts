@@ -35,15 +35,15 @@ export function checkTsneOptions(o: Given, loss: string): void {
     if (o[name] !== undefined) fail(`${name} does not apply to loss "tsne" (it has no negative samples, batches or spectrum position)`);
   }
   const binary = o.affinities === "binary";
-  if (o.k !== undefined && !binary) fail(`k applies to t-SNE's binary affinities only; with perplexity affinities the neighbours are 3·perplexity`);
   if (o.perplexity !== undefined && binary) fail(`perplexity does not apply to binary affinities (give k instead)`);
   if (o.knnIndices !== undefined && !binary) fail(`precomputed knnIndices have no distances: loss "tsne" needs affinities: "binary" with them`);
   if (o.outDim !== undefined && o.outDim !== 2) fail(`loss "tsne" embeds in 2 dimensions only (outDim is ${String(o.outDim)})`);
 }
 
 /**
- * Neighbours and perplexity on n points: k = 3·perplexity for Gaussian affinities, with the perplexity capped at
- * (n − 1)/3 as openTSNE does (with a warning); the given k (default 15) for binary ones.
+ * Neighbours and perplexity on n points. Gaussian affinities: k = 3·perplexity, the perplexity capped at (n − 1)/3
+ * as openTSNE does (with a warning); a given k is used as given (at most n − 1), the perplexity capped at k/3.
+ * Binary affinities: the given k (default 15).
  */
 export function tsneNeighbours(
   affinities: "perplexity" | "binary", perplexity: number, k: number | undefined, n: number, warn: (m: string) => void,
@@ -54,7 +54,12 @@ export function tsneNeighbours(
     p = (n - 1) / NEIGHBOURS_PER_PERPLEXITY;
     warn(`perplexity ${perplexity} is too large for ${n} points: using ${p.toFixed(2)} ((n − 1)/3)`);
   }
-  return { k: Math.max(1, Math.floor(NEIGHBOURS_PER_PERPLEXITY * p)), perplexity: p };
+  if (k !== undefined && NEIGHBOURS_PER_PERPLEXITY * p > k) {
+    const capped = k / NEIGHBOURS_PER_PERPLEXITY;
+    warn(`perplexity ${p.toFixed(2)} needs ${Math.ceil(NEIGHBOURS_PER_PERPLEXITY * p)} neighbours, k is ${k}: using ${capped.toFixed(2)} (k/3)`);
+    p = capped;
+  }
+  return { k: k ?? Math.max(1, Math.floor(NEIGHBOURS_PER_PERPLEXITY * p)), perplexity: p };
 }
 
 /**
