@@ -78,6 +78,10 @@ export interface EmbeddingDefaults {
   infoNceLearningRate: number;
   earlyExaggeration: boolean;
   seed: number;
+  perplexity: number;
+  affinities: "perplexity" | "binary";
+  exaggeration: number;
+  dof: number;
 }
 
 export const DEFAULTS: EmbeddingDefaults = {
@@ -95,6 +99,10 @@ export const DEFAULTS: EmbeddingDefaults = {
   infoNceLearningRate: INFONCE_LEARNING_RATE,
   earlyExaggeration: defaultOf("earlyExaggeration"),
   seed: defaultOf("seed"),
+  perplexity: defaultOf("perplexity"),
+  affinities: defaultOf("affinities") as "perplexity",
+  exaggeration: defaultOf("exaggeration"),
+  dof: defaultOf("dof"),
 };
 
 /** The defaults of the embedding options, for reading (e.g. to label a benchmark). */
@@ -176,10 +184,10 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     seed: o.seed ?? DEFAULTS.seed,
     threads: o.threads,
     warn: warningSink(o.onWarning),
-    perplexity: o.perplexity ?? defaultOf("perplexity"),
-    affinities: o.affinities ?? (defaultOf("affinities") as "perplexity"),
-    exaggeration: o.exaggeration ?? defaultOf("exaggeration"),
-    dof: o.dof ?? defaultOf("dof"),
+    perplexity: o.perplexity ?? DEFAULTS.perplexity,
+    affinities: o.affinities ?? DEFAULTS.affinities,
+    exaggeration: o.exaggeration ?? DEFAULTS.exaggeration,
+    dof: o.dof ?? DEFAULTS.dof,
     kGiven: o.k !== undefined,
   };
 }
