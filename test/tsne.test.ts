@@ -168,7 +168,13 @@ describe("the fit", () => {
         size = Math.max(size, Math.abs(exact3.y[i]));
       }
       expect(gap).toBeLessThan(1e-3 * size);
-      expect(Math.abs(f1.kl - exact.kl)).toBeLessThan(0.02 * exact.kl);
+      // the layout it reaches, scored exactly (one exact iteration at a negligible rate), is about as good as the
+      // exact path's: within 5% of its KL (different starts of the exact path alone differ by 2% here)
+      tsneTuning.fftMinPoints = saved;
+      const e = createEmbedding(subData, { ...opts, nEpochs: 1, earlyExaggeration: false, learningRate: 1e-12, init: f1.y });
+      await e.run();
+      expect(e.klDivergence!).toBeLessThan(1.05 * exact.kl);
+      e.destroy();
     } finally {
       tsneTuning.fftMinPoints = saved;
     }
