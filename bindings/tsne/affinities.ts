@@ -44,7 +44,7 @@ export function symmetricAffinities(core: Core, knnPtr: number, condPtr: number,
   const nnz = kernels.tsneSymmetricCount(knnPtr, n, k, revPtr, revPos, rowPtr, stamp);
   const cols = core.alloc(nnz * 4);
   const vals = core.alloc(nnz * 4);
-  const acc = core.alloc(nnz * 8);
+  const acc = core.alloc(nnz * 12);
   core.i32(stamp, n).fill(-1);
   const plogp = kernels.tsneSymmetricFill(knnPtr, condPtr, n, k, revPtr, revPos, rowPtr, cols, vals, slot, stamp, acc);
   core.reset(mark);
