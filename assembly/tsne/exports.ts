@@ -1,5 +1,5 @@
 // The t-SNE concern's part of the ABI (re-exported by assembly/index.ts and assembly/abi.ts).
-export { TASK_TSNE_AFFINITIES, TASK_TSNE_ITERATE, LOSS_TSNE } from "./tasks";
+export { TASK_TSNE_AFFINITIES, TASK_TSNE_ITERATE } from "./tasks";
 export {
   ARG_TSNE_Y, ARG_TSNE_N, ARG_TSNE_ROW_PTR, ARG_TSNE_COLS, ARG_TSNE_VALS, ARG_TSNE_UPDATE, ARG_TSNE_GAINS,
   ARG_TSNE_ATTRACTION, ARG_TSNE_FORCE, ARG_TSNE_ROW_Z, ARG_TSNE_ROW_KL, ARG_TSNE_BLOCK_SUMS, ARG_TSNE_STATS,

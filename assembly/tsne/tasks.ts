@@ -5,9 +5,6 @@ import { tsneIterateTask } from "./iterate";
 export const TASK_TSNE_AFFINITIES: i32 = 80;
 export const TASK_TSNE_ITERATE: i32 = 81;
 
-/** The loss id of t-SNE in the options table's list (assembly/optimize/losses.ts holds the per-pair losses). */
-export const LOSS_TSNE: i32 = 4;
-
 export function runTsneTask(task: i32, ctrl: usize, thread: i32): bool {
   if (task == TASK_TSNE_AFFINITIES) { affinityTask(ctrl); return true; }
   if (task == TASK_TSNE_ITERATE) { tsneIterateTask(ctrl, thread); return true; }

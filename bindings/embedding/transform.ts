@@ -11,9 +11,10 @@ import type { Matrix } from "../input.ts";
 import type { PhaseControl } from "../options/common.ts";
 import { projectRows } from "../pca/index.ts";
 import { chooseQueryMethod, queryGraphKnn, queryKnn, QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
-import type { KnnMethod } from "../options/embedding.ts";
+import type { KnnMethod, Metric } from "../options/embedding.ts";
+import { LOSSES } from "../loss/table.ts";
 import type { Prepared } from "./pipeline.ts";
-import type { LayoutTarget } from "./embedding.ts";
+import type { LayoutTarget } from "../handle/state.ts";
 import { LOG_CLAMP } from "./optimizer.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 
@@ -70,6 +71,8 @@ export interface PlaceSettings {
   logZ?: number;
   negativeSamples: number;
   seed: number;
+  /** the fit's distance: the new rows' neighbours are searched with it */
+  metric: Metric;
   /** the fitted data's scale exponent (core/matrix.ts): new rows are scaled alike */
   inputScaleExponent: number;
 }
@@ -79,6 +82,9 @@ export async function placeNewPoints(
   core: Core, fit: Prepared, matrix: Matrix, s: PlaceSettings, o: CheckedTransformOptions,
   ctl: PhaseControl & { report: (fraction: number, stage: "pca" | "knn" | "optimize") => void },
 ): Promise<Float32Array> {
+  const loss = s.target.loss;
+  // the placement is the held-fixed update of the per-pair losses (assembly/optimize/place.ts)
+  if (LOSSES[loss].optimiser !== "pairs") fail(`transform places new points with a per-pair loss; the layout's loss "${loss}" is not one`);
   const reference = fit.search;
   if (!reference) fail("this embedding was fitted on precomputed neighbours (knnIndices): it has no rows to place new points against");
   const layout = fit.optimizer, outDim = layout.dim, n = fit.n, rows = matrix.n;
@@ -88,7 +94,7 @@ export async function placeNewPoints(
     if (fit.pca) queries = await projectRows(core, fit.pca, queries, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
     throwIfAborted(ctl.signal);
     // the graph search's tree draws from the fit's seed, as every random choice does
-    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn"), seed: s.seed };
+    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn"), seed: s.seed, metric: s.metric };
     const found = o.knn === "exact"
       ? await queryKnn(core, reference, queries, o.k, search)
       : await queryGraphKnn(core, reference, fit.graph, queries, o.k, search);
@@ -97,8 +103,8 @@ export async function placeNewPoints(
     const scratch = core.alloc(Math.max(o.k * 4, core.threads * core.kernels.placeScratchBytes(outDim, s.negativeSamples)));
     core.kernels.placeInitial(layout.yPtr, outDim, found.indicesPtr, o.k, rows, y, scratch, o.init === "mean" ? 1 : 0);
     const { target } = s, m = s.negativeSamples;
-    // NCE places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
-    const xi = target.loss === "nce" && s.logZ !== undefined ? (m * Math.exp(s.logZ)) / (n * (n - 1)) : target.xi;
+    // a loss that learns Z (NCE) places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
+    const xi = LOSSES[target.loss].learnsZ && s.logZ !== undefined ? (m * Math.exp(s.logZ)) / (n * (n - 1)) : target.xi;
     const P = core.layout.placeArg;
     const args: number[] = [];
     args[P.train] = layout.yPtr; args[P.n] = n; args[P.dim] = outDim;

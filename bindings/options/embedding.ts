@@ -1,9 +1,12 @@
 // The options of an embedding, defined once: each entry's TSDoc line is the option's documentation (the
 // EmbeddingOptions type below is mapped from this table, so editors show it), and its type, default and range
 // drive validation (embedding/params.ts), the list of accepted names, the enum types and the CLI's flags
-// and choices (cli/args.ts). Adding an option, a loss or a kNN method is an edit of this table.
+// and choices (cli/args.ts). Adding an option or a kNN method is an edit of this table; the loss choices come
+// from the loss table (loss/table.ts) and the metric choices from knn/distances.ts.
 
 import type { RunControl } from "./common.ts";
+import { LOSS_NAMES } from "../loss/table.ts";
+import { METRIC_NAMES } from "../knn/distances.ts";
 
 /** How an option is validated; `cli` (a flag and its help) exposes it on the command line. */
 export type OptionSpec =
@@ -29,12 +32,13 @@ export const EMBEDDING_OPTIONS = {
   /** Output dimensions (default 2). */
   outDim: { type: "integer", min: 1, max: 64, default: 2 },
   /**
-   * The loss: "neg" (Neg-t-SNE, the spectrum; default), "nce" (NCVis), "infonce" (InfoNC-t-SNE), "umap", or
-   * "tsne": t-SNE itself, the exact KL gradient over perplexity-calibrated affinities with momentum and gains
-   * (FIt-SNE's and openTSNE's schedule; SPEC §7), not per-pair SGD; nEpochs then counts iterations.
+   * The loss, one of the loss table's (loss/table.ts): "neg" (Neg-t-SNE, the spectrum; default), "nce" (NCVis),
+   * "infonce" (InfoNC-t-SNE), "umap", or "tsne": t-SNE itself, the exact KL gradient over perplexity-calibrated
+   * affinities with momentum and gains (FIt-SNE's and openTSNE's schedule; SPEC §7), not per-pair SGD; nEpochs
+   * then counts iterations.
    */
   loss: {
-    type: "enum", values: ["neg", "nce", "infonce", "umap", "tsne"], default: "neg",
+    type: "enum", values: LOSS_NAMES, default: "neg",
     cli: { flag: "--loss", value: "loss", help: "loss (tsne: exact-gradient t-SNE)" },
   },
   /**
@@ -57,7 +61,7 @@ export const EMBEDDING_OPTIONS = {
     cli: { flag: "--knn", value: "method", help: "nearest-neighbour search" },
   },
   /** The distance of the neighbour search: "euclidean" (default; the one the core has so far). */
-  metric: { type: "enum", values: ["euclidean"], default: "euclidean" },
+  metric: { type: "enum", values: METRIC_NAMES, default: "euclidean" },
   /** Precomputed neighbours: n × k indices, row-major, self excluded (skips PCA and kNN). */
   knnIndices: { type: "array", array: "Int32Array" },
   /** Initial layout: "pca" (default; PC1 scaled to std 1), "random", "spectral", or an n × outDim array. */
@@ -65,7 +69,7 @@ export const EMBEDDING_OPTIONS = {
     type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",
     cli: { flag: "--init", value: "method", help: "initial layout" },
   },
-  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples). */
+  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples in fit/modes.ts; 5 in the parametric mode). */
   negativeSamples: {
     type: "integer", min: 1, max: 4096, default: 30,
     cli: { flag: "--negatives", value: "M", help: "negative samples per positive edge" },
@@ -81,8 +85,9 @@ export const EMBEDDING_OPTIONS = {
   /** Edges per batch (the unit of gradient accumulation and of negative sampling; default about n/2, 8192 to 32768). */
   batchSize: { type: "integer", min: 1, max: 2 ** 30, cli: { flag: "--batch-size", value: "B", help: "edges per batch" } },
   /**
-   * SGD learning rate at the start of each phase, decayed linearly to 0 (default 1; 2 for nce and infonce); for
-   * t-SNE the gradient-descent rate in openTSNE's convention, without the KL gradient's factor 4 (default max(200, n/12)).
+   * SGD learning rate at the start of each phase, decayed linearly to 0 (default: the loss's, loss/table.ts: 1; 2
+   * for nce and infonce); for t-SNE the gradient-descent rate in openTSNE's convention, without the KL gradient's
+   * factor 4 (default max(200, n/12)).
    */
   learningRate: { type: "number", positive: true, default: 1 },
   /** Run the early-exaggeration phase at the UMAP point first (default true); for t-SNE, the phase at exaggeration 12. */

@@ -18,6 +18,7 @@ import { PCA_SEARCH_COMPONENTS, PCA_SEARCH_THRESHOLD, type Prepared } from "../e
 import { computeAffinities } from "./affinities.ts";
 import { allocateTsne, runTsneIterations, type TsnePhase, type TsneState } from "./optimizer.ts";
 import { EARLY_EXAGGERATION, EARLY_MOMENTUM, MAIN_MOMENTUM, tsneLearningRate } from "./params.ts";
+import type { FitSettings } from "../fit/settings.ts";
 
 /** t-SNE's initial layouts are the library's (PC1 at std 1) times this: openTSNE's and FIt-SNE's 1e-4. */
 export const INIT_SCALE = 1e-4;
@@ -89,4 +90,16 @@ export function tsneFitPhases(core: () => Core, st: TsneState, p: ResolvedParams
       checkFiniteLayout(core(), st.yPtr, st.n, 2, stage);
     },
   }));
+}
+
+/** The resolved settings of a t-SNE fit (Embedding.settings): its main phase's. */
+export function tsneSettings(p: ResolvedParams, n: number): FitSettings {
+  const phases = tsnePhases(p, n);
+  const main = phases[phases.length - 1].phase;
+  return {
+    mode: "layout", outDim: p.outDim, k: p.k, knn: p.knn, metric: p.metric,
+    init: p.init instanceof Float32Array ? "given" : p.init, seed: p.seed, earlyExaggeration: p.earlyExaggeration,
+    loss: "tsne", s: p.s, xi: 1, negativeSamples: 0, learningRate: main.learningRate, rule: "tsne", batchSize: 0,
+    epochs: main.iterations, earlyEpochs: phases.length > 1 ? phases[0].phase.iterations : 0,
+  };
 }
