@@ -59,11 +59,10 @@ export function fftTwiddles(n: i32, twPtr: usize, begin: i32, end: i32): void {
   }
 }
 
-// (a + ib)(c + id) on both complex numbers of v: v·c + swap(v)·(−d, d)
+// (a + ib)(c + id) on both complex numbers of v, with cc = (c, c, c, c) and dd = (−d, d, −d, d): v·c + swap(v)·(−d, d)
 // @ts-ignore: decorator
-@inline function cmul(v: v128, tw: usize): v128 {
-  const swapped = v128.shuffle<f32>(v, v, 1, 0, 3, 2);
-  return f32x4.add(f32x4.mul(v, v128.load(tw)), f32x4.mul(swapped, v128.load(tw, 16)));
+@inline function cmul(v: v128, cc: v128, dd: v128): v128 {
+  return f32x4.add(f32x4.mul(v, cc), f32x4.mul(v128.shuffle<f32>(v, v, 1, 0, 3, 2), dd));
 }
 
 // −i·(a + ib) = b − ia on both complex numbers
@@ -72,82 +71,134 @@ export function fftTwiddles(n: i32, twPtr: usize, begin: i32, end: i32): void {
   return v128.xor(v128.shuffle<f32>(v, v, 1, 0, 3, 2), i32x4(0, -0x80000000, 0, -0x80000000));
 }
 
+// Each stage: for p = 0 the twiddles are 1 and the products are skipped; otherwise they are loaded once per p
+// (the compiler cannot keep them in registers across the stores of the inner loop on its own).
+
+// @ts-ignore: decorator
+@inline function run2(x: usize, y: usize, end: usize, sb: usize, mb: usize, twiddled: bool, c1: v128, d1: v128): void {
+  for (; x < end; x += 16, y += 16) {
+    const a0 = v128.load(x), a1 = v128.load(x + mb);
+    const b1 = f32x4.sub(a0, a1);
+    v128.store(y, f32x4.add(a0, a1));
+    v128.store(y + sb, twiddled ? cmul(b1, c1, d1) : b1);
+  }
+}
+
 function stage2(src: usize, dst: usize, s: i32, m: i32, tw: usize): void {
   const sb = <usize>s << 4, mb = <usize>m * sb;
-  for (let p = 0; p < m; p++) {
+  const zero = f32x4.splat(0);
+  run2(src, dst, src + sb, sb, mb, false, zero, zero);
+  for (let p = 1; p < m; p++) {
     const w1 = tw + ((<usize>p * <usize>s) << 5);
-    let x = src + <usize>p * sb, y = dst + <usize>(2 * p) * sb;
-    const end = x + sb;
-    for (; x < end; x += 16, y += 16) {
-      const a0 = v128.load(x), a1 = v128.load(x + mb);
-      v128.store(y, f32x4.add(a0, a1));
-      v128.store(y + sb, cmul(f32x4.sub(a0, a1), w1));
-    }
+    const x = src + <usize>p * sb;
+    run2(x, dst + <usize>(2 * p) * sb, x + sb, sb, mb, true, v128.load(w1), v128.load(w1, 16));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function run4(x: usize, y: usize, end: usize, sb: usize, mb: usize, twiddled: bool,
+                      c1: v128, d1: v128, c2: v128, d2: v128, c3: v128, d3: v128): void {
+  for (; x < end; x += 16, y += 16) {
+    const a0 = v128.load(x), a1 = v128.load(x + mb), a2 = v128.load(x + 2 * mb), a3 = v128.load(x + 3 * mb);
+    const t0 = f32x4.add(a0, a2), t1 = f32x4.sub(a0, a2);
+    const t2 = f32x4.add(a1, a3), t3 = mulNegI(f32x4.sub(a1, a3));
+    const b1 = f32x4.add(t1, t3), b2 = f32x4.sub(t0, t2), b3 = f32x4.sub(t1, t3);
+    v128.store(y, f32x4.add(t0, t2));
+    v128.store(y + sb, twiddled ? cmul(b1, c1, d1) : b1);
+    v128.store(y + 2 * sb, twiddled ? cmul(b2, c2, d2) : b2);
+    v128.store(y + 3 * sb, twiddled ? cmul(b3, c3, d3) : b3);
   }
 }
 
 function stage4(src: usize, dst: usize, s: i32, m: i32, tw: usize): void {
   const sb = <usize>s << 4, mb = <usize>m * sb;
-  for (let p = 0; p < m; p++) {
+  const zero = f32x4.splat(0);
+  run4(src, dst, src + sb, sb, mb, false, zero, zero, zero, zero, zero, zero);
+  for (let p = 1; p < m; p++) {
     const ps = (<usize>p * <usize>s) << 5;
     const w1 = tw + ps, w2 = tw + 2 * ps, w3 = tw + 3 * ps;
-    let x = src + <usize>p * sb, y = dst + <usize>(4 * p) * sb;
-    const end = x + sb;
-    for (; x < end; x += 16, y += 16) {
-      const a0 = v128.load(x), a1 = v128.load(x + mb), a2 = v128.load(x + 2 * mb), a3 = v128.load(x + 3 * mb);
-      const t0 = f32x4.add(a0, a2), t1 = f32x4.sub(a0, a2);
-      const t2 = f32x4.add(a1, a3), t3 = mulNegI(f32x4.sub(a1, a3));
-      v128.store(y, f32x4.add(t0, t2));
-      v128.store(y + sb, cmul(f32x4.add(t1, t3), w1));
-      v128.store(y + 2 * sb, cmul(f32x4.sub(t0, t2), w2));
-      v128.store(y + 3 * sb, cmul(f32x4.sub(t1, t3), w3));
-    }
+    const x = src + <usize>p * sb;
+    run4(x, dst + <usize>(4 * p) * sb, x + sb, sb, mb, true,
+      v128.load(w1), v128.load(w1, 16), v128.load(w2), v128.load(w2, 16), v128.load(w3), v128.load(w3, 16));
+  }
+}
+
+/** The first radix-4 stage (s = 1) of a sequence whose upper half is zero: a2 = a3 = 0, never read. */
+function stage4HalfZero(src: usize, dst: usize, m: i32, tw: usize): void {
+  const mb = <usize>m << 4;
+  for (let p = 0; p < m; p++) {
+    const ps = <usize>p << 5;
+    const x = src + (<usize>p << 4), y = dst + (<usize>p << 6);
+    const a0 = v128.load(x), a1 = v128.load(x + mb);
+    const t3 = mulNegI(a1);
+    const w1 = tw + ps, w2 = tw + 2 * ps, w3 = tw + 3 * ps;
+    v128.store(y, f32x4.add(a0, a1));
+    v128.store(y, cmul(f32x4.add(a0, t3), v128.load(w1), v128.load(w1, 16)), 16);
+    v128.store(y, cmul(f32x4.sub(a0, a1), v128.load(w2), v128.load(w2, 16)), 32);
+    v128.store(y, cmul(f32x4.sub(a0, t3), v128.load(w3), v128.load(w3, 16)), 48);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function run3(x: usize, y: usize, end: usize, sb: usize, mb: usize, twiddled: bool,
+                      c1: v128, d1: v128, c2: v128, d2: v128): void {
+  const half = f32x4.splat(0.5), sin60 = f32x4.splat(<f32>0.86602540378443864676);
+  for (; x < end; x += 16, y += 16) {
+    const a0 = v128.load(x), a1 = v128.load(x + mb), a2 = v128.load(x + 2 * mb);
+    const t1 = f32x4.add(a1, a2);
+    const t2 = f32x4.sub(a0, f32x4.mul(half, t1));
+    const t3 = mulNegI(f32x4.mul(sin60, f32x4.sub(a1, a2)));
+    const b1 = f32x4.add(t2, t3), b2 = f32x4.sub(t2, t3);
+    v128.store(y, f32x4.add(a0, t1));
+    v128.store(y + sb, twiddled ? cmul(b1, c1, d1) : b1);
+    v128.store(y + 2 * sb, twiddled ? cmul(b2, c2, d2) : b2);
   }
 }
 
 function stage3(src: usize, dst: usize, s: i32, m: i32, tw: usize): void {
   const sb = <usize>s << 4, mb = <usize>m * sb;
-  const half = f32x4.splat(0.5), sin60 = f32x4.splat(<f32>0.86602540378443864676);
-  for (let p = 0; p < m; p++) {
+  const zero = f32x4.splat(0);
+  run3(src, dst, src + sb, sb, mb, false, zero, zero, zero, zero);
+  for (let p = 1; p < m; p++) {
     const ps = (<usize>p * <usize>s) << 5;
     const w1 = tw + ps, w2 = tw + 2 * ps;
-    let x = src + <usize>p * sb, y = dst + <usize>(3 * p) * sb;
-    const end = x + sb;
-    for (; x < end; x += 16, y += 16) {
-      const a0 = v128.load(x), a1 = v128.load(x + mb), a2 = v128.load(x + 2 * mb);
-      const t1 = f32x4.add(a1, a2);
-      const t2 = f32x4.sub(a0, f32x4.mul(half, t1));
-      const t3 = mulNegI(f32x4.mul(sin60, f32x4.sub(a1, a2)));
-      v128.store(y, f32x4.add(a0, t1));
-      v128.store(y + sb, cmul(f32x4.add(t2, t3), w1));
-      v128.store(y + 2 * sb, cmul(f32x4.sub(t2, t3), w2));
-    }
+    const x = src + <usize>p * sb;
+    run3(x, dst + <usize>(3 * p) * sb, x + sb, sb, mb, true, v128.load(w1), v128.load(w1, 16), v128.load(w2), v128.load(w2, 16));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function run5(x: usize, y: usize, end: usize, sb: usize, mb: usize, twiddled: bool,
+                      c1w: v128, d1w: v128, c2w: v128, d2w: v128, c3w: v128, d3w: v128, c4w: v128, d4w: v128): void {
+  const c1 = f32x4.splat(<f32>0.30901699437494742410), c2 = f32x4.splat(<f32>-0.80901699437494742410);
+  const s1 = f32x4.splat(<f32>0.95105651629515357212), s2 = f32x4.splat(<f32>0.58778525229247312917);
+  for (; x < end; x += 16, y += 16) {
+    const a0 = v128.load(x), a1 = v128.load(x + mb), a2 = v128.load(x + 2 * mb);
+    const a3 = v128.load(x + 3 * mb), a4 = v128.load(x + 4 * mb);
+    const t1 = f32x4.add(a1, a4), t2 = f32x4.add(a2, a3), t3 = f32x4.sub(a1, a4), t4 = f32x4.sub(a2, a3);
+    const r1 = f32x4.add(a0, f32x4.add(f32x4.mul(c1, t1), f32x4.mul(c2, t2)));
+    const r2 = f32x4.add(a0, f32x4.add(f32x4.mul(c2, t1), f32x4.mul(c1, t2)));
+    const i1 = mulNegI(f32x4.add(f32x4.mul(s1, t3), f32x4.mul(s2, t4)));
+    const i2 = mulNegI(f32x4.sub(f32x4.mul(s2, t3), f32x4.mul(s1, t4)));
+    const b1 = f32x4.add(r1, i1), b2 = f32x4.add(r2, i2), b3 = f32x4.sub(r2, i2), b4 = f32x4.sub(r1, i1);
+    v128.store(y, f32x4.add(a0, f32x4.add(t1, t2)));
+    v128.store(y + sb, twiddled ? cmul(b1, c1w, d1w) : b1);
+    v128.store(y + 2 * sb, twiddled ? cmul(b2, c2w, d2w) : b2);
+    v128.store(y + 3 * sb, twiddled ? cmul(b3, c3w, d3w) : b3);
+    v128.store(y + 4 * sb, twiddled ? cmul(b4, c4w, d4w) : b4);
   }
 }
 
 function stage5(src: usize, dst: usize, s: i32, m: i32, tw: usize): void {
   const sb = <usize>s << 4, mb = <usize>m * sb;
-  const c1 = f32x4.splat(<f32>0.30901699437494742410), c2 = f32x4.splat(<f32>-0.80901699437494742410);
-  const s1 = f32x4.splat(<f32>0.95105651629515357212), s2 = f32x4.splat(<f32>0.58778525229247312917);
-  for (let p = 0; p < m; p++) {
+  const zero = f32x4.splat(0);
+  run5(src, dst, src + sb, sb, mb, false, zero, zero, zero, zero, zero, zero, zero, zero);
+  for (let p = 1; p < m; p++) {
     const ps = (<usize>p * <usize>s) << 5;
     const w1 = tw + ps, w2 = tw + 2 * ps, w3 = tw + 3 * ps, w4 = tw + 4 * ps;
-    let x = src + <usize>p * sb, y = dst + <usize>(5 * p) * sb;
-    const end = x + sb;
-    for (; x < end; x += 16, y += 16) {
-      const a0 = v128.load(x), a1 = v128.load(x + mb), a2 = v128.load(x + 2 * mb);
-      const a3 = v128.load(x + 3 * mb), a4 = v128.load(x + 4 * mb);
-      const t1 = f32x4.add(a1, a4), t2 = f32x4.add(a2, a3), t3 = f32x4.sub(a1, a4), t4 = f32x4.sub(a2, a3);
-      const r1 = f32x4.add(a0, f32x4.add(f32x4.mul(c1, t1), f32x4.mul(c2, t2)));
-      const r2 = f32x4.add(a0, f32x4.add(f32x4.mul(c2, t1), f32x4.mul(c1, t2)));
-      const i1 = mulNegI(f32x4.add(f32x4.mul(s1, t3), f32x4.mul(s2, t4)));
-      const i2 = mulNegI(f32x4.sub(f32x4.mul(s2, t3), f32x4.mul(s1, t4)));
-      v128.store(y, f32x4.add(a0, f32x4.add(t1, t2)));
-      v128.store(y + sb, cmul(f32x4.add(r1, i1), w1));
-      v128.store(y + 2 * sb, cmul(f32x4.add(r2, i2), w2));
-      v128.store(y + 3 * sb, cmul(f32x4.sub(r2, i2), w3));
-      v128.store(y + 4 * sb, cmul(f32x4.sub(r1, i1), w4));
-    }
+    const x = src + <usize>p * sb;
+    run5(x, dst + <usize>(5 * p) * sb, x + sb, sb, mb, true, v128.load(w1), v128.load(w1, 16), v128.load(w2), v128.load(w2, 16),
+      v128.load(w3), v128.load(w3, 16), v128.load(w4), v128.load(w4, 16));
   }
 }
 
@@ -157,6 +208,19 @@ function stage5(src: usize, dst: usize, s: i32, m: i32, tw: usize): void {
  * two stages; twPtr holds fftTwiddles(n) for all t in [0, n).
  */
 export function fft(src: usize, dst: usize, tmpA: usize, tmpB: usize, n: i32, planPtr: usize, twPtr: usize): void {
+  fftFrom(src, dst, tmpA, tmpB, n, planPtr, twPtr, false);
+}
+
+/**
+ * fft of a sequence whose upper half (elements n/2 .. n − 1) is zero, which is then never read: the convolution's
+ * zero-padded inputs. The plan's first radix must be 4 (n a multiple of 4, as smoothSize gives).
+ */
+export function fftUpperHalfZero(src: usize, dst: usize, tmpA: usize, tmpB: usize, n: i32, planPtr: usize, twPtr: usize): void {
+  fftFrom(src, dst, tmpA, tmpB, n, planPtr, twPtr, true);
+}
+
+// @ts-ignore: decorator
+@inline function fftFrom(src: usize, dst: usize, tmpA: usize, tmpB: usize, n: i32, planPtr: usize, twPtr: usize, halfZero: bool): void {
   const stages = load<i32>(planPtr);
   let s = 1, len = n;
   let from = src;
@@ -164,7 +228,8 @@ export function fft(src: usize, dst: usize, tmpA: usize, tmpB: usize, n: i32, pl
     const r = load<i32>(planPtr + 4 + (<usize>t << 2));
     const to = t == stages - 1 ? dst : (t & 1) == 0 ? tmpA : tmpB;
     const m = len / r;
-    if (r == 4) stage4(from, to, s, m, twPtr);
+    if (halfZero && t == 0) stage4HalfZero(from, to, m, twPtr);
+    else if (r == 4) stage4(from, to, s, m, twPtr);
     else if (r == 2) stage2(from, to, s, m, twPtr);
     else if (r == 3) stage3(from, to, s, m, twPtr);
     else stage5(from, to, s, m, twPtr);

@@ -3,7 +3,8 @@
 // Interface (TASK_TSNE_REPULSION_FFT, repulsion_tasks.ts; the same outputs as the exact twin, repulsion_exact.ts):
 //   args 0 y (f32[n × 2], row-major), 1 n, 2 dof α > 0, 3 force (f32[n × 2], written), 4 workspace
 //   (fftWorkspaceBytes(n, maxIntervals, nodes, threads) bytes, 64-aligned), 5 intervalsPerUnit, 6 minIntervals,
-//   7 maxIntervals (≤ the workspace's), 8 nodes per interval p (1–8). Post with 1 chunk.
+//   7 maxIntervals and 8 nodes per interval p (1–8), both as the workspace was sized with. Post with 1 chunk.
+//   y must be finite (the caller checks): a non-finite coordinate gives NaN outputs, never an access out of bounds.
 //   Writes F_i = Σ_{j≠i} w_ij^{(α+1)/α} (y_i − y_j), w_ij = (1 + d_ij²/α)^(−α), into force, and at the
 //   workspace: Z = Σ_{i≠j} w_ij (f64, offset WS_Z), the intervals per axis used (i32, WS_INTERVALS) and the FFT
 //   length (i32, WS_FFT_SIZE). The caller divides F by Z.
@@ -24,14 +25,14 @@
 // unit's result (and the order of every sum) is the same whichever thread runs it, so any thread count gives
 // the same bits:
 //   0 bounding box (static split)            1 twiddles; each point's box
-//   2 thread 0 sorts points by box; kernel rows' transforms
+//   2 thread 0 sorts points by box (with their coordinates, so later phases read them in order); kernel rows' transforms
 //   3 kernel columns' transforms; per box row: spread charges, row transforms of its p node rows
 //   4 per 4 grid columns: transform, multiply by the kernel's transform, transform back (rows < G only)
 //   5 per box row: inverse row transforms of its p rows, potentials → forces and Σ_j w_ij of its points
 //   6 thread 0 adds the box rows' sums into Z.
 
 import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
-import { FFT_PLAN_BYTES, fft, fftPlan, fftTwiddles, smoothSize, twiddleBytes } from "./fft";
+import { FFT_PLAN_BYTES, fft, fftPlan, fftTwiddles, fftUpperHalfZero, smoothSize, twiddleBytes } from "./fft";
 import { gatherPotentials, gatherPotentials3, lagrangeWeights, spreadCharges, spreadCharges3 } from "./interpolate";
 
 export const WS_Z: usize = 0; // f64
@@ -82,14 +83,16 @@ function threadScratchBytes(nMax: i32): usize {
   return at + align64(bytes);
 }
 
-// Offsets of the workspace's regions (each 64-aligned), by index: 0 boxOf (i32[n]), 1 order (i32[n]), 2 starts
-// (i32[B² + 1]), 3 zRows (f64[B]), 4 twiddles, 5 kernel rows (f32[G × halfStride(N)]), 6 kernel transform
-// (f32[(N/2 + 1) × N], by column), 7 grid (v128[G × N]), 8 per-thread scratch, 9 total.
+// Offsets of the workspace's regions (each 64-aligned), by index: 0 boxOf (i32[n]), 1 order (i32[n]), 2 sorted
+// (f32[n × 2], the points in box order), 3 starts (i32[B² + 1]), 4 zRows (f64[B]), 5 twiddles, 6 kernel rows
+// (f32[G × halfStride(N)]), 7 kernel transform (f32[(N/2 + 1) × N], by column), 8 grid (v128[G × N]),
+// 9 per-thread scratch, 10 total.
 function layoutOffset(n: i32, maxIntervals: i32, nodes: i32, threads: i32, which: i32): usize {
   const nMax = maxFftSize(maxIntervals, nodes), gMax = nodes * maxIntervals;
   const boxOf = WS_HEADER;
   const order = region(boxOf, <usize>n << 2);
-  const starts = region(order, <usize>n << 2);
+  const sorted = region(order, <usize>n << 2);
+  const starts = region(sorted, <usize>n << 3);
   const zRows = region(starts, (<usize>maxIntervals * maxIntervals + 1) << 2);
   const twiddles = region(zRows, <usize>maxIntervals << 3);
   const rows = region(twiddles, twiddleBytes(nMax));
@@ -99,19 +102,20 @@ function layoutOffset(n: i32, maxIntervals: i32, nodes: i32, threads: i32, which
   const total = scratch + <usize>threads * align64(threadScratchBytes(nMax));
   if (which == 0) return boxOf;
   if (which == 1) return order;
-  if (which == 2) return starts;
-  if (which == 3) return zRows;
-  if (which == 4) return twiddles;
-  if (which == 5) return rows;
-  if (which == 6) return kernel;
-  if (which == 7) return grid;
-  if (which == 8) return scratch;
+  if (which == 2) return sorted;
+  if (which == 3) return starts;
+  if (which == 4) return zRows;
+  if (which == 5) return twiddles;
+  if (which == 6) return rows;
+  if (which == 7) return kernel;
+  if (which == 8) return grid;
+  if (which == 9) return scratch;
   return total;
 }
 
 /** Bytes of the interpolated repulsion's workspace for n points, grids up to maxIntervals, p nodes, `threads` threads. */
 export function fftWorkspaceBytes(n: i32, maxIntervals: i32, nodes: i32, threads: i32): usize {
-  return layoutOffset(n, maxIntervals, nodes, max(1, threads), 9);
+  return layoutOffset(n, maxIntervals, nodes, max(1, threads), 10);
 }
 
 /** Takes the next unit of phase counter k, or -1 when all `total` are taken. */
@@ -168,8 +172,12 @@ function computeGeometry(ws: usize, threads: i32, perUnit: f64, minB: i32, maxB:
   return min(<i32>((v - lo) * invH), b - 1);
 }
 
-/** Counting sort of the points by box, stable: order (i32[n]) and starts (i32[B² + 1], box k's points at [starts[k], starts[k+1])). */
-function sortByBox(n: i32, boxes: i32, boxOf: usize, order: usize, starts: usize): void {
+/**
+ * Counting sort of the points by box, stable: order (i32[n]), their coordinates in that order (sorted, f32[n × 2],
+ * so that spreading and reading back walk memory in order) and starts (i32[B² + 1], box k's points at
+ * [starts[k], starts[k+1])).
+ */
+function sortByBox(y: usize, n: i32, boxes: i32, boxOf: usize, order: usize, sorted: usize, starts: usize): void {
   memory.fill(starts, 0, (<usize>boxes + 1) << 2);
   for (let i = 0; i < n; i++) {
     const at = starts + ((<usize>load<i32>(boxOf + (<usize>i << 2)) + 1) << 2);
@@ -184,6 +192,7 @@ function sortByBox(n: i32, boxes: i32, boxOf: usize, order: usize, starts: usize
     const at = starts + (<usize>load<i32>(boxOf + (<usize>i << 2)) << 2);
     const slot = load<i32>(at);
     store<i32>(order + (<usize>slot << 2), i);
+    store<u64>(sorted + (<usize>slot << 3), load<u64>(y + (<usize>i << 3)));
     store<i32>(at, slot + 1);
   }
   for (let k = boxes; k > 0; k--) store<i32>(starts + (<usize>k << 2), load<i32>(starts + (<usize>(k - 1) << 2)));
@@ -198,19 +207,20 @@ function sortByBox(n: i32, boxes: i32, boxOf: usize, order: usize, starts: usize
 function kernelRowUnit(g: i32, grid: i32, n: i32, hs: i32, delta2: f64, alpha: f64, rows: usize, buf: usize,
                        tmpA: usize, tmpB: usize, plan: usize, tw: usize): void {
   const x0 = 4 * g;
-  for (let y = 0; y < n; y++) {
-    const yy = y <= (n >> 1) ? y : n - y;
-    let v = f32x4.splat(0);
-    if (yy < grid) {
-      const y2 = <f64>yy * <f64>yy;
-      const k0 = x0 < grid ? kernelValue((<f64>x0 * <f64>x0 + y2) * delta2, alpha) : 0;
-      const k1 = x0 + 1 < grid ? kernelValue((<f64>(x0 + 1) * <f64>(x0 + 1) + y2) * delta2, alpha) : 0;
-      const k2 = x0 + 2 < grid ? kernelValue((<f64>(x0 + 2) * <f64>(x0 + 2) + y2) * delta2, alpha) : 0;
-      const k3 = x0 + 3 < grid ? kernelValue((<f64>(x0 + 3) * <f64>(x0 + 3) + y2) * delta2, alpha) : 0;
-      v = f32x4(k0, k1, k2, k3);
-    }
+  // lanes of rows ≥ G stay zero; offsets y in [0, G) and their mirrors N − y, the rest zero. The values are
+  // rounded from f64 once: Z's identity cancels large terms, and f32 arithmetic here moved Z by 1e-5.
+  for (let y = 0; y < grid; y++) {
+    const yy = <f64>y * <f64>y;
+    const v = f32x4(
+      kernelValue((<f64>x0 * <f64>x0 + yy) * delta2, alpha),
+      x0 + 1 < grid ? kernelValue((<f64>(x0 + 1) * <f64>(x0 + 1) + yy) * delta2, alpha) : 0,
+      x0 + 2 < grid ? kernelValue((<f64>(x0 + 2) * <f64>(x0 + 2) + yy) * delta2, alpha) : 0,
+      x0 + 3 < grid ? kernelValue((<f64>(x0 + 3) * <f64>(x0 + 3) + yy) * delta2, alpha) : 0,
+    );
     v128.store(buf + (<usize>y << 4), v);
+    if (y > 0) v128.store(buf + (<usize>(n - y) << 4), v);
   }
+  memory.fill(buf + (<usize>grid << 4), 0, <usize>(n - 2 * grid + 1) << 4);
   fft(buf, buf, tmpA, tmpB, n, plan, tw);
   const half = n >> 1;
   for (let l = 0; l < 4; l++) {
@@ -250,19 +260,19 @@ function kernelColumnUnit(g: i32, grid: i32, n: i32, hs: i32, rows: usize, kerne
  * Box row by: clears its p node rows of the grid (v128[G × N]), spreads the charges of its points (sorted by box)
  * and transforms the p rows along the second axis.
  */
-function spreadUnit(by: i32, y: usize, p: i32, geo: usize, order: usize, starts: usize, grid: usize,
+function spreadUnit(by: i32, sorted: usize, p: i32, geo: usize, starts: usize, grid: usize,
                     w: usize, tmpA: usize, tmpB: usize, plan: usize, tw: usize): void {
   const b = load<i32>(geo + G_B), n = load<i32>(geo + G_N);
   const lo1 = load<f32>(geo + G_LO1), lo2 = load<f32>(geo + G_LO2), invH = <f32>1 / load<f32>(geo + G_H);
   const c1 = load<f32>(geo + G_C1), c2 = load<f32>(geo + G_C2);
   const rowBytes = <usize>n << 4;
   const first = grid + <usize>(by * p) * rowBytes;
-  memory.fill(first, 0, <usize>p * rowBytes);
+  // only columns < G hold charges; the transform never reads the upper half (≥ N/2 ≥ G)
+  for (let r = 0; r < p; r++) memory.fill(first + <usize>r * rowBytes, 0, <usize>(n >> 1) << 4);
   const begin = load<i32>(starts + (<usize>(by * b) << 2)), end = load<i32>(starts + (<usize>((by + 1) * b) << 2));
   const wx = w, wy = w + 32;
   for (let s = begin; s < end; s++) {
-    const i = load<i32>(order + (<usize>s << 2));
-    const v1 = load<f32>(y + (<usize>i << 3)), v2 = load<f32>(y + (<usize>i << 3), 4);
+    const v1 = load<f32>(sorted + (<usize>s << 3)), v2 = load<f32>(sorted + (<usize>s << 3), 4);
     const bx = boxIndex(v1, lo1, invH, b);
     const t1 = (v1 - lo1) * invH - <f32>bx, t2 = (v2 - lo2) * invH - <f32>by;
     const a1 = v1 - c1, a2 = v2 - c2;
@@ -277,7 +287,7 @@ function spreadUnit(by: i32, y: usize, p: i32, geo: usize, order: usize, starts:
   }
   for (let r = 0; r < p; r++) {
     const row = first + <usize>r * rowBytes;
-    fft(row, row, tmpA, tmpB, n, plan, tw);
+    fftUpperHalfZero(row, row, tmpA, tmpB, n, plan, tw);
   }
 }
 
@@ -298,11 +308,12 @@ function columnUnit(g: i32, gridRows: i32, n: i32, grid: usize, kernel: usize, b
     v128.store(b2 + o, v128.load(cell, 32));
     v128.store(b3 + o, v128.load(cell, 48));
   }
-  const zeroFrom = <usize>gridRows << 4, zeroBytes = bufBytes - zeroFrom;
+  // rows G .. N/2 − 1 are zero; the transform never reads the upper half
+  const zeroFrom = <usize>gridRows << 4, zeroBytes = (<usize>(n >> 1) << 4) - zeroFrom;
   for (let l = 0; l < 4; l++) {
     const buf = bufs + <usize>l * bufBytes;
     memory.fill(buf + zeroFrom, 0, zeroBytes);
-    fft(buf, buf, tmpA, tmpB, n, plan, tw);
+    fftUpperHalfZero(buf, buf, tmpA, tmpB, n, plan, tw);
     const u = u0 + l;
     const k = kernel + ((<usize>(u <= (n >> 1) ? u : n - u) * <usize>n) << 2);
     for (let v = 0; v < n; v++) {
@@ -325,7 +336,7 @@ function columnUnit(g: i32, gridRows: i32, n: i32, grid: usize, kernel: usize, b
  * Box row by: transforms its p node rows back (forward transform, read index-reversed), interpolates each of its
  * points' potentials, writes its force and returns Σ over its points of Σ_{j≠i} w_ij (in sorted order).
  */
-function gatherUnit(by: i32, y: usize, alpha: f64, p: i32, geo: usize, order: usize, starts: usize, grid: usize,
+function gatherUnit(by: i32, sorted: usize, alpha: f64, p: i32, geo: usize, order: usize, starts: usize, grid: usize,
                     force: usize, w: usize, tmpA: usize, tmpB: usize, plan: usize, tw: usize): f64 {
   const b = load<i32>(geo + G_B), n = load<i32>(geo + G_N);
   const lo1 = load<f32>(geo + G_LO1), lo2 = load<f32>(geo + G_LO2), invH = <f32>1 / load<f32>(geo + G_H);
@@ -342,7 +353,7 @@ function gatherUnit(by: i32, y: usize, alpha: f64, p: i32, geo: usize, order: us
   let z: f64 = 0;
   for (let s = begin; s < end; s++) {
     const i = load<i32>(order + (<usize>s << 2));
-    const v1 = load<f32>(y + (<usize>i << 3)), v2 = load<f32>(y + (<usize>i << 3), 4);
+    const v1 = load<f32>(sorted + (<usize>s << 3)), v2 = load<f32>(sorted + (<usize>s << 3), 4);
     const bx = boxIndex(v1, lo1, invH, b);
     const t1 = (v1 - lo1) * invH - <f32>bx, t2 = (v2 - lo2) * invH - <f32>by;
     let phi: v128;
@@ -383,11 +394,12 @@ export function repulsionFft(
 ): void {
   const threads = min(threadCount(ctrl), MAX_THREADS);
   const boxOf = ws + layoutOffset(n, maxB, p, 1, 0), order = ws + layoutOffset(n, maxB, p, 1, 1);
-  const starts = ws + layoutOffset(n, maxB, p, 1, 2), zRows = ws + layoutOffset(n, maxB, p, 1, 3);
-  const tw = ws + layoutOffset(n, maxB, p, 1, 4), rows = ws + layoutOffset(n, maxB, p, 1, 5);
-  const kernel = ws + layoutOffset(n, maxB, p, 1, 6), grid = ws + layoutOffset(n, maxB, p, 1, 7);
+  const sorted = ws + layoutOffset(n, maxB, p, 1, 2), starts = ws + layoutOffset(n, maxB, p, 1, 3);
+  const zRows = ws + layoutOffset(n, maxB, p, 1, 4), tw = ws + layoutOffset(n, maxB, p, 1, 5);
+  const rows = ws + layoutOffset(n, maxB, p, 1, 6), kernel = ws + layoutOffset(n, maxB, p, 1, 7);
+  const grid = ws + layoutOffset(n, maxB, p, 1, 8);
   const nMax = maxFftSize(maxB, p);
-  const scratch = ws + layoutOffset(n, maxB, p, 1, 8) + <usize>thread * align64(threadScratchBytes(nMax));
+  const scratch = ws + layoutOffset(n, maxB, p, 1, 9) + <usize>thread * align64(threadScratchBytes(nMax));
   const plan = scratch, geo = scratch + align64(FFT_PLAN_BYTES), w = geo + G_BYTES;
   const bufs = w + 64, bufBytes = <usize>nMax << 4;
   const tmpA = bufs + 4 * bufBytes, tmpB = bufs + 5 * bufBytes;
@@ -432,7 +444,7 @@ export function repulsionFft(
 
   // 2: sort by box (thread 0) while the others start on the kernel's rows
   if (thread == 0) {
-    sortByBox(n, b * b, boxOf, order, starts);
+    sortByBox(y, n, b * b, boxOf, order, sorted, starts);
     store<f64>(ws + WS_Z, 0);
     store<i32>(ws + WS_INTERVALS, b);
     store<i32>(ws + WS_FFT_SIZE, fftN);
@@ -453,7 +465,7 @@ export function repulsionFft(
     while ((u = takeUnit(ws, 2, columnGroups)) >= 0) {
       kernelColumnUnit(u, gridN, fftN, hs, rows, kernel, bufs, tmpA, tmpB, plan, tw);
     }
-    while ((u = takeUnit(ws, 3, b)) >= 0) spreadUnit(u, y, p, geo, order, starts, grid, w, tmpA, tmpB, plan, tw);
+    while ((u = takeUnit(ws, 3, b)) >= 0) spreadUnit(u, sorted, p, geo, starts, grid, w, tmpA, tmpB, plan, tw);
   }
   barrier(ctrl);
 
@@ -468,7 +480,7 @@ export function repulsionFft(
   {
     let u: i32;
     while ((u = takeUnit(ws, 5, b)) >= 0) {
-      const z = gatherUnit(u, y, alpha, p, geo, order, starts, grid, force, w, tmpA, tmpB, plan, tw);
+      const z = gatherUnit(u, sorted, alpha, p, geo, order, starts, grid, force, w, tmpA, tmpB, plan, tw);
       store<f64>(zRows + (<usize>u << 3), z);
     }
   }

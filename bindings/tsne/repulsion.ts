@@ -26,7 +26,7 @@ export interface RepulsionGrid {
 export const DEFAULT_REPULSION_GRID: Readonly<RepulsionGrid> = {
   intervalsPerUnit: 1,
   minIntervals: 50,
-  maxIntervals: 200,
+  maxIntervals: 256,
   nodesPerInterval: 3,
 };
 
@@ -59,8 +59,9 @@ export class TsneRepulsion {
     const grid = { ...DEFAULT_REPULSION_GRID };
     for (const key of Object.keys(grid) as (keyof RepulsionGrid)[]) if (opts[key] !== undefined) grid[key] = opts[key];
     if (!(grid.intervalsPerUnit > 0)) throw new RangeError(`cne-wasm: intervalsPerUnit must be positive`);
-    if (!(Number.isInteger(grid.minIntervals) && grid.minIntervals >= 1 && grid.minIntervals <= grid.maxIntervals)) {
-      throw new RangeError(`cne-wasm: need 1 ≤ minIntervals ≤ maxIntervals, got ${grid.minIntervals} and ${grid.maxIntervals}`);
+    const { minIntervals, maxIntervals } = grid;
+    if (!(Number.isInteger(minIntervals) && Number.isInteger(maxIntervals) && minIntervals >= 1 && minIntervals <= maxIntervals)) {
+      throw new RangeError(`cne-wasm: need integers 1 ≤ minIntervals ≤ maxIntervals, got ${minIntervals} and ${maxIntervals}`);
     }
     if (!(Number.isInteger(grid.nodesPerInterval) && grid.nodesPerInterval >= 1 && grid.nodesPerInterval <= 8)) {
       throw new RangeError(`cne-wasm: nodesPerInterval must be an integer in [1, 8], got ${grid.nodesPerInterval}`);
