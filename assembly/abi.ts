@@ -136,3 +136,5 @@ export { GRAM_STRIP_ROWS as PCA_GRAM_STRIP_ROWS } from "./pca/gemm";
 export * from "./optimize/loss/ids";
 
 export { ARG_KNN_METRIC, METRIC_EUCLIDEAN } from "./knn/metric";
+
+export * from "./tsne/exports";

@@ -19,5 +19,8 @@ export * from "./pca/exports";
 export * from "./parametric/exports";
 export { procrustesSums, affineApply2 } from "./spectrum/procrustes";
 export { placeInitial, placeNoiseTable } from "./optimize/place";
+export { tsneSymmetricCount, tsneSymmetricFill } from "./tsne/symmetrize";
+export { tsneObjective } from "./tsne/iterate";
+export { tsneScale } from "./tsne/scale";
 // t-SNE's repulsion: workspace sizes for the bindings (assembly/tsne/repulsion_tasks.ts)
 export { tsneRepulsionExactWorkspaceBytes, tsneRepulsionFftWorkspaceBytes, tsneFftScratchBytes, tsneFftInPlace } from "./tsne/repulsion_exports";

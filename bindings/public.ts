@@ -18,7 +18,7 @@ export type { KnnOptions, KnnResult } from "./knn/index.ts";
 export { QUERY_METHODS, type QueryMethod } from "./knn/query.ts";
 export { pca, type PcaOptions } from "./pca/index.ts";
 export type { DataInput } from "./input.ts";
-export type { RunControl, Stage } from "./options/common.ts";
+export type { ProgressDetail, RunControl, Stage } from "./options/common.ts";
 export { CneInputError, CneNumericError, CneModelError } from "./errors.ts";
 export { loadModel } from "./load.ts";
 export { transformStream } from "./stream/transform.ts";

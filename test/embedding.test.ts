@@ -219,7 +219,7 @@ describe("bad input", () => {
     ["n too small for k", () => embed(good, { dim: 4, k: 50 }), /n = 50 is too small for k = 50: need n > k/],
     ["wrong shape", () => embed(good, { n: 49, dim: 4 }), /data has 200 values but n × dim = 49 × 4/],
     ["unknown option", () => embed(good, { dim: 4, epochs: 10 } as never), /unknown option "epochs"/],
-    ["bad loss", () => embed(good, { dim: 4, loss: "tsne" } as never), /loss must be one of/],
+    ["bad loss", () => embed(good, { dim: 4, loss: "largevis" } as never), /loss must be one of/],
     ["bad s", () => embed(good, { dim: 4, s: NaN }), /s must be a finite number/],
     ["s and zBar", () => embed(good, { dim: 4, s: 1, zBar: 10 }), /either s or zBar/],
     ["zBar with nce", () => embed(good, { dim: 4, loss: "nce", zBar: 10 }), /zBar applies to loss "neg"/],

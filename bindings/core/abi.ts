@@ -63,6 +63,17 @@ export interface CoreFunctions {
   searchTreeBuild(
     data: number, n: number, stride: number, leafSize: number, seed: number, perm: number, scratch: number, nodes: number, offsets: number, normals: number,
   ): number;
+  // t-SNE (assembly/tsne)
+  tsneSymmetricCount(knn: number, n: number, k: number, revPtr: number, revPos: number, rowPtr: number, stamp: number): number;
+  tsneSymmetricFill(
+    knn: number, cond: number, n: number, k: number, revPtr: number, revPos: number, rowPtr: number, cols: number, vals: number,
+    slot: number, stamp: number, acc: number,
+  ): number;
+  tsneObjective(
+    y: number, n: number, rowPtr: number, cols: number, vals: number, dof: number, exaggeration: number, plogp: number, grad: number,
+    scratch: number, scratch64: number,
+  ): number;
+  tsneScale(y: number, count: number, factor: number): void;
   // t-SNE's repulsion (assembly/tsne/repulsion_exports.ts)
   tsneRepulsionExactWorkspaceBytes(n: number): number;
   tsneRepulsionFftWorkspaceBytes(n: number, maxIntervals: number, nodes: number, threads: number): number;
@@ -83,6 +94,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, optimizeSlotBytes: 3, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
   graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
+  tsneSymmetricCount: 7, tsneSymmetricFill: 12, tsneObjective: 11, tsneScale: 3,
   // t-SNE's repulsion
   tsneRepulsionExactWorkspaceBytes: 1, tsneRepulsionFftWorkspaceBytes: 4, tsneFftScratchBytes: 1, tsneFftInPlace: 3,
 };
@@ -103,6 +115,7 @@ export const LAYOUT = {
     keys: [
       "knnExact", "knnQuery", "knnGraphQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
       "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
+      "tsneAffinities", "tsneIterate",
       // t-SNE's repulsion
       "tsneRepulsionExact", "tsneRepulsionFft",
     ],
@@ -126,6 +139,16 @@ export const LAYOUT = {
       "epochEnd", "epochs", "learningRate", "seed", "clamp", "c", "scratch", "chunkRows",
     ],
   },
+  /** argument slots of t-SNE's update rule (assembly/tsne/iterate.ts) */
+  tsneArg: {
+    prefix: "ARG_TSNE_",
+    keys: [
+      "y", "n", "rowPtr", "cols", "vals", "update", "gains", "attraction", "force", "rowZ", "rowKl", "blockSums", "stats",
+      "exaggeration", "learningRate", "momentum", "dof", "maxStep", "iterBegin", "iterEnd", "phaseIters", "plogp", "klEvery",
+      "fftWs", "intervalsPerUnit", "minIntervals", "maxIntervals", "nodes",
+    ],
+  },
+  tsne: { prefix: "TSNE_", keys: ["blockRows"] },
   /** byte offsets of the model record's fields, and its size (assembly/parametric/model.ts) */
   model: {
     prefix: "M_",

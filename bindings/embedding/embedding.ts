@@ -16,6 +16,9 @@ import type { EmbeddingState, KnnGraph, LayoutTarget } from "../handle/state.ts"
 import { LAYOUT_MODE } from "../fit/modes.ts";
 import { resolveFitParams, resolveWarmParams, type FitSettings } from "../fit/settings.ts";
 import { checkRunnable, layoutTargetOf, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
+import { prepareTsne, tsneFitPhases, tsneSettings } from "../tsne/fit.ts";
+import { readStats, type TsneState } from "../tsne/optimizer.ts";
+import { tsneNeighbours } from "../tsne/params.ts";
 import { resolveParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, writeLogZ, type Phase } from "./optimizer.ts";
@@ -49,6 +52,8 @@ export class Embedding extends FitHandle {
   /** the settings of the current layout's phase (fit/settings.ts); undefined before run() and in a restored handle */
   private current?: FitSettings;
   private inputScaleExponent = 0;
+  /** t-SNE's optimiser state (loss "tsne"), which replaces the per-pair optimiser */
+  private tsne?: TsneState;
   protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
 
   /** Validates input and options (see createEmbedding); `restored` is Embedding.fromState's. */
@@ -66,8 +71,22 @@ export class Embedding extends FitHandle {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
+    if (params.loss === "tsne") {
+      if (restored) fail(`restoring a t-SNE fit is not supported yet`);
+      Object.assign(params, tsneNeighbours(params.affinities, params.perplexity, params.kGiven ? params.k : undefined, this.n, params.warn));
+    }
     this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored);
     checkRunnable(this.params.loss, LAYOUT_MODE, LAYOUT_RULES);
+  }
+
+  /**
+   * t-SNE's KL divergence KL(P‖Q) at its last measurement (every 50 iterations and at the end of each phase;
+   * undefined for the other losses and before the first).
+   */
+  get klDivergence(): number | undefined {
+    if (!this.core || !this.tsne) return undefined;
+    const stats = readStats(this.core, this.tsne);
+    return stats.iteration > 0 ? stats.klDivergence : undefined;
   }
 
   /**
@@ -126,6 +145,7 @@ export class Embedding extends FitHandle {
     checkRunnable(merged.loss, LAYOUT_MODE, LAYOUT_RULES);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail(this.notReady("optimize()"));
+      if (this.tsne || merged.loss === "tsne") fail(`optimize() does not support t-SNE yet (loss "tsne")`);
       const ctl = this.control(options);
       if (startsLearnedZ(merged.loss, this.lastLoss)) writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
       this.setPlan(this.adopt(merged, planWarm(merged, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, 0, () => ++this.phases)));
@@ -194,6 +214,7 @@ export class Embedding extends FitHandle {
   save(): Uint8Array {
     const state = this.state;
     if (!state) fail(this.notReady("save()"));
+    if (this.tsne) fail(`save() does not support t-SNE fits yet (loss "tsne")`);
     return encodeEmbedding(state);
   }
 
@@ -236,6 +257,16 @@ export class Embedding extends FitHandle {
     this.inputScaleExponent = data.scaleExponent ?? 0;
     // the core holds the data now: let go of the JS copy, as large as the input, before the fit grows memory
     this.matrix = undefined;
+    if (p.loss === "tsne") {
+      const t = await prepareTsne(core, data, p, ctl);
+      this.fit = t.prepared;
+      this.tsne = t.state;
+      this.lastLoss = "tsne";
+      this.target = { loss: "tsne", s: p.s, xi: 1, c: 1 };
+      this.current = tsneSettings(p, this.n);
+      ++this.phases;
+      return tsneFitPhases(() => this.core!, t.state, p);
+    }
     this.fit = await prepare(core, data, p, ctl);
     if (startsLearnedZ(p.loss, undefined)) writeLogZ(core, this.fit.optimizer, initialLogZ(this.n));
     return this.adopt(p, planFit(p, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, () => ++this.phases));

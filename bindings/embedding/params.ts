@@ -11,6 +11,7 @@ import {
 import type { OptimizeOptions } from "../options/optimize.ts";
 import { checkNeighbourFraction } from "../validate/degenerate.ts";
 import { checkSpectrumBounds, formatBound } from "../validate/spectrum.ts";
+import { checkTsneOptions, TSNE_ITERATIONS } from "../tsne/params.ts";
 import { LOSSES, lossesWith } from "../loss/table.ts";
 
 export interface ResolvedParams {
@@ -39,6 +40,13 @@ export interface ResolvedParams {
   seed: number;
   threads?: number;
   warn: (message: string) => void;
+  /** t-SNE's (loss "tsne"; tsne/params.ts) */
+  perplexity: number;
+  affinities: "perplexity" | "binary";
+  exaggeration: number;
+  dof: number;
+  /** true when the caller set k */
+  kGiven: boolean;
 }
 
 const OPTION_NAMES = Object.keys(EMBEDDING_OPTIONS) as OptionName[];
@@ -69,6 +77,10 @@ export interface EmbeddingDefaults {
   infoNceLearningRate: number;
   earlyExaggeration: boolean;
   seed: number;
+  perplexity: number;
+  affinities: "perplexity" | "binary";
+  exaggeration: number;
+  dof: number;
 }
 
 export const DEFAULTS: EmbeddingDefaults = {
@@ -86,6 +98,10 @@ export const DEFAULTS: EmbeddingDefaults = {
   infoNceLearningRate: LOSSES.infonce.learningRate,
   earlyExaggeration: defaultOf("earlyExaggeration"),
   seed: defaultOf("seed"),
+  perplexity: defaultOf("perplexity"),
+  affinities: defaultOf("affinities") as "perplexity",
+  exaggeration: defaultOf("exaggeration"),
+  dof: defaultOf("dof"),
 };
 
 /** The defaults of the embedding options, for reading (e.g. to label a benchmark). */
@@ -159,6 +175,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
   const o = checked(options);
   const loss = o.loss ?? DEFAULTS.loss;
   checkCombination(o, loss);
+  checkTsneOptions(o, loss);
   return {
     outDim: o.outDim ?? DEFAULTS.outDim,
     loss,
@@ -171,7 +188,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     knnIndices: o.knnIndices,
     init: o.init ?? DEFAULTS.init,
     negativeSamples: o.negativeSamples ?? DEFAULTS.negativeSamples,
-    nEpochs: o.nEpochs ?? DEFAULTS.nEpochs,
+    nEpochs: o.nEpochs ?? (loss === "tsne" ? TSNE_ITERATIONS : DEFAULTS.nEpochs),
     batchSize: o.batchSize,
     learningRate: o.learningRate ?? LOSSES[loss].learningRate,
     learningRateGiven: o.learningRate !== undefined,
@@ -180,6 +197,11 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     seed: o.seed ?? DEFAULTS.seed,
     threads: o.threads,
     warn: warningSink(o.onWarning),
+    perplexity: o.perplexity ?? DEFAULTS.perplexity,
+    affinities: o.affinities ?? DEFAULTS.affinities,
+    exaggeration: o.exaggeration ?? DEFAULTS.exaggeration,
+    dof: o.dof ?? DEFAULTS.dof,
+    kGiven: o.k !== undefined,
   };
 }
 

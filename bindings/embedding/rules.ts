@@ -8,6 +8,7 @@ import type { PhaseControl } from "../options/common.ts";
 import type { UpdateRule } from "../fit/modes.ts";
 import type { Prepared } from "./pipeline.ts";
 import { runPhaseEpochs, type Phase } from "./optimizer.ts";
+import { fail } from "../errors.ts";
 
 /** Runs epochs [begin, end) of a phase; ranges that tile [0, epochs) must give the bits of one whole run. */
 export type LayoutRule = (core: Core, fit: Prepared, phase: Phase, begin: number, end: number, ctl: PhaseControl) => Promise<void>;
@@ -15,4 +16,10 @@ export type LayoutRule = (core: Core, fit: Prepared, phase: Phase, begin: number
 export const LAYOUT_RULES: Partial<Record<UpdateRule, LayoutRule>> = {
   /** the layout's SGD with clipping over edge batches and negative samples (core task "optimize") */
   sgd: (core, fit, phase, begin, end, ctl) => runPhaseEpochs(core, fit.optimizer, phase, begin, end, ctl),
+  /**
+   * t-SNE's gradient descent (core task "tsneIterate"): its phases carry settings a per-pair Phase has no room
+   * for (exaggeration, momentum, dof), so Embedding takes them whole from tsne/fit.ts tsneFitPhases; the entry
+   * says that a layout runs the rule, and is never called.
+   */
+  tsne: () => fail(`t-SNE's phases run through tsne/fit.ts, not the per-pair phase runner`),
 };

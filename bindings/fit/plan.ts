@@ -33,6 +33,8 @@ export function ruleFor(loss: Loss, mode: FitMode): UpdateRule {
   switch (optimiser) {
     case "pairs":
       return mode.pairRule;
+    case "tsne":
+      return "tsne";
   }
   return fail(`loss "${loss}" has no update rule in the ${mode.name} mode`);
 }

@@ -4,12 +4,12 @@
 
 import { Core, type CoreRuntime } from "../core/core.ts";
 import { fail, throwIfAborted } from "../errors.ts";
-import { checkCallbacks, checkKeys, type PhaseControl, type RunControl, type Stage } from "../options/common.ts";
+import { checkCallbacks, checkKeys, type PhaseControl, type ProgressDetail, type RunControl, type Stage } from "../options/common.ts";
 
 /** Where a handle's work reports to: the signal to check and the (fraction, stage) callback. */
 export interface FitControl {
   signal: AbortSignal;
-  report: (fraction: number, stage: Stage) => void;
+  report: (fraction: number, stage: Stage, detail?: ProgressDetail) => void;
 }
 
 /** One phase of a fit, run in epoch ranges: [0, e1), [e1, e2), … give the same bits as [0, epochs). */
@@ -171,7 +171,7 @@ export abstract class FitHandle {
       const phase = plan[this.cursor.phase];
       if (this.cursor.epoch === 0) phase.start?.();
       const begin = this.cursor.epoch, end = Math.min(phase.epochs, begin + left);
-      await phase.run(begin, end, { signal: ctl.signal, progress: (f) => ctl.report(f, phase.stage) });
+      await phase.run(begin, end, { signal: ctl.signal, progress: (f, detail) => ctl.report(f, phase.stage, detail) });
       left -= end - begin;
       this.cursor = end === phase.epochs ? { phase: this.cursor.phase + 1, epoch: 0 } : { phase: this.cursor.phase, epoch: end };
     }
@@ -180,7 +180,7 @@ export abstract class FitHandle {
 
   /** The signal (the caller's combined with destroy()) and the progress callback of a call. */
   protected control(control: RunControl): FitControl {
-    return { signal: this.signalFor(control.signal), report: (f, stage) => control.onProgress?.(f, stage) };
+    return { signal: this.signalFor(control.signal), report: (f, stage, detail) => control.onProgress?.(f, stage, detail) };
   }
 
   /** The caller's signal combined with destroy(). */

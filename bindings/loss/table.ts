@@ -15,9 +15,10 @@ export type LossTarget = "zBar" | "c" | "none";
  * How a loss is optimised. "pairs": per-pair coefficients of the edges and negative samples of a batch, in the
  * core's epoch driver; each mode runs it with its update rule (fit/plan.ts: the layout's SGD, the network's
  * Adam, transform's held-fixed placement). An optimiser that is not per-pair SGD (e.g. exact-gradient t-SNE) is
- * a new kind here, mapped to its own update rule in fit/plan.ts.
+ * a new kind here, mapped to its own update rule in fit/plan.ts. "tsne": the exact KL gradient over
+ * perplexity-calibrated affinities with momentum and gains (bindings/tsne, assembly/tsne; SPEC §7).
  */
-export type LossOptimiser = "pairs";
+export type LossOptimiser = "pairs" | "tsne";
 
 /**
  * The early-exaggeration phase of a loss (SPEC §3). "umap-point": the loss at UMAP's normalisation Z̄ = n(n−1)/5
@@ -71,6 +72,14 @@ export const LOSSES = {
   umap: {
     target: "none", terms: "independent", learnsZ: false,
     learningRate: 1, rateFollowsXi: false, earlyPhase: "own", optimiser: "pairs",
+  },
+  /**
+   * t-SNE itself (SPEC §7): its own affinities, schedule and update rule (tsne/fit.ts); its rate is max(200, n/12)
+   * unless given (tsne/params.ts), so learningRate here is unused and rateFollowsXi does not apply.
+   */
+  tsne: {
+    target: "none", terms: "independent", learnsZ: false,
+    learningRate: 1, rateFollowsXi: false, earlyPhase: "own", optimiser: "tsne",
   },
 } as const satisfies Record<string, LossSpec>;
 

@@ -3,25 +3,32 @@
 import { fail } from "../errors.ts";
 
 /** A stage of the pipeline, as reported to progress callbacks. */
-export type Stage = "pca" | "knn" | "graph" | "init" | "optimize" | "early-exaggeration";
+export type Stage = "pca" | "knn" | "graph" | "affinities" | "init" | "optimize" | "early-exaggeration";
+
+/** What a stage may report beside its fraction: t-SNE's KL divergence, measured every 50 iterations. */
+export interface ProgressDetail {
+  /** KL(P‖Q) of the layout after `iteration` iterations of the stage */
+  klDivergence: number;
+  iteration: number;
+}
 
 /** What one phase of work checks and reports to: the signal, and the fraction of the phase done in [0, 1]. */
 export interface PhaseControl {
   signal?: AbortSignal;
-  progress?: (fraction: number) => void;
+  progress?: (fraction: number, detail?: ProgressDetail) => void;
 }
 
 /** What a pipeline of stages checks and reports to: the signal, and (fraction of the stage, stage). */
 export interface StageControl {
   signal?: AbortSignal;
-  report: (fraction: number, stage: Stage) => void;
+  report: (fraction: number, stage: Stage, detail?: ProgressDetail) => void;
 }
 
 export interface RunControl {
   /** Cancels the work: the promise rejects with the signal's reason (an AbortError). */
   signal?: AbortSignal;
-  /** Called as work advances with the fraction of the current stage done and the stage's name. */
-  onProgress?: (fraction: number, stage: Stage) => void;
+  /** Called as work advances with the fraction of the current stage done and the stage's name (and, for t-SNE, its KL divergence). */
+  onProgress?: (fraction: number, stage: Stage, detail?: ProgressDetail) => void;
 }
 
 /** Rejects an options object that is not an object or has a name outside `allowed`. */

@@ -32,12 +32,14 @@ export const EMBEDDING_OPTIONS = {
   /** Output dimensions (default 2). */
   outDim: { type: "integer", min: 1, max: 64, default: 2 },
   /**
-   * The contrastive loss, one of the loss table's (loss/table.ts): "neg" (Neg-t-SNE, the spectrum; default),
-   * "nce" (NCVis), "infonce" (InfoNC-t-SNE), "umap".
+   * The loss, one of the loss table's (loss/table.ts): "neg" (Neg-t-SNE, the spectrum; default), "nce" (NCVis),
+   * "infonce" (InfoNC-t-SNE), "umap", or "tsne": t-SNE itself, the exact KL gradient over perplexity-calibrated
+   * affinities with momentum and gains (FIt-SNE's and openTSNE's schedule; SPEC §7), not per-pair SGD; nEpochs
+   * then counts iterations.
    */
   loss: {
     type: "enum", values: LOSS_NAMES, default: "neg",
-    cli: { flag: "--loss", value: "loss", help: "contrastive loss" },
+    cli: { flag: "--loss", value: "loss", help: "loss (tsne: exact-gradient t-SNE)" },
   },
   /**
    * Position on the attraction–repulsion spectrum for "neg" (and c = 4^s for "infonce"): Z̄ = 100·n at s = 0
@@ -54,7 +56,7 @@ export const EMBEDDING_OPTIONS = {
   },
   /** InfoNCE's c (c = 1 targets t-SNE); default 4^s. From 1e-20 to 1e20 (below ~1e-38 it is 0 in f32: NaN). */
   c: { type: "number", min: 1e-20, max: 1e20 },
-  /** Neighbours per point in the kNN graph (default 15). */
+  /** Neighbours per point in the kNN graph (default 15; for t-SNE's perplexity affinities 3·perplexity). */
   k: { type: "integer", min: 1, max: 1000, default: 15, cli: { flag: "--k", value: "K", help: "neighbours per point in the kNN graph" } },
   /** How to find neighbours: "auto" picks by size (default), or "exact", "nndescent", "hnsw". */
   knn: {
@@ -75,21 +77,46 @@ export const EMBEDDING_OPTIONS = {
     type: "integer", min: 1, max: 4096, default: 30,
     cli: { flag: "--negatives", value: "M", help: "negative samples per positive edge" },
   },
-  /** Total epochs over the directed edges, split 1:2 between early exaggeration and the main phase (default 75). */
+  /**
+   * Total epochs over the directed edges, split 1:2 between early exaggeration and the main phase (default 75);
+   * for t-SNE, gradient-descent iterations, split the same way (default 750 = 250 + 500).
+   */
   nEpochs: {
     type: "integer", min: 1, max: 1_000_000, default: 75,
-    cli: { flag: "--epochs", value: "N", help: "epochs over the edges (early exaggeration and main phase together)" },
+    cli: { flag: "--epochs", value: "N", help: "epochs over the edges (early exaggeration and main phase together; t-SNE: iterations)" },
   },
   /** Edges per batch (the unit of gradient accumulation and of negative sampling; default about n/2, 8192 to 32768). */
   batchSize: { type: "integer", min: 1, max: 2 ** 30, cli: { flag: "--batch-size", value: "B", help: "edges per batch" } },
   /**
    * SGD learning rate at the start of each phase, decayed linearly to 0 (default: the loss's, loss/table.ts: 1; 2
-   * for nce and infonce). From 1e-30 to 1e5: a step moves a point by up to 4 × the rate (clipped gradient), and a
-   * layout must stay within the ±1e6 where f32 distances keep their precision.
+   * for nce and infonce); for t-SNE the gradient-descent rate in openTSNE's convention, without the KL gradient's
+   * factor 4 (default max(200, n/12)). From 1e-30 to 1e5: a step moves a point by up to 4 × the rate (clipped
+   * gradient), and a layout must stay within the ±1e6 where f32 distances keep their precision.
    */
   learningRate: { type: "number", min: 1e-30, max: 1e5, default: 1 },
-  /** Run the early-exaggeration phase at the UMAP point (Z̄ = n(n − 1)/5) first (default true). */
+  /**
+   * Run the early-exaggeration phase first (default true): at the UMAP point (Z̄ = n(n − 1)/5) for the per-pair
+   * losses, at exaggeration 12 for t-SNE.
+   */
   earlyExaggeration: { type: "boolean", default: true },
+  // t-SNE (loss "tsne") only: options that other losses refuse, and that t-SNE refuses of theirs (tsne/params.ts)
+  /** t-SNE: perplexity of the Gaussian affinities (default 30; 3·perplexity neighbours; capped at (n − 1)/3). */
+  perplexity: {
+    type: "number", positive: true, default: 30,
+    cli: { flag: "--perplexity", value: "P", help: "t-SNE: perplexity of the affinities" },
+  },
+  /** t-SNE: "perplexity" (Gaussian, calibrated; default) or "binary" (the paper's uniform kNN affinities, k = 15). */
+  affinities: {
+    type: "enum", values: ["perplexity", "binary"], default: "perplexity",
+    cli: { flag: "--affinities", value: "kind", help: "t-SNE: perplexity or binary kNN affinities" },
+  },
+  /** t-SNE: exaggeration of the attraction after early exaggeration (default 1; above 1 moves toward UMAP-like layouts). */
+  exaggeration: {
+    type: "number", positive: true, default: 1,
+    cli: { flag: "--exaggeration", value: "R", help: "t-SNE: exaggeration after the early phase" },
+  },
+  /** t-SNE: degrees of freedom α of the kernel (1 + d²/α)^(−α) (default 1, the Cauchy kernel; below 1 heavier tails). */
+  dof: { type: "number", positive: true, default: 1, cli: { flag: "--dof", value: "A", help: "t-SNE: kernel degrees of freedom" } },
   /** Seed of every random choice: same seed and thread count give bit-identical output (default 0). */
   seed: { type: "integer", min: 0, max: 2 ** 52, default: 0, cli: { flag: "--seed", value: "S", help: "seed of every random choice" } },
   /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */

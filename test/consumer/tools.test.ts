@@ -56,8 +56,8 @@ describe("the installed package's command line, types and JSR entry", () => {
   it("a wrong option and a wrong loss fail to compile, each named", async () => {
     const out = await runProcess(bin("tsc"), ["-p", "tsconfig.wrong.json"], { cwd: app, timeoutMs: 90000 });
     expect(out.code).not.toBe(0);
-    expect(out.stdout).toMatch(/wrong-option\.ts\(5,\d+\): error TS2353: .*'perplexity' does not exist in type 'EmbedOptions'/);
-    expect(out.stdout).toMatch(/wrong-option\.ts\(6,\d+\): error TS2322: Type '"tsne"' is not assignable/);
+    expect(out.stdout).toMatch(/wrong-option\.ts\(5,\d+\): error TS2353: .*'minDist' does not exist in type 'EmbedOptions'/);
+    expect(out.stdout).toMatch(/wrong-option\.ts\(6,\d+\): error TS2322: Type '"largevis"' is not assignable/);
     expect(out.stdout.match(/error TS/g)).toHaveLength(2);
   });
 

@@ -96,7 +96,7 @@ describe("spectrum(): a series along s on digits", () => {
       [{ s: [0, 1], loss: "umap" }, /needs loss "neg" or "infonce"/],
       [{ s: [0, 1], zBar: 1e6 }, /give s, not zBar/],
       [{ s: [0, 1], stepEpochs: 0 }, /stepEpochs must be an integer/],
-      [{ s: [0, 1], perplexity: 30 }, /unknown option "perplexity"/],
+      [{ s: [0, 1], minDist: 0.1 }, /unknown option "minDist"/],
     ];
     for (const [options, message] of cases) {
       const run = spectrum(digits.data, { dim: digits.dim, ...options } as never);

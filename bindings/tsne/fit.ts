@@ -1,0 +1,105 @@
+// A t-SNE fit (SPEC §7) on a core: data → (PCA-50 when wide) → 3·perplexity neighbours → affinities → PCA init
+// at std 1e-4 → early exaggeration (ρ = 12, momentum 0.5) → the main phase (ρ = exaggeration, momentum 0.8).
+// The handle runs the phases it returns like any other (step/run, progress, abort).
+
+import type { Core } from "../core/core.ts";
+import type { CoreMatrix } from "../core/matrix.ts";
+import { throwIfAborted } from "../errors.ts";
+import type { FitControl, FitPhase } from "../handle/handle.ts";
+import { findNeighbours } from "../knn/backend.ts";
+import { fitPca, type PcaBasis } from "../pca/index.ts";
+import { checkDegenerate } from "../validate/degenerate.ts";
+import { checkFiniteLayout } from "../validate/finite.ts";
+import type { GraphBuffers } from "../embedding/graph.ts";
+import { initialLayout } from "../embedding/init.ts";
+import { allocateOptimizer } from "../embedding/optimizer.ts";
+import type { ResolvedParams } from "../embedding/params.ts";
+import { PCA_SEARCH_COMPONENTS, PCA_SEARCH_THRESHOLD, type Prepared } from "../embedding/pipeline.ts";
+import { computeAffinities } from "./affinities.ts";
+import { allocateTsne, runTsneIterations, type TsnePhase, type TsneState } from "./optimizer.ts";
+import { EARLY_EXAGGERATION, EARLY_MOMENTUM, MAIN_MOMENTUM, tsneLearningRate } from "./params.ts";
+import type { FitSettings } from "../fit/settings.ts";
+
+/** t-SNE's initial layouts are the library's (PC1 at std 1) times this: openTSNE's and FIt-SNE's 1e-4. */
+export const INIT_SCALE = 1e-4;
+
+export interface TsneFit {
+  prepared: Prepared;
+  state: TsneState;
+}
+
+/** Prepares a fit of the data already in the core (p.k and p.perplexity resolved for its size: tsneNeighbours). */
+export async function prepareTsne(core: Core, data: CoreMatrix, p: ResolvedParams, ctl: FitControl): Promise<TsneFit> {
+  checkDegenerate(core, data, p.k, p.warn);
+  let search = data;
+  let pca: PcaBasis | undefined;
+  let knnPtr: number, distPtr = 0;
+  if (p.knnIndices) {
+    // binary affinities only (tsne/params.ts): no distances needed
+    knnPtr = core.alloc(p.knnIndices.byteLength);
+    core.i32(knnPtr, p.knnIndices.length).set(p.knnIndices);
+    ctl.report(1, "knn");
+  } else {
+    if (data.dim > PCA_SEARCH_THRESHOLD) {
+      const fitted = await fitPca(core, data, PCA_SEARCH_COMPONENTS, { seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
+      search = fitted.scores;
+      pca = fitted.basis;
+    }
+    throwIfAborted(ctl.signal);
+    const found = await findNeighbours(core, search, p.k, p.knn, {
+      seed: p.seed, metric: p.metric, signal: ctl.signal, progress: (f) => ctl.report(f, "knn"),
+    });
+    knnPtr = found.indicesPtr;
+    distPtr = found.distancesPtr;
+  }
+  throwIfAborted(ctl.signal);
+  const perplexity = p.affinities === "binary" ? 0 : p.perplexity;
+  const affinities = await computeAffinities(core, knnPtr, distPtr, data.n, p.k, perplexity, {
+    signal: ctl.signal, progress: (f) => ctl.report(f, "affinities"),
+  });
+  throwIfAborted(ctl.signal);
+  const graph: GraphBuffers = { n: data.n, rowPtr: affinities.rowPtr, colPtr: affinities.colPtr, edgesPtr: 0, edgeCount: affinities.nnz };
+  const optimizer = allocateOptimizer(core, data.n, 2, 0, 0);
+  await initialLayout(core, p, data, search, graph, optimizer, ctl);
+  if (!(p.init instanceof Float32Array)) core.kernels.tsneScale(optimizer.yPtr, 2 * data.n, INIT_SCALE);
+  const state = allocateTsne(core, optimizer.yPtr, affinities);
+  const prepared: Prepared = { n: data.n, data, search: p.knnIndices ? undefined : search, pca, knnPtr, k: p.k, graph, optimizer };
+  return { prepared, state };
+}
+
+/** The phases of a fit of p.nEpochs iterations: a third at ρ = 12 (when p.earlyExaggeration), the rest at p.exaggeration. */
+export function tsnePhases(p: ResolvedParams, n: number): { stage: "early-exaggeration" | "optimize"; phase: TsnePhase }[] {
+  const total = p.nEpochs;
+  const early = p.earlyExaggeration ? Math.round(total / 3) : 0;
+  const learningRate = p.learningRateGiven ? p.learningRate : tsneLearningRate(n);
+  const out: { stage: "early-exaggeration" | "optimize"; phase: TsnePhase }[] = [];
+  if (early > 0) {
+    out.push({ stage: "early-exaggeration", phase: { iterations: early, exaggeration: EARLY_EXAGGERATION, momentum: EARLY_MOMENTUM, learningRate, dof: p.dof } });
+  }
+  out.push({ stage: "optimize", phase: { iterations: Math.max(1, total - early), exaggeration: p.exaggeration, momentum: MAIN_MOMENTUM, learningRate, dof: p.dof } });
+  return out;
+}
+
+/** The handle's phases for a prepared fit. */
+export function tsneFitPhases(core: () => Core, st: TsneState, p: ResolvedParams): FitPhase[] {
+  return tsnePhases(p, st.n).map(({ stage, phase }) => ({
+    stage,
+    epochs: phase.iterations,
+    run: async (begin, end, ctl) => {
+      await runTsneIterations(core(), st, phase, begin, end, ctl);
+      checkFiniteLayout(core(), st.yPtr, st.n, 2, stage);
+    },
+  }));
+}
+
+/** The resolved settings of a t-SNE fit (Embedding.settings): its main phase's. */
+export function tsneSettings(p: ResolvedParams, n: number): FitSettings {
+  const phases = tsnePhases(p, n);
+  const main = phases[phases.length - 1].phase;
+  return {
+    mode: "layout", outDim: p.outDim, k: p.k, knn: p.knn, metric: p.metric,
+    init: p.init instanceof Float32Array ? "given" : p.init, seed: p.seed, earlyExaggeration: p.earlyExaggeration,
+    loss: "tsne", s: p.s, xi: 1, negativeSamples: 0, learningRate: main.learningRate, rule: "tsne", batchSize: 0,
+    epochs: main.iterations, earlyEpochs: phases.length > 1 ? phases[0].phase.iterations : 0,
+  };
+}
