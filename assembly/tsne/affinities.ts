@@ -5,11 +5,19 @@
 
 import { arg, argInt, argPtr, nextChunk } from "../parallel/control";
 
+// Argument slots of TASK_TSNE_AFFINITIES, written by name by the bindings (bindings/core/abi.ts: tsneAffinitiesArg).
+export const ARG_TSNE_AFF_DISTANCES: i32 = 0; // f32[n × k] the kNN distances
+export const ARG_TSNE_AFF_N: i32 = 1;
+export const ARG_TSNE_AFF_K: i32 = 2;
+export const ARG_TSNE_AFF_PERPLEXITY: i32 = 3;
+export const ARG_TSNE_AFF_OUT: i32 = 4; // f32[n × k] out: the conditional p_j|i
+export const ARG_TSNE_AFF_ROWS_PER_CHUNK: i32 = 5;
+
 /** TASK_TSNE_AFFINITIES args: 0 distances f32[n·k] (ascending, Euclidean), 1 n, 2 k, 3 perplexity (0: binary),
  * 4 out f32[n·k] (p_{j|i}, row i sums to 1), 5 rows per chunk. */
 export function affinityTask(ctrl: usize): void {
-  const dist = argPtr(ctrl, 0), n = argInt(ctrl, 1), k = argInt(ctrl, 2), perplexity = arg(ctrl, 3);
-  const out = argPtr(ctrl, 4), rows = argInt(ctrl, 5);
+  const dist = argPtr(ctrl, ARG_TSNE_AFF_DISTANCES), n = argInt(ctrl, ARG_TSNE_AFF_N), k = argInt(ctrl, ARG_TSNE_AFF_K);
+  const perplexity = arg(ctrl, ARG_TSNE_AFF_PERPLEXITY), out = argPtr(ctrl, ARG_TSNE_AFF_OUT), rows = argInt(ctrl, ARG_TSNE_AFF_ROWS_PER_CHUNK);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const end = min(n, (c + 1) * rows);

@@ -232,6 +232,8 @@ export const LAYOUT = {
     prefix: "ARG_Z_",
     keys: ["y", "n", "dim", "rowSums", "rowsPerChunk"],
   },
+  /** t-SNE's perplexity calibration (assembly/tsne/affinities.ts) */
+  tsneAffinitiesArg: { prefix: "ARG_TSNE_AFF_", keys: ["distances", "n", "k", "perplexity", "out", "rowsPerChunk"] },
   /** t-SNE's exact repulsion (assembly/tsne/repulsion_args.ts) */
   tsneExactArg: { prefix: "ARG_TSNE_EXACT_", keys: ["y", "n", "dof", "force", "workspace", "rowsPerChunk"] },
   /** t-SNE's interpolated repulsion */
@@ -271,6 +273,8 @@ export const TASK_ARGS = {
   place: ["placeArg"],
   parametricTrain: ["arg"],
   parametricTransform: ["transformArg"],
+  tsneAffinities: ["tsneAffinitiesArg"],
+  tsneIterate: ["tsneArg"],
   tsneRepulsionExact: ["tsneExactArg"],
   tsneRepulsionFft: ["tsneFftArg"],
 } as const satisfies { readonly [T in TaskName]: readonly (keyof Layout)[] };

@@ -102,7 +102,7 @@ export const EMBEDDING_OPTIONS = {
   // t-SNE (loss "tsne") only: options that other losses refuse, and that t-SNE refuses of theirs (tsne/params.ts)
   /** t-SNE: perplexity of the Gaussian affinities (default 30; 3·perplexity neighbours; capped at (n − 1)/3). */
   perplexity: {
-    type: "number", positive: true, default: 30,
+    type: "number", min: 1e-3, max: 1e6, default: 30,
     cli: { flag: "--perplexity", value: "P", help: "t-SNE: perplexity of the affinities" },
   },
   /** t-SNE: "perplexity" (Gaussian, calibrated; default) or "binary" (the paper's uniform kNN affinities, k = 15). */
@@ -112,11 +112,11 @@ export const EMBEDDING_OPTIONS = {
   },
   /** t-SNE: exaggeration of the attraction after early exaggeration (default 1; above 1 moves toward UMAP-like layouts). */
   exaggeration: {
-    type: "number", positive: true, default: 1,
+    type: "number", min: 1e-6, max: 1e6, default: 1,
     cli: { flag: "--exaggeration", value: "R", help: "t-SNE: exaggeration after the early phase" },
   },
   /** t-SNE: degrees of freedom α of the kernel (1 + d²/α)^(−α) (default 1, the Cauchy kernel; below 1 heavier tails). */
-  dof: { type: "number", positive: true, default: 1, cli: { flag: "--dof", value: "A", help: "t-SNE: kernel degrees of freedom" } },
+  dof: { type: "number", min: 1e-3, max: 1e3, default: 1, cli: { flag: "--dof", value: "A", help: "t-SNE: kernel degrees of freedom" } },
   /** Seed of every random choice: same seed and thread count give bit-identical output (default 0). */
   seed: { type: "integer", min: 0, max: 2 ** 52, default: 0, cli: { flag: "--seed", value: "S", help: "seed of every random choice" } },
   /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */

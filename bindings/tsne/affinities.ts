@@ -26,7 +26,7 @@ const ROWS_PER_CHUNK = 64;
  */
 export async function conditionalAffinities(core: Core, distPtr: number, n: number, k: number, perplexity: number): Promise<number> {
   const out = core.alloc(n * k * 4);
-  await core.run("tsneAffinities", [distPtr, n, k, perplexity, out, ROWS_PER_CHUNK], Math.ceil(n / ROWS_PER_CHUNK));
+  await core.run("tsneAffinities", { distances: distPtr, n, k, perplexity, out, rowsPerChunk: ROWS_PER_CHUNK }, Math.ceil(n / ROWS_PER_CHUNK));
   return out;
 }
 

@@ -1,6 +1,7 @@
 // t-SNE's update rule on a core (assembly/tsne/iterate.ts): its state, allocated once per fit, and its phases,
 // run a few iterations per call so that progress (with the KL divergence) is reported and the signal checked.
 
+import type { TaskArgs } from "../core/abi.ts";
 import type { Core } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { PhaseControl, ProgressDetail } from "../options/common.ts";
@@ -67,42 +68,41 @@ function iterationsPerCall(phase: TsnePhase): number {
 
 /** Runs iterations [begin, end) of a phase; ranges that tile [0, iterations) give the bits of one whole run. */
 export async function runTsneIterations(core: Core, st: TsneState, phase: TsnePhase, begin: number, end: number, ctl: PhaseControl): Promise<void> {
-  const A = core.layout.tsneArg;
-  const args = new Array<number>(core.layout.ctrl.maxArgs).fill(0);
-  args[A.y] = st.yPtr;
-  args[A.n] = st.n;
-  args[A.rowPtr] = st.p.rowPtr;
-  args[A.cols] = st.p.colPtr;
-  args[A.vals] = st.p.valPtr;
-  args[A.update] = st.updatePtr;
-  args[A.gains] = st.gainsPtr;
-  args[A.attraction] = st.attractionPtr;
-  args[A.force] = st.forcePtr;
-  args[A.rowZ] = st.rowZPtr;
-  args[A.rowKl] = st.rowKlPtr;
-  args[A.blockSums] = st.blockSumsPtr;
-  args[A.stats] = st.statsPtr;
-  args[A.exaggeration] = phase.exaggeration;
-  args[A.learningRate] = phase.learningRate;
-  args[A.momentum] = phase.momentum;
-  args[A.dof] = phase.dof;
-  args[A.maxStep] = MAX_STEP_NORM;
-  args[A.phaseIters] = phase.iterations;
-  args[A.plogp] = st.p.plogp;
-  args[A.klEvery] = KL_EVERY;
+  const args: TaskArgs<"tsneIterate"> = {};
+  args.y = st.yPtr;
+  args.n = st.n;
+  args.rowPtr = st.p.rowPtr;
+  args.cols = st.p.colPtr;
+  args.vals = st.p.valPtr;
+  args.update = st.updatePtr;
+  args.gains = st.gainsPtr;
+  args.attraction = st.attractionPtr;
+  args.force = st.forcePtr;
+  args.rowZ = st.rowZPtr;
+  args.rowKl = st.rowKlPtr;
+  args.blockSums = st.blockSumsPtr;
+  args.stats = st.statsPtr;
+  args.exaggeration = phase.exaggeration;
+  args.learningRate = phase.learningRate;
+  args.momentum = phase.momentum;
+  args.dof = phase.dof;
+  args.maxStep = MAX_STEP_NORM;
+  args.phaseIters = phase.iterations;
+  args.plogp = st.p.plogp;
+  args.klEvery = KL_EVERY;
   const g = tsneTuning.grid;
-  args[A.fftWs] = st.fftWsPtr;
-  args[A.intervalsPerUnit] = g.intervalsPerUnit;
-  args[A.minIntervals] = g.minIntervals;
-  args[A.maxIntervals] = g.maxIntervals;
-  args[A.nodes] = g.nodesPerInterval;
+  args.fftWs = st.fftWsPtr;
+  args.intervalsPerUnit = g.intervalsPerUnit;
+  args.minIntervals = g.minIntervals;
+  args.maxIntervals = g.maxIntervals;
+  args.nodes = g.nodesPerInterval;
   const step = iterationsPerCall(phase);
   ctl.progress?.(begin / phase.iterations);
   for (let it = begin; it < end; it += step) {
     throwIfAborted(ctl.signal);
     const callEnd = Math.min(end, it + step);
-    args[A.iterBegin] = it;
-    args[A.iterEnd] = callEnd;
+    args.iterBegin = it;
+    args.iterEnd = callEnd;
     await core.run("tsneIterate", args, 1);
     // the core measured the KL after an iteration of this call (the same rule as iterate.ts)
     const measured = Math.floor(callEnd / KL_EVERY) > Math.floor(it / KL_EVERY) || callEnd === phase.iterations;
