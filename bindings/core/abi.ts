@@ -62,6 +62,8 @@ export interface CoreFunctions {
   searchTreeBuild(
     data: number, n: number, stride: number, leafSize: number, seed: number, perm: number, scratch: number, nodes: number, offsets: number, normals: number,
   ): number;
+  normalizeRows(ptr: number, n: number, dim: number, stride: number, centre: boolean): number;
+  packBinaryRows(src: number, n: number, dim: number, stride: number, dst: number, outStride: number): number;
 }
 
 /**
@@ -77,6 +79,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, optimizeSlotBytes: 3, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
   graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
+  normalizeRows: 5, packBinaryRows: 6,
 };
 
 /**

@@ -19,6 +19,7 @@ import { initialLogZ } from "./spectrum.ts";
 import { defaultNegativeSamples, defaultSchedule, mainLearningRate, phaseFor } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
+import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
 
 export type { OptimizeOptions, TransformOptions };
@@ -199,7 +200,7 @@ export class Embedding extends FitHandle {
       const ctl = this.control({ signal: options.signal });
       return placeNewPoints(core, fit, matrix, {
         target, logZ: this.logZ, negativeSamples: this.params.negativeSamples, seed: this.params.seed,
-        inputScaleExponent: this.inputScaleExponent,
+        inputScaleExponent: this.inputScaleExponent, metric: this.params.metric,
       }, settings, { signal: ctl.signal, report: (f, stage) => options.onProgress?.(f, stage) });
     });
   }
@@ -224,7 +225,7 @@ export class Embedding extends FitHandle {
       embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options }, logZ: this.logZ,
       lastLoss: this.lastLoss, phases: this.phases, target: this.target && { ...this.target },
       inputDim: this.size.dim || undefined, inputScaleExponent: this.inputScaleExponent,
-      reference: fit.search && readMatrix(core, fit.search), pca: fit.pca && readBasis(core, fit.pca),
+      reference: fit.search && readMatrix(core, fit.searchSource ?? fit.search), pca: fit.pca && readBasis(core, fit.pca),
     };
   }
 
@@ -299,7 +300,12 @@ export class Embedding extends FitHandle {
         const dim = reference.length / this.n;
         const expected = state.pca ? state.pca.nComponents : this.size.dim;
         if (dim !== expected) fail(`state.reference has ${reference.length} values: not n × ${expected}`);
-        fit.search = putMatrix(core, { values: reference, n: this.n, dim }, "state.reference");
+        const rows = putMatrix(core, { values: reference, n: this.n, dim }, "state.reference");
+        // binary metrics keep their 0/1 rows and pack them again; the others keep the rows they searched
+        if (isBinaryMetric(this.params.metric)) {
+          fit.searchSource = rows;
+          fit.search = prepareRows(core, rows, this.params.metric, "state.reference");
+        } else fit.search = rows;
       }
       this.fit = fit;
     });

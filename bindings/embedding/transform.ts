@@ -10,6 +10,7 @@ import { fail, throwIfAborted } from "../errors.ts";
 import type { Matrix } from "../input.ts";
 import type { PhaseControl } from "../options/common.ts";
 import { projectRows } from "../pca/index.ts";
+import { isBinaryMetric, prepareRows, type KnnMetric } from "../knn/metric.ts";
 import { chooseQueryMethod, queryGraphKnn, queryKnn, QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
 import type { KnnMethod } from "../options/embedding.ts";
 import type { Prepared } from "./pipeline.ts";
@@ -72,6 +73,8 @@ export interface PlaceSettings {
   seed: number;
   /** the fitted data's scale exponent (core/matrix.ts): new rows are scaled alike */
   inputScaleExponent: number;
+  /** the fit's metric: new rows are prepared and searched alike */
+  metric: KnnMetric;
 }
 
 /** m × outDim positions of the new rows, row-major. */
@@ -84,12 +87,13 @@ export async function placeNewPoints(
   const layout = fit.optimizer, outDim = layout.dim, n = fit.n, rows = matrix.n;
   const mark = core.mark();
   try {
-    let queries = putMatrix(core, matrix, "transform data", s.inputScaleExponent);
+    let queries = prepareRows(core, putMatrix(core, matrix, "transform data", s.inputScaleExponent), s.metric, "transform data");
     if (fit.pca) queries = await projectRows(core, fit.pca, queries, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
     throwIfAborted(ctl.signal);
     // the graph search's tree draws from the fit's seed, as every random choice does
-    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn"), seed: s.seed };
-    const found = o.knn === "exact"
+    const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn"), seed: s.seed, metric: s.metric };
+    // the graph search's entry tree splits by Euclidean hyperplanes, which packed bits do not have
+    const found = o.knn === "exact" || isBinaryMetric(s.metric)
       ? await queryKnn(core, reference, queries, o.k, search)
       : await queryGraphKnn(core, reference, fit.graph, queries, o.k, search);
     const y = core.alloc(rows * outDim * 4);

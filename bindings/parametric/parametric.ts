@@ -18,6 +18,7 @@ import { initialLogZ } from "../embedding/spectrum.ts";
 import { phaseFor } from "../embedding/schedule.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
+import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
 import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis, type PcaBasisState } from "../pca/index.ts";
 import { allocateNetwork, ensureBatchRows, forwardAll, type Network, type NetworkShape } from "./network.ts";
 import { startTrainPhase, trainEpochs } from "./trainer.ts";
@@ -165,6 +166,8 @@ export class ParametricEmbedding extends FitHandle {
       const mark = core.mark();
       try {
         let input = putMatrix(core, matrix, "transform data", this.scaleExponent);
+        // the network reads the rows the fit made unit (cosine, correlation); binary metrics' network reads the 0/1 rows
+        if (!isBinaryMetric(this.params.metric)) input = prepareRows(core, input, this.params.metric, "transform data");
         if (this.pca) input = await projectRows(core, this.pca, input, { signal });
         const out = core.alloc(matrix.n * this.outDim * 4);
         await forwardAll(core, network, input.ptr, input.stride, matrix.n, out, { signal });
