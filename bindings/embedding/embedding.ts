@@ -30,6 +30,8 @@ export interface KnnGraph {
   /** CSR of the symmetrised graph: rowPtr (n + 1) and colIndices (E) */
   rowPtr: Int32Array;
   colIndices: Int32Array;
+  /** n × k distances of `indices`, when they were given with precomputed neighbours (knnDistances) */
+  distances?: Float32Array;
 }
 
 /**
@@ -151,6 +153,7 @@ export class Embedding extends FitHandle {
       indices: core.i32(pr.knnPtr, pr.n * pr.k).slice(),
       rowPtr: core.i32(pr.graph.rowPtr, pr.graph.n + 1).slice(),
       colIndices: core.i32(pr.graph.colPtr, pr.graph.edgeCount).slice(),
+      ...(this.params.knnDistances && { distances: this.params.knnDistances.slice() }),
     };
   }
 

@@ -64,6 +64,11 @@ export const EMBEDDING_OPTIONS = {
   },
   /** Precomputed neighbours: n × k indices, row-major, self excluded (skips PCA and kNN). */
   knnIndices: { type: "array", array: "Int32Array" },
+  /**
+   * Their distances (optional, with knnIndices): n × k finite, non-negative values, row-major. The graph uses only
+   * the indices; the distances are checked and kept with them (the handle's knnGraph.distances).
+   */
+  knnDistances: { type: "array", array: "Float32Array" },
   /** Initial layout: "pca" (default; PC1 scaled to std 1), "random", "spectral", or an n × outDim array. */
   init: {
     type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",
