@@ -75,7 +75,8 @@ export function checkFitsCore(n: number, dim: number): void {
     const gib = (b: number) => (b / 2 ** 30).toFixed(1);
     fail(
       `n × dim = ${n} × ${dim} needs ${gib(bytes)} GiB of the core's memory for the data alone, beyond the ` +
-        `${gib(WASM32_MAX_BYTES)} GiB a WebAssembly (wasm32) memory can hold; reduce n or dim (e.g. PCA first)`,
+        `${gib(WASM32_MAX_BYTES)} GiB a WebAssembly (wasm32) memory can hold; reduce dim (e.g. PCA first), or fit on a ` +
+        `sample of the rows and stream-transform the rest (README, "Data past one machine")`,
     );
   }
 }

@@ -35,10 +35,13 @@ export const ARG_NND_TREES_FIRST_TREE: i32 = 10;
  * 9 normalPtr (f32[trees * stride]), 10 firstTree. Chunk c builds tree firstTree + c.
  */
 function treesTask<M>(ctrl: usize): void {
-  const dataPtr = argPtr(ctrl, ARG_NND_TREES_DATA), n = argInt(ctrl, ARG_NND_TREES_N), stride = argInt(ctrl, ARG_NND_TREES_STRIDE), leafSize = argInt(ctrl, ARG_NND_TREES_LEAF_SIZE);
+  const dataPtr = argPtr(ctrl, ARG_NND_TREES_DATA), n = argInt(ctrl, ARG_NND_TREES_N);
+  const stride = argInt(ctrl, ARG_NND_TREES_STRIDE), leafSize = argInt(ctrl, ARG_NND_TREES_LEAF_SIZE);
   const seed = argSeed(ctrl, ARG_NND_TREES_SEED);
-  const perm = argPtr(ctrl, ARG_NND_TREES_PERM), leafBegin = argPtr(ctrl, ARG_NND_TREES_LEAF_BEGIN), leafCount = argPtr(ctrl, ARG_NND_TREES_LEAF_COUNT);
-  const scratch = argPtr(ctrl, ARG_NND_TREES_SCRATCH), normal = argPtr(ctrl, ARG_NND_TREES_NORMAL), firstTree = argInt(ctrl, ARG_NND_TREES_FIRST_TREE);
+  const perm = argPtr(ctrl, ARG_NND_TREES_PERM), leafBegin = argPtr(ctrl, ARG_NND_TREES_LEAF_BEGIN);
+  const leafCount = argPtr(ctrl, ARG_NND_TREES_LEAF_COUNT);
+  const scratch = argPtr(ctrl, ARG_NND_TREES_SCRATCH), normal = argPtr(ctrl, ARG_NND_TREES_NORMAL);
+  const firstTree = argInt(ctrl, ARG_NND_TREES_FIRST_TREE);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const t = firstTree + c;
@@ -76,8 +79,11 @@ function reorderTask(ctrl: usize): void {
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;
     nndReorderRows(
-      argPtr(ctrl, ARG_NND_REORDER_DATA), argInt(ctrl, ARG_NND_REORDER_STRIDE), argPtr(ctrl, ARG_NND_REORDER_FIRST_PERM), argPtr(ctrl, ARG_NND_REORDER_ORDER), argPtr(ctrl, ARG_NND_REORDER_LOCAL_DATA), argPtr(ctrl, ARG_NND_REORDER_LOCAL_OF),
-      argPtr(ctrl, ARG_NND_REORDER_GRAPH_DIST), argPtr(ctrl, ARG_NND_REORDER_GRAPH_IDX), argPtr(ctrl, ARG_NND_REORDER_GRAPH_FLAG), argInt(ctrl, ARG_NND_REORDER_K), b, min(b + rowsPerChunk, n),
+      argPtr(ctrl, ARG_NND_REORDER_DATA), argInt(ctrl, ARG_NND_REORDER_STRIDE),
+      argPtr(ctrl, ARG_NND_REORDER_FIRST_PERM), argPtr(ctrl, ARG_NND_REORDER_ORDER),
+      argPtr(ctrl, ARG_NND_REORDER_LOCAL_DATA), argPtr(ctrl, ARG_NND_REORDER_LOCAL_OF),
+      argPtr(ctrl, ARG_NND_REORDER_GRAPH_DIST), argPtr(ctrl, ARG_NND_REORDER_GRAPH_IDX),
+      argPtr(ctrl, ARG_NND_REORDER_GRAPH_FLAG), argInt(ctrl, ARG_NND_REORDER_K), b, min(b + rowsPerChunk, n),
     );
   }
 }
@@ -99,13 +105,17 @@ export const ARG_NND_INIT_LEAVES_LEAVES_PER_CHUNK: i32 = 9;
  * 4 boundsPtr (i32[leaves + 1]), 5 graphDistPtr, 6 graphIdxPtr, 7 graphFlagPtr, 8 leaves, 9 leavesPerChunk.
  */
 function initLeavesTask<M>(ctrl: usize): void {
-  const leaves = argInt(ctrl, ARG_NND_INIT_LEAVES_LEAVES), perChunk = argInt(ctrl, ARG_NND_INIT_LEAVES_LEAVES_PER_CHUNK);
+  const leaves = argInt(ctrl, ARG_NND_INIT_LEAVES_LEAVES);
+  const perChunk = argInt(ctrl, ARG_NND_INIT_LEAVES_LEAVES_PER_CHUNK);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * perChunk;
     nndInitLeaves<M>(
-      argPtr(ctrl, ARG_NND_INIT_LEAVES_LOCAL_DATA), argInt(ctrl, ARG_NND_INIT_LEAVES_STRIDE), argInt(ctrl, ARG_NND_INIT_LEAVES_K), argPtr(ctrl, ARG_NND_INIT_LEAVES_PERM), argPtr(ctrl, ARG_NND_INIT_LEAVES_BOUNDS),
-      argPtr(ctrl, ARG_NND_INIT_LEAVES_GRAPH_DIST), argPtr(ctrl, ARG_NND_INIT_LEAVES_GRAPH_IDX), argPtr(ctrl, ARG_NND_INIT_LEAVES_GRAPH_FLAG), b, min(b + perChunk, leaves),
+      argPtr(ctrl, ARG_NND_INIT_LEAVES_LOCAL_DATA), argInt(ctrl, ARG_NND_INIT_LEAVES_STRIDE),
+      argInt(ctrl, ARG_NND_INIT_LEAVES_K), argPtr(ctrl, ARG_NND_INIT_LEAVES_PERM),
+      argPtr(ctrl, ARG_NND_INIT_LEAVES_BOUNDS),
+      argPtr(ctrl, ARG_NND_INIT_LEAVES_GRAPH_DIST), argPtr(ctrl, ARG_NND_INIT_LEAVES_GRAPH_IDX),
+      argPtr(ctrl, ARG_NND_INIT_LEAVES_GRAPH_FLAG), b, min(b + perChunk, leaves),
     );
   }
 }
@@ -133,7 +143,9 @@ function fillTask<M>(ctrl: usize, thread: i32): void {
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;
     nndFillRows<M>(
-      argPtr(ctrl, ARG_NND_FILL_LOCAL_DATA), n, argInt(ctrl, ARG_NND_FILL_STRIDE), argInt(ctrl, ARG_NND_FILL_K), argPtr(ctrl, ARG_NND_FILL_GRAPH_DIST), argPtr(ctrl, ARG_NND_FILL_GRAPH_IDX), argPtr(ctrl, ARG_NND_FILL_GRAPH_FLAG),
+      argPtr(ctrl, ARG_NND_FILL_LOCAL_DATA), n, argInt(ctrl, ARG_NND_FILL_STRIDE), argInt(ctrl, ARG_NND_FILL_K),
+      argPtr(ctrl, ARG_NND_FILL_GRAPH_DIST), argPtr(ctrl, ARG_NND_FILL_GRAPH_IDX),
+      argPtr(ctrl, ARG_NND_FILL_GRAPH_FLAG),
       stamp, argSeed(ctrl, ARG_NND_FILL_SEED), b, min(b + rowsPerChunk, n),
     );
   }
@@ -165,8 +177,12 @@ function candidatesTask(ctrl: usize): void {
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     nndCandidates(
-      n, argInt(ctrl, ARG_NND_CANDIDATES_K), argPtr(ctrl, ARG_NND_CANDIDATES_GRAPH_IDX), argPtr(ctrl, ARG_NND_CANDIDATES_GRAPH_FLAG), argPtr(ctrl, ARG_NND_CANDIDATES_NEW_IDX), argPtr(ctrl, ARG_NND_CANDIDATES_NEW_PR), argPtr(ctrl, ARG_NND_CANDIDATES_NEW_COUNT),
-      argPtr(ctrl, ARG_NND_CANDIDATES_OLD_IDX), argPtr(ctrl, ARG_NND_CANDIDATES_OLD_PR), argPtr(ctrl, ARG_NND_CANDIDATES_OLD_COUNT), argInt(ctrl, ARG_NND_CANDIDATES_MAX_CANDIDATES), argSeed(ctrl, ARG_NND_CANDIDATES_SEED),
+      n, argInt(ctrl, ARG_NND_CANDIDATES_K), argPtr(ctrl, ARG_NND_CANDIDATES_GRAPH_IDX),
+      argPtr(ctrl, ARG_NND_CANDIDATES_GRAPH_FLAG), argPtr(ctrl, ARG_NND_CANDIDATES_NEW_IDX),
+      argPtr(ctrl, ARG_NND_CANDIDATES_NEW_PR), argPtr(ctrl, ARG_NND_CANDIDATES_NEW_COUNT),
+      argPtr(ctrl, ARG_NND_CANDIDATES_OLD_IDX), argPtr(ctrl, ARG_NND_CANDIDATES_OLD_PR),
+      argPtr(ctrl, ARG_NND_CANDIDATES_OLD_COUNT), argInt(ctrl, ARG_NND_CANDIDATES_MAX_CANDIDATES),
+      argSeed(ctrl, ARG_NND_CANDIDATES_SEED),
       argInt(ctrl, ARG_NND_CANDIDATES_ITERATION), splitBegin(n, chunks, c), splitBegin(n, chunks, c + 1),
     );
   }
@@ -204,8 +220,11 @@ function joinTask<M>(ctrl: usize, thread: i32): void {
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;
     const updates = nndJoinRows<M>(
-      argPtr(ctrl, ARG_NND_JOIN_LOCAL_DATA), n, argInt(ctrl, ARG_NND_JOIN_STRIDE), argInt(ctrl, ARG_NND_JOIN_K), argPtr(ctrl, ARG_NND_JOIN_GRAPH_DIST), argPtr(ctrl, ARG_NND_JOIN_GRAPH_IDX), argPtr(ctrl, ARG_NND_JOIN_GRAPH_FLAG),
-      argPtr(ctrl, ARG_NND_JOIN_NEW_IDX), argPtr(ctrl, ARG_NND_JOIN_NEW_COUNT), argPtr(ctrl, ARG_NND_JOIN_OLD_IDX), argPtr(ctrl, ARG_NND_JOIN_OLD_COUNT), argInt(ctrl, ARG_NND_JOIN_MAX_CANDIDATES),
+      argPtr(ctrl, ARG_NND_JOIN_LOCAL_DATA), n, argInt(ctrl, ARG_NND_JOIN_STRIDE), argInt(ctrl, ARG_NND_JOIN_K),
+      argPtr(ctrl, ARG_NND_JOIN_GRAPH_DIST), argPtr(ctrl, ARG_NND_JOIN_GRAPH_IDX),
+      argPtr(ctrl, ARG_NND_JOIN_GRAPH_FLAG),
+      argPtr(ctrl, ARG_NND_JOIN_NEW_IDX), argPtr(ctrl, ARG_NND_JOIN_NEW_COUNT), argPtr(ctrl, ARG_NND_JOIN_OLD_IDX),
+      argPtr(ctrl, ARG_NND_JOIN_OLD_COUNT), argInt(ctrl, ARG_NND_JOIN_MAX_CANDIDATES),
       stamp, argInt(ctrl, ARG_NND_JOIN_ITERATION), b, min(b + rowsPerChunk, n),
     );
     store<i32>(updatesPtr + (<usize>c << 2), updates);
@@ -233,7 +252,9 @@ function finishTask<M>(ctrl: usize): void {
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;
     nndFinishRows<M>(
-      argPtr(ctrl, ARG_NND_FINISH_GRAPH_DIST), argPtr(ctrl, ARG_NND_FINISH_GRAPH_IDX), argInt(ctrl, ARG_NND_FINISH_K), argPtr(ctrl, ARG_NND_FINISH_ORDER), argPtr(ctrl, ARG_NND_FINISH_LOCAL_OF), argPtr(ctrl, ARG_NND_FINISH_OUT_INDICES),
+      argPtr(ctrl, ARG_NND_FINISH_GRAPH_DIST), argPtr(ctrl, ARG_NND_FINISH_GRAPH_IDX), argInt(ctrl, ARG_NND_FINISH_K),
+      argPtr(ctrl, ARG_NND_FINISH_ORDER), argPtr(ctrl, ARG_NND_FINISH_LOCAL_OF),
+      argPtr(ctrl, ARG_NND_FINISH_OUT_INDICES),
       argPtr(ctrl, ARG_NND_FINISH_OUT_DISTANCES), b, min(b + rowsPerChunk, n),
     );
   }

@@ -8,7 +8,8 @@ export const TASK_KNN_EXACT: i32 = 1;
 export const TASK_KNN_QUERY: i32 = 2;
 export const TASK_KNN_GRAPH_QUERY: i32 = 3;
 
-// Argument slots of TASK_KNN_EXACT, TASK_KNN_QUERY and TASK_KNN_GRAPH_QUERY (ARG_KNN_METRIC: knn/metric.ts), written by name by the bindings (bindings/core/abi.ts).
+// Argument slots of TASK_KNN_EXACT, TASK_KNN_QUERY and TASK_KNN_GRAPH_QUERY (and ARG_KNN_METRIC, knn/metric.ts),
+// written by name by the bindings (bindings/core/abi.ts).
 export const ARG_KNN_DATA: i32 = 0;
 export const ARG_KNN_N: i32 = 1;
 export const ARG_KNN_STRIDE: i32 = 2;
@@ -35,9 +36,11 @@ export const ARG_KNN_ORDER: i32 = 19;
  * 8 rowsPerChunk, ARG_KNN_METRIC the metric id. Chunks of rows are taken by work stealing.
  */
 function knnExactTask<M>(ctrl: usize): void {
-  const dataPtr = argPtr(ctrl, ARG_KNN_DATA), n = argInt(ctrl, ARG_KNN_N), stride = argInt(ctrl, ARG_KNN_STRIDE), k = argInt(ctrl, ARG_KNN_K);
+  const dataPtr = argPtr(ctrl, ARG_KNN_DATA), n = argInt(ctrl, ARG_KNN_N), stride = argInt(ctrl, ARG_KNN_STRIDE);
+  const k = argInt(ctrl, ARG_KNN_K);
   const rowBegin = argInt(ctrl, ARG_KNN_ROW_BEGIN), rowEnd = argInt(ctrl, ARG_KNN_ROW_END);
-  const outIdx = argPtr(ctrl, ARG_KNN_OUT_INDICES), outDist = argPtr(ctrl, ARG_KNN_OUT_DISTANCES), rowsPerChunk = argInt(ctrl, ARG_KNN_ROWS_PER_CHUNK);
+  const outIdx = argPtr(ctrl, ARG_KNN_OUT_INDICES), outDist = argPtr(ctrl, ARG_KNN_OUT_DISTANCES);
+  const rowsPerChunk = argInt(ctrl, ARG_KNN_ROWS_PER_CHUNK);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = rowBegin + c * rowsPerChunk;
@@ -51,9 +54,11 @@ function knnExactTask<M>(ctrl: usize): void {
  * queries against the n rows at dataPtr, no row excluded.
  */
 function knnQueryTask<M>(ctrl: usize): void {
-  const dataPtr = argPtr(ctrl, ARG_KNN_DATA), n = argInt(ctrl, ARG_KNN_N), stride = argInt(ctrl, ARG_KNN_STRIDE), k = argInt(ctrl, ARG_KNN_K);
+  const dataPtr = argPtr(ctrl, ARG_KNN_DATA), n = argInt(ctrl, ARG_KNN_N), stride = argInt(ctrl, ARG_KNN_STRIDE);
+  const k = argInt(ctrl, ARG_KNN_K);
   const rowBegin = argInt(ctrl, ARG_KNN_ROW_BEGIN), rowEnd = argInt(ctrl, ARG_KNN_ROW_END);
-  const outIdx = argPtr(ctrl, ARG_KNN_OUT_INDICES), outDist = argPtr(ctrl, ARG_KNN_OUT_DISTANCES), rowsPerChunk = argInt(ctrl, ARG_KNN_ROWS_PER_CHUNK), queryPtr = argPtr(ctrl, ARG_KNN_QUERY);
+  const outIdx = argPtr(ctrl, ARG_KNN_OUT_INDICES), outDist = argPtr(ctrl, ARG_KNN_OUT_DISTANCES);
+  const rowsPerChunk = argInt(ctrl, ARG_KNN_ROWS_PER_CHUNK), queryPtr = argPtr(ctrl, ARG_KNN_QUERY);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = rowBegin + c * rowsPerChunk;
@@ -69,10 +74,13 @@ function knnQueryTask<M>(ctrl: usize): void {
  * in the order they are searched, rowBegin and rowEnd index it).
  */
 function knnGraphQueryTask<M>(ctrl: usize, thread: i32): void {
-  const dataPtr = argPtr(ctrl, ARG_KNN_DATA), n = argInt(ctrl, ARG_KNN_N), stride = argInt(ctrl, ARG_KNN_STRIDE), k = argInt(ctrl, ARG_KNN_K);
+  const dataPtr = argPtr(ctrl, ARG_KNN_DATA), n = argInt(ctrl, ARG_KNN_N), stride = argInt(ctrl, ARG_KNN_STRIDE);
+  const k = argInt(ctrl, ARG_KNN_K);
   const rowBegin = argInt(ctrl, ARG_KNN_ROW_BEGIN), rowEnd = argInt(ctrl, ARG_KNN_ROW_END);
-  const outIdx = argPtr(ctrl, ARG_KNN_OUT_INDICES), outDist = argPtr(ctrl, ARG_KNN_OUT_DISTANCES), rowsPerChunk = argInt(ctrl, ARG_KNN_ROWS_PER_CHUNK), queryPtr = argPtr(ctrl, ARG_KNN_QUERY);
-  const rowPtr = argPtr(ctrl, ARG_KNN_ROW_PTR), colPtr = argPtr(ctrl, ARG_KNN_COL_PTR), ef = argInt(ctrl, ARG_KNN_EF), entries = argInt(ctrl, ARG_KNN_ENTRIES);
+  const outIdx = argPtr(ctrl, ARG_KNN_OUT_INDICES), outDist = argPtr(ctrl, ARG_KNN_OUT_DISTANCES);
+  const rowsPerChunk = argInt(ctrl, ARG_KNN_ROWS_PER_CHUNK), queryPtr = argPtr(ctrl, ARG_KNN_QUERY);
+  const rowPtr = argPtr(ctrl, ARG_KNN_ROW_PTR), colPtr = argPtr(ctrl, ARG_KNN_COL_PTR), ef = argInt(ctrl, ARG_KNN_EF);
+  const entries = argInt(ctrl, ARG_KNN_ENTRIES);
   const scratch = argPtr(ctrl, ARG_KNN_SCRATCH) + <usize>thread * graphQueryScratchBytes(n, ef);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
@@ -80,7 +88,8 @@ function knnGraphQueryTask<M>(ctrl: usize, thread: i32): void {
     const e = min(b + rowsPerChunk, rowEnd);
     knnGraphQueryRowsWith<M>(
       dataPtr, n, stride, k, queryPtr, b, e, outIdx, outDist, rowPtr, colPtr, ef, entries, scratch,
-      argPtr(ctrl, ARG_KNN_TREE_NODES), argPtr(ctrl, ARG_KNN_TREE_OFFSETS), argPtr(ctrl, ARG_KNN_TREE_NORMALS), argPtr(ctrl, ARG_KNN_TREE_PERM), argPtr(ctrl, ARG_KNN_ORDER),
+      argPtr(ctrl, ARG_KNN_TREE_NODES), argPtr(ctrl, ARG_KNN_TREE_OFFSETS), argPtr(ctrl, ARG_KNN_TREE_NORMALS),
+      argPtr(ctrl, ARG_KNN_TREE_PERM), argPtr(ctrl, ARG_KNN_ORDER),
     );
   }
 }

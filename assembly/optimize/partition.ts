@@ -26,7 +26,8 @@ export const ARG_Z_ROWS_PER_CHUNK: i32 = 4;
 
 /** TASK_PARTITION args: 0 y, 1 n, 2 dim, 3 rowSumPtr, 4 rowsPerChunk. */
 export function partitionTask(ctrl: usize): void {
-  const y = argPtr(ctrl, ARG_Z_Y), n = argInt(ctrl, ARG_Z_N), dim = argInt(ctrl, ARG_Z_DIM), out = argPtr(ctrl, ARG_Z_ROW_SUMS);
+  const y = argPtr(ctrl, ARG_Z_Y), n = argInt(ctrl, ARG_Z_N), dim = argInt(ctrl, ARG_Z_DIM);
+  const out = argPtr(ctrl, ARG_Z_ROW_SUMS);
   const rows = argInt(ctrl, ARG_Z_ROWS_PER_CHUNK);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) partitionRows(y, n, dim, c * rows, min(n, (c + 1) * rows), out);

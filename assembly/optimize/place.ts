@@ -5,11 +5,12 @@
 // uniformly random directed edges), through an alias table (placeNoiseTable). The m negatives are shared by the k pairs, each standing for the k edges' own, so
 // the expected step is that of the fit's per-edge estimator (k pairs with m negatives each) at 1/k of its
 // distance evaluations: k + m per point and epoch instead of k·(1 + m), and one update instead of k.
-// Training points never move, so new points are independent of each other: any chunking, thread count or split
-// of the epochs gives the same bits. Repulsion coefficients are evaluated four negatives per v128.
+// Training points never move, and each new point draws its negatives from a stream keyed by its own training
+// neighbours (rowKey), so new points are independent of each other: any split of the rows into calls, chunks or
+// threads, and any split of the epochs, gives each row the same bits. Repulsion coefficients are evaluated four negatives per v128.
 
 import { arg, argInt, argPtr, argSeed, nextChunk } from "../parallel/control";
-import { draw, streamKey, uniformIndex } from "../rng";
+import { draw, mix64, streamKey, uniformIndex } from "../rng";
 import { horizontalSum } from "../util/simd";
 import { withLoss } from "./losses";
 
@@ -109,10 +110,23 @@ function writeAlias(table: usize, row: i32, keep: f64, alias: i32): void {
   return <u32>bits <= load<u32>(rec) ? <i32>((rec - table) >> 3) : load<i32>(rec + 4);
 }
 
+/**
+ * The key of a row's random stream: a hash of what defines the row here, its training neighbours in order
+ * (which also fix its initial position), under the placement's key. A row's negatives then depend on the row
+ * alone, not on its index in the call or on the other rows, so any split of the rows into calls, blocks or
+ * threads gives the same bits (rows with the same neighbours share a stream, as they share a start).
+ */
+// @ts-ignore: decorator
+@inline function rowKey(key: u64, nRow: usize, k: i32): u64 {
+  let h = key;
+  for (let t = 0; t < k; t++) h = mix64(h ^ (<u64>load<u32>(nRow + (<usize>t << 2)) + 0x9e3779b97f4a7c15));
+  return h;
+}
+
 function placeRows<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): void {
   const train = argPtr(ctrl, ARG_P_TRAIN), dim = argInt(ctrl, ARG_P_DIM);
   const noise = argPtr(ctrl, ARG_P_NOISE), n = argInt(ctrl, ARG_P_N);
-  const y = argPtr(ctrl, ARG_P_Y), rows = argInt(ctrl, ARG_P_ROWS);
+  const y = argPtr(ctrl, ARG_P_Y);
   const nbrs = argPtr(ctrl, ARG_P_NEIGHBOURS), k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
   const epochBegin = argInt(ctrl, ARG_P_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_P_EPOCH_END), epochs = argInt(ctrl, ARG_P_EPOCHS);
   const rate = <f32>arg(ctrl, ARG_P_LEARNING_RATE);
@@ -130,12 +144,13 @@ function placeRows<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): 
   for (let i = begin; i < end; i++) {
     const yi = y + <usize>i * rowBytes;
     const nRow = nbrs + ((<usize>i * <usize>k) << 2);
+    const keyI = rowKey(key, nRow, k);
     for (let e = epochBegin; e < epochEnd; e++) {
       const lr = rate * (1 - <f32>e / <f32>epochs);
-      const base = (<u64>e * <u64>rows + <u64>i) * <u64>m;
+      const base = <u64>e * <u64>m;
       let phiNeg: f32 = 0;
       for (let r = 0; r < m; r++) {
-        const q = negativeRow(key, base + <u64>r, noise, n);
+        const q = negativeRow(keyI, base + <u64>r, noise, n);
         const d = squaredDistance(yi, train + <usize>q * rowBytes, dim);
         store<i32>(negRows + (<usize>r << 2), q);
         store<f32>(negDist + (<usize>r << 2), d);
@@ -198,7 +213,7 @@ export function placeScratchBytes(dim: i32, m: i32): usize {
 function placeRows2<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): void {
   const train = argPtr(ctrl, ARG_P_TRAIN);
   const noise = argPtr(ctrl, ARG_P_NOISE), n = argInt(ctrl, ARG_P_N);
-  const y = argPtr(ctrl, ARG_P_Y), rows = argInt(ctrl, ARG_P_ROWS);
+  const y = argPtr(ctrl, ARG_P_Y);
   const nbrs = argPtr(ctrl, ARG_P_NEIGHBOURS), k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
   const epochBegin = argInt(ctrl, ARG_P_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_P_EPOCH_END), epochs = argInt(ctrl, ARG_P_EPOCHS);
   const rate = <f32>arg(ctrl, ARG_P_LEARNING_RATE);
@@ -214,16 +229,17 @@ function placeRows2<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32):
   for (let i = begin; i < end; i++) {
     const yi = y + (<usize>i << 3);
     const nRow = nbrs + ((<usize>i * <usize>k) << 2);
+    const keyI = rowKey(key, nRow, k);
     for (let e = epochBegin; e < epochEnd; e++) {
       const lr = rate * (1 - <f32>e / <f32>epochs);
-      const base = (<u64>e * <u64>rows + <u64>i) * <u64>m;
+      const base = <u64>e * <u64>m;
       const px = load<f32>(yi), py = load<f32>(yi + 4);
       const pxV = f32x4.splat(px), pyV = f32x4.splat(py);
       for (let r = 0; r < mPadded; r++) {
         // padding lanes sit on the point itself: distance 0, masked below
         let qx = px, qy = py;
         if (r < m) {
-          const q = train + (<usize>negativeRow(key, base + <u64>r, noise, n) << 3);
+          const q = train + (<usize>negativeRow(keyI, base + <u64>r, noise, n) << 3);
           qx = load<f32>(q);
           qy = load<f32>(q + 4);
         }

@@ -18,7 +18,8 @@ export const ARG_PCA_SUMS_PARTIAL: i32 = 4;
 
 /** args: 0 dataPtr, 1 n, 2 stride, 3 rowsPerChunk, 4 partialPtr (f64[chunks × stride]). */
 function columnSumsTask(ctrl: usize): void {
-  const dataPtr = argPtr(ctrl, ARG_PCA_SUMS_DATA), n = argInt(ctrl, ARG_PCA_SUMS_N), stride = argInt(ctrl, ARG_PCA_SUMS_STRIDE), rowsPerChunk = argInt(ctrl, ARG_PCA_SUMS_ROWS_PER_CHUNK);
+  const dataPtr = argPtr(ctrl, ARG_PCA_SUMS_DATA), n = argInt(ctrl, ARG_PCA_SUMS_N);
+  const stride = argInt(ctrl, ARG_PCA_SUMS_STRIDE), rowsPerChunk = argInt(ctrl, ARG_PCA_SUMS_ROWS_PER_CHUNK);
   const partialPtr = argPtr(ctrl, ARG_PCA_SUMS_PARTIAL);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
@@ -39,8 +40,10 @@ export const ARG_PCA_GATHER_SAMPLE: i32 = 7;
 
 /** args: 0 dataPtr, 1 n, 2 stride, 3 meanPtr, 4 samples, 5 seed, 6 rowsPerChunk, 7 samplePtr (panel layout). */
 function gatherTask(ctrl: usize): void {
-  const dataPtr = argPtr(ctrl, ARG_PCA_GATHER_DATA), n = argInt(ctrl, ARG_PCA_GATHER_N), stride = argInt(ctrl, ARG_PCA_GATHER_STRIDE), meanPtr = argPtr(ctrl, ARG_PCA_GATHER_MEAN);
-  const samples = argInt(ctrl, ARG_PCA_GATHER_SAMPLES), seed = argSeed(ctrl, ARG_PCA_GATHER_SEED), rowsPerChunk = argInt(ctrl, ARG_PCA_GATHER_ROWS_PER_CHUNK), samplePtr = argPtr(ctrl, ARG_PCA_GATHER_SAMPLE);
+  const dataPtr = argPtr(ctrl, ARG_PCA_GATHER_DATA), n = argInt(ctrl, ARG_PCA_GATHER_N);
+  const stride = argInt(ctrl, ARG_PCA_GATHER_STRIDE), meanPtr = argPtr(ctrl, ARG_PCA_GATHER_MEAN);
+  const samples = argInt(ctrl, ARG_PCA_GATHER_SAMPLES), seed = argSeed(ctrl, ARG_PCA_GATHER_SEED);
+  const rowsPerChunk = argInt(ctrl, ARG_PCA_GATHER_ROWS_PER_CHUNK), samplePtr = argPtr(ctrl, ARG_PCA_GATHER_SAMPLE);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rowsPerChunk;
@@ -62,8 +65,10 @@ export const ARG_PCA_GRAM_GRAM: i32 = 6;
  * 6 gPtr (f32[cols × cols]). One chunk per strip.
  */
 function gramTask(ctrl: usize): void {
-  const aPtr = argPtr(ctrl, ARG_PCA_GRAM_A), rows = argInt(ctrl, ARG_PCA_GRAM_ROWS), cols = argInt(ctrl, ARG_PCA_GRAM_COLS);
-  const kBytes = argPtr(ctrl, ARG_PCA_GRAM_K_BYTES), panelBytes = argPtr(ctrl, ARG_PCA_GRAM_PANEL_BYTES), firstStrip = argInt(ctrl, ARG_PCA_GRAM_FIRST_STRIP), gPtr = argPtr(ctrl, ARG_PCA_GRAM_GRAM);
+  const aPtr = argPtr(ctrl, ARG_PCA_GRAM_A), rows = argInt(ctrl, ARG_PCA_GRAM_ROWS);
+  const cols = argInt(ctrl, ARG_PCA_GRAM_COLS);
+  const kBytes = argPtr(ctrl, ARG_PCA_GRAM_K_BYTES), panelBytes = argPtr(ctrl, ARG_PCA_GRAM_PANEL_BYTES);
+  const firstStrip = argInt(ctrl, ARG_PCA_GRAM_FIRST_STRIP), gPtr = argPtr(ctrl, ARG_PCA_GRAM_GRAM);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     gramUpperStrip(aPtr, rows, cols, kBytes, panelBytes, (firstStrip + c) * GRAM_STRIP_ROWS, gPtr);
@@ -89,9 +94,12 @@ export const ARG_PCA_MULTIPLY_ROWS_PER_CHUNK: i32 = 11;
  * 9 outStride, 10 scratchPtr (threads × multiplyScratchBytes(aStride)), 11 rowsPerChunk.
  */
 function multiplyTask(ctrl: usize, thread: i32): void {
-  const aPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_A), aStride = argInt(ctrl, ARG_PCA_MULTIPLY_A_STRIDE), rowBegin = argInt(ctrl, ARG_PCA_MULTIPLY_ROW_BEGIN), rowEnd = argInt(ctrl, ARG_PCA_MULTIPLY_ROW_END);
-  const meanPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_MEAN), bPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_B), bStride = argInt(ctrl, ARG_PCA_MULTIPLY_B_STRIDE), cols = argInt(ctrl, ARG_PCA_MULTIPLY_COLS);
-  const outPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_OUT), outStride = argInt(ctrl, ARG_PCA_MULTIPLY_OUT_STRIDE), rowsPerChunk = argInt(ctrl, ARG_PCA_MULTIPLY_ROWS_PER_CHUNK);
+  const aPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_A), aStride = argInt(ctrl, ARG_PCA_MULTIPLY_A_STRIDE);
+  const rowBegin = argInt(ctrl, ARG_PCA_MULTIPLY_ROW_BEGIN), rowEnd = argInt(ctrl, ARG_PCA_MULTIPLY_ROW_END);
+  const meanPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_MEAN), bPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_B);
+  const bStride = argInt(ctrl, ARG_PCA_MULTIPLY_B_STRIDE), cols = argInt(ctrl, ARG_PCA_MULTIPLY_COLS);
+  const outPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_OUT), outStride = argInt(ctrl, ARG_PCA_MULTIPLY_OUT_STRIDE);
+  const rowsPerChunk = argInt(ctrl, ARG_PCA_MULTIPLY_ROWS_PER_CHUNK);
   const scratchPtr = argPtr(ctrl, ARG_PCA_MULTIPLY_SCRATCH) + <usize>thread * multiplyScratchBytes(aStride);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {

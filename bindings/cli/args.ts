@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { EMBEDDING_OPTIONS, type EmbeddingOptions, type OptionSpec } from "../options/embedding.ts";
+import { EMBEDDING_OPTIONS, type EmbeddingOptions, type OptionSpec } from "../index.ts";
 
 type Table = typeof EMBEDDING_OPTIONS;
 /** The options that have a flag. */

@@ -2,7 +2,7 @@
 // the plot. Every failure becomes one line on stderr and exit code 1.
 
 import { basename } from "node:path";
-import { CneInputError, createEmbedding } from "../index.ts";
+import { checkEmbeddingOptions, CneInputError, createEmbedding, LOSSES } from "../index.ts";
 import type { EmbedCommand, FlagOptions } from "./args.ts";
 import { CliError, fileError } from "./errors.ts";
 import { INPUT_FORMATS, formatOf, readLabels, readTable, type Table } from "./read.ts";
@@ -10,7 +10,6 @@ import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
 import { plotFormatOf, writePlot } from "./plot.ts";
 import { runSession, flagMessage } from "./session.ts";
 import { checkWritable } from "./preflight.ts";
-import { resolveParams } from "../embedding/params.ts";
 
 const OUT_DIM = 2;
 
@@ -19,7 +18,7 @@ export function plotTitle(input: string, options: FlagOptions, n: number): strin
   const loss = options.loss ?? "neg";
   const parts = [basename(input), loss];
   if (options.zBar !== undefined) parts.push(`Z\u0304 = ${formatZ(options.zBar)}`);
-  else if (loss === "neg" || loss === "infonce") parts.push(`s = ${options.s ?? 0}`);
+  else if (LOSSES[loss].target !== "none") parts.push(`s = ${options.s ?? 0}`);
   parts.push(`n = ${n}`);
   return parts.join(" · ");
 }
@@ -46,7 +45,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     if (command.plot !== undefined) checkWritable(command.plot);
     // every option value is checked before the data is read (what depends on n is checked once it is known)
     try {
-      resolveParams({ ...command.options, outDim: OUT_DIM });
+      checkEmbeddingOptions({ ...command.options, outDim: OUT_DIM });
     } catch (error) {
       if (error instanceof CneInputError) throw new CliError(flagMessage(error.message));
       throw error;

@@ -2,7 +2,7 @@
 
 import { Option, type Command } from "commander";
 import { addEmbeddingFlags, flagOptions, INPUT_HELP, parseInteger, type FlagOptions } from "./args.ts";
-import { QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
+import { QUERY_METHODS, type QueryMethod } from "../index.ts";
 
 export interface FitCommand {
   input: string;
@@ -26,7 +26,26 @@ export interface TransformCommand {
   /** the new rows' neighbour search of a non-parametric model (default: as the fit searched) */
   knn?: QueryMethod;
   quiet: boolean;
+  /** rows per block of the streamed transform */
+  chunkRows: number;
+  /** transform workers to send the blocks to, instead of placing them here */
+  endpoints: string[];
+  /** blocks in flight per endpoint */
+  concurrency: number;
+  /** further attempts of a failed block */
+  retries: number;
+  /** one request's time limit, seconds */
+  timeout: number;
+  /** continue a partial output left by an interrupted run (default) */
+  resume: boolean;
+  /** true/false: the text input has a header line or none; undefined: a first line that is not all numbers */
+  header?: boolean;
+  /** threads of the local transform (default: all cores) */
+  threads?: number;
 }
+
+/** Rows per block of the streamed transform: 65,536 rows of 50 float32 are 13 MB, of 784 are 205 MB in flight. */
+export const DEFAULT_CHUNK_ROWS = 16384;
 
 const LABEL_COLUMN_HELP = "a column of the input that is not data (e.g. labels): a header name, a 0-based index or 'last'";
 
@@ -65,8 +84,22 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
       new Option("--knn <method>", "neighbour search of a non-parametric model: exact, or a search of its kNN graph (default: as the fit)")
         .choices(QUERY_METHODS),
     )
+    .option("--chunk-rows <N>", `rows read, placed and written at a time: memory stays flat whatever the row count (default ${DEFAULT_CHUNK_ROWS})`, parseInteger)
+    .option("--endpoint <url>", "a transform worker (examples/edge) to send blocks to; repeat for a fleet", (v: string, all: string[] = []) => [...all, v])
+    .option("--concurrency <N>", "blocks in flight per endpoint (default 2)", parseInteger)
+    .option("--retries <N>", "further attempts of a block that failed, on any endpoint (default 8)", parseInteger)
+    .option("--timeout <seconds>", "time limit of one request to an endpoint (default 120)", parseInteger)
+    .option("--threads <N>", "threads of the local transform (default: all cores)", parseInteger)
+    .option("--no-resume", "start afresh instead of continuing the partial output of an interrupted run")
+    .option("--header", "the text input's first line is a header")
+    .option("--no-header", "the text input has no header line")
     .option("--quiet", "no progress bars or summary on stderr")
     .action((model: string, input: string, flags: Record<string, unknown>) => {
+      const positive = (flag: string, v: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
+        if (v === undefined) return fallback;
+        if (typeof v !== "number" || v < 1 || v > max) program.error(`error: option '${flag}' must be an integer from 1 to ${max}, got ${String(v)}`);
+        return v as number;
+      };
       onTransform({
         model,
         input,
@@ -75,6 +108,14 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
         epochs: flags.epochs as number | undefined,
         knn: flags.knn as QueryMethod | undefined,
         quiet: flags.quiet === true,
+        chunkRows: positive("--chunk-rows", flags.chunkRows, DEFAULT_CHUNK_ROWS, 1 << 24),
+        endpoints: (flags.endpoint as string[] | undefined) ?? [],
+        concurrency: positive("--concurrency", flags.concurrency, 2, 64),
+        retries: flags.retries === undefined ? 8 : Math.max(0, Math.min(100, flags.retries as number)),
+        timeout: positive("--timeout", flags.timeout, 120, 3600),
+        resume: flags.resume !== false,
+        header: flags.header as boolean | undefined,
+        threads: flags.threads === undefined ? undefined : positive("--threads", flags.threads, 1, 256),
       });
     });
 }

@@ -1,13 +1,20 @@
-// `cne transform`: load a saved model, read new rows, place them, write their positions.
+// `cne transform`: load a saved model, then stream the input's rows through it a block at a time (placed here,
+// or by a fleet of transform workers with --endpoint), writing each block's positions as it completes, with a
+// journal that lets an interrupted run continue where it stopped.
 
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
 import { CneModelError, Embedding, loadModel } from "../index.ts";
-import { describeSystemError, fileError } from "./errors.ts";
+import { CliError, describeSystemError, fileError } from "./errors.ts";
 import { INPUT_FORMATS, formatOf, readTable } from "./read.ts";
-import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
+import { OUTPUT_FORMATS } from "./write.ts";
 import { runSession } from "./session.ts";
 import { checkWritable } from "./preflight.ts";
 import type { TransformCommand } from "./model-args.ts";
+import { openRowSource, type RowSource } from "./stream/source.ts";
+import { openSink, sinkFormatOf } from "./stream/sink.ts";
+import { runStream, type PlaceBlock } from "./stream/run.ts";
+import { createFleet, FleetError } from "./stream/fleet.ts";
 
 async function readModel(file: string): Promise<Uint8Array> {
   try {
@@ -17,19 +24,47 @@ async function readModel(file: string): Promise<Uint8Array> {
   }
 }
 
+/** A .json input is one array: read whole, as one block. */
+async function wholeFileSource(file: string, labelColumn: string | undefined): Promise<RowSource> {
+  const table = await readTable(file, labelColumn);
+  const info = await stat(file);
+  return {
+    dim: table.dim,
+    rows: table.n,
+    fingerprint: `${info.size}:${Math.round(info.mtimeMs)}`,
+    start: { row: 0, byte: 0 },
+    async *blocks(from, chunkRows) {
+      for (let row = from.row; row < table.n; row += chunkRows) {
+        const end = Math.min(table.n, row + chunkRows);
+        yield { values: table.values.subarray(row * table.dim, end * table.dim), n: end - row, next: { row: end, byte: 0 } };
+      }
+    },
+  };
+}
+
 export function runTransform(command: TransformCommand): Promise<number> {
   return runSession(command.input, command.quiet, async ({ signal, progress, compute }) => {
-    if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
-    if (!outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
+    const kind = formatOf(command.input);
+    if (!kind) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
+    const format = sinkFormatOf(command.out);
+    if (!format) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
     checkWritable(command.out);
     const bytes = await readModel(command.model);
+    const modelDigest = createHash("sha256").update(bytes).digest("hex");
     let model: Awaited<ReturnType<typeof loadModel>>;
     try {
-      model = await loadModel(bytes);
+      model = await loadModel(bytes, command.threads === undefined ? {} : { threads: command.threads });
     } catch (error) {
       if (error instanceof CneModelError) fileError(command.model, error.message.replace(/^cne-wasm: /, ""));
       throw error;
     }
+    const fleet = command.endpoints.length > 0
+      ? createFleet({
+          endpoints: command.endpoints, concurrency: command.concurrency, retries: command.retries, timeoutMs: command.timeout * 1000,
+          modelDigest, signal,
+          onRetry: (url, error) => { if (!command.quiet) process.stderr.write(`cne: ${url}: ${error.message.split("\n")[0]} (retrying)\n`); },
+        })
+      : undefined;
     try {
       if (command.epochs !== undefined && !(model instanceof Embedding)) {
         fileError(command.model, "--epochs applies to non-parametric models only (a parametric model places rows by a forward pass)");
@@ -37,16 +72,41 @@ export function runTransform(command: TransformCommand): Promise<number> {
       if (command.knn !== undefined && !(model instanceof Embedding)) {
         fileError(command.model, "--knn applies to non-parametric models only (a parametric model places rows by a forward pass)");
       }
-      const table = await readTable(command.input, command.labelColumn);
-      if (table.dim !== model.dim) {
-        fileError(command.input, `has ${table.dim} columns; the model was fitted on ${model.dim} (--label-column drops a column that is not data)`);
+      if (fleet && (command.epochs !== undefined || command.knn !== undefined)) {
+        fileError(command.model, "--epochs and --knn apply to placing here; transform workers use the model's defaults");
       }
-      const placed = await compute(() => model instanceof Embedding
-        ? model.transform(table.values, { nEpochs: command.epochs, knn: command.knn, signal, onProgress: (f, stage) => progress.update(f, stage) })
-        : model.transform(table.values));
-      await writeEmbedding(command.out, placed, table.n, model.outDim);
-      if (!command.quiet) process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${model.outDim})\n`);
+      const source = kind.format === "json"
+        ? await wholeFileSource(command.input, command.labelColumn)
+        : await openRowSource(command.input, { labelColumn: command.labelColumn, header: command.header });
+      if (source.dim !== model.dim) {
+        fileError(command.input, `has ${source.dim} columns; the model was fitted on ${model.dim} (--label-column drops a column that is not data)`);
+      }
+      const sink = await openSink(command.out, {
+        model: modelDigest, input: source.fingerprint, chunkRows: command.chunkRows, dim: model.dim, outDim: model.outDim, format,
+      }, command.resume);
+      if (sink.resumed && !command.quiet) process.stderr.write(`cne: continuing ${command.out} from row ${sink.rowsDone} (--no-resume starts afresh)\n`);
+      const m = model;
+      const place: PlaceBlock = fleet
+        ? (values, rows) => fleet.place(values, rows, m.outDim)
+        : (values) => m instanceof Embedding ? m.transform(values, { nEpochs: command.epochs, knn: command.knn, signal }) : m.transform(values);
+      const size = source.rows === undefined ? (await stat(command.input)).size : 0;
+      let rows: number;
+      try {
+        rows = await compute(() => runStream(source, sink, place, {
+          chunkRows: command.chunkRows,
+          window: fleet ? fleet.capacity : 1,
+          signal,
+          onRows: (done, byte) => progress.update(source.rows ? done / source.rows : byte / Math.max(1, size), "transform"),
+        }));
+      } catch (error) {
+        await sink.close();
+        if (error instanceof FleetError) throw new CliError(error.message);
+        throw error;
+      }
+      await sink.finish();
+      if (!command.quiet) process.stderr.write(`cne: wrote ${command.out} (${rows} × ${model.outDim})\n`);
     } finally {
+      await fleet?.close();
       model.destroy();
     }
   });

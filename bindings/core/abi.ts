@@ -3,7 +3,8 @@
 // read from the globals the core exports (assembly/abi.ts) instead of mirrored by hand.
 // test/contract.test.ts checks both builds against this file: same export list, every name here present.
 
-import { EMBEDDING_OPTIONS } from "../options/embedding.ts";
+import { PAIR_LOSSES } from "../loss/table.ts";
+import { METRIC_NAMES } from "../knn/distances.ts";
 
 /**
  * The core's functions (assembly/index.ts). Addresses are byte offsets into linear memory. A seed is passed
@@ -128,11 +129,11 @@ export const LAYOUT = {
     ],
   },
   modelRecord: { prefix: "MODEL_", keys: ["bytes"] },
-  /** the optimiser's loss ids (assembly/optimize/losses.ts), one per loss of the options table */
-  loss: { prefix: "LOSS_", keys: EMBEDDING_OPTIONS.loss.values },
+  /** the optimiser's loss ids (assembly/optimize/losses.ts), one per per-pair loss of the loss table (loss/table.ts) */
+  loss: { prefix: "LOSS_", keys: PAIR_LOSSES },
   pca: { prefix: "PCA_", keys: ["gramStripRows"] },
   /** the distances of kNN indexes, and the slot of every kNN task that holds one (assembly/knn/metric.ts) */
-  metric: { prefix: "METRIC_", keys: EMBEDDING_OPTIONS.metric.values },
+  metric: { prefix: "METRIC_", keys: METRIC_NAMES },
   /** the slot of every kNN and NN-descent task that holds the metric id (assembly/knn/metric.ts) */
   metricArg: { prefix: "ARG_KNN_", keys: ["metric"] },
   /** argument slots of the exact and graph kNN searches (assembly/knn/tasks.ts) */

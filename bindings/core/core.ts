@@ -115,7 +115,8 @@ export class Core {
       const hint = limit < 2 ** 32 ? "; with threads: 1 the single-thread build can use up to 4.0 GiB" : "";
       throw new RangeError(
         `cne-wasm: out of memory allocating ${gib(bytes)} with ${gib(this.memory.buffer.byteLength)} in use: ` +
-          `the core's memory (${this.build} build) holds at most ${gib(limit)}${hint}`,
+          `the core's memory (${this.build} build) holds at most ${gib(limit)}${hint}; for more rows, fit on a sample ` +
+          `and stream-transform the rest (README, "Data past one machine")`,
       );
     }
     return ptr;

@@ -4,78 +4,29 @@
 
 import type { Core } from "../core/core.ts";
 import { putMatrix, readMatrix } from "../core/matrix.ts";
-import { readBasis, writeBasis, type PcaBasisState } from "../pca/index.ts";
+import { readBasis, writeBasis } from "../pca/index.ts";
 import { encodeEmbedding } from "../model/codec.ts";
 import { fail } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
-import type { EmbedOptions, EmbeddingOptions, Loss } from "../options/embedding.ts";
+import type { EmbedOptions, EmbeddingOptions } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
+import { LOSSES, type Loss } from "../loss/table.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
-import { checkSpectrumDirection } from "../validate/spectrum.ts";
-import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "./params.ts";
+import type { EmbeddingState, KnnGraph, LayoutTarget } from "../handle/state.ts";
+import { LAYOUT_MODE } from "../fit/modes.ts";
+import { resolveFitParams, resolveWarmParams, type FitSettings } from "../fit/settings.ts";
+import { checkRunnable, layoutTargetOf, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
+import { resolveParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
-import { readLogZ, runPhaseEpochs, writeLogZ, type Phase } from "./optimizer.ts";
+import { readLogZ, writeLogZ, type Phase } from "./optimizer.ts";
+import { LAYOUT_RULES } from "./rules.ts";
 import { initialLogZ } from "./spectrum.ts";
-import { defaultNegativeSamples, defaultSchedule, mainLearningRate, phaseFor } from "./schedule.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
 
-export type { OptimizeOptions, TransformOptions };
-
-export interface KnnGraph {
-  /** n × k neighbour indices of the search (row-major) */
-  indices: Int32Array;
-  /** CSR of the symmetrised graph: rowPtr (n + 1) and colIndices (E) */
-  rowPtr: Int32Array;
-  colIndices: Int32Array;
-  /** n × k distances of `indices`, when they were given with precomputed neighbours (knnDistances) */
-  distances?: Float32Array;
-}
-
-/**
- * What a fitted embedding is made of: enough to continue it (optimize, partitionFunction) in another handle
- * with the same bits, without the data. `Embedding.fromState` takes it; saved models store it.
- */
-export interface EmbeddingState {
-  /** n × outDim, row-major */
-  embedding: Float32Array;
-  /** n × k neighbour indices, row-major */
-  knnIndices: Int32Array;
-  /** the fit's options (without data, init, knnIndices and threads) */
-  options: EmbeddingOptions;
-  /** NCE's log Z after a phase with loss "nce" */
-  logZ?: number;
-  /** the loss of the last phase */
-  lastLoss: Loss;
-  /** phases run so far: later phases draw independent random streams from it */
-  phases: number;
-  /** the loss and spectrum position the current layout was optimised for (transform uses them) */
-  target?: LayoutTarget;
-  /** columns of the training data */
-  inputDim?: number;
-  /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
-  inputScaleExponent?: number;
-  /**
-   * The rows the neighbours were searched among, n × (inputDim, or the PCA's nComponents), row-major: what a
-   * transform searches new rows against. Absent when the neighbours were given (knnIndices).
-   */
-  reference?: Float32Array;
-  /** the PCA that gave the reference rows (data wider than 100 columns) */
-  pca?: PcaBasisState;
-}
-
-/** The settings of the phase that produced a layout. */
-export interface LayoutTarget {
-  loss: Loss;
-  s: number;
-  zBar?: number;
-  /** ξ' of "neg" (1 for the other losses) */
-  xi: number;
-  /** InfoNCE's c */
-  c: number;
-}
+export type { OptimizeOptions, TransformOptions, EmbeddingState, KnnGraph, LayoutTarget, FitSettings };
 
 /** What fromState hands the constructor instead of data. */
 interface Restored {
@@ -96,13 +47,15 @@ export class Embedding extends FitHandle {
   private phases = 0;
   private lastLoss?: Loss;
   private target?: LayoutTarget;
+  /** the settings of the current layout's phase (fit/settings.ts); undefined before run() and in a restored handle */
+  private current?: FitSettings;
   private inputScaleExponent = 0;
   protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
 
   /** Validates input and options (see createEmbedding); `restored` is Embedding.fromState's. */
   constructor(data: DataInput, options: EmbedOptions = {}, restored?: Restored) {
     super();
-    this.params = resolveParams(options);
+    const params = resolveParams(options);
     this.options = savedOptions(options);
     if (restored) {
       this.size = { n: restored.n, dim: restored.dim };
@@ -114,9 +67,17 @@ export class Embedding extends FitHandle {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
-    if (options.negativeSamples === undefined) this.params.negativeSamples = defaultNegativeSamples(this.n);
-    checkShapes(this.params, this.n);
-    if (options.negativeSamples !== undefined && !restored) checkSpectrumDirection(this.params, this.n, this.params.warn);
+    this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored);
+    checkRunnable(this.params.loss, LAYOUT_MODE, LAYOUT_RULES);
+  }
+
+  /**
+   * The settings the current layout was made with, every default resolved (mode, loss, s, Z̄ or c, ξ′,
+   * negatives, rate, batch, epochs, metric, seed…): the fit's main phase, or the last optimize(). Undefined
+   * before run() or step(), and in a handle restored from saved state until it optimises.
+   */
+  get settings(): FitSettings | undefined {
+    return this.current && { ...this.current };
   }
 
   /** Negatives per edge of the fit (the given value, or the default for this n). */
@@ -141,7 +102,7 @@ export class Embedding extends FitHandle {
 
   /** NCE's learned log Z after a fit with loss "nce" (undefined otherwise). */
   get logZ(): number | undefined {
-    if (!this.core || !this.fit || this.lastLoss !== "nce") return undefined;
+    if (!this.core || !this.fit || !this.lastLoss || !LOSSES[this.lastLoss].learnsZ) return undefined;
     return readLogZ(this.core, this.fit.optimizer);
   }
 
@@ -163,17 +124,13 @@ export class Embedding extends FitHandle {
    * the fit that step() had not run yet are dropped.
    */
   optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
-    const merged = resolvePhaseParams(this.params, options);
-    if (options.negativeSamples !== undefined) checkSpectrumDirection(merged, this.n, merged.warn);
+    const merged = resolveWarmParams(this.params, options, this.n, LAYOUT_MODE);
+    checkRunnable(merged.loss, LAYOUT_MODE, LAYOUT_RULES);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail("call run() before optimize()");
       const ctl = this.control(options);
-      const schedule = defaultSchedule({ ...merged, earlyExaggeration: false }, this.fit.graph.edgeCount, this.n);
-      if (merged.loss === "nce" && this.lastLoss !== "nce") writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
-      const phase = phaseFor(merged, this.n, schedule.mainEpochs, schedule.batchSize, ++this.phases);
-      phase.learningRate = mainLearningRate(merged.learningRate, merged.learningRateGiven, merged.loss, phase.xi);
-      this.target = targetOf(merged, phase);
-      this.setPlan([this.fitPhase(phase, "optimize")]);
+      if (startsLearnedZ(merged.loss, this.lastLoss)) writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
+      this.setPlan(this.adopt(merged, planWarm(merged, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, 0, () => ++this.phases)));
       await this.advance(Infinity, ctl);
       return this.embedding;
     });
@@ -203,7 +160,7 @@ export class Embedding extends FitHandle {
       const ctl = this.control({ signal: options.signal });
       return placeNewPoints(core, fit, matrix, {
         target, logZ: this.logZ, negativeSamples: this.params.negativeSamples, seed: this.params.seed,
-        inputScaleExponent: this.inputScaleExponent, metric: this.params.metric,
+        metric: this.params.metric, inputScaleExponent: this.inputScaleExponent,
       }, settings, { signal: ctl.signal, report: (f, stage) => options.onProgress?.(f, stage) });
     });
   }
@@ -278,19 +235,16 @@ export class Embedding extends FitHandle {
     // the core holds the data now: let go of the JS copy, as large as the input, before the fit grows memory
     this.matrix = undefined;
     this.fit = await prepare(core, data, p, ctl);
-    const schedule = defaultSchedule(p, this.fit.graph.edgeCount, this.n);
-    const main = phaseFor(p, this.n, schedule.mainEpochs, schedule.batchSize, ++this.phases);
-    main.learningRate = mainLearningRate(p.learningRate, p.learningRateGiven, p.loss, main.xi);
-    this.target = targetOf(p, main);
-    if (p.loss === "nce") writeLogZ(core, this.fit.optimizer, initialLogZ(this.n));
-    const phases: FitPhase[] = [];
-    if (schedule.exaggerationEpochs > 0) {
-      // "neg" starts at ξ' = 1 (the UMAP point) at the base rate; the other losses run their own loss first (SPEC §3)
-      const ee = p.loss === "neg" ? { ...main, xi: 1, learningRate: p.learningRate } : { ...main };
-      phases.push(this.fitPhase({ ...ee, epochs: schedule.exaggerationEpochs }, "early-exaggeration"));
-    }
-    phases.push(this.fitPhase(main, "optimize"));
-    return phases;
+    if (startsLearnedZ(p.loss, undefined)) writeLogZ(core, this.fit.optimizer, initialLogZ(this.n));
+    return this.adopt(p, planFit(p, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, () => ++this.phases));
+  }
+
+  /** Takes a plan's settings as the current layout's, and its phases as the handle's to run. */
+  private adopt(p: ResolvedParams, plan: FitPlan): FitPhase[] {
+    const main = plan.phases[plan.phases.length - 1].phase;
+    this.current = plan.settings;
+    this.target = layoutTargetOf(p, main);
+    return plan.phases.map(({ stage, phase }) => this.fitPhase(phase, stage));
   }
 
   private async restoreState(state: EmbeddingState): Promise<void> {
@@ -315,21 +269,19 @@ export class Embedding extends FitHandle {
   }
 
   private fitPhase(phase: Phase, stage: FitPhase["stage"]): FitPhase {
+    const rule = LAYOUT_RULES[phase.rule];
+    if (!rule) fail(`loss "${phase.loss}" (update rule "${phase.rule}") does not run on a layout`);
     return {
       stage,
       epochs: phase.epochs,
       run: async (begin, end, ctl) => {
-        const st = this.fit!.optimizer;
-        await runPhaseEpochs(this.core!, st, phase, begin, end, ctl);
+        const fit = this.fit!, st = fit.optimizer;
+        await rule(this.core!, fit, phase, begin, end, ctl);
         checkFiniteLayout(this.core!, st.yPtr, st.n, st.dim, stage);
         this.lastLoss = phase.loss;
       },
     };
   }
-}
-
-function targetOf(p: ResolvedParams, phase: Phase): LayoutTarget {
-  return { loss: p.loss, s: p.s, zBar: p.zBar, xi: phase.xi, c: phase.c };
 }
 
 /** Creates an embedding handle; nothing runs until `run()` or `step()`. Input and options are validated here. */

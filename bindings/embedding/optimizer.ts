@@ -5,7 +5,8 @@
 import type { Core, TaskArgs } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { PhaseControl } from "../options/common.ts";
-import type { Loss } from "../options/embedding.ts";
+import type { Loss } from "../loss/table.ts";
+import type { UpdateRule } from "../fit/modes.ts";
 
 
 /** Lower clamp of every log argument (the paper's runs). */
@@ -37,10 +38,17 @@ export interface OptimizerState {
   edgeCount: number;
 }
 
+/**
+ * One phase of an optimisation: its loss, the update rule that runs it (fit/modes.ts), its target (ξ′ from Z̄,
+ * c; a loss that learns Z starts from the core's state) and its schedule.
+ */
 export interface Phase {
   loss: Loss;
-  /** ξ' for neg (ignored by nce, which learns it, and by umap/infonce) */
+  rule: UpdateRule;
+  /** ξ' of the estimator: from Z̄ for a loss placed by Z̄ (loss table target), else 1 (NCE learns its own) */
   xi: number;
+  /** Z̄ of a loss placed by Z̄ (given, or at s), else undefined */
+  zBar?: number;
   /** InfoNCE's c */
   c: number;
   negativeSamples: number;

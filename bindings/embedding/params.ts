@@ -1,5 +1,6 @@
-// Resolves EmbeddingOptions into a complete, validated parameter set: every value checked against the options
-// table (options/embedding.ts) before any work starts, defaults applied once.
+// Resolves EmbeddingOptions into a validated parameter set: every value checked against the options table
+// (options/embedding.ts) before any work starts, the table's defaults applied once. The defaults that depend on
+// the mode or the data's size (negatives, rates, batch, epochs) are fit/settings.ts's, from the values given.
 
 import { fail } from "../errors.ts";
 import { checkCallbacks, checkKeys } from "../options/common.ts";
@@ -8,6 +9,7 @@ import {
   type OptionName, type OptionSpec,
 } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
+import { LOSSES, lossesWith } from "../loss/table.ts";
 
 export interface ResolvedParams {
   outDim: number;
@@ -27,6 +29,11 @@ export interface ResolvedParams {
   learningRate: number;
   /** true when the caller set learningRate: then it is used as given, in every phase */
   learningRateGiven: boolean;
+  /**
+   * The values the caller gave of the options whose default depends on the mode or the data's size; the
+   * fields above hold the table's defaults until fit/settings.ts resolves them for a mode and n.
+   */
+  given: { negativeSamples?: number; learningRate?: number; nEpochs?: number };
   earlyExaggeration: boolean;
   seed: number;
   threads?: number;
@@ -40,16 +47,6 @@ export const EMBEDDING_KEYS: readonly (keyof EmbedOptions)[] = [...OPTION_NAMES,
 
 /** Largest |y| accepted in a user layout: (2·1e6)² leaves every loss's φ, φ² and log terms finite in f32. */
 const MAX_INIT_MAGNITUDE = 1e6;
-
-/**
- * The default rates of nce and infonce, where the table's single default does not hold: 2 for both (the
- * reference's are 1 and 0.5), chosen by a sweep of quality against the rate on the digits, Fashion-MNIST 10k
- * and 70k and the synthetic mixture 10k (bench/RESULTS.md, "Learning rates of nce and infonce"). Higher rates
- * helped both on every set of 10k points or more; on the digits nce at 2 lost 0.008 recall (accuracy equal),
- * so it stays below the 3 that was best at 70k.
- */
-const NCE_LEARNING_RATE = 2;
-const INFONCE_LEARNING_RATE = 2;
 
 function defaultOf<K extends OptionName>(name: K): (typeof EMBEDDING_OPTIONS)[K] extends { default: infer D } ? D : never {
   return (EMBEDDING_OPTIONS[name] as { default?: unknown }).default as never;
@@ -84,8 +81,8 @@ export const DEFAULTS: EmbeddingDefaults = {
   negativeSamples: defaultOf("negativeSamples"),
   nEpochs: defaultOf("nEpochs"),
   learningRate: defaultOf("learningRate"),
-  nceLearningRate: NCE_LEARNING_RATE,
-  infoNceLearningRate: INFONCE_LEARNING_RATE,
+  nceLearningRate: LOSSES.nce.learningRate,
+  infoNceLearningRate: LOSSES.infonce.learningRate,
   earlyExaggeration: defaultOf("earlyExaggeration"),
   seed: defaultOf("seed"),
 };
@@ -120,6 +117,24 @@ function checkValue(name: string, spec: OptionSpec, v: unknown): void {
   }
 }
 
+/**
+ * The seed of a one-shot call (knn(), pca()): the options table's default and range, with these calls' own
+ * wording of the error.
+ */
+export function seedOption(seed: unknown): number {
+  const spec = EMBEDDING_OPTIONS.seed, v = seed ?? spec.default;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < spec.min || v > spec.max) {
+    fail(`seed must be a non-negative integer (at most 2^52), got ${String(v)}`);
+  }
+  return v;
+}
+
+/** "a", "b" or "c": a list of choices for a message. */
+export function choiceList(values: readonly string[]): string {
+  const quoted = values.map((v) => `"${v}"`);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}` : quoted.join("");
+}
+
 /** Checks every option that is present; returns the options typed as checked. */
 function checked<T extends EmbeddingOptions>(options: T): T {
   for (const name of OPTION_NAMES) {
@@ -130,16 +145,11 @@ function checked<T extends EmbeddingOptions>(options: T): T {
   return options;
 }
 
-/** Rules between options of one phase. */
+/** Rules between options of one phase: zBar and c apply to the losses whose target they set (loss/table.ts). */
 function checkCombination(o: { s?: number; zBar?: number; c?: number }, loss: Loss): void {
   if (o.s !== undefined && o.zBar !== undefined) fail("give either s or zBar, not both");
-  if (o.zBar !== undefined && loss !== "neg") fail(`zBar applies to loss "neg" only (loss is "${loss}")`);
-  if (o.c !== undefined && loss !== "infonce") fail(`c applies to loss "infonce" only (loss is "${loss}")`);
-}
-
-function defaultLearningRate(loss: Loss): number {
-  if (loss === "nce") return NCE_LEARNING_RATE;
-  return loss === "infonce" ? INFONCE_LEARNING_RATE : DEFAULTS.learningRate;
+  if (o.zBar !== undefined && LOSSES[loss].target !== "zBar") fail(`zBar applies to loss ${lossesWith("zBar")} only (loss is "${loss}")`);
+  if (o.c !== undefined && LOSSES[loss].target !== "c") fail(`c applies to loss ${lossesWith("c")} only (loss is "${loss}")`);
 }
 
 export function resolveParams(options: EmbedOptions): ResolvedParams {
@@ -163,13 +173,22 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     negativeSamples: o.negativeSamples ?? DEFAULTS.negativeSamples,
     nEpochs: o.nEpochs ?? DEFAULTS.nEpochs,
     batchSize: o.batchSize,
-    learningRate: o.learningRate ?? defaultLearningRate(loss),
+    learningRate: o.learningRate ?? LOSSES[loss].learningRate,
     learningRateGiven: o.learningRate !== undefined,
+    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs },
     earlyExaggeration: o.earlyExaggeration ?? DEFAULTS.earlyExaggeration,
     seed: o.seed ?? DEFAULTS.seed,
     threads: o.threads,
     warn: warningSink(o.onWarning),
   };
+}
+
+/**
+ * Checks embedding options as createEmbedding does before it sees the data (names, types, ranges, combinations):
+ * front ends call it to report a bad option before reading a large input. What depends on n is checked later.
+ */
+export function checkEmbeddingOptions(options: EmbedOptions): void {
+  resolveParams(options);
 }
 
 function warningSink(onWarning: unknown): (message: string) => void {
@@ -241,8 +260,9 @@ export function resolvePhaseParams(fit: ResolvedParams, options: OptimizeOptions
     negativeSamples: o.negativeSamples ?? fit.negativeSamples,
     nEpochs: o.nEpochs ?? DEFAULTS.nEpochs,
     batchSize: o.batchSize ?? fit.batchSize,
-    learningRate: o.learningRate ?? defaultLearningRate(loss),
+    learningRate: o.learningRate ?? LOSSES[loss].learningRate,
     learningRateGiven: o.learningRate !== undefined,
+    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs },
     seed: o.seed ?? fit.seed,
   };
 }

@@ -1,65 +1,28 @@
-// The optimisation schedule: how many epochs in each phase, how many edges per batch, and each phase's settings.
+// A phase's target from its settings, and the layout's main-phase rate; fit/plan.ts puts phases together.
 
 import type { Phase } from "./optimizer.ts";
 import type { ResolvedParams } from "./params.ts";
 import { xiFor, zBarAt } from "./spectrum.ts";
-
-export interface Schedule {
-  exaggerationEpochs: number;
-  mainEpochs: number;
-  batchSize: number;
-}
-
-/** Early exaggeration takes the first third of the epochs, as the paper's 250 of 750 (SPEC §3). */
-const EXAGGERATION_SHARE = 1 / 3;
+import { LOSSES } from "../loss/table.ts";
+import type { UpdateRule } from "../fit/modes.ts";
 
 /**
- * Default edges per batch: about n/2 as a power of two, from 8192 to 32768. The loss is summed over a batch
- * with a per-edge rate of 1, so the batch size sets how stale the layout is within a step, not the step size;
- * 8192 gave the same quality as the paper's 1024 on digits and Fashion-MNIST 10k, and larger batches cut the
- * per-batch synchronisation, which grows with n (bench/RESULTS.md).
+ * The phase of settings p on n points run by `rule`, with the loss's target (loss table): Z̄ (given, or at s)
+ * and from it ξ' for a loss placed by Z̄, InfoNCE's c = 4^s unless given. phaseId must be distinct per phase of
+ * a fit (the handle counts them).
  */
-export function defaultBatchSize(edgeCount: number, n: number): number {
-  const target = 2 ** Math.round(Math.log2(Math.max(1, n / 2)));
-  return Math.min(edgeCount, Math.max(8192, Math.min(32768, target)));
-}
-
-/**
- * Default negatives per edge: 30 (measured: on Fashion-MNIST 70k, 30 negatives and 75 epochs beat 5 negatives
- * and 120 epochs on recall and accuracy at the cost of 3× the pair updates, README "Defaults"), but at most
- * (n − 1)/200 and at least 5. The cap keeps the t-SNE end of the spectrum on its side of the UMAP point: at s = 0
- * ξ' = 100·m/(n − 1), which must stay well below the UMAP point's ξ' = 1 (here ≤ 0.5); on the digits (n = 1,797)
- * it gives 8.
- */
-export function defaultNegativeSamples(n: number): number {
-  return Math.max(5, Math.min(30, Math.floor((n - 1) / 200)));
-}
-
-/**
- * The optimiser phase of settings p on n points, for both modes: ξ' of "neg" from Z̄ (given, or at s), InfoNCE's
- * c = 4^s unless given. phaseId must be distinct per phase of a fit (the handle counts them).
- */
-export function phaseFor(p: ResolvedParams, n: number, epochs: number, batchSize: number, phaseId: number): Phase {
+export function phaseFor(p: ResolvedParams, n: number, epochs: number, batchSize: number, phaseId: number, rule: UpdateRule): Phase {
   const m = p.negativeSamples;
-  const xi = p.loss === "neg" ? xiFor(p.zBar ?? zBarAt(p.s, n, m), n, m) : 1;
+  const zBar = LOSSES[p.loss].target === "zBar" ? p.zBar ?? zBarAt(p.s, n, m) : undefined;
+  const xi = zBar !== undefined ? xiFor(zBar, n, m) : 1;
   return {
-    loss: p.loss, xi, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs, learningRate: p.learningRate,
-    seed: p.seed, phaseId,
-  };
-}
-
-export function defaultSchedule(p: ResolvedParams, edgeCount: number, n: number): Schedule {
-  const total = p.nEpochs;
-  const exaggerationEpochs = p.earlyExaggeration ? Math.round(total * EXAGGERATION_SHARE) : 0;
-  return {
-    exaggerationEpochs,
-    mainEpochs: Math.max(1, total - exaggerationEpochs),
-    batchSize: p.batchSize ?? defaultBatchSize(edgeCount, n),
+    loss: p.loss, rule, xi, zBar, c: p.c ?? Math.pow(4, p.s), negativeSamples: m, batchSize, epochs,
+    learningRate: p.learningRate, seed: p.seed, phaseId,
   };
 }
 
 /**
- * The main phase's default learning rate for "neg": max(1, 1/(10·ξ')). Near the t-SNE end the attraction of an
+ * The main phase's default learning rate for a loss that follows ξ' (loss table rateFollowsXi: "neg"): max(1, 1/(10·ξ')). Near the t-SNE end the attraction of an
  * edge is ≈ ξ' = 100·m/(n − 1), so with a fixed rate the layout takes ever more epochs to expand as n grows.
  * Scaling the rate by 1/ξ' keeps the attractive step per edge from vanishing: the rule is 1 at the UMAP point
  * and wherever ξ' ≥ 0.1 (digits at s = 0), 2 at Fashion-MNIST 10k and 14 at 70k (s = 0). Measured on
@@ -67,7 +30,7 @@ export function defaultSchedule(p: ResolvedParams, edgeCount: number, n: number)
  * 0.765, as 300 epochs at rate 3 (300 at rate 1: 0.120, 0.755) (README, "Defaults"). An explicit learningRate
  * is used as given, in every phase.
  */
-export function mainLearningRate(base: number, given: boolean, loss: string, xi: number): number {
-  if (given || loss !== "neg") return base;
+export function mainLearningRate(base: number, given: boolean, loss: keyof typeof LOSSES, xi: number): number {
+  if (given || !LOSSES[loss].rateFollowsXi) return base;
   return base * Math.max(1, 1 / (10 * xi));
 }

@@ -10,11 +10,12 @@ import { fail, throwIfAborted } from "../errors.ts";
 import type { Matrix } from "../input.ts";
 import type { PhaseControl } from "../options/common.ts";
 import { projectRows } from "../pca/index.ts";
-import { isBinaryMetric, prepareRows, type KnnMetric } from "../knn/metric.ts";
+import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
 import { chooseQueryMethod, queryGraphKnn, queryKnn, QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
-import type { KnnMethod } from "../options/embedding.ts";
+import type { KnnMethod, Metric } from "../options/embedding.ts";
+import { LOSSES } from "../loss/table.ts";
 import type { Prepared } from "./pipeline.ts";
-import type { LayoutTarget } from "./embedding.ts";
+import type { LayoutTarget } from "../handle/state.ts";
 import { LOG_CLAMP } from "./optimizer.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 
@@ -71,10 +72,10 @@ export interface PlaceSettings {
   logZ?: number;
   negativeSamples: number;
   seed: number;
+  /** the fit's distance: the new rows' neighbours are searched with it */
+  metric: Metric;
   /** the fitted data's scale exponent (core/matrix.ts): new rows are scaled alike */
   inputScaleExponent: number;
-  /** the fit's metric: new rows are prepared and searched alike */
-  metric: KnnMetric;
 }
 
 /** m × outDim positions of the new rows, row-major. */
@@ -82,6 +83,9 @@ export async function placeNewPoints(
   core: Core, fit: Prepared, matrix: Matrix, s: PlaceSettings, o: CheckedTransformOptions,
   ctl: PhaseControl & { report: (fraction: number, stage: "pca" | "knn" | "optimize") => void },
 ): Promise<Float32Array> {
+  const loss = s.target.loss;
+  // the placement is the held-fixed update of the per-pair losses (assembly/optimize/place.ts)
+  if (LOSSES[loss].optimiser !== "pairs") fail(`transform places new points with a per-pair loss; the layout's loss "${loss}" is not one`);
   const reference = fit.search;
   if (!reference) fail("this embedding was fitted on precomputed neighbours (knnIndices): it has no rows to place new points against");
   const layout = fit.optimizer, outDim = layout.dim, n = fit.n, rows = matrix.n;
@@ -101,8 +105,8 @@ export async function placeNewPoints(
     const scratch = core.alloc(Math.max(o.k * 4, core.threads * core.kernels.placeScratchBytes(outDim, s.negativeSamples)));
     core.kernels.placeInitial(layout.yPtr, outDim, found.indicesPtr, o.k, rows, y, scratch, o.init === "mean" ? 1 : 0);
     const { target } = s, m = s.negativeSamples;
-    // NCE places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
-    const xi = target.loss === "nce" && s.logZ !== undefined ? (m * Math.exp(s.logZ)) / (n * (n - 1)) : target.xi;
+    // a loss that learns Z (NCE) places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
+    const xi = LOSSES[target.loss].learnsZ && s.logZ !== undefined ? (m * Math.exp(s.logZ)) / (n * (n - 1)) : target.xi;
     // the fit's noise distribution (rows ∝ degree) as an alias table of n records that stays in cache
     const noise = core.alloc(n * 8);
     const tableMark = core.mark();

@@ -6,7 +6,8 @@ import { scaleByExponent } from "../core/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkThreads, checkCallbacks, type RunControl } from "../options/common.ts";
-import { EMBEDDING_OPTIONS, type EmbeddingOptions } from "../options/embedding.ts";
+import { EMBEDDING_OPTIONS, type EmbeddingOptions, type KnnMethod } from "../options/embedding.ts";
+import { choiceList, DEFAULTS, seedOption } from "../embedding/params.ts";
 import { findNeighbours } from "./backend.ts";
 import { metricScalesWithData, prepareRows } from "./metric.ts";
 
@@ -16,7 +17,7 @@ export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "di
    * "exact" brute force (default) or "nndescent": approximate (random-projection forest + NN-descent), or
    * "hnsw": approximate, through hnswlib-wasm (loaded on first use; one thread; not in workerd).
    */
-  method?: "exact" | "nndescent" | "hnsw";
+  method?: Exclude<KnnMethod, "auto">;
 }
 
 export interface KnnResult {
@@ -27,6 +28,8 @@ export interface KnnResult {
 }
 
 const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "method", "seed", "metric"]);
+/** The options table's methods (its `knn` entry) but "auto", which picks by size inside a fit. */
+const METHODS = EMBEDDING_OPTIONS.knn.values.filter((m): m is Exclude<KnnMethod, "auto"> => m !== "auto");
 const METRICS: readonly string[] = EMBEDDING_OPTIONS.metric.values;
 
 /** k-nearest neighbours of every row (self excluded), exact or approximate, with SIMD and threads. */
@@ -34,17 +37,14 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
   if (options === null || typeof options !== "object") fail("options must be an object");
   for (const key of Object.keys(options)) if (!KNN_KEYS.has(key)) fail(`unknown option "${key}"`);
   const matrix = toMatrix(data, options);
-  const k = options.k ?? 15;
+  const k = options.k ?? DEFAULTS.k;
   if (!Number.isInteger(k) || k < 1) fail(`k must be a positive integer, got ${k}`);
   if (matrix.n <= k) fail(`n = ${matrix.n} is too small for k = ${k}: need n > k`);
   const method = options.method ?? "exact";
-  if (method !== "exact" && method !== "nndescent" && method !== "hnsw") {
-    fail(`method must be "exact", "nndescent" or "hnsw", got ${String(method)}`);
-  }
-  const metric = options.metric ?? "euclidean";
+  if (!METHODS.includes(method)) fail(`method must be ${choiceList(METHODS)}, got ${String(method)}`);
+  const metric = options.metric ?? DEFAULTS.metric;
   if (!METRICS.includes(metric)) fail(`metric must be one of ${METRICS.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(metric)}`);
-  const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed) || seed < 0) fail(`seed must be a non-negative integer, got ${seed}`);
+  const seed = seedOption(options.seed);
   checkThreads(options.threads);
   checkCallbacks(options);
   throwIfAborted(options.signal);

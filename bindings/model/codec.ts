@@ -1,8 +1,8 @@
-// A handle's state ↔ the bytes of a saved model (docs/model-format.md). Only types of the handles are imported:
-// the handles call encode*, and load.ts turns decoded state back into handles.
+// A handle's state ↔ the bytes of a saved model (docs/model-format.md). It sits below the handles (they call
+// encode*) and knows only their state types (handle/state.ts); loadModel (../load.ts) turns decoded state back
+// into handles.
 
-import type { EmbeddingState, LayoutTarget } from "../embedding/embedding.ts";
-import type { ParametricState } from "../parametric/parametric.ts";
+import type { EmbeddingState, LayoutTarget, ParametricState } from "../handle/state.ts";
 import type { EmbeddingOptions, Loss } from "../options/embedding.ts";
 import { failModel } from "../errors.ts";
 import { LIBRARY_VERSION } from "../version.ts";

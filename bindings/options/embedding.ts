@@ -1,9 +1,12 @@
 // The options of an embedding, defined once: each entry's TSDoc line is the option's documentation (the
 // EmbeddingOptions type below is mapped from this table, so editors show it), and its type, default and range
 // drive validation (embedding/params.ts), the list of accepted names, the enum types and the CLI's flags
-// and choices (cli/args.ts). Adding an option, a loss or a kNN method is an edit of this table.
+// and choices (cli/args.ts). Adding an option or a kNN method is an edit of this table; the loss choices come
+// from the loss table (loss/table.ts) and the metric choices from knn/distances.ts.
 
 import type { RunControl } from "./common.ts";
+import { LOSS_NAMES } from "../loss/table.ts";
+import { METRIC_NAMES } from "../knn/distances.ts";
 
 /** How an option is validated; `cli` (a flag and its help) exposes it on the command line. */
 export type OptionSpec =
@@ -28,9 +31,12 @@ export const EMBEDDING_OPTIONS = {
   dim: { type: "integer", min: 1, max: 2 ** 31 - 1 },
   /** Output dimensions (default 2). */
   outDim: { type: "integer", min: 1, max: 64, default: 2 },
-  /** The contrastive loss: "neg" (Neg-t-SNE, the spectrum; default), "nce" (NCVis), "infonce" (InfoNC-t-SNE), "umap". */
+  /**
+   * The contrastive loss, one of the loss table's (loss/table.ts): "neg" (Neg-t-SNE, the spectrum; default),
+   * "nce" (NCVis), "infonce" (InfoNC-t-SNE), "umap".
+   */
   loss: {
-    type: "enum", values: ["neg", "nce", "infonce", "umap"], default: "neg",
+    type: "enum", values: LOSS_NAMES, default: "neg",
     cli: { flag: "--loss", value: "loss", help: "contrastive loss" },
   },
   /**
@@ -59,7 +65,7 @@ export const EMBEDDING_OPTIONS = {
    * the others search the rows as given (docs/metrics.md).
    */
   metric: {
-    type: "enum", values: ["euclidean", "cosine", "correlation", "manhattan", "hamming", "jaccard"], default: "euclidean",
+    type: "enum", values: METRIC_NAMES, default: "euclidean",
     cli: { flag: "--metric", value: "name", help: "distance of the neighbour search" },
   },
   /** Precomputed neighbours: n × k indices, row-major, self excluded (skips PCA and kNN). */
@@ -74,7 +80,7 @@ export const EMBEDDING_OPTIONS = {
     type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",
     cli: { flag: "--init", value: "method", help: "initial layout" },
   },
-  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples). */
+  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples in fit/modes.ts; 5 in the parametric mode). */
   negativeSamples: {
     type: "integer", min: 1, max: 4096, default: 30,
     cli: { flag: "--negatives", value: "M", help: "negative samples per positive edge" },
@@ -86,7 +92,7 @@ export const EMBEDDING_OPTIONS = {
   },
   /** Edges per batch (the unit of gradient accumulation and of negative sampling; default about n/2, 8192 to 32768). */
   batchSize: { type: "integer", min: 1, max: 2 ** 30, cli: { flag: "--batch-size", value: "B", help: "edges per batch" } },
-  /** SGD learning rate at the start of each phase, decayed linearly to 0 (default 1; 2 for nce and infonce). */
+  /** SGD learning rate at the start of each phase, decayed linearly to 0 (default: the loss's, loss/table.ts: 1; 2 for nce and infonce). */
   learningRate: { type: "number", positive: true, default: 1 },
   /** Run the early-exaggeration phase at the UMAP point first (default true). */
   earlyExaggeration: { type: "boolean", default: true },

@@ -9,87 +9,37 @@ import { checkFiniteLayout } from "../validate/finite.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { Stage } from "../options/common.ts";
-import type { EmbedOptions, EmbeddingOptions, Loss } from "../options/embedding.ts";
+import type { EmbedOptions, EmbeddingOptions } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
-import { checkShapes, resolveParams, resolvePhaseParams, savedOptions, type ResolvedParams } from "../embedding/params.ts";
+import type { Loss } from "../loss/table.ts";
+import { resolveParams, savedOptions, type ResolvedParams } from "../embedding/params.ts";
 import { prepare, PCA_SEARCH_COMPONENTS, PCA_SEARCH_THRESHOLD, type Prepared } from "../embedding/pipeline.ts";
 import { writeLogZ, type Phase } from "../embedding/optimizer.ts";
 import { initialLogZ } from "../embedding/spectrum.ts";
-import { phaseFor } from "../embedding/schedule.ts";
+import { defaultParametricEpochs, NETWORK_MODE, PARAMETRIC_DEFAULTS } from "../fit/modes.ts";
+import { resolveFitParams, resolveWarmParams, type FitSettings } from "../fit/settings.ts";
+import { checkRunnable, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
 import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
-import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis, type PcaBasisState } from "../pca/index.ts";
-import { allocateNetwork, ensureBatchRows, forwardAll, type Network, type NetworkShape } from "./network.ts";
-import { startTrainPhase, trainEpochs } from "./trainer.ts";
+import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis } from "../pca/index.ts";
+import type { ParametricState } from "../handle/state.ts";
+import { allocateNetwork, ensureBatchRows, forwardAll, type Network } from "./network.ts";
+import { NETWORK_RULES } from "./trainer.ts";
+
+export type { ParametricState };
 
 /** SPEC §4: three hidden layers of 100 units. */
 export const HIDDEN_UNITS = 100;
 export const HIDDEN_LAYERS = 3;
 
-/**
- * Defaults of the parametric mode where they differ from the non-parametric one, set by measurement on
- * Fashion-MNIST (bench/parametric.js, bench/RESULTS.md "Parametric mode"; loss neg, s = 0, 5 negatives). On the
- * first 10,000 training rows, recall@15 against the non-parametric layout's 0.289: b = 1024, rate 1e-3 and the
- * former 2,000 steps 0.191; b = 256 (10 epochs) 0.220; rate 3e-3 (b = 1024, 10 epochs) 0.221; both 0.230 (no
- * early exaggeration: 0.220); 20 epochs 0.246; 30 epochs (≈ 25,000 steps) 0.252.
- */
-export const PARAMETRIC_DEFAULTS = {
-  /**
-   * Adam's learning rate: SPEC §4 gives 1e-3; over the same 10 epochs (b = 1024) 3e-3 gave recall 0.221
-   * against 0.191, and steps are what a parametric fit pays for (each forwards and backpropagates up to 2b rows).
-   */
-  learningRate: 3e-3,
-  /** Edges per batch: a step costs about 2b rows through the network, so smaller batches buy more Adam steps for the same work. */
-  batchSize: 256,
-  /** Negatives per edge, the paper's 5: the layout's default of 30 was measured for the non-parametric optimiser. */
-  negativeSamples: 5,
-  /**
-   * Adam steps the default number of epochs aims at (about 30 epochs at n = 10,000); every step costs the same
-   * whatever n, so the default is set in steps, within [minEpochs, maxEpochs] epochs (60,000 points: 5 epochs,
-   * ≈ 25,000 steps).
-   */
-  targetSteps: 25000,
-  minEpochs: 5,
-  maxEpochs: 100,
-};
-
-/** Default epochs: about targetSteps batches in all, within [minEpochs, maxEpochs]. */
-export function defaultParametricEpochs(edgeCount: number, batchSize: number): number {
-  const d = PARAMETRIC_DEFAULTS;
-  const stepsPerEpoch = Math.ceil(edgeCount / Math.min(batchSize, edgeCount));
-  return Math.min(d.maxEpochs, Math.max(d.minEpochs, Math.ceil(d.targetSteps / stepsPerEpoch)));
-}
-
-/**
- * What a trained parametric embedding is made of: enough to transform new points in another handle with the
- * same bits, without the training data. `ParametricEmbedding.fromState` takes it; saved models store it.
- */
-export interface ParametricState {
-  /** the network's widths; shape.inDim is the PCA's nComponents when there is a PCA, else the input's columns */
-  shape: NetworkShape;
-  /** the network's parameters (the core's layout, assembly/parametric/model.ts) */
-  parameters: Float32Array;
-  /** f(X) of the training data, n × outDim */
-  embedding: Float32Array;
-  /** the fit's options (without data and threads) */
-  options: EmbeddingOptions;
-  /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
-  inputScaleExponent: number;
-  /**
-   * The PCA the network's input goes through (data wider than 100 columns): new rows are centred and projected
-   * with it, in the scaled units, before the forward pass. Absent: the network reads the rows as given.
-   */
-  pca?: PcaBasisState;
-}
+export { PARAMETRIC_DEFAULTS, defaultParametricEpochs };
 
 export class ParametricEmbedding extends FitHandle {
   private readonly params: ResolvedParams;
   private readonly options: EmbeddingOptions;
   private matrix?: Matrix;
   private readonly size: { n: number; dim: number };
-  private readonly batchSize: number;
-  private readonly epochs?: number;
   private network?: Network;
   /** the fit's state in the core (graph, optimiser buffers); absent in a handle restored from saved state */
   private fit?: Prepared;
@@ -105,6 +55,8 @@ export class ParametricEmbedding extends FitHandle {
   /** phases run so far: each draws its own random streams */
   private phases = 0;
   private lastLoss?: Loss;
+  /** the settings of the current network's last phase (fit/settings.ts); undefined before run() and in a restored handle */
+  private current?: FitSettings;
   protected override readonly afterFitHint = ": use optimize() to continue training from the current network";
 
   /** Validates input and options (see createParametricEmbedding); `restored` is fromState's. */
@@ -113,23 +65,26 @@ export class ParametricEmbedding extends FitHandle {
     if (options !== null && typeof options === "object" && options.init !== undefined) {
       fail("init does not apply to the parametric mode: the layout is the network's output");
     }
-    const resolved = resolveParams(options);
+    // the pipeline's initial layout is not used: keep it cheap
+    const params: ResolvedParams = { ...resolveParams(options), init: "random" };
     this.options = savedOptions(options);
-    this.params = {
-      ...resolved,
-      learningRate: options.learningRate ?? PARAMETRIC_DEFAULTS.learningRate,
-      negativeSamples: options.negativeSamples ?? PARAMETRIC_DEFAULTS.negativeSamples,
-      init: "random", // the pipeline's initial layout is not used: keep it cheap
-    };
-    this.batchSize = resolved.batchSize ?? PARAMETRIC_DEFAULTS.batchSize;
-    this.epochs = options.nEpochs === undefined ? undefined : resolved.nEpochs;
     if (restored) {
       this.size = restored;
     } else {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
-    checkShapes(this.params, this.size.n);
+    this.params = resolveFitParams(params, this.size.n, NETWORK_MODE, !restored);
+    checkRunnable(this.params.loss, NETWORK_MODE, NETWORK_RULES);
+  }
+
+  /**
+   * The settings the current network was trained with, every default resolved (mode, loss, s, Z̄ or c, ξ′,
+   * negatives, Adam's rate, batch, epochs, metric, seed…): the fit's main phase, or the last optimize().
+   * Undefined before run() or step(), and in a handle restored from saved state.
+   */
+  get settings(): FitSettings | undefined {
+    return this.current && { ...this.current };
   }
 
   /** Number of training points. */
@@ -234,7 +189,8 @@ export class ParametricEmbedding extends FitHandle {
   optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
     let merged: ResolvedParams;
     try {
-      merged = resolvePhaseParams(this.params, options);
+      merged = resolveWarmParams(this.params, options, this.n, NETWORK_MODE);
+      checkRunnable(merged.loss, NETWORK_MODE, NETWORK_RULES);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -243,16 +199,10 @@ export class ParametricEmbedding extends FitHandle {
       if (!core || !network || this.embeddingPtr === undefined) fail("call run() before optimize()");
       if (!fit) fail("this parametric model was loaded from saved state: it has no training data to optimise on");
       const ctl = this.control(options);
-      const p: ResolvedParams = {
-        ...merged,
-        learningRate: options.learningRate ?? PARAMETRIC_DEFAULTS.learningRate,
-        negativeSamples: options.negativeSamples ?? this.params.negativeSamples,
-      };
-      const batch = Math.min(options.batchSize ?? this.batchSize, fit.graph.edgeCount);
-      ensureBatchRows(core, network, Math.min(this.n, 2 * batch));
-      if (p.loss === "nce" && this.lastLoss !== "nce") writeLogZ(core, fit.optimizer, initialLogZ(this.n));
-      const phase = phaseFor(p, this.n, options.nEpochs ?? this.mainEpochs, batch, ++this.phases);
-      this.setPlan([this.fitPhase(fit, network, phase, "optimize")]);
+      const plan = planWarm(merged, this.n, fit.graph.edgeCount, NETWORK_MODE, this.mainEpochs, () => ++this.phases);
+      ensureBatchRows(core, network, Math.min(this.n, 2 * plan.settings.batchSize));
+      if (startsLearnedZ(merged.loss, this.lastLoss)) writeLogZ(core, fit.optimizer, initialLogZ(this.n));
+      this.setPlan(this.adopt(fit, network, plan));
       await this.advance(Infinity, ctl);
       return this.embedding;
     });
@@ -289,25 +239,21 @@ export class ParametricEmbedding extends FitHandle {
       input = await projectRows(core, this.pca, data, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
     }
     this.input = input;
-    const batch = Math.min(this.batchSize, prepared.graph.edgeCount);
+    const plan = planFit(p, n, prepared.graph.edgeCount, NETWORK_MODE, () => ++this.phases);
+    const batch = plan.settings.batchSize;
     const network = allocateNetwork(core, { inDim: input.dim, hidden: HIDDEN_UNITS, hiddenLayers: HIDDEN_LAYERS, outDim: p.outDim }, p.seed, {
       dataPtr: input.ptr, inStride: input.stride, n, maxRows: Math.min(n, 2 * batch),
     });
     this.network = network;
-    const epochs = this.epochs ?? defaultParametricEpochs(prepared.graph.edgeCount, batch);
-    const exaggeration = p.earlyExaggeration ? Math.round(epochs / 3) : 0;
-    this.mainEpochs = Math.max(1, epochs - exaggeration);
-    if (p.loss === "nce") writeLogZ(core, prepared.optimizer, initialLogZ(n));
-    const phases: FitPhase[] = [];
-    if (exaggeration > 0) {
-      // "neg" starts at ξ' = 1 (the UMAP point); the other losses run their own loss first (SPEC §3)
-      const ee = { ...phaseFor(p, this.n, exaggeration, batch, ++this.phases) };
-      if (p.loss === "neg") ee.xi = 1;
-      phases.push(this.fitPhase(prepared, network, ee, "early-exaggeration"));
-    }
-    const main = phaseFor(p, this.n, this.mainEpochs, batch, ++this.phases);
-    phases.push(this.fitPhase(prepared, network, main, "optimize"));
-    return phases;
+    this.mainEpochs = plan.settings.epochs;
+    if (startsLearnedZ(p.loss, undefined)) writeLogZ(core, prepared.optimizer, initialLogZ(n));
+    return this.adopt(prepared, network, plan);
+  }
+
+  /** Takes a plan's settings as the current network's, and its phases as the handle's to run. */
+  private adopt(fit: Prepared, network: Network, plan: FitPlan): FitPhase[] {
+    this.current = plan.settings;
+    return plan.phases.map(({ stage, phase }) => this.fitPhase(fit, network, phase, stage));
   }
 
   /** The layout of the training data is f(X): forwarded after every step. */
@@ -320,12 +266,14 @@ export class ParametricEmbedding extends FitHandle {
 
   private fitPhase(fit: Prepared, network: Network, ph: Phase, stage: Stage): FitPhase {
     const core = this.core!;
+    const rule = NETWORK_RULES[ph.rule];
+    if (!rule) fail(`loss "${ph.loss}" (update rule "${ph.rule}") does not train a network`);
     return {
       stage,
       epochs: ph.epochs,
-      start: () => startTrainPhase(core, fit.optimizer, network, ph),
+      start: () => rule.start(core, fit.optimizer, network, ph),
       run: async (begin, end, c) => {
-        await trainEpochs(core, fit.optimizer, network, ph, begin, end, c);
+        await rule.run(core, fit.optimizer, network, ph, begin, end, c);
         this.lastLoss = ph.loss;
       },
     };

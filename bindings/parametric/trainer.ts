@@ -7,6 +7,7 @@ import { throwIfAborted } from "../errors.ts";
 import type { PhaseControl } from "../options/common.ts";
 import type { OptimizerState, Phase } from "../embedding/optimizer.ts";
 import { ensureGradients, ensureScratch, phaseArgs } from "../embedding/optimizer.ts";
+import type { UpdateRule } from "../fit/modes.ts";
 import { resetAdam, type Network } from "./network.ts";
 
 /**
@@ -61,3 +62,11 @@ export async function trainEpochs(
     ctl.progress?.(g / total);
   }
 }
+
+/**
+ * How the parametric handle runs a phase of each update rule (fit/modes.ts UpdateRule): the network's Adam. A
+ * rule without an entry does not train a network.
+ */
+export const NETWORK_RULES: Partial<Record<UpdateRule, { start: typeof startTrainPhase; run: typeof trainEpochs }>> = {
+  adam: { start: startTrainPhase, run: trainEpochs },
+};

@@ -6,6 +6,8 @@ import { scaleByExponent } from "../core/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkCallbacks, checkThreads, type RunControl } from "../options/common.ts";
+import type { EmbeddingOptions } from "../options/embedding.ts";
+import { seedOption } from "../embedding/params.ts";
 import { fitPca, type PcaControl } from "./solver.ts";
 
 export { fitPca, type PcaFit, type PcaControl, type PcaBasis } from "./solver.ts";
@@ -25,17 +27,13 @@ export async function pcaScores(
   return (await fitPca(core, m, nComponents, opts)).scores;
 }
 
-export interface PcaOptions extends RunControl {
-  /** Number of rows, for flat input. */
-  n?: number;
-  /** Values per row, for flat input. */
-  dim?: number;
+/**
+ * pca()'s options: the shape, seed and threads as the options table documents them (the seed picks the random
+ * sample and start vectors), and the number of components.
+ */
+export interface PcaOptions extends RunControl, Pick<EmbeddingOptions, "n" | "dim" | "seed" | "threads"> {
   /** Components to keep (default 2; at most dim). */
   nComponents?: number;
-  /** Seed of the random sample and start vectors: the same seed gives the same result (default 0). */
-  seed?: number;
-  /** Threads (default: all cores; 1 where shared memory or workers are unavailable). */
-  threads?: number;
 }
 
 const PCA_KEYS = new Set(["n", "dim", "nComponents", "seed", "threads", "signal", "onProgress"]);
@@ -52,8 +50,7 @@ export async function pca(data: DataInput, options: PcaOptions = {}): Promise<Fl
   const k = options.nComponents ?? 2;
   if (!Number.isInteger(k) || k < 1 || k > matrix.dim) fail(`nComponents must be an integer from 1 to dim = ${matrix.dim}, got ${k}`);
   if (matrix.n < 2) fail(`PCA needs at least 2 rows, got ${matrix.n}`);
-  const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed) || seed < 0) fail(`seed must be a non-negative integer, got ${seed}`);
+  const seed = seedOption(options.seed);
   checkThreads(options.threads);
   checkCallbacks(options);
   throwIfAborted(options.signal);

@@ -1,9 +1,9 @@
 // A walk along the spectrum (SPEC §6): one full fit at a first s, then each further point warm-started from
 // the current layout and aligned by Procrustes to the layout before it, so points keep their place.
 
-import { createEmbedding, type Embedding } from "../embedding/embedding.ts";
-import { zBarAt } from "../embedding/spectrum.ts";
+import { createEmbedding, type Embedding, type FitSettings } from "../embedding/embedding.ts";
 import { DEFAULTS } from "../embedding/params.ts";
+import { LOSSES, lossesWith } from "../loss/table.ts";
 import { fail } from "../errors.ts";
 import type { DataInput } from "../input.ts";
 import type { RunControl } from "../options/common.ts";
@@ -22,17 +22,15 @@ export interface SpectrumWalkOptions extends EmbeddingOptions {
 export interface SpectrumLayout {
   /** the spectrum position */
   s: number;
-  /** Neg-t-SNE's normalisation constant Z̄ at s (loss "neg"); undefined for "infonce" */
+  /** Neg-t-SNE's normalisation constant Z̄ the layout was made with (loss "neg"; the fit's settings); undefined for "infonce" */
   zBar?: number;
-  /** InfoNCE's c = 4^s (loss "infonce"); undefined for "neg" */
+  /** InfoNCE's c the layout was made with (loss "infonce": 4^s, or the c given to the first fit); undefined for "neg" */
   c?: number;
   /** n × 2 (outDim), aligned to the previous layout of the walk when aligning */
   layout: Float32Array;
   /** the scale the alignment applied (1 for the first layout, or when not aligning) */
   scale: number;
 }
-
-const SPECTRUM_LOSSES = ["neg", "infonce"];
 
 export function checkStepEpochs(v: unknown): number | undefined {
   if (v === undefined) return undefined;
@@ -47,8 +45,6 @@ export class SpectrumWalk {
   /** epochs of each warm-started layout after the first */
   readonly stepEpochs: number;
   private readonly aligning: boolean;
-  private readonly loss: "neg" | "infonce";
-  private readonly negativeSamples: number;
   private aligner?: Promise<LayoutAligner>;
   private current?: number;
   private readonly startS: number;
@@ -56,21 +52,26 @@ export class SpectrumWalk {
   constructor(data: DataInput, options: SpectrumWalkOptions = {}) {
     const { stepEpochs, align, ...embeddingOptions } = options;
     const loss = embeddingOptions.loss ?? DEFAULTS.loss;
-    if (!SPECTRUM_LOSSES.includes(loss)) fail(`the spectrum needs loss "neg" or "infonce" (s has no effect on "${loss}")`);
+    if (LOSSES[loss].target === "none") {
+      fail(`the spectrum needs loss ${lossesWith("zBar")} or ${lossesWith("c")} (s has no effect on "${loss}")`);
+    }
     if (embeddingOptions.zBar !== undefined) fail("a spectrum walk moves along s: give s, not zBar");
     if (align !== undefined && typeof align !== "boolean") fail(`align must be true or false, got ${String(align)}`);
     this.embedding = createEmbedding(data, embeddingOptions);
     if (this.embedding.outDim !== 2 && align === true) fail(`align needs outDim 2, got ${this.embedding.outDim}`);
     this.aligning = (align ?? true) && this.embedding.outDim === 2;
     this.stepEpochs = checkStepEpochs(stepEpochs) ?? Math.max(1, Math.round((embeddingOptions.nEpochs ?? DEFAULTS.nEpochs) / 3));
-    this.loss = loss as "neg" | "infonce";
-    this.negativeSamples = this.embedding.negativeSamples; // the given value or the default for this n
     this.startS = embeddingOptions.s ?? DEFAULTS.s;
   }
 
   /** Number of points. */
   get n(): number {
     return this.embedding.n;
+  }
+
+  /** The settings the current layout was made with, every default resolved (undefined before start()). */
+  get settings(): FitSettings | undefined {
+    return this.embedding.settings;
   }
 
   /** The s of the current layout (undefined before start()). */
@@ -102,7 +103,9 @@ export class SpectrumWalk {
 
   private async finish(s: number, raw: Float32Array): Promise<SpectrumLayout> {
     const n = this.embedding.n;
-    const where = this.loss === "neg" ? { zBar: zBarAt(s, n, this.negativeSamples) } : { c: Math.pow(4, s) };
+    // where the layout is, as its fit resolved it (not recomputed: a c given to the first fit holds there)
+    const settings = this.embedding.settings!;
+    const where = settings.zBar !== undefined ? { zBar: settings.zBar } : { c: settings.c };
     if (!this.aligning) return { s, ...where, layout: raw, scale: 1 };
     this.aligner ??= LayoutAligner.create(n);
     const { aligned, map } = (await this.aligner).align(raw);

@@ -3,13 +3,15 @@
 // whole slider then lies beyond the UMAP point and runs backwards (s = 0 is the most UMAP-like end). That is a
 // legal setting but almost never what was meant, so it is reported, not refused.
 
+import { LOSSES, type Loss } from "../loss/table.ts";
+
 /** Warns (one sentence) when loss "neg" on the slider has so many negatives that s runs backwards. */
 export function checkSpectrumDirection(
-  p: { loss: string; zBar?: number; negativeSamples: number },
+  p: { loss: Loss; zBar?: number; negativeSamples: number },
   n: number,
   warn: (message: string) => void,
 ): void {
-  if (p.loss !== "neg" || p.zBar !== undefined) return;
+  if (LOSSES[p.loss].target !== "zBar" || p.zBar !== undefined) return;
   const m = p.negativeSamples, zT = 100 * n, zU = (n * (n - 1)) / m;
   if (zU >= zT) return;
   warn(

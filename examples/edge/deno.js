@@ -32,8 +32,9 @@ const maxBodyBytes = count("max-body-bytes", 1);
 const threads = flags.threads === undefined ? undefined : count("threads", 1);
 
 // load before serving: a model that cannot be read stops the script with its reason
-const model = await loadParametric(await Deno.readFile(positionals[0]), { threads });
-const handle = createHandler({ load: () => model, maxBodyBytes });
+const modelBytes = await Deno.readFile(positionals[0]);
+const model = await loadParametric(modelBytes, { threads });
+const handle = createHandler({ load: () => model, maxBodyBytes, modelBytes });
 
 Deno.serve({
   port,

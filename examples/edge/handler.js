@@ -115,12 +115,36 @@ function rawRows(bytes, dim, declaredRows) {
   return new Float32Array(bytes.buffer, 0, n * dim);
 }
 
-/** The positions as the client asked: raw float32 when it accepts application/octet-stream, else JSON. */
-function answer(request, positions, n, outDim, timing) {
+/** SHA-256 of `bytes` as an RFC 9530 digest value: `sha-256=:base64:`. */
+async function digestValue(bytes) {
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  let binary = "";
+  for (const b of hash) binary += String.fromCharCode(b);
+  return `sha-256=:${btoa(binary)}:`;
+}
+
+/** Lower-case hex SHA-256 of the model file: a client checks that the worker serves the model it means. */
+export async function modelDigestOf(bytes) {
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The positions as the client asked: raw float32 when it accepts application/octet-stream, else JSON. A raw
+ * answer proves itself (the fleet client of `cne transform --endpoint` checks every header): the digest of the
+ * body (Content-Digest), of the rows it placed (X-Request-Digest) and of the model file (X-Model-Digest).
+ */
+async function answer(request, positions, n, outDim, timing, integrity) {
   const headers = { "x-rows": String(n), "x-cols": String(outDim), "server-timing": timing() };
   const accept = (request.headers.get("accept") ?? "").split(",").map(mediaType);
   if (accept.includes(RAW_TYPE)) {
-    return new Response(positions, { status: 200, headers: { ...headers, "content-type": RAW_TYPE } });
+    const body = new Uint8Array(positions.buffer, positions.byteOffset, positions.byteLength);
+    const proof = {
+      "content-digest": await digestValue(body),
+      "x-request-digest": await digestValue(integrity.requestBytes),
+      ...(integrity.modelDigest ? { "x-model-digest": integrity.modelDigest } : {}),
+    };
+    return new Response(positions, { status: 200, headers: { ...headers, ...proof, "content-type": RAW_TYPE } });
   }
   // JSON numbers print a float32 widened to double exactly; Math.fround of each gives back the same bits
   const coordinates = new Array(n);
@@ -130,11 +154,13 @@ function answer(request, positions, n, outDim, timing) {
 
 /**
  * A fetch handler (Request → Response) over the model `load()` resolves with, loaded on the first request and
- * kept. `maxBodyBytes` bounds every body (413 beyond it).
+ * kept. `maxBodyBytes` bounds every body (413 beyond it). `modelBytes`, when given, is the model file: its
+ * digest is sent with every raw answer (X-Model-Digest).
  */
-export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES }) {
+export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, modelBytes }) {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new Error(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
   let model;
+  let modelDigest;
   return async function handle(request) {
     if (request.method !== "POST") {
       return reply(405, { error: `${request.method} is not allowed: POST rows (JSON or raw float32) to embed them` }, { allow: "POST" });
@@ -143,6 +169,7 @@ export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES }) {
       const start = performance.now();
       model ??= Promise.resolve(load());
       const m = await model;
+      if (modelBytes !== undefined) modelDigest ??= await modelDigestOf(modelBytes);
       const loaded = performance.now();
       const type = mediaType(request.headers.get("content-type"));
       if (type !== JSON_TYPE && type !== RAW_TYPE) {
@@ -162,7 +189,8 @@ export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES }) {
       const done = performance.now();
       const n = positions.length / m.outDim;
       const ms = (a, b) => (b - a).toFixed(3);
-      return answer(request, positions, n, m.outDim, () => `load;dur=${ms(start, loaded)}, parse;dur=${ms(loaded, parsed)}, transform;dur=${ms(parsed, done)}`);
+      const timing = () => `load;dur=${ms(start, loaded)}, parse;dur=${ms(loaded, parsed)}, transform;dur=${ms(parsed, done)}`;
+      return await answer(request, positions, n, m.outDim, timing, { requestBytes: bytes, modelDigest });
     } catch (e) {
       if (e instanceof HttpError) return reply(e.status, { error: e.message });
       return reply(500, { error: `internal error: ${e?.message ?? e}` });

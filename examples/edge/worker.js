@@ -12,6 +12,7 @@ export default {
     // the first request loads the model (no I/O or timers may run at a worker's top level)
     handle ??= createHandler({
       load: () => loadParametric(modelBytes),
+      modelBytes,
       maxBodyBytes: env.MAX_BODY_BYTES === undefined ? undefined : Number(env.MAX_BODY_BYTES),
     });
     return handle(request);

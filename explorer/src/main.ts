@@ -3,7 +3,7 @@
 // glide to their new places. State for tests and scripts is kept on `window.explorer`.
 
 import { PALETTE, categoryColor } from "../../bindings/cli/palette.ts";
-import { zBarAt } from "../../bindings/embedding/spectrum.ts";
+import { zBarAt } from "../../bindings/public.ts";
 import { dump } from "npyjs";
 import type { FromWorker, ToWorker } from "./messages.ts";
 import type { Metric } from "../../bindings/options/embedding.ts";
@@ -26,6 +26,9 @@ const state = {
   opened: 0,
   n: 0,
   s: 0,
+  /** Z̄ of the layout shown and the negatives of its fit, as the fit resolved them (NaN before the first layout) */
+  zBar: Number.NaN,
+  negativeSamples: Number.NaN,
   /** layouts received so far */
   layouts: 0,
   build: "",
@@ -57,8 +60,8 @@ function clearError(): void {
   errorBox.classList.remove("shown");
 }
 
-function describeS(s: number): string {
-  return state.n > 0 ? `s = ${s.toFixed(2)} · Z\u0304 = ${zBarAt(s, state.n, 5).toExponential(2)}` : `s = ${s.toFixed(2)}`;
+function describeS(s: number, zBar: number): string {
+  return Number.isFinite(zBar) ? `s = ${s.toFixed(2)} · Z\u0304 = ${zBar.toExponential(2)}` : `s = ${s.toFixed(2)}`;
 }
 
 function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | null): void {
@@ -68,6 +71,7 @@ function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | n
   state.status = "loading";
   state.name = name;
   state.n = 0;
+  state.zBar = state.negativeSamples = Number.NaN;
   slider.disabled = true;
   slider.value = "0";
   state.s = 0;
@@ -128,6 +132,8 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
     case "layout":
       state.layouts++;
       state.s = msg.s;
+      state.zBar = msg.zBar;
+      state.negativeSamples = msg.negativeSamples;
       state.lastMs = msg.ms;
       if (msg.first && pendingLabels) {
         ({ categories, category } = pendingLabels);
@@ -137,7 +143,7 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       if (msg.first) view.setPoints(msg.layout, category, categories.length);
       else view.glideTo(msg.layout);
       progress.value = 1;
-      sValue.textContent = describeS(msg.s);
+      sValue.textContent = describeS(msg.s, msg.zBar);
       for (const id of ["save-csv", "save-npy", "save-png"]) $<HTMLButtonElement>(id).disabled = false;
       slider.disabled = false;
       if (pendingS !== undefined && pendingS !== msg.s) {
@@ -156,7 +162,11 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
 });
 worker.addEventListener("error", (e) => showError(`the compute worker failed: ${e.message}`));
 
-slider.addEventListener("input", () => (sValue.textContent = describeS(Number(slider.value))));
+// while dragging: the Z̄ a fit at that s would use, with the negatives the fit resolved
+slider.addEventListener("input", () => {
+  const s = Number(slider.value);
+  sValue.textContent = describeS(s, state.n > 0 ? zBarAt(s, state.n, state.negativeSamples) : Number.NaN);
+});
 slider.addEventListener("change", () => {
   pendingS = Number(slider.value);
   state.status = "computing";

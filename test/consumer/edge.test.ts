@@ -4,7 +4,7 @@
 // for a narrow model (the network reads the rows) and a wide one (it reads their PCA-50 scores, the basis in the
 // model), and refuse bad requests with the documented status and a message naming the problem.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProcess, startProcess } from "../runtimes/processes.js";
 import { serveWorkerdConfig } from "../runtimes/workerd.js";
@@ -210,4 +210,60 @@ describe("examples/edge on the installed package: models saved in Node, served a
       });
     });
   }
+});
+
+/** An .npy file of float32 rows (C order). */
+function npyOf(values: Float32Array, n: number, dim: number): Buffer {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${dim}), }`;
+  const headerLength = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10;
+  const head = Buffer.alloc(10 + headerLength, 0x20);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
+  head.writeUInt16LE(headerLength, 8);
+  head.write(dict, 10, "latin1");
+  head[10 + headerLength - 1] = 0x0a;
+  return Buffer.concat([head, bytesOf(values)]);
+}
+
+describe("cne transform --endpoint: a fleet of three workerd transform workers", () => {
+  it("one worker killed mid-run costs retries, never a row: the output has the local transform's bits", async () => {
+    const { dir, dim } = narrow;
+    // 40,000 rows: the served model's rows, shifted a little per copy, in blocks of 250 (160 requests)
+    const n = 40000;
+    const base = narrow.rows, baseRows = base.length / dim;
+    const rows = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) rows[i * dim + j] = base[(i % baseRows) * dim + j] + 0.001 * Math.floor(i / baseRows);
+    writeFileSync(join(dir, "many.npy"), npyOf(rows, n, dim));
+    const cne = join(app, "node_modules", ".bin", "cne");
+    const local = await runProcess(cne, ["transform", "model.cne", "many.npy", "--out", "local.npy", "--quiet"], { cwd: dir, timeoutMs: 120000 });
+    expect(local.code, local.stderr).toBe(0);
+
+    await bundleEdgeWorker(dir);
+    const workers = await Promise.all([0, 1, 2].map(() => serveWorkerdConfig(join(dir, "config.capnp"), { timeoutMs: 30000 })));
+    try {
+      const args = ["transform", "model.cne", "many.npy", "--out", "fleet.npy", "--chunk-rows", "250", "--concurrency", "2", "--retries", "10"];
+      for (const w of workers) args.push("--endpoint", `${w.origin}/`);
+      const fleet = startProcess(cne, args, { cwd: dir });
+      // kill the first worker once a tenth of the rows are written
+      const journal = join(dir, "fleet.npy.partial.json");
+      let killedAt = -1;
+      const deadline = Date.now() + 120000;
+      while (killedAt < 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        try {
+          const done = (JSON.parse(readFileSync(journal, "utf8")) as { rowsDone: number }).rowsDone;
+          if (done >= n / 10) { killedAt = done; await workers[0].close(); }
+        } catch { /* not written yet, or being renamed */ }
+      }
+      const code = await Promise.race([fleet.exited, new Promise((r) => setTimeout(() => r("timeout"), 180000))]);
+      const { stderr } = fleet.output();
+      expect(code, stderr).toBe(0);
+      expect(killedAt, "the worker was killed before the run ended").toBeGreaterThan(0);
+      expect(killedAt).toBeLessThan(n);
+      expect(stderr, "the dead worker's blocks were retried").toMatch(/retrying/);
+      expect(readFileSync(join(dir, "fleet.npy")).equals(readFileSync(join(dir, "local.npy"))), "fleet output = local transform, bit for bit").toBe(true);
+      expect(existsSync(journal)).toBe(false);
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+    }
+  }, 300000);
 });

@@ -1,10 +1,11 @@
 // loadModel: the bytes of a saved model back into a handle, in any runtime (no file or Node APIs: the caller
-// reads the bytes, e.g. fs.readFile, fetch, or a module import).
+// reads the bytes, e.g. fs.readFile, fetch, or a module import). It sits above both handles (it picks one by
+// the model's kind); the codec (model/codec.ts) sits below them.
 
-import { Embedding } from "../embedding/embedding.ts";
-import { ParametricEmbedding } from "../parametric/parametric.ts";
-import { checkThreads } from "../options/common.ts";
-import { decodeModel } from "./codec.ts";
+import { Embedding } from "./embedding/embedding.ts";
+import { ParametricEmbedding } from "./parametric/parametric.ts";
+import { checkThreads } from "./options/common.ts";
+import { decodeModel } from "./model/codec.ts";
 
 /**
  * A handle restored from `save()`'s bytes: an `Embedding` (optimize, transform, partitionFunction…) or a

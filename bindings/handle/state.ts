@@ -1,0 +1,82 @@
+// What the handles (Embedding, ParametricEmbedding) and the model codec share: the state a fitted handle is made
+// of, as a handle returns it (`state`), a saved model stores it and `fromState` restores it. It sits below both,
+// so the codec needs no handle and the handles need no codec types of their own.
+
+import type { EmbeddingOptions, Loss } from "../options/embedding.ts";
+import type { PcaBasisState } from "../pca/index.ts";
+import type { NetworkShape } from "../parametric/network.ts";
+
+export interface KnnGraph {
+  /** n × k neighbour indices of the search (row-major) */
+  indices: Int32Array;
+  /** CSR of the symmetrised graph: rowPtr (n + 1) and colIndices (E) */
+  rowPtr: Int32Array;
+  colIndices: Int32Array;
+  /** n × k distances of `indices`, when they were given with precomputed neighbours (knnDistances) */
+  distances?: Float32Array;
+}
+
+/**
+ * What a fitted embedding is made of: enough to continue it (optimize, partitionFunction) in another handle
+ * with the same bits, without the data. `Embedding.fromState` takes it; saved models store it.
+ */
+export interface EmbeddingState {
+  /** n × outDim, row-major */
+  embedding: Float32Array;
+  /** n × k neighbour indices, row-major */
+  knnIndices: Int32Array;
+  /** the fit's options (without data, init, knnIndices and threads) */
+  options: EmbeddingOptions;
+  /** NCE's log Z after a phase with loss "nce" */
+  logZ?: number;
+  /** the loss of the last phase */
+  lastLoss: Loss;
+  /** phases run so far: later phases draw independent random streams from it */
+  phases: number;
+  /** the loss and spectrum position the current layout was optimised for (transform uses them) */
+  target?: LayoutTarget;
+  /** columns of the training data */
+  inputDim?: number;
+  /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
+  inputScaleExponent?: number;
+  /**
+   * The rows the neighbours were searched among, n × (inputDim, or the PCA's nComponents), row-major: what a
+   * transform searches new rows against. Absent when the neighbours were given (knnIndices).
+   */
+  reference?: Float32Array;
+  /** the PCA that gave the reference rows (data wider than 100 columns) */
+  pca?: PcaBasisState;
+}
+
+/** The settings of the phase that produced a layout. */
+export interface LayoutTarget {
+  loss: Loss;
+  s: number;
+  zBar?: number;
+  /** ξ' of "neg" (1 for the other losses) */
+  xi: number;
+  /** InfoNCE's c */
+  c: number;
+}
+
+/**
+ * What a trained parametric embedding is made of: enough to transform new points in another handle with the
+ * same bits, without the training data. `ParametricEmbedding.fromState` takes it; saved models store it.
+ */
+export interface ParametricState {
+  /** the network's widths; shape.inDim is the PCA's nComponents when there is a PCA, else the input's columns */
+  shape: NetworkShape;
+  /** the network's parameters (the core's layout, assembly/parametric/model.ts) */
+  parameters: Float32Array;
+  /** f(X) of the training data, n × outDim */
+  embedding: Float32Array;
+  /** the fit's options (without data and threads) */
+  options: EmbeddingOptions;
+  /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
+  inputScaleExponent: number;
+  /**
+   * The PCA the network's input goes through (data wider than 100 columns): new rows are centred and projected
+   * with it, in the scaled units, before the forward pass. Absent: the network reads the rows as given.
+   */
+  pca?: PcaBasisState;
+}
