@@ -1,7 +1,7 @@
 // The metric through a whole fit: transform and save/load keep it, the CLI's --metric sets it, and precomputed
 // neighbours come with checked distances or from an Embedding Atlas-style `neighbors` column.
 import { describe, expect, it } from "vitest";
-import { createEmbedding, Embedding, knn, loadModel, neighboursFromColumn, neighboursToColumn, CneInputError } from "../dist/index.js";
+import { createEmbedding, createParametricEmbedding, Embedding, knn, loadModel, neighboursFromColumn, neighboursToColumn, CneInputError } from "../dist/index.js";
 import { rng } from "./helpers.ts";
 import { binaryClusters, recallAgainst, type MetricName } from "./metric-oracles.ts";
 import { runCli, tempDir } from "./cli/files.ts";
@@ -50,6 +50,16 @@ describe("a fit under each metric", () => {
       loaded.destroy();
     });
   }
+
+  it("parametric under correlation: transform prepares new rows as the fit did (a training row maps to its layout bit for bit)", async () => {
+    const n = 200, dim = 10;
+    const data = scaledClusters(n, dim, 5);
+    const e = createParametricEmbedding(data, { dim, k: 5, metric: "correlation", nEpochs: 3, batchSize: 256, threads: 1, seed: 2 });
+    await e.run();
+    const again = await e.transform(data.slice(0, 5 * dim));
+    expect(Buffer.from(again.buffer).equals(Buffer.from(e.embedding.slice(0, 5 * 2).buffer))).toBe(true);
+    e.destroy();
+  });
 
   it("transform rows a metric cannot compare are clear errors", async () => {
     const n = 80, dim = 6;
