@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { EMBEDDING_OPTIONS, type EmbeddingOptions, type OptionSpec } from "../index.ts";
+import { DEFAULT_MAX_INPUT_BYTES, type InputOptions } from "./read.ts";
 
 type Table = typeof EMBEDDING_OPTIONS;
 /** The options that have a flag. */
@@ -21,10 +22,25 @@ export interface EmbedCommand {
   /** the plot's title line (default: data file, loss, s, n) */
   title?: string;
   quiet: boolean;
+  /** how the input is read: --header / --no-header, --max-input-bytes */
+  reading: InputOptions;
   options: FlagOptions;
 }
 
-export const INPUT_HELP = "data file: .npy (2-D), .csv or .tsv (optionally .gz, header detected), .json (array of rows)";
+export const INPUT_HELP = "data file: .npy (2-D), .csv or .tsv (optionally .gz; a first row of names only is a header), .json (array of rows)";
+
+/** The flags of reading the input. */
+export function addInputFlags(command: Command): Command {
+  return command
+    .option("--header", "the input's first row is a header (default: only when every field of it is a name)")
+    .option("--no-header", "the input's first row is data")
+    .option("--max-input-bytes <N>", `refuse an input of more bytes than this (default ${DEFAULT_MAX_INPUT_BYTES}, 2 GiB)`, parseInteger);
+}
+
+/** How the parsed flags say the input is read. */
+export function inputFlags(flags: Record<string, unknown>): InputOptions {
+  return { header: flags.header as boolean | undefined, maxInputBytes: flags.maxInputBytes as number | undefined };
+}
 
 const FLAGGED = Object.entries(EMBEDDING_OPTIONS as Record<string, OptionSpec>).flatMap(([name, spec]) =>
   "cli" in spec && spec.cli ? [{ name: name as FlagName, spec, cli: spec.cli }] : [],
@@ -109,7 +125,7 @@ export function buildProgram(onEmbed: (command: EmbedCommand) => void): Command 
     .description("Embed the rows of a data file in 2-D and write the layout (and optionally a scatter plot).")
     .argument("<input>", INPUT_HELP)
     .requiredOption("--out <file>", "where to write the embedding: .npy (float32), .csv or .json");
-  addLabelFlags(addEmbeddingFlags(embedCommand))
+  addInputFlags(addLabelFlags(addEmbeddingFlags(embedCommand)))
     .option("--plot <file>", "write a scatter plot coloured by label: .png or .svg")
     .option("--title <text>", "the plot's title line (default: data file, loss, s and n)")
     .option("--quiet", "no progress bars or summary on stderr")
@@ -122,6 +138,7 @@ export function buildProgram(onEmbed: (command: EmbedCommand) => void): Command 
         labelColumn: flags.labelColumn as string | undefined,
         title: flags.title as string | undefined,
         quiet: flags.quiet === true,
+        reading: inputFlags(flags),
         options: flagOptions(flags),
       });
     });

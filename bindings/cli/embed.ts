@@ -5,11 +5,11 @@ import { basename } from "node:path";
 import { checkEmbeddingOptions, CneInputError, createEmbedding, LOSSES } from "../index.ts";
 import type { EmbedCommand, FlagOptions } from "./args.ts";
 import { CliError, fileError } from "./errors.ts";
-import { INPUT_FORMATS, formatOf, readLabels, readTable, type Table } from "./read.ts";
+import { INPUT_FORMATS, describeRows, formatOf, minRowsFor, readLabels, readTable, type Table } from "./read.ts";
 import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
 import { plotFormatOf, writePlot } from "./plot.ts";
 import { runSession, flagMessage } from "./session.ts";
-import { checkWritable } from "./preflight.ts";
+import { checkDistinctPaths, checkWritable } from "./preflight.ts";
 
 const OUT_DIM = 2;
 
@@ -41,6 +41,10 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
     if (!outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
     if (command.plot !== undefined && !plotFormatOf(command.plot)) fileError(command.plot, "unknown plot format (expected .png or .svg)");
+    checkDistinctPaths(
+      [{ what: "input", path: command.input }, ...(command.labels !== undefined ? [{ what: "--labels", path: command.labels }] : [])],
+      [{ what: "--out", path: command.out }, ...(command.plot !== undefined ? [{ what: "--plot", path: command.plot }] : [])],
+    );
     checkWritable(command.out);
     if (command.plot !== undefined) checkWritable(command.plot);
     // every option value is checked before the data is read (what depends on n is checked once it is known)
@@ -50,9 +54,11 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
       if (error instanceof CneInputError) throw new CliError(flagMessage(error.message));
       throw error;
     }
-    const table = await readTable(command.input, command.labelColumn);
-    const labels = command.labels !== undefined ? await readLabels(command.labels, table.n) : table.labels;
+    const table = await readTable(command.input, command.labelColumn, { ...command.reading, minRows: minRowsFor(command.options) });
+    const labels = command.labels !== undefined ? await readLabels(command.labels, table.n, command.reading.maxInputBytes) : table.labels;
+    const rows = describeRows(command.input, table);
 
+    let runtime = "";
     const embedding = await compute(async () => {
       // The handle takes the only reference to the values, so the file's buffer can be collected once the
       // core holds its copy (a large input is not kept twice through the fit).
@@ -64,7 +70,10 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
         onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
       });
       try {
-        return await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        const layout = await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        const used = handle.runtime;
+        if (used) runtime = `; ${used.build} build, ${used.threads} thread${used.threads === 1 ? "" : "s"}`;
+        return layout;
       } finally {
         handle.destroy();
       }
@@ -77,7 +86,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     }
     if (!command.quiet) {
       const plotted = command.plot !== undefined ? ` and ${command.plot}` : "";
-      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}\n`);
+      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${rows ? `; ${rows}` : ""}${runtime}\n`);
     }
   });
 }

@@ -5,6 +5,12 @@ export class CliError extends Error {
   override name = "CliError";
 }
 
+/**
+ * API names of a command's own options (not in the embedding options table) → the flags that set them, so that
+ * an API error reads in the user's terms.
+ */
+export const FLAG_OF_COMMAND_OPTION: Record<string, string> = { stepEpochs: "--step-epochs" };
+
 /** Where in a file a problem sits, phrased for the message. */
 export interface Place {
   /** 1-based line of a text file. */
@@ -42,6 +48,10 @@ export function describeSystemError(error: unknown): string {
       return "a parent of this path is not a directory";
     case "ENOSPC":
       return "no space left on the device";
+    case "EFBIG":
+      return "file too large (beyond the file size limit)";
+    case "EDQUOT":
+      return "disk quota exceeded";
     default:
       return error instanceof Error ? error.message : String(error);
   }

@@ -1,13 +1,12 @@
 // `cne fit`: read the data, fit (non-parametric or parametric) with progress and Ctrl-C, write the model file
 // and optionally the training layout.
 
-import { writeFile } from "node:fs/promises";
 import { createEmbedding, createParametricEmbedding } from "../index.ts";
-import { describeSystemError, fileError } from "./errors.ts";
-import { INPUT_FORMATS, formatOf, readTable } from "./read.ts";
-import { OUTPUT_FORMATS, outputFormatOf, writeEmbedding } from "./write.ts";
+import { fileError } from "./errors.ts";
+import { INPUT_FORMATS, describeRows, formatOf, minRowsFor, readTable } from "./read.ts";
+import { OUTPUT_FORMATS, outputFormatOf, writeBytes, writeEmbedding } from "./write.ts";
 import { runSession, flagMessage } from "./session.ts";
-import { checkWritable } from "./preflight.ts";
+import { checkDistinctPaths, checkWritable } from "./preflight.ts";
 import type { FitCommand } from "./model-args.ts";
 
 const OUT_DIM = 2;
@@ -16,9 +15,13 @@ export function runFit(command: FitCommand): Promise<number> {
   return runSession(command.input, command.quiet, async ({ signal, progress, compute }) => {
     if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
     if (command.out !== undefined && !outputFormatOf(command.out)) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
+    checkDistinctPaths(
+      [{ what: "input", path: command.input }],
+      [{ what: "--save-model", path: command.saveModel }, ...(command.out !== undefined ? [{ what: "--out", path: command.out }] : [])],
+    );
     checkWritable(command.saveModel);
     if (command.out !== undefined) checkWritable(command.out);
-    const table = await readTable(command.input, command.labelColumn);
+    const table = await readTable(command.input, command.labelColumn, { ...command.reading, minRows: minRowsFor(command.options) });
 
     const { bytes, layout } = await compute(async () => {
       const options = {
@@ -34,16 +37,13 @@ export function runFit(command: FitCommand): Promise<number> {
       }
     });
 
-    try {
-      await writeFile(command.saveModel, bytes);
-    } catch (error) {
-      fileError(command.saveModel, `cannot write: ${describeSystemError(error)}`);
-    }
+    await writeBytes(command.saveModel, bytes);
     if (command.out !== undefined) await writeEmbedding(command.out, layout, table.n, OUT_DIM);
     if (!command.quiet) {
       const kind = command.parametric ? "parametric model" : "model";
       const also = command.out !== undefined ? ` and ${command.out} (${table.n} × ${OUT_DIM})` : "";
-      process.stderr.write(`cne: wrote ${command.saveModel} (${kind}, ${bytes.length} bytes)${also}\n`);
+      const rows = describeRows(command.input, table);
+      process.stderr.write(`cne: wrote ${command.saveModel} (${kind}, ${bytes.length} bytes)${also}${rows ? `; ${rows}` : ""}\n`);
     }
   });
 }

@@ -3,8 +3,9 @@
 
 import { encode } from "fast-png";
 import { GLYPH_HEIGHT } from "./font.ts";
-import { drawLegend, legendHeight, legendWidth, sortCategories, TITLE_BAND, TITLE_TEXT_SCALE } from "./plot.ts";
-import { categoryColor, shuffledOrder } from "./palette.ts";
+import { drawLegend, legendHeight, legendWidth, TITLE_BAND, TITLE_TEXT_SCALE } from "./plot.ts";
+import { categoriesOf, categoryColor, shuffledOrder } from "../plot/palette.ts";
+import { boundsOf, EMPTY_BOUNDS, fitInto, pixelX, pixelY } from "../plot/geometry.ts";
 import { drawDisc, drawText, rgbOf, textWidth } from "./raster.ts";
 
 export interface GridInput {
@@ -33,30 +34,17 @@ export function gridPng(input: GridInput): Uint8Array {
   const { panels, n, dim, labels } = input;
   const { columns, rows } = gridShape(panels.length);
   const top = input.title ? TITLE_BAND : 0;
-  const categories = labels ? sortCategories(labels) : [];
+  const { categories, category } = categoriesOf(labels, n);
   const legendX = columns * PANEL;
   const width = Math.max(legendX + legendWidth(categories), input.title ? textWidth(input.title, TITLE_TEXT_SCALE) + 40 : 0);
   const height = top + Math.max(rows * (PANEL + PANEL_TITLE), legendHeight(categories));
   const rgba = new Uint8Array(width * height * 4).fill(255);
 
   // shared limits: the panels are comparable only on the same axes
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-  for (const p of panels) {
-    for (let i = 0; i < n; i++) {
-      const x = p.values[i * dim], y = dim > 1 ? p.values[i * dim + 1] : 0;
-      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
-    }
-  }
+  const bounds = panels.reduce((b, p) => boundsOf(p.values, n, dim, b), EMPTY_BOUNDS);
   const inner = PANEL - 2 * PANEL_MARGIN;
-  const scale = inner / (Math.max(maxX - minX, maxY - minY) || 1);
-  const offsetX = PANEL_MARGIN + (inner - (maxX - minX) * scale) / 2;
-  const offsetY = PANEL_MARGIN + (inner - (maxY - minY) * scale) / 2;
 
   const colors = (categories.length > 0 ? categories : ["all"]).map((_, i) => rgbOf(categoryColor(i)));
-  const indexOf = new Map(categories.map((c, i) => [c, i]));
-  const category = new Int32Array(n);
-  if (labels) for (let i = 0; i < n; i++) category[i] = indexOf.get(labels[i])!;
   const order = shuffledOrder(n);
   const radius = Math.min(3, Math.max(0.9, (0.12 * PANEL) / Math.sqrt(n)));
   const opacity = n > 20000 ? 0.5 : 0.8;
@@ -65,11 +53,11 @@ export function gridPng(input: GridInput): Uint8Array {
     const left = (k % columns) * PANEL, panelTop = top + Math.floor(k / columns) * (PANEL + PANEL_TITLE);
     drawText(rgba, width, height, p.title, left + PANEL_MARGIN, panelTop + Math.round((PANEL_TITLE - GLYPH_HEIGHT * 2) / 2) + 2, 2);
     frame(rgba, width, left + 4, panelTop + PANEL_TITLE, PANEL - 8, PANEL - 4);
-    const bottom = panelTop + PANEL_TITLE + PANEL;
+    const fit = fitInto(bounds, { left: left + PANEL_MARGIN, top: panelTop + PANEL_TITLE + PANEL_MARGIN, width: inner, height: inner });
     for (let t = 0; t < n; t++) {
       const i = order[t];
-      const x = left + offsetX + (p.values[i * dim] - minX) * scale;
-      const y = bottom - (offsetY + ((dim > 1 ? p.values[i * dim + 1] : 0) - minY) * scale);
+      const x = pixelX(fit, p.values[i * dim]);
+      const y = pixelY(fit, dim > 1 ? p.values[i * dim + 1] : 0);
       drawDisc(rgba, width, height, x, y, radius, colors[category[i]], opacity);
     }
   });

@@ -1,7 +1,8 @@
 // The grammar of `cne fit` (fit and save a model) and `cne transform` (place new rows with a saved model).
 
 import { Option, type Command } from "commander";
-import { addEmbeddingFlags, flagOptions, INPUT_HELP, parseInteger, type FlagOptions } from "./args.ts";
+import { addEmbeddingFlags, addInputFlags, flagOptions, INPUT_HELP, inputFlags, parseInteger, type FlagOptions } from "./args.ts";
+import type { InputOptions } from "./read.ts";
 import { QUERY_METHODS, type QueryMethod } from "../index.ts";
 
 export interface FitCommand {
@@ -13,6 +14,8 @@ export interface FitCommand {
   out?: string;
   labelColumn?: string;
   quiet: boolean;
+  /** how the input is read: --header / --no-header, --max-input-bytes */
+  reading: InputOptions;
   options: FlagOptions;
 }
 
@@ -38,7 +41,7 @@ export interface TransformCommand {
   timeout: number;
   /** continue a partial output left by an interrupted run (default) */
   resume: boolean;
-  /** true/false: the text input has a header line or none; undefined: a first line that is not all numbers */
+  /** true/false: the text input has a header line or none; undefined: the header rule (bindings/io/header.ts) */
   header?: boolean;
   /** threads of the local transform (default: all cores) */
   threads?: number;
@@ -57,7 +60,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
     .requiredOption("--save-model <file>", "where to write the model (e.g. model.cne)")
     .option("--parametric", "train a network (3 × 100 ReLU units) that embeds new rows by a forward pass")
     .option("--out <file>", "also write the training layout: .npy (float32), .csv or .json");
-  addEmbeddingFlags(fit)
+  addInputFlags(addEmbeddingFlags(fit))
     .option("--label-column <column>", LABEL_COLUMN_HELP)
     .option("--quiet", "no progress bars or summary on stderr")
     .action((input: string, flags: Record<string, unknown>) => {
@@ -68,6 +71,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
         out: flags.out as string | undefined,
         labelColumn: flags.labelColumn as string | undefined,
         quiet: flags.quiet === true,
+        reading: inputFlags(flags),
         options: flagOptions(flags),
       });
     });

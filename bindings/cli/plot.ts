@@ -4,7 +4,8 @@
 import { encode } from "fast-png";
 import { GLYPH_HEIGHT, GLYPH_WIDTH } from "./font.ts";
 import { drawDisc, drawText, rgbOf, textWidth } from "./raster.ts";
-import { categoryColor, shuffledOrder } from "./palette.ts";
+import { categoriesOf, categoryColor, shuffledOrder } from "../plot/palette.ts";
+import { boundsOf, fitInto, pixelX, pixelY } from "../plot/geometry.ts";
 import { fileError } from "./errors.ts";
 import { writeBytes } from "./write.ts";
 
@@ -19,7 +20,7 @@ export interface PlotInput {
   title?: string;
 }
 
-export { PALETTE, categoryColor, shuffledOrder } from "./palette.ts";
+export { PALETTE, categoryColor, shuffledOrder, sortCategories } from "../plot/palette.ts";
 
 const PLOT_SIZE = 800;
 const MARGIN = 20;
@@ -50,13 +51,6 @@ export interface Layout {
   top: number;
 }
 
-/** Categories sorted numerically when all labels are numbers, else alphabetically. */
-export function sortCategories(labels: readonly string[]): string[] {
-  const unique = [...new Set(labels)];
-  if (unique.every((l) => l.trim() !== "" && Number.isFinite(Number(l)))) return unique.sort((a, b) => Number(a) - Number(b));
-  return unique.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-}
-
 function shortLabel(label: string): string {
   return label.length > LEGEND_MAX_CHARS ? label.slice(0, LEGEND_MAX_CHARS - 1) + "…" : label;
 }
@@ -64,30 +58,15 @@ function shortLabel(label: string): string {
 /** The geometry shared by both renderers: equal scales on both axes, the legend to the right. */
 export function layout(input: PlotInput): Layout {
   const { values, n, dim, labels } = input;
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = values[i * dim], y = dim > 1 ? values[i * dim + 1] : 0;
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
-  const span = Math.max(maxX - minX, maxY - minY) || 1;
-  const scale = (PLOT_SIZE - 2 * MARGIN) / span;
-  const offsetX = MARGIN + (PLOT_SIZE - 2 * MARGIN - (maxX - minX) * scale) / 2;
-  const offsetY = MARGIN + (PLOT_SIZE - 2 * MARGIN - (maxY - minY) * scale) / 2;
   const top = input.title ? TITLE_BAND : 0;
+  const fit = fitInto(boundsOf(values, n, dim), { left: MARGIN, top: top + MARGIN, width: PLOT_SIZE - 2 * MARGIN, height: PLOT_SIZE - 2 * MARGIN });
   const px = new Float64Array(n);
   const py = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    px[i] = offsetX + (values[i * dim] - minX) * scale;
-    // Screen y grows downward; flip so that the plot reads like a math plot.
-    py[i] = top + PLOT_SIZE - (offsetY + ((dim > 1 ? values[i * dim + 1] : 0) - minY) * scale);
+    px[i] = pixelX(fit, values[i * dim]);
+    py[i] = pixelY(fit, dim > 1 ? values[i * dim + 1] : 0);
   }
-  const categories = labels ? sortCategories(labels) : [];
-  const indexOf = new Map(categories.map((c, i) => [c, i]));
-  const category = new Int32Array(n);
-  if (labels) for (let i = 0; i < n; i++) category[i] = indexOf.get(labels[i])!;
+  const { categories, category } = categoriesOf(labels, n);
   const order = shuffledOrder(n);
   const legend = legendWidth(categories);
   return {

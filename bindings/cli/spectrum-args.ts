@@ -1,7 +1,8 @@
 // The grammar of `cne spectrum`: the embedding flags, the list of s values, and what to write.
 
 import { InvalidArgumentError, type Command } from "commander";
-import { addEmbeddingFlags, addLabelFlags, flagOptions, INPUT_HELP, parseInteger, type FlagOptions } from "./args.ts";
+import { addEmbeddingFlags, addInputFlags, addLabelFlags, flagOptions, INPUT_HELP, inputFlags, parseInteger, type FlagOptions } from "./args.ts";
+import type { InputOptions } from "./read.ts";
 
 export interface SpectrumCommand {
   input: string;
@@ -16,6 +17,7 @@ export interface SpectrumCommand {
   stepEpochs?: number;
   align: boolean;
   quiet: boolean;
+  reading: InputOptions;
   options: Omit<FlagOptions, "s" | "zBar">;
 }
 
@@ -38,7 +40,7 @@ export function addSpectrumCommand(program: Command, onSpectrum: (command: Spect
     .option("--s <list>", "the points of the spectrum, in order, comma-separated", parseList, parseList(DEFAULT_SERIES))
     .option("--out <prefix>", "write each layout to <prefix>-s<value>.npy (or .csv/.json when the prefix ends so)")
     .option("--plot <file>", "write a grid plot (.png): a panel per s, titled with s and Z\u0304");
-  addLabelFlags(addEmbeddingFlags(command, { spectrum: false }))
+  addInputFlags(addLabelFlags(addEmbeddingFlags(command, { spectrum: false })))
     .option("--step-epochs <N>", "epochs of each layout after the first (default: a third of --epochs)", parseInteger)
     .option("--no-align", "keep each layout as optimised (no Procrustes alignment)")
     .option("--title <text>", "the grid's title line (default: data file, loss and n)")
@@ -55,6 +57,7 @@ export function addSpectrumCommand(program: Command, onSpectrum: (command: Spect
         stepEpochs: flags.stepEpochs as number | undefined,
         align: flags.align !== false,
         quiet: flags.quiet === true,
+        reading: inputFlags(flags),
         options: flagOptions(flags),
       });
     });

@@ -6,9 +6,9 @@ import { spectrum, type SpectrumLayout } from "../index.ts";
 import { formatZ } from "./embed.ts";
 import { fileError } from "./errors.ts";
 import { gridPng } from "./grid.ts";
-import { INPUT_FORMATS, formatOf, readLabels, readTable } from "./read.ts";
+import { INPUT_FORMATS, describeRows, formatOf, minRowsFor, readLabels, readTable } from "./read.ts";
 import { flagMessage, runSession } from "./session.ts";
-import { checkWritable } from "./preflight.ts";
+import { checkDistinctPaths, checkWritable } from "./preflight.ts";
 import type { SpectrumCommand } from "./spectrum-args.ts";
 import { outputFormatOf, writeBytes, writeEmbedding } from "./write.ts";
 
@@ -32,10 +32,15 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
     if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
     if (command.out === undefined && command.plot === undefined) fileError(command.input, "nothing to write: give --out <prefix> and/or --plot <file.png>");
     if (command.plot !== undefined && !command.plot.toLowerCase().endsWith(".png")) fileError(command.plot, "the grid plot is written as PNG: use a .png file name");
+    const outputs = [
+      ...(command.out !== undefined ? command.s.map((value) => ({ what: "--out", path: layoutFile(command.out!, value) })) : []),
+      ...(command.plot !== undefined ? [{ what: "--plot", path: command.plot }] : []),
+    ];
+    checkDistinctPaths([{ what: "input", path: command.input }, ...(command.labels !== undefined ? [{ what: "--labels", path: command.labels }] : [])], outputs);
     if (command.out !== undefined) for (const value of command.s) checkWritable(layoutFile(command.out, value));
     if (command.plot !== undefined) checkWritable(command.plot);
-    const table = await readTable(command.input, command.labelColumn);
-    const labels = command.labels !== undefined ? await readLabels(command.labels, table.n) : table.labels;
+    const table = await readTable(command.input, command.labelColumn, { ...command.reading, minRows: minRowsFor(command.options) });
+    const labels = command.labels !== undefined ? await readLabels(command.labels, table.n, command.reading.maxInputBytes) : table.labels;
     const count = command.s.length;
 
     const series = await compute(() =>
@@ -74,6 +79,7 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
       await writeBytes(command.plot, png);
       written.push(command.plot);
     }
-    if (!command.quiet) process.stderr.write(`cne: wrote ${written.join(", ")}\n`);
+    const rows = describeRows(command.input, table);
+    if (!command.quiet) process.stderr.write(`cne: wrote ${written.join(", ")}${rows ? `; ${rows}` : ""}\n`);
   });
 }

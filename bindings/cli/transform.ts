@@ -9,7 +9,7 @@ import { CliError, describeSystemError, fileError } from "./errors.ts";
 import { INPUT_FORMATS, formatOf, readTable } from "./read.ts";
 import { OUTPUT_FORMATS } from "./write.ts";
 import { runSession } from "./session.ts";
-import { checkWritable } from "./preflight.ts";
+import { checkDistinctPaths, checkWritable } from "./preflight.ts";
 import type { TransformCommand } from "./model-args.ts";
 import { openRowSource, type RowSource } from "./stream/source.ts";
 import { openSink, sinkFormatOf } from "./stream/sink.ts";
@@ -48,6 +48,7 @@ export function runTransform(command: TransformCommand): Promise<number> {
     if (!kind) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
     const format = sinkFormatOf(command.out);
     if (!format) fileError(command.out, `unknown output format (expected ${OUTPUT_FORMATS})`);
+    checkDistinctPaths([{ what: "model", path: command.model }, { what: "input", path: command.input }], [{ what: "--out", path: command.out }]);
     checkWritable(command.out);
     const bytes = await readModel(command.model);
     const modelDigest = createHash("sha256").update(bytes).digest("hex");

@@ -63,6 +63,11 @@ export interface CoreFunctions {
   searchTreeBuild(
     data: number, n: number, stride: number, leafSize: number, seed: number, perm: number, scratch: number, nodes: number, offsets: number, normals: number,
   ): number;
+  // t-SNE's repulsion (assembly/tsne/repulsion_exports.ts)
+  tsneRepulsionExactWorkspaceBytes(n: number): number;
+  tsneRepulsionFftWorkspaceBytes(n: number, maxIntervals: number, nodes: number, threads: number): number;
+  tsneFftScratchBytes(n: number): number;
+  tsneFftInPlace(dataPtr: number, n: number, scratchPtr: number): number;
   normalizeRows(ptr: number, n: number, dim: number, stride: number, centre: boolean): number;
   packBinaryRows(src: number, n: number, dim: number, stride: number, dst: number, outStride: number): number;
 }
@@ -80,6 +85,8 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, optimizeSlotBytes: 3, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
   graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
+  // t-SNE's repulsion
+  tsneRepulsionExactWorkspaceBytes: 1, tsneRepulsionFftWorkspaceBytes: 4, tsneFftScratchBytes: 1, tsneFftInPlace: 3,
   normalizeRows: 5, packBinaryRows: 6,
 };
 
@@ -99,6 +106,8 @@ export const LAYOUT = {
     keys: [
       "knnExact", "knnQuery", "knnGraphQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
       "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
+      // t-SNE's repulsion
+      "tsneRepulsionExact", "tsneRepulsionFft",
     ],
   },
   /** argument slots of the optimiser task, shared by the parametric trainer (assembly/optimize/args.ts) */
@@ -134,6 +143,8 @@ export const LAYOUT = {
   pca: { prefix: "PCA_", keys: ["gramStripRows"] },
   /** the distances of kNN indexes, and the slot of every kNN task that holds one (assembly/knn/metric.ts) */
   metric: { prefix: "METRIC_", keys: METRIC_NAMES },
+  /** where the repulsion task leaves Z, the intervals and the FFT length in its workspace (assembly/tsne/repulsion_fft.ts) */
+  tsneRepulsionWs: { prefix: "TSNE_REPULSION_WS_", keys: ["z", "intervals", "fftSize"] },
   /** the slot of every kNN and NN-descent task that holds the metric id (assembly/knn/metric.ts) */
   metricArg: { prefix: "ARG_KNN_", keys: ["metric"] },
   /** argument slots of the exact and graph kNN searches (assembly/knn/tasks.ts) */
@@ -201,6 +212,13 @@ export const LAYOUT = {
     prefix: "ARG_Z_",
     keys: ["y", "n", "dim", "rowSums", "rowsPerChunk"],
   },
+  /** t-SNE's exact repulsion (assembly/tsne/repulsion_args.ts) */
+  tsneExactArg: { prefix: "ARG_TSNE_EXACT_", keys: ["y", "n", "dof", "force", "workspace", "rowsPerChunk"] },
+  /** t-SNE's interpolated repulsion */
+  tsneFftArg: {
+    prefix: "ARG_TSNE_FFT_",
+    keys: ["y", "n", "dof", "force", "workspace", "intervalsPerUnit", "minIntervals", "maxIntervals", "nodes"],
+  },
 } as const;
 
 type Layout = typeof LAYOUT;
@@ -233,6 +251,8 @@ export const TASK_ARGS = {
   place: ["placeArg"],
   parametricTrain: ["arg"],
   parametricTransform: ["transformArg"],
+  tsneRepulsionExact: ["tsneExactArg"],
+  tsneRepulsionFft: ["tsneFftArg"],
 } as const satisfies { readonly [T in TaskName]: readonly (keyof Layout)[] };
 
 /** A task's arguments by name (addresses, sizes and scalars); a slot left out is 0. */

@@ -9,6 +9,8 @@ import {
   type OptionName, type OptionSpec,
 } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
+import { checkNeighbourFraction } from "../validate/degenerate.ts";
+import { checkSpectrumBounds, formatBound } from "../validate/spectrum.ts";
 import { LOSSES, lossesWith } from "../loss/table.ts";
 
 export interface ResolvedParams {
@@ -33,7 +35,7 @@ export interface ResolvedParams {
    * The values the caller gave of the options whose default depends on the mode or the data's size; the
    * fields above hold the table's defaults until fit/settings.ts resolves them for a mode and n.
    */
-  given: { negativeSamples?: number; learningRate?: number; nEpochs?: number };
+  given: { negativeSamples?: number; learningRate?: number; nEpochs?: number; s?: number };
   earlyExaggeration: boolean;
   seed: number;
   threads?: number;
@@ -99,8 +101,8 @@ function checkValue(name: string, spec: OptionSpec, v: unknown): void {
       }
       return;
     case "number":
-      if (typeof v !== "number" || !Number.isFinite(v) || (spec.positive && v <= 0)) {
-        fail(`${name} must be a ${spec.positive ? "positive " : ""}finite number, got ${String(v)}`);
+      if (typeof v !== "number" || !(v >= spec.min && v <= spec.max)) {
+        fail(`${name} must be a ${spec.min > 0 ? "positive" : "finite"} number from ${formatBound(spec.min)} to ${formatBound(spec.max)}, got ${String(v)}`);
       }
       return;
     case "boolean":
@@ -175,7 +177,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     batchSize: o.batchSize,
     learningRate: o.learningRate ?? LOSSES[loss].learningRate,
     learningRateGiven: o.learningRate !== undefined,
-    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs },
+    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs, s: o.s },
     earlyExaggeration: o.earlyExaggeration ?? DEFAULTS.earlyExaggeration,
     seed: o.seed ?? DEFAULTS.seed,
     threads: o.threads,
@@ -191,7 +193,7 @@ export function checkEmbeddingOptions(options: EmbedOptions): void {
   resolveParams(options);
 }
 
-function warningSink(onWarning: unknown): (message: string) => void {
+export function warningSink(onWarning: unknown): (message: string) => void {
   if (onWarning === undefined) return (message) => console.warn(`cne-wasm: ${message}`);
   if (typeof onWarning !== "function") fail("onWarning must be a function");
   return onWarning as (message: string) => void;
@@ -204,6 +206,8 @@ function warningSink(onWarning: unknown): (message: string) => void {
 export function checkShapes(p: ResolvedParams, n: number): void {
   if (n <= p.k) fail(`n = ${n} is too small for k = ${p.k}: need n > k`);
   if (n < 3) fail(`n = ${n} is too small: need at least 3 points`);
+  checkNeighbourFraction(n, p.k, p.warn);
+  checkSpectrumBounds(p, n, fail, p.warn);
   const indices = p.knnIndices;
   if (indices) {
     if (indices.length !== n * p.k) fail(`knnIndices has ${indices.length} entries but n × k = ${n} × ${p.k} = ${n * p.k}`);
@@ -262,7 +266,7 @@ export function resolvePhaseParams(fit: ResolvedParams, options: OptimizeOptions
     batchSize: o.batchSize ?? fit.batchSize,
     learningRate: o.learningRate ?? LOSSES[loss].learningRate,
     learningRateGiven: o.learningRate !== undefined,
-    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs },
+    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs, s: o.s },
     seed: o.seed ?? fit.seed,
   };
 }

@@ -5,6 +5,7 @@
 import { coreInfo, createSpectrumWalk, type SpectrumLayout, type SpectrumWalk } from "../../bindings/index.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
 import { readTable } from "./parse.ts";
+import { categoriesOf } from "../../bindings/plot/palette.ts";
 
 /** Epochs of each move along s (the first fit uses the library's defaults). */
 const STEP_EPOCHS = 40;
@@ -30,8 +31,7 @@ function isAbort(error: unknown): boolean {
 
 function sendLayout(file: number, l: SpectrumLayout, first: boolean, started: number): void {
   const layout = l.layout;
-  const negativeSamples = walk?.settings?.negativeSamples ?? NaN;
-  post({ type: "layout", file, s: l.s, zBar: l.zBar ?? NaN, negativeSamples, layout, first, ms: performance.now() - started }, [layout.buffer]);
+  post({ type: "layout", file, s: l.s, zBar: l.zBar ?? NaN, layout, first, ms: performance.now() - started }, [layout.buffer]);
 }
 
 async function open(msg: Extract<ToWorker, { type: "open" }>, signal: AbortSignal): Promise<void> {
@@ -39,10 +39,7 @@ async function open(msg: Extract<ToWorker, { type: "open" }>, signal: AbortSigna
   walk = undefined;
   walkFile = msg.file;
   const table = await readTable(msg.name, msg.bytes, msg.labelColumn);
-  const categories = table.labels ? [...new Set(table.labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true })) : [];
-  const index = new Map(categories.map((c, i) => [c, i]));
-  const category = new Int32Array(table.n);
-  if (table.labels) table.labels.forEach((l, i) => (category[i] = index.get(l)!));
+  const { categories, category } = categoriesOf(table.labels, table.n);
   post({ type: "table", file: msg.file, name: msg.name, n: table.n, dim: table.dim, columns: table.columns, labelColumn: table.labelColumn, categories, category });
   const started = performance.now();
   const next = createSpectrumWalk(table.values, { n: table.n, dim: table.dim, s: 0, stepEpochs: STEP_EPOCHS, metric: msg.metric });
@@ -78,6 +75,7 @@ self.addEventListener("message", (event: MessageEvent<ToWorker>) => {
 });
 
 coreInfo().then(
-  (info) => post({ type: "info", build: info.build, threads: info.threads, crossOriginIsolated: self.crossOriginIsolated === true }),
+  (info) =>
+    post({ type: "info", build: info.build, threads: info.threads, crossOriginIsolated: self.crossOriginIsolated === true, fallback: info.fallback ?? "" }),
   (error) => post({ type: "error", message: describe(error) }),
 );

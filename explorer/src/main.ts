@@ -2,7 +2,7 @@
 // bundled digits), shows the embedding the worker computes, and moves along s with the slider; the points
 // glide to their new places. State for tests and scripts is kept on `window.explorer`.
 
-import { PALETTE, categoryColor } from "../../bindings/cli/palette.ts";
+import { PALETTE, categoryColor } from "../../bindings/plot/palette.ts";
 import { zBarAt } from "../../bindings/public.ts";
 import { dump } from "npyjs";
 import type { FromWorker, ToWorker } from "./messages.ts";
@@ -26,13 +26,14 @@ const state = {
   opened: 0,
   n: 0,
   s: 0,
-  /** Z̄ of the layout shown and the negatives of its fit, as the fit resolved them (NaN before the first layout) */
+  /** Z̄ of the layout shown, as its fit used it (NaN before the first layout) */
   zBar: Number.NaN,
-  negativeSamples: Number.NaN,
   /** layouts received so far */
   layouts: 0,
   build: "",
   threads: 0,
+  /** why the library runs on one thread when more were asked for (coreInfo's fallback), or "" */
+  fallback: "",
   crossOriginIsolated: globalThis.crossOriginIsolated === true,
   error: "",
   lastMs: 0,
@@ -71,7 +72,7 @@ function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | n
   state.status = "loading";
   state.name = name;
   state.n = 0;
-  state.zBar = state.negativeSamples = Number.NaN;
+  state.zBar = Number.NaN;
   slider.disabled = true;
   slider.value = "0";
   state.s = 0;
@@ -91,7 +92,8 @@ async function openUrl(url: string, name: string, labelColumn: string | null): P
 }
 
 async function openFile(f: File): Promise<void> {
-  open(f.name, await f.arrayBuffer(), null);
+  // a dropped file's labels: the first column of words, if any (a choice the page makes; the reader guesses none)
+  open(f.name, await f.arrayBuffer(), "auto");
 }
 
 function showLegend(): void {
@@ -116,6 +118,7 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       state.build = msg.build;
       state.threads = msg.threads;
       state.crossOriginIsolated = msg.crossOriginIsolated;
+      state.fallback = msg.fallback;
       break;
     case "table":
       state.n = msg.n;
@@ -133,7 +136,6 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       state.layouts++;
       state.s = msg.s;
       state.zBar = msg.zBar;
-      state.negativeSamples = msg.negativeSamples;
       state.lastMs = msg.ms;
       if (msg.first && pendingLabels) {
         ({ categories, category } = pendingLabels);
@@ -154,6 +156,8 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
         state.status = "ready";
       }
       status.textContent = `${state.name}: n = ${state.n} · ${state.build}, ${state.threads} thread${state.threads === 1 ? "" : "s"} · ${(msg.ms / 1000).toFixed(1)} s`;
+      // one thread where more were asked for: say why, on the page as the library does through onWarning
+      if (state.fallback) status.textContent += ` (${state.fallback.replace(/^.*? asked for, but /, "").replace(/; running .*$/, "")})`;
       break;
     case "error":
       showError(msg.message);
@@ -162,10 +166,10 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
 });
 worker.addEventListener("error", (e) => showError(`the compute worker failed: ${e.message}`));
 
-// while dragging: the Z̄ a fit at that s would use, with the negatives the fit resolved
+// while dragging: the Z̄ a fit at that s will use (the same for any number of negatives, SPEC §2)
 slider.addEventListener("input", () => {
   const s = Number(slider.value);
-  sValue.textContent = describeS(s, state.n > 0 ? zBarAt(s, state.n, state.negativeSamples) : Number.NaN);
+  sValue.textContent = describeS(s, state.n > 0 ? zBarAt(s, state.n) : Number.NaN);
 });
 slider.addEventListener("change", () => {
   pendingS = Number(slider.value);

@@ -2,7 +2,8 @@
 // shuffled order), pan by dragging, zoom by the wheel, points gliding from one layout to the next, and the
 // point under the cursor found through a uniform grid. Drawing 70,000 points this way takes a few ms a frame.
 
-import { PALETTE, categoryColor, shuffledOrder } from "../../bindings/cli/palette.ts";
+import { PALETTE, categoryColor, shuffledOrder } from "../../bindings/plot/palette.ts";
+import { boundsOf, fitScale } from "../../bindings/plot/geometry.ts";
 
 const BACKGROUND = 0xffffffff;
 const GLIDE_MS = 700;
@@ -94,11 +95,10 @@ export class ScatterView {
 
   /** Fits the target layout into the canvas with a margin. */
   fit(): void {
-    const [minX, minY, maxX, maxY] = bounds(this.to);
-    const w = this.canvas.width, h = this.canvas.height;
-    this.zoom = 0.9 * Math.min(w / (maxX - minX || 1), h / (maxY - minY || 1));
-    this.dx = (minX + maxX) / 2;
-    this.dy = (minY + maxY) / 2;
+    const b = boundsOf(this.to, this.n, 2);
+    this.zoom = fitScale(b, 0.9 * this.canvas.width, 0.9 * this.canvas.height);
+    this.dx = (b.minX + b.maxX) / 2;
+    this.dy = (b.minY + b.maxY) / 2;
     this.request();
   }
 
@@ -206,7 +206,7 @@ export class ScatterView {
 
   /** A uniform grid over the target layout, about 2 points a cell, for picking. */
   private buildGrid(): void {
-    const [minX, minY, maxX, maxY] = bounds(this.to);
+    const { minX, minY, maxX, maxY } = boundsOf(this.to, this.n, 2);
     const cell = Math.max((maxX - minX) || 1, (maxY - minY) || 1) / Math.max(1, Math.sqrt(this.n / 2));
     const columns = Math.floor((maxX - minX) / cell) + 1, rows = Math.floor((maxY - minY) / cell) + 1;
     const cellOf = new Int32Array(this.n);
@@ -252,16 +252,4 @@ export class ScatterView {
       this.request();
     }, { passive: false });
   }
-}
-
-function bounds(layout: Float32Array): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < layout.length; i += 2) {
-    const x = layout[i], y = layout[i + 1];
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
-  return [minX, minY, maxX, maxY];
 }

@@ -87,7 +87,8 @@ describe.runIf(hasEmbed)("cne embed end to end", () => {
       const plot = tmp.path(`${name}.png`);
       const labelArgs = extra.length > 0 ? extra : ["--labels", tmp.path("cluster-labels.txt")];
       const result = runCli(["embed", input, "--out", out, "--plot", plot, "--seed", "3", "--threads", "1", ...labelArgs]);
-      expect(result.stderr).toMatch(/^cne: wrote .*\(90 × 2\)/);
+      // the last line names the build and thread count the fit ran on
+      expect(result.stderr).toMatch(/^cne: wrote .*\(90 × 2\) and .*; simd build, 1 thread\n/);
       expect(result.status).toBe(0);
       const embedding = await readTable(out);
       expect([embedding.n, embedding.dim]).toEqual([n, 2]);
@@ -123,6 +124,20 @@ describe.runIf(hasEmbed)("cne embed end to end", () => {
     expect(Array.from(json.values)).toEqual(Array.from(npy.values));
     const svg = readFileSync(tmp.path("same.svg"), "utf8");
     expect((svg.match(/<circle /g) ?? []).length).toBe(n);
+  });
+
+  it("--header, --no-header and the summary line that explains rows against lines", () => {
+    // the first row is numbers: data by the rule, a header when --header says so
+    const numbered = tmp.write("numbered.csv", ["9,9,9,9,9,9", ...rows.map((r) => r.join(","))].join("\n") + "\n\n");
+    const asData = runCli(["embed", numbered, "--out", tmp.path("numbered.npy"), "--epochs", "5", "--threads", "1"]);
+    expect(asData.stderr).toMatch(/wrote .*\(91 × 2\); 91 rows from the 92 lines of .*numbered\.csv: 1 blank line; (simd|threads) build, \d+ threads?\n$/);
+    const asHeader = runCli(["embed", numbered, "--out", tmp.path("numbered.npy"), "--epochs", "5", "--threads", "1", "--header"]);
+    expect(asHeader.stderr).toMatch(/wrote .*\(90 × 2\); 90 rows from the 92 lines of .*numbered\.csv: line 1 is a header, 1 blank line; (simd|threads) build, \d+ threads?\n$/);
+    // a first row of names: a header by the rule, refused as data under --no-header
+    const named = tmp.write("named.csv", ["a,b,c,d,e,f", ...rows.map((r) => r.join(","))].join("\n") + "\n");
+    const refused = runCli(["embed", named, "--out", tmp.path("named.npy"), "--no-header"]);
+    expect(refused.stderr).toMatch(/named\.csv: line 1, column 1: "a" is not a number\n$/);
+    expect(refused.status).toBe(1);
   });
 
   it("API errors speak in flags: --k too large for the data", () => {

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
-import { readLabels, readTable } from "../../dist/cli/read.js";
+import { readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { describeRows, readLabels, readTable } from "../../dist/cli/read.js";
 import { npyFile, tempDir } from "./files.ts";
 
 const tmp = tempDir();
@@ -29,7 +31,8 @@ describe("text readers", () => {
   });
 
   it("detects a header row, allows CRLF, blank lines, spaces and quotes", async () => {
-    const text = 'a, "b, quoted" ,c\r\n' + ROWS.map((r) => r.map((v) => ` ${v} `).join(",")).join("\r\n\r\n") + "\r\n";
+    // RFC 4180 (the parser's rule): a quote opens a quoted field only as the field's first character
+    const text = 'a,"b, quoted", c \r\n' + ROWS.map((r) => r.map((v) => ` ${v} `).join(",")).join("\r\n\r\n") + "\r\n";
     const t = await readTable(tmp.write("header.csv", text));
     expectTable(t, FLAT, 3, 3);
     expect(t.header).toEqual(["a", "b, quoted", "c"]);
@@ -151,5 +154,55 @@ describe("bad input names the file, the place and the problem", () => {
     await expect(readLabels(tmp.write("few.txt", "a\nb\n"), 3)).rejects.toThrow(/few\.txt: 2 labels, but the data has 3 rows/);
     await expect(readLabels(tmp.write("gap.txt", "a\n\nc\n"), 3)).rejects.toThrow(/gap\.txt: line 2: empty label/);
     await expect(readLabels(tmp.write("l2d.npy", npyFile("<i4", Int32Array.from([1, 2, 3, 4]), [2, 2])), 2)).rejects.toThrow(/l2d\.npy: labels must be a 1-D array, got shape \(2, 2\)/);
+  });
+});
+
+describe("bounds on what is read", () => {
+  it("a size bound, named with its flag, before and after gunzip", async () => {
+    const file = tmp.write("sized.csv", "1,2\n3,4\n5,6\n");
+    await expect(readTable(file, undefined, { maxInputBytes: 8 })).rejects.toThrow(/sized\.csv: 12 bytes, more than --max-input-bytes 8: raise --max-input-bytes to read it/);
+    expect((await readTable(file, undefined, { maxInputBytes: 12 })).n).toBe(3);
+    // a small gzip of a large text: stopped at the bound, not after decompressing it all
+    const bomb = tmp.write("bomb.csv.gz", gzipSync("1,2\n".repeat(1 << 20)));
+    await expect(readTable(bomb, undefined, { maxInputBytes: 100_000 })).rejects.toThrow(/bomb\.csv\.gz: decompresses to more than 100000 bytes, the bound on input size \(--max-input-bytes 100000: raise it/);
+  });
+
+  it("devices and FIFOs are refused unread", async () => {
+    symlinkSync("/dev/zero", tmp.path("zero.csv"));
+    await expect(readTable(tmp.path("zero.csv"))).rejects.toThrow(/zero\.csv: cannot read: a character device, not a regular file/);
+    expect(spawnSync("mkfifo", [tmp.path("pipe.csv")]).status).toBe(0);
+    await expect(readTable(tmp.path("pipe.csv"))).rejects.toThrow(/pipe\.csv: cannot read: a FIFO \(named pipe\), not a regular file/);
+  });
+
+  it("a large file with too few lines for the fit is refused before it is parsed", async () => {
+    const line = Array.from({ length: 400_000 }, (_, i) => i % 97).join(",") + "\n"; // 1.1 MB, one line
+    const file = tmp.write("one-line.csv", line);
+    await expect(readTable(file, undefined, { minRows: { rows: 16, k: 15 } })).rejects.toThrow(/one-line\.csv: n ≤ 1 \(the file has 1 line\) is too small for --k = 15: need n > --k/);
+    // CRLF, CR and a last line without a break are counted as the parser counts them
+    const three = tmp.write("three.csv", line.replace("\n", "\r\n") + line.replace("\n", "\r") + line.trimEnd());
+    await expect(readTable(three, undefined, { minRows: { rows: 16, k: 15 } })).rejects.toThrow(/n ≤ 3 \(the file has 3 lines\)/);
+    expect((await readTable(three)).n).toBe(3);
+  });
+});
+
+describe("rows against lines", () => {
+  it("says why a text table has fewer rows than lines, and nothing when it has as many", async () => {
+    const t = await readTable(tmp.write("why.csv", 'x,"y\ny",z\n1,2,3\n\n4,5,6\n  \n'));
+    expect(describeRows("why.csv", t)).toBe("2 rows from the 6 lines of why.csv: line 1 is a header, 2 blank lines, 1 line break inside quoted fields");
+    expect(describeRows("plain.csv", await readTable(tmp.write("plain2.csv", "1,2\n3,4\n")))).toBe("");
+  });
+});
+
+describe("the shared reader and plot are pure", () => {
+  it("bindings/io and bindings/plot import nothing from Node (the explorer page bundles them)", () => {
+    for (const folder of ["io", "plot"]) {
+      const dir = new URL(`../../bindings/${folder}/`, import.meta.url);
+      const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+      expect(files.length).toBeGreaterThan(1);
+      for (const f of files) {
+        const imports = [...readFileSync(new URL(f, dir), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+        for (const source of imports) expect(source, `${folder}/${f}`).toMatch(/^(\.\/[\w-]+\.ts|npyjs|d3-dsv)$/);
+      }
+    }
   });
 });

@@ -18,8 +18,9 @@ function readNpyF32(file: string): { shape: number[]; values: Float32Array } {
   expect([...bytes.subarray(0, 6)]).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
   const headerLength = bytes.readUInt16LE(8);
   const header = bytes.subarray(10, 10 + headerLength).toString("latin1");
-  expect(header).toMatch(/'descr': '<f4'/);
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(",").filter((s) => s.trim()).map(Number);
+  // npyjs writes the dict without spaces ({'descr':'<f4',…}); numpy reads it either way
+  expect(header).toMatch(/'descr': ?'<f4'/);
+  const shape = /'shape': ?\(([^)]*)\)/.exec(header)![1].split(",").filter((s) => s.trim()).map(Number);
   const data = bytes.subarray(10 + headerLength);
   const values = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   return { shape, values };
@@ -37,7 +38,7 @@ describe("the installed package's command line, types and JSR entry", () => {
       { cwd: app, env: { ...process.env, PATH }, timeoutMs: 90000 },
     );
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stderr).toMatch(/wrote layout\.npy \(600 × 2\) and layout\.png/);
+    expect(out.stderr).toMatch(/wrote layout\.npy \(600 × 2\) and layout\.png; threads build, 2 threads\n/);
     const { shape, values } = readNpyF32(join(app, "layout.npy"));
     expect(shape).toEqual([n, 2]);
     expect(values.length).toBe(n * 2);

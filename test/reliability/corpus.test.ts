@@ -1,5 +1,6 @@
 // The bad-input corpus: every file in test/reliability/corpus/ through the command line, with the outcome
-// stated in make-corpus.mjs: the exact one-line refusal (exit 1), or a layout of finite values (exit 0).
+// stated in make-corpus.mjs: the exact one-line refusal (exit 1), or a layout of finite values (exit 0); and
+// through the explorer page's reader, which must agree: the same refusal, or the same number of rows.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +8,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CASES, CORPUS_DIR, writeCorpus } from "./make-corpus.mjs";
 import { CLI } from "../cli/files.ts";
+import { readTable as readInPage } from "../../explorer/src/parse.ts";
+import { embed } from "../../dist/index.js";
+import { flagMessage } from "../../dist/cli/session.js";
 
 type Case = { bytes: string | Uint8Array; error?: string; rows?: number; warning?: string };
 const cases = CASES as Record<string, Case>;
@@ -56,5 +60,34 @@ describe("cne embed on the bad-input corpus", () => {
         expect(y.flat().every(Number.isFinite)).toBe(true);
       }
     }, 150_000);
+  }
+});
+
+/** What the CLI adds to a reader's refusal: advice that names its flags. */
+const CLI_ADVICE = / \(line 1 was read as data: give --header if it names the columns\)$/;
+
+describe("the explorer page's reader on the same corpus agrees with cne embed", () => {
+  for (const [name, c] of Object.entries(cases)) {
+    it(name, async () => {
+      const bytes = readFileSync(join(CORPUS_DIR, name));
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      let table: Awaited<ReturnType<typeof readInPage>> | undefined;
+      let refusal: string | undefined;
+      try {
+        table = await readInPage(name, buffer, null);
+      } catch (error) {
+        refusal = (error as Error).message;
+      }
+      if (refusal !== undefined) {
+        // the reader refused: the CLI refused with the same words
+        expect(c.error?.replace(CLI_ADVICE, "")).toBe(`cne: ${name}: ${refusal}`);
+      } else if (c.rows !== undefined) {
+        expect(table!.n).toBe(c.rows);
+      } else {
+        // read, and refused by the embedding's own checks (too few rows, no variance): the page meets the same
+        const fit = embed(table!.values, { n: table!.n, dim: table!.dim, nEpochs: 5, threads: 1 });
+        await expect(fit.then(() => "embedded", (e: Error) => `cne: ${name}: ${flagMessage(e.message)}`)).resolves.toBe(c.error);
+      }
+    }, 60_000);
   }
 });

@@ -82,8 +82,22 @@ export const CASES = {
   "crlf.tsv": { bytes: csvOf(base, "\t", "\r\n"), rows: N },
   "quoted.csv": { bytes: '"a","b","c"\n' + base.map((r) => r.map((v) => `"${v}"`).join(",")).join("\n") + "\n", rows: N },
   "quoted-comma.csv": { bytes: '1,2,3\n1,"2,5",3\n', error: 'cne: quoted-comma.csv: line 2, column 2: "2,5" is not a number' },
-  // a first line with a cell that is not a number is a header
-  "text-first-line-only.csv": { bytes: '1,"2,5",3\n', error: "cne: text-first-line-only.csv: no data rows" },
+  // a first line is a header only when every field is a name: one with numbers in it is data
+  "text-first-line-only.csv": {
+    bytes: '1,"2,5",3\n',
+    error: 'cne: text-first-line-only.csv: line 1, column 2: "2,5" is not a number (line 1 was read as data: give --header if it names the columns)',
+  },
+  // the header rule is never tripped by a numeric-looking first row: it stays data (and fails or warns)
+  "nan-first-row.csv": { bytes: "nan,1,2\n" + csvOf(base), error: "cne: nan-first-row.csv: line 1, column 1: NaN value (line 1 was read as data: give --header if it names the columns)" },
+  "na-first-row.csv": { bytes: "NA,1,2\n" + csvOf(base), error: 'cne: na-first-row.csv: line 1, column 1: "NA" is not a number (line 1 was read as data: give --header if it names the columns)' },
+  "index-header.csv": { bytes: ",a,b\n" + csvOf(base), error: "cne: index-header.csv: line 1, column 1: empty cell (line 1 was read as data: give --header if it names the columns)" },
+  "column-numbers-header.csv": {
+    bytes: "0,1,2\n" + csvOf(base),
+    rows: N + 1,
+    warning: "cne: warning: column-numbers-header.csv: line 1 is 0,1,2, the column numbers pandas writes as a header for unnamed columns, and was read as data: give --header to skip it, or --no-header to keep it without this warning",
+  },
+  "quoted-line-break.csv": { bytes: '"first\ncolumn",b,c\n' + csvOf(base), rows: N },
+  "unclosed-quote.csv": { bytes: '1,2,3\n4,"5,6\n7,8,9\n', error: "cne: unclosed-quote.csv: line 2: a quoted field is never closed: the quote opened here runs to the end of the file" },
   "mixed-text-column.csv": { bytes: "a,b,c\n1,x,3\n", error: 'cne: mixed-text-column.csv: line 2, column 2: "x" is not a number' },
   "ragged.csv": { bytes: "1,2,3\n4,5\n", error: "cne: ragged.csv: line 2: ragged row: 2 fields, expected 3 (as in line 1)" },
   "empty-cell.csv": { bytes: "1,2,3\n1,,3\n", error: "cne: empty-cell.csv: line 2, column 2: empty cell" },

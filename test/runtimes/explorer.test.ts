@@ -1,6 +1,6 @@
 // The explorer page in real headless Chromium, served by `cne serve`'s own server: the bundled digits load and
 // embed on threads when cross-origin isolated, the canvas is drawn, the s slider moves the layout, a dropped
-// CSV with a NaN shows the library's error in the page, and without COOP/COEP it still works on one thread.
+// CSV with a NaN shows the reader's error in the page (the same words as the CLI's), and without COOP/COEP it still works on one thread.
 // Screenshots go to test-results/explorer/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -20,9 +20,11 @@ interface ExplorerState {
   opened: number;
   n: number;
   s: number;
+  zBar: number;
   layouts: number;
   build: string;
   threads: number;
+  fallback: string;
   crossOriginIsolated: boolean;
   error: string;
 }
@@ -89,6 +91,7 @@ describe("the explorer page (cne serve)", () => {
       expect(s.n).toBe(1797);
       expect(s.crossOriginIsolated).toBe(true);
       expect([s.build, s.threads]).toEqual(["threads", 2]);
+      expect(s.fallback).toBe("");
       await expect.poll(() => paintedPixels(page), { timeout: 10000 }).toBeGreaterThan(3000); // drawn on the next frame
       await page.screenshot({ path: join(shots, "isolated-digits-s0.png") });
       const before = await page.evaluate(() => Array.from((window as unknown as { explorer: { layout(): Float32Array } }).explorer.layout()));
@@ -104,7 +107,9 @@ describe("the explorer page (cne serve)", () => {
       let moved = 0;
       for (let i = 0; i < before.length; i += 2) if (Math.hypot(after[i] - before[i], after[i + 1] - before[i + 1]) > 0.05) moved++;
       expect(moved).toBeGreaterThan(0.5 * s.n);
-      expect(await page.locator("#s-value").textContent()).toMatch(/^s = 1\.00 · Z̄ = \d\.\d\de\+5$/);
+      // the label shows the Z̄ the fit used: UMAP's n(n − 1)/5 at s = 1, whatever the number of negatives
+      expect(s.zBar).toBeCloseTo((1797 * 1796) / 5, 3);
+      expect(await page.locator("#s-value").textContent()).toBe(`s = 1.00 · Z̄ = ${((1797 * 1796) / 5).toExponential(2)}`);
       await page.waitForTimeout(900); // the glide
       await page.screenshot({ path: join(shots, "isolated-digits-s1.png") });
 
@@ -130,7 +135,8 @@ describe("the explorer page (cne serve)", () => {
         return s.opened === 2 && s.error !== "";
       }, null, { timeout: 30000 });
       expect(await page.locator("#error").isVisible()).toBe(true);
-      expect(await page.locator("#error").textContent()).toMatch(/non-finite value \(NaN\) at row 1, column 1/);
+      // the page's reader is the CLI's: it refuses a NaN where it stands (before, the page passed NaN on to the library)
+      expect(await page.locator("#error").textContent()).toMatch(/broken\.csv: line 2, column 2: NaN value/);
       await page.screenshot({ path: join(shots, "isolated-nan-error.png") });
       expect(problems).toEqual([]);
 
@@ -150,7 +156,7 @@ describe("the explorer page (cne serve)", () => {
     }
   });
 
-  it("without COOP/COEP: one thread, still embeds and draws", async () => {
+  it("without COOP/COEP: one thread, says why in the status line, still embeds and draws", async () => {
     const { page, problems, close } = await openPage(false);
     try {
       await waitForLayout(page, { opened: 1 });
@@ -158,6 +164,9 @@ describe("the explorer page (cne serve)", () => {
       expect(s.error).toBe("");
       expect(s.crossOriginIsolated).toBe(false);
       expect([s.build, s.threads]).toEqual(["simd", 1]);
+      // the page says why it runs on one thread
+      expect(s.fallback).toMatch(/^\d+ threads \(one per core, the default\) asked for, but the page is not cross-origin isolated: /);
+      expect(await page.textContent("#status")).toMatch(/simd, 1 thread · [\d.]+ s \(the page is not cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy/);
       await expect.poll(() => paintedPixels(page), { timeout: 10000 }).toBeGreaterThan(3000); // drawn on the next frame
       await page.screenshot({ path: join(shots, "not-isolated-digits.png") });
       expect(problems).toEqual([]);

@@ -2,14 +2,15 @@
 // block whatever the file's size. Each block carries the position of the next one (row and byte offset), which
 // the resume journal stores: a re-run continues from there without reading what came before.
 //   .npy: little-endian float32/float64/int C-order 2-D arrays, read by byte offset.
-//   .csv/.tsv: one row a line, decoded in pieces; a header line is one whose cells are not all numbers, or as
-//   --header says; gzipped text cannot seek, so a resumed .gz is decompressed from the start and skipped.
+//   .csv/.tsv: one row a line, decoded in pieces; a header line is one of names only (the header rule of
+//   bindings/io/header.ts, which no number, NaN or missing-value spelling trips), or as --header says; gzipped text cannot seek, so a resumed .gz is decompressed from the start and skipped.
 
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { createHash } from "node:crypto";
 import { describeSystemError, fileError } from "../errors.ts";
+import { isHeaderRow } from "../../io/index.ts";
 
 export interface SourcePosition {
   /** rows before this position */
@@ -39,7 +40,7 @@ export interface RowSource {
 
 export interface SourceOptions {
   labelColumn?: string;
-  /** true/false forces a header line or none; undefined: a first line whose cells are not all numbers */
+  /** true/false forces a header line or none; undefined: the header rule (a first line of names only) */
   header?: boolean;
 }
 
@@ -145,13 +146,6 @@ function npySource(file: string, head: Uint8Array, fingerprint: string): RowSour
 
 // ---- .csv / .tsv ----
 
-const MISSING = /^[+-]?(nan|inf|infinity)$/i;
-
-function isNumberToken(cell: string): boolean {
-  const s = cell.trim();
-  return s !== "" && (!Number.isNaN(Number(s)) || MISSING.test(s));
-}
-
 /** Splits a line into cells; double-quoted cells may hold the delimiter ("" is a quote). */
 function cellsOf(line: string, delimiter: string): string[] {
   if (!line.includes('"')) return line.split(delimiter);
@@ -215,7 +209,7 @@ async function textSource(file: string, gzip: boolean, delimiter: string, finger
   if (!first) fileError(file, "no rows");
   if (first.line.charCodeAt(0) === 0xfeff) first.line = first.line.slice(1);
   const firstCells = cellsOf(first.line, delimiter);
-  const header = options.header ?? !firstCells.every(isNumberToken);
+  const header = options.header ?? isHeaderRow(firstCells);
   const names = header ? firstCells.map((c) => c.trim()) : undefined;
   const width = firstCells.length;
   let label = -1;

@@ -35,3 +35,20 @@ export function shuffledOrder(n: number): Int32Array {
   }
   return order;
 }
+
+/** Category names in legend order: numerically when every label is a number, else alphabetically (numbers in
+ * names compared as numbers). */
+export function sortCategories(labels: readonly string[]): string[] {
+  const unique = [...new Set(labels)];
+  if (unique.every((l) => l.trim() !== "" && Number.isFinite(Number(l)))) return unique.sort((a, b) => Number(a) - Number(b));
+  return unique.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
+/** The categories of the labels in legend order, and each row's category index (all 0 without labels). */
+export function categoriesOf(labels: readonly string[] | undefined, n: number): { categories: string[]; category: Int32Array } {
+  const categories = labels ? sortCategories(labels) : [];
+  const indexOf = new Map(categories.map((c, i) => [c, i]));
+  const category = new Int32Array(n);
+  if (labels) for (let i = 0; i < n; i++) category[i] = indexOf.get(labels[i])!;
+  return { categories, category };
+}

@@ -1,0 +1,65 @@
+// The one table reader of the CLI and the explorer page: a file's name and bytes in, a numeric table (with
+// labels, column names and how its rows relate to its lines) out, or a TableError naming the place and the
+// problem. Pure: no Node imports, no file system; the caller reads the bytes.
+
+import { fail } from "./errors.ts";
+import { FORMATS, INPUT_FORMATS, inputFormatOf, isGzip } from "./formats.ts";
+import { gunzip } from "./gzip.ts";
+import { readDelimited } from "./delimited.ts";
+import { readJson } from "./json.ts";
+import { parseNpyChecked, readNpyMatrix } from "./npy.ts";
+import { defaultColumns, resolveLabelColumn, splitNumericLabels } from "./columns.ts";
+import { decodeWhole } from "./text.ts";
+import type { ReadOptions, Table } from "./types.ts";
+
+function checkSize(bytes: Uint8Array, maxBytes: number | undefined): void {
+  if (maxBytes !== undefined && bytes.length > maxBytes) fail(`${bytes.length} bytes, more than the bound on input size (${maxBytes} bytes)`, {}, "size");
+}
+
+/** The bytes, gunzipped when the name ends in .gz or they begin with the gzip magic. */
+async function plainBytes(bytes: Uint8Array, gzipName: boolean, maxBytes: number | undefined): Promise<Uint8Array> {
+  checkSize(bytes, maxBytes);
+  if (!gzipName && !isGzip(bytes)) return bytes;
+  return gunzip(bytes, maxBytes);
+}
+
+export async function readTable(name: string, bytes: Uint8Array, options: ReadOptions = {}): Promise<Table> {
+  const kind = inputFormatOf(name, bytes);
+  if (!kind) fail(`unknown input format (expected ${INPUT_FORMATS})`);
+  const spec = FORMATS[kind.format];
+  if (kind.format === "npy") {
+    checkSize(bytes, options.maxBytes);
+    const { values, n, dim } = readNpyMatrix(bytes, options.onRowBound);
+    const columns = defaultColumns(dim);
+    const labelColumn = resolveLabelColumn(options.labelColumn === "auto" ? undefined : options.labelColumn, dim);
+    if (labelColumn < 0) return { values, n, dim, columns, labelColumn };
+    const split = splitNumericLabels(values, n, dim, labelColumn);
+    return { values: split.values, n, dim: dim - 1, columns, labelColumn, labels: split.labels };
+  }
+  const text = await plainBytes(bytes, kind.gzip, options.maxBytes);
+  if (kind.format === "json") return readJson(text, options);
+  return readDelimited(text, spec.delimiter!, options);
+}
+
+/** Labels from a file: one per line (text, optionally gzipped), or a 1-D (or n × 1) .npy; `n` of them. */
+export async function readLabelList(name: string, bytes: Uint8Array, n: number, maxBytes?: number): Promise<string[]> {
+  let labels: string[];
+  if (name.toLowerCase().endsWith(".npy")) {
+    checkSize(bytes, maxBytes);
+    const array = parseNpyChecked(bytes);
+    const shape = array.shape;
+    if (!(shape.length === 1 || (shape.length === 2 && shape[1] === 1))) fail(`labels must be a 1-D array, got shape (${shape.join(", ")})`);
+    labels = Array.from({ length: shape[0] }, (_, i) => String(array.data[i]));
+  } else {
+    const text = decodeWhole(await plainBytes(bytes, name.toLowerCase().endsWith(".gz"), maxBytes), "a label file");
+    const lines = text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+    while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
+    labels = lines.map((l, i) => {
+      const label = l.trim();
+      if (label === "") fail("empty label", { line: i + 1 });
+      return label;
+    });
+  }
+  if (labels.length !== n) fail(`${labels.length} labels, but the data has ${n} rows`);
+  return labels;
+}
