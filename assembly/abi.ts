@@ -135,6 +135,6 @@ export { GRAM_STRIP_ROWS as PCA_GRAM_STRIP_ROWS } from "./pca/gemm";
 // every loss id (LOSS_<NAME>), stated in its file of optimize/loss/ and gathered by scripts/build-wasm.js
 export * from "./optimize/loss/ids";
 
-export { ARG_KNN_METRIC, METRIC_EUCLIDEAN } from "./knn/metric";
+export { ARG_KNN_METRIC, METRIC_EUCLIDEAN, METRIC_COSINE, METRIC_CORRELATION, METRIC_MANHATTAN, METRIC_HAMMING, METRIC_JACCARD } from "./knn/metric";
 
 export * from "./tsne/exports";

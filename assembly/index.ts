@@ -9,6 +9,7 @@ export { firstNonFinite } from "./util/finite";
 export { maxAbs, scaleByPowerOfTwo } from "./util/magnitude";
 export { countDistinctRows } from "./util/distinct";
 export { searchTreeBuild, searchTreeQueryOrder } from "./knn/search_tree";
+export { normalizeRows, packBinaryRows } from "./knn/rows";
 export { padRows } from "./util/layout";
 export { graphCountCandidates, graphBuild, graphShuffledEdges } from "./graph/symmetrize";
 export { packRows } from "./util/layout";

@@ -2,6 +2,8 @@
 // and re-export this file.
 
 export { knn } from "./knn/index.ts";
+export { neighboursFromColumn, neighboursToColumn } from "./knn/neighbors.ts";
+export type { NeighborsCell, PrecomputedNeighbours } from "./knn/neighbors.ts";
 export { createEmbedding, embed, Embedding } from "./embedding/embedding.ts";
 export type { OptimizeOptions } from "./embedding/embedding.ts";
 export type { KnnGraph, EmbeddingState, LayoutTarget, ParametricState } from "./handle/state.ts";

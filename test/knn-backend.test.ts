@@ -26,8 +26,8 @@ describe("kNN backends", () => {
   it("the metric option lists exactly the core's metrics, and another is rejected early", async () => {
     const { instance } = await WebAssembly.instantiate(readFileSync(new URL("../build/simd.wasm", import.meta.url)), {});
     expect([...EMBEDDING_OPTIONS.metric.values].sort()).toEqual(Object.keys(readLayout(instance.exports).metric).sort());
-    await expect(knn(data, { dim, metric: "cosine" as never })).rejects.toThrow(/metric must be one of "euclidean"/);
-    expect(() => createEmbedding(data, { dim, metric: "cosine" as never })).toThrow(CneInputError);
+    await expect(knn(data, { dim, metric: "cosinus" as never })).rejects.toThrow(/metric must be one of "euclidean", "cosine"/);
+    expect(() => createEmbedding(data, { dim, metric: "cosinus" as never })).toThrow(CneInputError);
   });
 
   it("a seed's high bits reach every seeded kernel (seeds 2^32 apart differ)", async () => {

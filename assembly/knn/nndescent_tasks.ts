@@ -34,7 +34,7 @@ export const ARG_NND_TREES_FIRST_TREE: i32 = 10;
  * 6 leafBeginPtr (i32[trees * (n + 1)]), 7 leafCountPtr (i32[trees]), 8 scratchPtr (i32[trees * n]),
  * 9 normalPtr (f32[trees * stride]), 10 firstTree. Chunk c builds tree firstTree + c.
  */
-function treesTask(ctrl: usize): void {
+function treesTask<M>(ctrl: usize): void {
   const dataPtr = argPtr(ctrl, ARG_NND_TREES_DATA), n = argInt(ctrl, ARG_NND_TREES_N);
   const stride = argInt(ctrl, ARG_NND_TREES_STRIDE), leafSize = argInt(ctrl, ARG_NND_TREES_LEAF_SIZE);
   const seed = argSeed(ctrl, ARG_NND_TREES_SEED);
@@ -46,7 +46,7 @@ function treesTask(ctrl: usize): void {
   while ((c = nextChunk(ctrl)) >= 0) {
     const t = firstTree + c;
     const rows = (<usize>t * <usize>n) << 2;
-    const leaves = buildTree(
+    const leaves = buildTree<M>(
       dataPtr, n, stride, leafSize, seed, t, perm + rows, leafBegin + ((<usize>t * <usize>(n + 1)) << 2),
       scratch + rows, normal + ((<usize>t * <usize>stride) << 2),
     );
@@ -267,10 +267,10 @@ export function runNndescentTask(task: i32, ctrl: usize, thread: i32): bool {
   return true;
 }
 
-/** The tasks instantiated for metric M (knn/metric.ts); the trees split by Euclidean hyperplanes for any metric. */
+/** The tasks instantiated for metric M (knn/metric.ts). */
 @unmanaged class NndescentTasks {
   run<M>(task: i32, ctrl: usize, thread: i32): void {
-    if (task == TASK_NND_TREES) treesTask(ctrl);
+    if (task == TASK_NND_TREES) treesTask<M>(ctrl);
     else if (task == TASK_NND_REORDER) reorderTask(ctrl);
     else if (task == TASK_NND_INIT_LEAVES) initLeavesTask<M>(ctrl);
     else if (task == TASK_NND_FILL) fillTask<M>(ctrl, thread);

@@ -79,6 +79,8 @@ export interface CoreFunctions {
   tsneRepulsionFftWorkspaceBytes(n: number, maxIntervals: number, nodes: number, threads: number): number;
   tsneFftScratchBytes(n: number): number;
   tsneFftInPlace(dataPtr: number, n: number, scratchPtr: number): number;
+  normalizeRows(ptr: number, n: number, dim: number, stride: number, centre: boolean): number;
+  packBinaryRows(src: number, n: number, dim: number, stride: number, dst: number, outStride: number): number;
 }
 
 /**
@@ -97,6 +99,7 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   tsneSymmetricCount: 7, tsneSymmetricFill: 12, tsneObjective: 11, tsneScale: 3,
   // t-SNE's repulsion
   tsneRepulsionExactWorkspaceBytes: 1, tsneRepulsionFftWorkspaceBytes: 4, tsneFftScratchBytes: 1, tsneFftInPlace: 3,
+  normalizeRows: 5, packBinaryRows: 6,
 };
 
 /**

@@ -26,6 +26,7 @@ import { LAYOUT_RULES } from "./rules.ts";
 import { initialLogZ } from "./spectrum.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
+import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
 
 export type { OptimizeOptions, TransformOptions, EmbeddingState, KnnGraph, LayoutTarget, FitSettings };
@@ -132,6 +133,7 @@ export class Embedding extends FitHandle {
       indices: core.i32(pr.knnPtr, pr.n * pr.k).slice(),
       rowPtr: core.i32(pr.graph.rowPtr, pr.graph.n + 1).slice(),
       colIndices: core.i32(pr.graph.colPtr, pr.graph.edgeCount).slice(),
+      ...(this.params.knnDistances && { distances: this.params.knnDistances.slice() }),
     };
   }
 
@@ -203,7 +205,7 @@ export class Embedding extends FitHandle {
       embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options }, logZ: this.logZ,
       lastLoss: this.lastLoss, phases: this.phases, target: this.target && { ...this.target },
       inputDim: this.size.dim || undefined, inputScaleExponent: this.inputScaleExponent,
-      reference: fit.search && readMatrix(core, fit.search), pca: fit.pca && readBasis(core, fit.pca),
+      reference: fit.search && readMatrix(core, fit.searchSource ?? fit.search), pca: fit.pca && readBasis(core, fit.pca),
     };
   }
 
@@ -290,7 +292,12 @@ export class Embedding extends FitHandle {
         const dim = reference.length / this.n;
         const expected = state.pca ? state.pca.nComponents : this.size.dim;
         if (dim !== expected) fail(`state.reference has ${reference.length} values: not n × ${expected}`);
-        fit.search = putMatrix(core, { values: reference, n: this.n, dim }, "state.reference");
+        const rows = putMatrix(core, { values: reference, n: this.n, dim }, "state.reference");
+        // binary metrics keep their 0/1 rows and pack them again; the others keep the rows they searched
+        if (isBinaryMetric(this.params.metric)) {
+          fit.searchSource = rows;
+          fit.search = prepareRows(core, rows, this.params.metric, "state.reference");
+        } else fit.search = rows;
       }
       this.fit = fit;
     });

@@ -24,6 +24,7 @@ export interface ResolvedParams {
   knn: KnnMethod;
   metric: Metric;
   knnIndices?: Int32Array;
+  knnDistances?: Float32Array;
   init: InitMethod | Float32Array;
   negativeSamples: number;
   nEpochs: number;
@@ -186,6 +187,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     knn: o.knn ?? DEFAULTS.knn,
     metric: o.metric ?? DEFAULTS.metric,
     knnIndices: o.knnIndices,
+    knnDistances: o.knnDistances,
     init: o.init ?? DEFAULTS.init,
     negativeSamples: o.negativeSamples ?? DEFAULTS.negativeSamples,
     nEpochs: o.nEpochs ?? (loss === "tsne" ? TSNE_ITERATIONS : DEFAULTS.nEpochs),
@@ -236,6 +238,15 @@ export function checkShapes(p: ResolvedParams, n: number): void {
       if (!(j >= 0 && j < n)) fail(`knnIndices[${i}] = ${j} is not a row index in [0, ${n})`);
     }
   }
+  const distances = p.knnDistances;
+  if (distances) {
+    if (!indices) fail("knnDistances needs knnIndices: the distances of which neighbours?");
+    if (distances.length !== n * p.k) fail(`knnDistances has ${distances.length} entries but n × k = ${n} × ${p.k} = ${n * p.k}`);
+    for (let i = 0; i < distances.length; i++) {
+      const d = distances[i];
+      if (!(d >= 0 && d < Infinity)) fail(`knnDistances[${i}] = ${d} (row ${Math.floor(i / p.k)}) is not a finite non-negative distance`);
+    }
+  }
   if (p.init instanceof Float32Array) {
     const dim = p.outDim, init = p.init;
     if (init.length !== n * dim) fail(`init has ${init.length} values but n × outDim = ${n} × ${dim} = ${n * dim}`);
@@ -284,7 +295,7 @@ export function resolvePhaseParams(fit: ResolvedParams, options: OptimizeOptions
 
 /** The options a saved model keeps: the caller's, without the data's shape, data-sized arrays, threads and callbacks. */
 export function savedOptions(options: EmbedOptions): EmbeddingOptions {
-  const { n: _n, dim: _dim, init: _init, knnIndices: _knn, threads: _threads, signal: _signal, onProgress: _progress, onWarning: _warning, ...rest } = options;
+  const { n: _n, dim: _dim, init: _init, knnIndices: _knn, knnDistances: _knnDistances, threads: _threads, signal: _signal, onProgress: _progress, onWarning: _warning, ...rest } = options;
   return rest;
 }
 

@@ -1,4 +1,5 @@
-// Prepare a fit: data in → (PCA-50 when dim > 100) → kNN → graph → initial layout. Each stage reports its
+// Prepare a fit: data in → the metric's rows (knn/metric.ts) → (PCA-50 when dim > 100 and the metric allows it)
+// → kNN → graph → initial layout. Each stage reports its
 // progress and checks the signal; everything stays in the core's memory.
 
 import type { Core } from "../core/core.ts";
@@ -6,6 +7,7 @@ import type { CoreMatrix } from "../core/matrix.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { StageControl } from "../options/common.ts";
 import { findNeighbours } from "../knn/backend.ts";
+import { isBinaryMetric, metricAllowsPca, prepareRows } from "../knn/metric.ts";
 import { fitPca, type PcaBasis } from "../pca/index.ts";
 import { buildGraph, type GraphBuffers } from "./graph.ts";
 import { initialLayout } from "./init.ts";
@@ -24,6 +26,8 @@ export interface Prepared {
   data?: CoreMatrix;
   /** the rows the neighbours were searched among: the data, or its PCA scores (absent with precomputed neighbours) */
   search?: CoreMatrix;
+  /** the 0/1 rows that `search` packs into bits (binary metrics), which a saved model keeps */
+  searchSource?: CoreMatrix;
   /** the PCA of the search space (dim > 100), to project new rows the same way */
   pca?: PcaBasis;
   knnPtr: number;
@@ -52,8 +56,10 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
     knnPtr = putPrecomputed(core, p.knnIndices);
     ctl.report(1, "knn");
   } else {
-    if (data.dim > PCA_SEARCH_THRESHOLD) {
-      const fitted = await fitPca(core, data, PCA_SEARCH_COMPONENTS, {
+    // cosine and correlation make the data's rows unit in place (the initial layout then reads those rows)
+    search = prepareRows(core, data, p.metric);
+    if (metricAllowsPca(p.metric) && data.dim > PCA_SEARCH_THRESHOLD) {
+      const fitted = await fitPca(core, search, PCA_SEARCH_COMPONENTS, {
         seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca"),
       });
       search = fitted.scores;
@@ -71,8 +77,10 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
   ctl.report(1, "graph");
   const optimizer = allocateOptimizer(core, data.n, p.outDim, graph.edgesPtr, graph.edgeCount);
   throwIfAborted(ctl.signal);
-  await initialLayout(core, p, data, search, graph, optimizer, ctl);
-  return { n: data.n, data, search: p.knnIndices ? undefined : search, pca, knnPtr, k: p.k, graph, optimizer };
+  // the PCA init reads the PCA scores when the search had them, else the data (never packed bits)
+  await initialLayout(core, p, data, pca ? search : data, graph, optimizer, ctl);
+  const searchSource = isBinaryMetric(p.metric) && !p.knnIndices ? data : undefined;
+  return { n: data.n, data, search: p.knnIndices ? undefined : search, searchSource, pca, knnPtr, k: p.k, graph, optimizer };
 }
 
 /**

@@ -10,6 +10,7 @@ import { fail, throwIfAborted } from "../errors.ts";
 import type { Matrix } from "../input.ts";
 import type { PhaseControl } from "../options/common.ts";
 import { projectRows } from "../pca/index.ts";
+import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
 import { chooseQueryMethod, queryGraphKnn, queryKnn, QUERY_METHODS, type QueryMethod } from "../knn/query.ts";
 import type { KnnMethod, Metric } from "../options/embedding.ts";
 import { LOSSES } from "../loss/table.ts";
@@ -90,12 +91,13 @@ export async function placeNewPoints(
   const layout = fit.optimizer, outDim = layout.dim, n = fit.n, rows = matrix.n;
   const mark = core.mark();
   try {
-    let queries = putMatrix(core, matrix, "transform data", s.inputScaleExponent);
+    let queries = prepareRows(core, putMatrix(core, matrix, "transform data", s.inputScaleExponent), s.metric, "transform data");
     if (fit.pca) queries = await projectRows(core, fit.pca, queries, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
     throwIfAborted(ctl.signal);
     // the graph search's tree draws from the fit's seed, as every random choice does
     const search = { signal: ctl.signal, progress: (f: number) => ctl.report(f, "knn"), seed: s.seed, metric: s.metric };
-    const found = o.knn === "exact"
+    // the graph search's entry tree splits by Euclidean hyperplanes, which packed bits do not have
+    const found = o.knn === "exact" || isBinaryMetric(s.metric)
       ? await queryKnn(core, reference, queries, o.k, search)
       : await queryGraphKnn(core, reference, fit.graph, queries, o.k, search);
     const y = core.alloc(rows * outDim * 4);

@@ -12,6 +12,8 @@ export interface KnnGraph {
   /** CSR of the symmetrised graph: rowPtr (n + 1) and colIndices (E) */
   rowPtr: Int32Array;
   colIndices: Int32Array;
+  /** n × k distances of `indices`, when they were given with precomputed neighbours (knnDistances) */
+  distances?: Float32Array;
 }
 
 /**

@@ -4,6 +4,7 @@
 // backend is one file implementing KnnBackend and one entry in KNN_BACKENDS (and in the options table's list).
 
 import type { Core } from "../core/core.ts";
+import { fail } from "../errors.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import type { PhaseControl } from "../options/common.ts";
 import type { KnnMethod } from "../options/embedding.ts";
@@ -28,7 +29,12 @@ export interface KnnBackend {
 /** hnswlib-wasm runs in JS memory: the rows are copied out of the core, the neighbours back in. */
 const hnswBackend: KnnBackend = {
   async search(core, m, k, opts) {
-    if (opts.metric !== "euclidean") throw new Error(`cne-wasm: the "hnsw" kNN method has no ${opts.metric} metric here`);
+    // hnswlib's l2 space on the unit rows that cosine and correlation search (knn/metric.ts) orders as its
+    // cosine space does; it has no L1 or binary space
+    const unitRows = opts.metric === "cosine" || opts.metric === "correlation";
+    if (opts.metric !== "euclidean" && !unitRows) {
+      fail(`the "hnsw" kNN method has no ${opts.metric} metric (hnswlib has l2, inner product and cosine): use knn "nndescent" or "exact"`);
+    }
     const values = new Float32Array(m.n * m.dim);
     const mark = core.mark();
     const tmp = core.alloc(values.byteLength);
@@ -38,6 +44,8 @@ const hnswBackend: KnnBackend = {
     const r = await hnswKnn(values, m.n, m.dim, k, { seed: opts.seed, signal: opts.signal, progress: opts.progress });
     const indicesPtr = core.alloc(r.indices.byteLength);
     core.i32(indicesPtr, r.indices.length).set(r.indices);
+    // on unit rows 1 − cos = |a − b|² / 2 (hnswlib's results are already read row by row in JS: hnsw.ts)
+    if (unitRows) r.distances.forEach((d, i) => (r.distances[i] = (d * d) / 2));
     const distancesPtr = core.alloc(r.distances.byteLength);
     core.f32(distancesPtr, r.distances.length).set(r.distances);
     return { indicesPtr, distancesPtr };

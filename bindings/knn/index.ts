@@ -9,6 +9,7 @@ import { checkThreads, checkCallbacks, type RunControl } from "../options/common
 import { EMBEDDING_OPTIONS, type EmbeddingOptions, type KnnMethod } from "../options/embedding.ts";
 import { choiceList, DEFAULTS, seedOption, warningSink } from "../embedding/params.ts";
 import { findNeighbours } from "./backend.ts";
+import { metricScalesWithData, prepareRows } from "./metric.ts";
 
 /** knn()'s options: the shape, k, threads, seed and metric as the options table documents them, and the method. */
 export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "dim" | "k" | "threads" | "seed" | "metric"> {
@@ -24,7 +25,7 @@ export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "di
 export interface KnnResult {
   /** n × k neighbour indices, row-major, nearest first; ties broken by the smaller index */
   indices: Int32Array;
-  /** n × k Euclidean distances, ascending */
+  /** n × k distances under the metric (knn/metric.ts), ascending */
   distances: Float32Array;
 }
 
@@ -55,9 +56,10 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
   try {
     // neighbours do not depend on scale: search data of extreme magnitude rescaled, report distances in its units
     const m = putMatrix(core, matrix, "data", "safe");
+    const rows = prepareRows(core, m, metric);
     const progress = (f: number) => options.onProgress?.(f, "knn");
-    const buffers = await findNeighbours(core, m, k, method, { seed, metric, signal: options.signal, progress });
-    scaleByExponent(core, buffers.distancesPtr, matrix.n * k, -(m.scaleExponent ?? 0));
+    const buffers = await findNeighbours(core, rows, k, method, { seed, metric, signal: options.signal, progress });
+    if (metricScalesWithData(metric)) scaleByExponent(core, buffers.distancesPtr, matrix.n * k, -(m.scaleExponent ?? 0));
     return {
       indices: core.i32(buffers.indicesPtr, matrix.n * k).slice(),
       distances: core.f32(buffers.distancesPtr, matrix.n * k).slice(),

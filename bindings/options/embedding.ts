@@ -63,10 +63,23 @@ export const EMBEDDING_OPTIONS = {
     type: "enum", values: ["auto", "exact", "nndescent", "hnsw"], default: "auto",
     cli: { flag: "--knn", value: "method", help: "nearest-neighbour search" },
   },
-  /** The distance of the neighbour search: "euclidean" (default; the one the core has so far). */
-  metric: { type: "enum", values: METRIC_NAMES, default: "euclidean" },
+  /**
+   * The distance of the neighbour search: "euclidean" (default), "cosine" (1 − cos), "correlation" (1 − Pearson
+   * r), "manhattan" (L1), or on 0/1 data "hamming" (differing coordinates) and "jaccard" (1 − |a ∧ b| / |a ∨ b|).
+   * Above 100 columns cosine and correlation search the first 50 principal components of the unit (centred) rows;
+   * the others search the rows as given (docs/metrics.md).
+   */
+  metric: {
+    type: "enum", values: METRIC_NAMES, default: "euclidean",
+    cli: { flag: "--metric", value: "name", help: "distance of the neighbour search" },
+  },
   /** Precomputed neighbours: n × k indices, row-major, self excluded (skips PCA and kNN). */
   knnIndices: { type: "array", array: "Int32Array" },
+  /**
+   * Their distances (optional, with knnIndices): n × k finite, non-negative values, row-major. The graph uses only
+   * the indices; the distances are checked and kept with them (the handle's knnGraph.distances).
+   */
+  knnDistances: { type: "array", array: "Float32Array" },
   /** Initial layout: "pca" (default; PC1 scaled to std 1), "random", "spectral", or an n × outDim array. */
   init: {
     type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",

@@ -22,6 +22,7 @@ import { resolveFitParams, resolveWarmParams, type FitSettings } from "../fit/se
 import { checkRunnable, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import { encodeParametric } from "../model/codec.ts";
+import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
 import { fitPca, projectRows, readBasis, writeBasis, type PcaBasis } from "../pca/index.ts";
 import type { ParametricState } from "../handle/state.ts";
 import { allocateNetwork, ensureBatchRows, forwardAll, type Network } from "./network.ts";
@@ -122,6 +123,8 @@ export class ParametricEmbedding extends FitHandle {
       try {
         let input = putMatrix(core, matrix, "transform data", this.scaleExponent);
         checkNetworkInput(core, input, this.scaleExponent);
+        // the network reads the rows the fit made unit (cosine, correlation); binary metrics' network reads the 0/1 rows
+        if (!isBinaryMetric(this.params.metric)) input = prepareRows(core, input, this.params.metric, "transform data");
         if (this.pca) input = await projectRows(core, this.pca, input, { signal });
         const out = core.alloc(matrix.n * this.outDim * 4);
         await forwardAll(core, network, input.ptr, input.stride, matrix.n, out, { signal });

@@ -42,7 +42,7 @@ async function open(msg: Extract<ToWorker, { type: "open" }>, signal: AbortSigna
   const { categories, category } = categoriesOf(table.labels, table.n);
   post({ type: "table", file: msg.file, name: msg.name, n: table.n, dim: table.dim, columns: table.columns, labelColumn: table.labelColumn, categories, category });
   const started = performance.now();
-  const next = createSpectrumWalk(table.values, { n: table.n, dim: table.dim, s: 0, stepEpochs: STEP_EPOCHS });
+  const next = createSpectrumWalk(table.values, { n: table.n, dim: table.dim, s: 0, stepEpochs: STEP_EPOCHS, metric: msg.metric });
   walk = next;
   const first = await next.start({ signal, onProgress: (fraction, stage) => post({ type: "progress", file: msg.file, fraction, stage }) });
   // a request that came in while the fit was finishing has superseded it: its layout is never shown

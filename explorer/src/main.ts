@@ -6,12 +6,15 @@ import { PALETTE, categoryColor } from "../../bindings/plot/palette.ts";
 import { zBarAt } from "../../bindings/public.ts";
 import { dump } from "npyjs";
 import type { FromWorker, ToWorker } from "./messages.ts";
+import type { Metric } from "../../bindings/options/embedding.ts";
 import { ScatterView } from "./view.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const slider = $<HTMLInputElement>("s"), sValue = $("s-value"), progress = $<HTMLProgressElement>("progress");
 const status = $("status"), errorBox = $("error"), tooltip = $("tooltip"), legend = $("legend");
 const labelSelect = $<HTMLSelectElement>("label-column");
+/** the neighbour search's distance: a change fits the open file again under it */
+const metricSelect = $<HTMLSelectElement>("metric");
 const view = new ScatterView($<HTMLCanvasElement>("plot"));
 const worker = new Worker(new URL("./compute.js", import.meta.url), { type: "module" });
 
@@ -75,7 +78,7 @@ function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | n
   state.s = 0;
   pendingS = undefined;
   status.textContent = `reading ${name}…`;
-  send({ type: "open", file: state.opened, name, bytes, labelColumn }, [bytes]);
+  send({ type: "open", file: state.opened, name, bytes, labelColumn, metric: metricSelect.value as Metric }, [bytes]);
 }
 
 async function openUrl(url: string, name: string, labelColumn: string | null): Promise<void> {
@@ -175,6 +178,9 @@ slider.addEventListener("change", () => {
   send({ type: "move", s: pendingS });
 });
 labelSelect.addEventListener("change", () => {
+  if (file) open(file.name, file.bytes.slice(0), Number(labelSelect.value));
+});
+metricSelect.addEventListener("change", () => {
   if (file) open(file.name, file.bytes.slice(0), Number(labelSelect.value));
 });
 $<HTMLInputElement>("file").addEventListener("change", (e) => {

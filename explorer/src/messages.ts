@@ -1,8 +1,10 @@
 // The messages between the page and its compute worker. `file` numbers the page's opens: every message about a
 // file carries its number, so the page can drop what arrives for a file it has already left.
 
+import type { Metric } from "../../bindings/options/embedding.ts";
+
 export type ToWorker =
-  | { type: "open"; file: number; name: string; bytes: ArrayBuffer; labelColumn: string | number | null }
+  | { type: "open"; file: number; name: string; bytes: ArrayBuffer; labelColumn: string | number | null; metric: Metric }
   | { type: "move"; s: number };
 
 export type FromWorker =
