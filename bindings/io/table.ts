@@ -23,6 +23,12 @@ async function plainBytes(bytes: Uint8Array, gzipName: boolean, maxBytes: number
   return gunzip(bytes, maxBytes);
 }
 
+/** Parquet (a Blob, so it is read a row group at a time) or Arrow IPC; their libraries load on first use. */
+export async function readColumnar(format: "parquet" | "arrow" | "arrows", data: Blob | Uint8Array, options: ReadOptions = {}): Promise<Table> {
+  const columnar = await import("./columnar.ts");
+  return format === "parquet" ? columnar.readParquetTable(data, options) : columnar.readArrowTable(data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()), options);
+}
+
 export async function readTable(name: string, bytes: Uint8Array, options: ReadOptions = {}): Promise<Table> {
   const kind = inputFormatOf(name, bytes);
   if (!kind) fail(`unknown input format (expected ${INPUT_FORMATS})`);
@@ -36,8 +42,16 @@ export async function readTable(name: string, bytes: Uint8Array, options: ReadOp
     const split = splitNumericLabels(values, n, dim, labelColumn);
     return { values: split.values, n, dim: dim - 1, columns, labelColumn, labels: split.labels };
   }
+  if (kind.format === "parquet" || kind.format === "arrow" || kind.format === "arrows") {
+    checkSize(bytes, options.maxBytes);
+    return readColumnar(kind.format, bytes, options);
+  }
   const text = await plainBytes(bytes, kind.gzip, options.maxBytes);
   if (kind.format === "json") return readJson(text, options);
+  if (kind.format === "jsonl") {
+    const { readJsonlTable } = await import("./columnar.ts");
+    return readJsonlTable(text, options);
+  }
   return readDelimited(text, spec.delimiter!, options);
 }
 
