@@ -141,8 +141,8 @@ describe("refusals name the problem", () => {
   const words = vectorFromArray(Array.from({ length: n }, (_, i) => [`w${i}`, "v"]), new List(new Field("item", new Utf8(), true)));
   const cases: [string, Table | string, RegExp][] = [
     ["no-vector.parquet", new Table({ name: metadataColumns().name, flag: vectorFromArray(Array.from({ length: n }, (_, i) => i % 2 === 0), new Bool()) }), /no vector column: no list column of numbers and no numeric columns \(columns: "name", "flag"\)/],
-    ["ragged.parquet", new Table({ embedding: makeVector(ragged) }), /row 41 \(0-based\): ragged vector column "embedding": 7 values, expected 8 \(as in row 0\)/],
-    ["ragged.arrow", new Table({ embedding: makeVector(ragged) }), /row 41 \(0-based\): ragged vector column "embedding": 7 values, expected 8/],
+    ["ragged.parquet", new Table({ embedding: makeVector(ragged) }), /row 40 \(0-based\): ragged vector column "embedding": 7 values, expected 8 \(as in row 0\)/],
+    ["ragged.arrow", new Table({ embedding: makeVector(ragged) }), /row 40 \(0-based\): ragged vector column "embedding": 7 values, expected 8/],
     ["null.arrow", new Table({ embedding: makeVector(withNull) }), /row 9 \(0-based\): null in the vector column "embedding"/],
     ["null.parquet", new Table({ embedding: makeVector(withNull) }), /row 9 \(0-based\): null in the vector column "embedding"/],
     ["words.parquet", new Table({ tokens: words }), /no vector column: "tokens" is a list of Utf8, not of numbers, and no column is numeric/],
