@@ -180,3 +180,37 @@ describe("the page's reader agrees with the command line's", () => {
     });
   }
 });
+
+describe("DuckDB opens the written Parquet (the layout Embedding Atlas reads: metadata, x, y, neighbors)", () => {
+  it("cne embed's output: the metadata columns with their types, x and y as FLOAT", async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    embed("list.jsonl", "duck.parquet", "--label-column", "name");
+    const db = await DuckDBInstance.create(":memory:");
+    const connection = await db.connect();
+    const file = tmp.path("duck.parquet").replaceAll("'", "''");
+    const schema = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRowObjects();
+    expect(schema.map((r) => [r.column_name, r.column_type])).toEqual([["id", "DOUBLE"], ["name", "VARCHAR"], ["x", "FLOAT"], ["y", "FLOAT"]]);
+    const rows = (await connection.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT name) AS names, max(abs(x)) AS mx FROM read_parquet('${file}')`)).getRowObjects();
+    expect(Number(rows[0].n)).toBe(N);
+    expect(Number(rows[0].names)).toBe(N);
+    expect(Number(rows[0].mx)).toBeGreaterThan(0);
+    connection.closeSync();
+  });
+  it("a neighbors column of {ids, distances} per row reads back as STRUCT(ids INTEGER[], distances FLOAT[])", async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const { layoutBytes } = await import("../dist/io/columnar.js");
+    const n = 5, k = 2;
+    const ids = Int32Array.from({ length: n * k }, (_, i) => (Math.floor(i / k) + 1 + (i % k)) % n);
+    const distances = Float32Array.from({ length: n * k }, (_, i) => 0.5 + i);
+    const xy = Float32Array.from({ length: 2 * n }, (_, i) => i / 4);
+    tmp.write("neighbors.parquet", await layoutBytes("parquet", xy, n, { labels: ["a", "b", "c", "d", "e"], neighbors: { ids, distances, k } }));
+    const db = await DuckDBInstance.create(":memory:");
+    const connection = await db.connect();
+    const file = tmp.path("neighbors.parquet").replaceAll("'", "''");
+    const schema = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRowObjects();
+    expect(schema.map((r) => [r.column_name, r.column_type])).toEqual([["label", "VARCHAR"], ["x", "FLOAT"], ["y", "FLOAT"], ["neighbors", "STRUCT(ids INTEGER[], distances FLOAT[])"]]);
+    const row = (await connection.runAndReadAll(`SELECT label, x, y, neighbors.ids[2] AS id2, neighbors.distances[1] AS d1 FROM read_parquet('${file}') WHERE label = 'c'`)).getRowObjects()[0];
+    expect([row.label, row.x, row.y, row.id2, row.d1]).toEqual(["c", xy[4], xy[5], ids[5], distances[4]]);
+    connection.closeSync();
+  });
+});
