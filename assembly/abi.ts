@@ -20,6 +20,9 @@ export {
   ARG_P_SEED, ARG_P_CLAMP, ARG_P_C, ARG_P_SCRATCH, ARG_P_CHUNK_ROWS,
 } from "./optimize/place";
 export { TASK_PARAMETRIC_TRAIN, TASK_PARAMETRIC_TRANSFORM } from "./parametric/tasks";
+// t-SNE's repulsion (assembly/tsne/repulsion_tasks.ts)
+export { TASK_TSNE_REPULSION_EXACT, TASK_TSNE_REPULSION_FFT } from "./tsne/repulsion_tasks";
+export { WS_Z as TSNE_REPULSION_WS_Z, WS_INTERVALS as TSNE_REPULSION_WS_INTERVALS, WS_FFT_SIZE as TSNE_REPULSION_WS_FFT_SIZE } from "./tsne/repulsion_fft";
 
 // the optimiser's slots (also read by the parametric trainer, which adds the model record's slot)
 export {

@@ -23,3 +23,5 @@ export * from "./parametric/exports";
 export { batchGradient } from "./optimize/reference";
 export { procrustesSums, affineApply2 } from "./spectrum/procrustes";
 export { placeInitial, placeNoiseTable } from "./optimize/place";
+// t-SNE's repulsion: workspace sizes for the bindings (assembly/tsne/repulsion_tasks.ts)
+export { tsneRepulsionExactWorkspaceBytes, tsneRepulsionFftWorkspaceBytes, tsneFftScratchBytes, tsneFftInPlace } from "./tsne/repulsion_exports";

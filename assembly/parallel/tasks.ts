@@ -7,6 +7,7 @@ import { runPcaTask } from "../pca/tasks";
 import { runNndescentTask } from "../knn/nndescent_tasks";
 import { runOptimizeTask } from "../optimize/tasks";
 import { runParametricTask } from "../parametric/tasks";
+import { runRepulsionTask } from "../tsne/repulsion_tasks";
 
 /** Runs the task currently posted in the control block at `ctrl` as thread `thread` (0-based). */
 export function runTask(ctrl: usize, thread: i32): void {
@@ -16,5 +17,6 @@ export function runTask(ctrl: usize, thread: i32): void {
   if (runNndescentTask(task, ctrl, thread)) return;
   if (runOptimizeTask(task, ctrl, thread)) return;
   if (runParametricTask(task, ctrl, thread)) return;
+  if (runRepulsionTask(task, ctrl, thread)) return;
   unreachable(); // an id no concern knows: the binding and the core disagree
 }

@@ -71,6 +71,11 @@ export interface CoreFunctions {
   searchTreeBuild(
     data: number, n: number, stride: number, leafSize: number, seed: number, perm: number, scratch: number, nodes: number, offsets: number, normals: number,
   ): number;
+  // t-SNE's repulsion (assembly/tsne/repulsion_exports.ts)
+  tsneRepulsionExactWorkspaceBytes(n: number): number;
+  tsneRepulsionFftWorkspaceBytes(n: number, maxIntervals: number, nodes: number, threads: number): number;
+  tsneFftScratchBytes(n: number): number;
+  tsneFftInPlace(dataPtr: number, n: number, scratchPtr: number): number;
 }
 
 /**
@@ -87,6 +92,8 @@ export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<C
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, optimizeSlotBytes: 3, mlpActStride: 1,
   mlpScratchStride: 1, procrustesSums: 4, affineApply2: 9, placeInitial: 8,
   graphQueryScratchBytes: 2, searchTreeMaxNodes: 2, placeScratchBytes: 2, searchTreeQueryOrder: 10, placeNoiseTable: 4, searchTreeBuild: 10,
+  // t-SNE's repulsion
+  tsneRepulsionExactWorkspaceBytes: 1, tsneRepulsionFftWorkspaceBytes: 4, tsneFftScratchBytes: 1, tsneFftInPlace: 3,
 };
 
 /**
@@ -105,6 +112,8 @@ export const LAYOUT = {
     keys: [
       "knnExact", "knnQuery", "knnGraphQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
       "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
+      // t-SNE's repulsion
+      "tsneRepulsionExact", "tsneRepulsionFft",
     ],
   },
   /** argument slots of the optimiser task, shared by the parametric trainer (assembly/optimize/args.ts) */
@@ -141,6 +150,8 @@ export const LAYOUT = {
   /** the distances of kNN indexes, and the slot of every kNN task that holds one (assembly/knn/metric.ts) */
   metric: { prefix: "METRIC_", keys: METRIC_NAMES },
   knnArg: { prefix: "ARG_KNN_", keys: ["metric"] },
+  /** where the repulsion task leaves Z, the intervals and the FFT length in its workspace (assembly/tsne/repulsion_fft.ts) */
+  tsneRepulsionWs: { prefix: "TSNE_REPULSION_WS_", keys: ["z", "intervals", "fftSize"] },
 } as const;
 
 type Layout = typeof LAYOUT;
