@@ -4,6 +4,7 @@
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -19,6 +20,10 @@ await build({
   outdir: out,
   bundle: true,
   format: "esm",
+  // the table formats' libraries (apache-arrow, parquet-wasm) are imported dynamically: separate chunks that
+  // load only when a Parquet, Arrow or JSONL file is opened
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   platform: "browser",
   target: "es2022",
   minify: true,
@@ -28,4 +33,7 @@ await build({
   logLevel: "warning",
 });
 copyFileSync(join(root, "explorer", "index.html"), join(out, "index.html"));
+// parquet-wasm fetches its wasm beside the module that loads it (new URL(…, import.meta.url)): the chunk
+mkdirSync(join(out, "chunks"), { recursive: true });
+copyFileSync(createRequire(import.meta.url).resolve("parquet-wasm/esm/parquet_wasm_bg.wasm"), join(out, "chunks", "parquet_wasm_bg.wasm"));
 console.log("built dist/explorer/ (index.html, main.js, compute.js, worker.js)");

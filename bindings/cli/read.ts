@@ -2,10 +2,10 @@
 // messages, which name the flags. Parsing is the shared reader's (bindings/io), the same as the page's.
 
 import { openAsBlob } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { open, stat } from "node:fs/promises";
 import { EMBEDDING_OPTIONS } from "../options/embedding.ts";
-import { INPUT_FORMATS, inputFormatOf, readColumnar, readLabelList, readTable as readBytes, setParquetWasm, TableError } from "../io/index.ts";
+import { INPUT_FORMATS, inputFormatOf, readColumnar, readLabelList, readTable as readBytes, TableError } from "../io/index.ts";
+import "./parquet-wasm.ts";
 import type { LabelColumn, ReadOptions, Table } from "../io/index.ts";
 import { CliError, describeSystemError, fileError } from "./errors.ts";
 
@@ -30,8 +30,6 @@ export interface InputOptions {
   vectorColumn?: string;
 }
 
-// Node's fetch cannot read the file: URL that parquet-wasm loads its wasm from: give it the bytes
-setParquetWasm(() => readFile(createRequire(import.meta.url).resolve("parquet-wasm/esm/parquet_wasm_bg.wasm")));
 
 /** The format of a path by its extension, with whether it is gzipped; undefined when unknown. */
 export function formatOf(file: string): ReturnType<typeof inputFormatOf> {
