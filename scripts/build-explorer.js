@@ -10,20 +10,11 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "dist", "explorer");
 mkdirSync(out, { recursive: true });
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: {
-    main: "explorer/src/main.ts",
-    compute: "explorer/src/compute.ts",
-    worker: "bindings/threads/worker.ts",
-  },
   outdir: out,
   bundle: true,
   format: "esm",
-  // the table formats' libraries (apache-arrow, parquet-wasm) are imported dynamically: separate chunks that
-  // load only when a Parquet, Arrow or JSONL file is opened
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
   platform: "browser",
   target: "es2022",
   minify: true,
@@ -31,7 +22,12 @@ await build({
   // Node-only branches of the library (never taken in a browser) and the optional hnsw backend stay out
   external: ["node:*", "hnswlib-wasm/*"],
   logLevel: "warning",
-});
+};
+// the page and the library's thread worker: whole files, as before
+await build({ ...common, entryPoints: { main: "explorer/src/main.ts", worker: "bindings/threads/worker.ts" } });
+// the compute worker: the table formats' libraries (apache-arrow, parquet-wasm) are imported dynamically, in
+// chunks of their own that load only when a Parquet, Arrow or JSONL file is opened
+await build({ ...common, entryPoints: { compute: "explorer/src/compute.ts" }, splitting: true, chunkNames: "chunks/[name]-[hash]" });
 copyFileSync(join(root, "explorer", "index.html"), join(out, "index.html"));
 // parquet-wasm fetches its wasm beside the module that loads it (new URL(…, import.meta.url)): the chunk
 mkdirSync(join(out, "chunks"), { recursive: true });
