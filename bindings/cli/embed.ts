@@ -58,6 +58,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     const labels = command.labels !== undefined ? await readLabels(command.labels, table.n, command.reading.maxInputBytes) : table.labels;
     const rows = describeRows(command.input, table);
 
+    let runtime = "";
     const embedding = await compute(async () => {
       // The handle takes the only reference to the values, so the file's buffer can be collected once the
       // core holds its copy (a large input is not kept twice through the fit).
@@ -69,7 +70,10 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
         onWarning: (message) => process.stderr.write(`cne: warning: ${command.input}: ${flagMessage(message)}\n`),
       });
       try {
-        return await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        const layout = await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        const used = handle.runtime;
+        if (used) runtime = `; ${used.build} build, ${used.threads} thread${used.threads === 1 ? "" : "s"}`;
+        return layout;
       } finally {
         handle.destroy();
       }
@@ -82,7 +86,8 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     }
     if (!command.quiet) {
       const plotted = command.plot !== undefined ? ` and ${command.plot}` : "";
-      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${rows ? `; ${rows}` : ""}\n`);
+      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${runtime}${rows ? `; ${rows}` : ""}
+`);
     }
   });
 }

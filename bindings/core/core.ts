@@ -3,7 +3,7 @@
 // write the arguments into the control block, then let every thread run the task.
 
 import { checkFunctions, readLayout, type CoreExports, type CoreLayout, type TaskName } from "./abi.ts";
-import { availableCores, isNodeLike, sharedMemoryUsable } from "./environment.ts";
+import { availableCores, isNodeLike, whyNoSharedMemory } from "./environment.ts";
 import { compiledModule, hasThreadsBuild } from "./source.ts";
 import { ThreadPool } from "../threads/pool.ts";
 
@@ -20,6 +20,16 @@ const PAGE_BYTES = 65536;
 
 export type Build = "simd" | "threads";
 
+/** The build and thread count a core runs on, and why it runs on one thread when more were asked for. */
+export interface CoreRuntime {
+  /** "threads" (shared memory + workers) or "simd" (single thread) */
+  build: Build;
+  /** threads that compute: 1 for the simd build */
+  threads: number;
+  /** present when more than one thread was asked for (or defaulted to) and the core runs on one: why */
+  fallback?: string;
+}
+
 /**
  * Released cores kept for the next fit, one per build and thread count. A shared memory is invisible to the
  * garbage collector's accounting, so creating one per fit let a loop of fits grow by ~1 MB each until some
@@ -33,6 +43,8 @@ function idleKey(build: Build, threads: number): string {
 
 export class Core {
   private destroyed = false;
+  /** why this core runs on one thread although more were asked for (see create) */
+  private fallback?: string;
   private constructor(
     private readonly exports: CoreExports,
     /** the core's layout constants (control block, task ids, argument slots, model record) */
@@ -49,25 +61,43 @@ export class Core {
 
   /**
    * Creates a core for `threads` threads (undefined: all cores). More than one thread needs shared memory
-   * and workers; where they are missing it silently uses the single-thread build.
+   * and workers; where they are missing it uses the single-thread build, and `warn` (when given) receives one
+   * sentence saying why, which `runtime.fallback` keeps too.
    */
-  static async create(threads?: number): Promise<Core> {
+  static async create(threads?: number, warn?: (message: string) => void): Promise<Core> {
     const wanted = threads ?? (await availableCores());
-    if (wanted > 1 && hasThreadsBuild() && sharedMemoryUsable()) {
-      const reused = Core.takeIdle("threads", wanted);
-      if (reused) return reused;
-      try {
-        return await Core.createThreaded(wanted);
-      } catch (e) {
-        if (threads !== undefined && !(e instanceof FallbackSignal)) throw e;
+    let fallback: string | undefined;
+    if (wanted > 1) {
+      fallback = hasThreadsBuild() ? whyNoSharedMemory() : "no threads build of the core is registered (the workerd entry, or init() without `threads`)";
+      if (!fallback) {
+        const reused = Core.takeIdle("threads", wanted);
+        if (reused) return reused;
+        try {
+          return await Core.createThreaded(wanted);
+        } catch (e) {
+          if (threads !== undefined && !(e instanceof FallbackSignal)) throw e;
+          fallback = (e as Error).message;
+        }
       }
     }
-    const reused = Core.takeIdle("simd", 1);
-    if (reused) return reused;
+    const core = Core.takeIdle("simd", 1) ?? (await Core.createSimd());
+    if (fallback) {
+      core.fallback = `${threads === undefined ? `${wanted} threads (one per core, the default)` : `threads: ${wanted}`} asked for, but ${fallback}; running the single-thread build on 1 thread`;
+      warn?.(core.fallback);
+    }
+    return core;
+  }
+
+  private static async createSimd(): Promise<Core> {
     const module = await compiledModule("simd");
     const { exports, layout } = await instantiate(module);
     const ctrl = exports.allocate(layout.ctrl.bytes);
     return new Core(exports, layout, exports.memory, "simd", 1, 2 ** 32, ctrl, exports.heapMark());
+  }
+
+  /** The build and thread count this core runs on (and why it fell back to one thread). */
+  get runtime(): CoreRuntime {
+    return { build: this.build, threads: this.threads, ...(this.fallback !== undefined && { fallback: this.fallback }) };
   }
 
   private static async createThreaded(threads: number): Promise<Core> {
@@ -83,14 +113,14 @@ export class Core {
         // try the next, smaller maximum
       }
     }
-    if (!memory) throw new FallbackSignal();
+    if (!memory) throw new FallbackSignal("this runtime cannot reserve shared WebAssembly memory of 2 GiB or more");
     const { exports, layout } = await instantiate(module, memory);
     const ctrl = exports.allocate(layout.ctrl.bytes);
     let pool: ThreadPool;
     try {
       pool = await ThreadPool.create(module, memory, ctrl, layout.ctrl, threads);
-    } catch {
-      throw new FallbackSignal();
+    } catch (e) {
+      throw new FallbackSignal(String((e as Error).message ?? e).replace(/^cne-wasm: /, ""));
     }
     return new Core(exports, layout, memory, "threads", threads, maximum * PAGE_BYTES, ctrl, exports.heapMark(), pool);
   }
@@ -228,5 +258,5 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
 
-/** Thrown inside createThreaded when the environment turns out not to support threads: fall back quietly. */
+/** Thrown inside createThreaded when the environment turns out not to support threads: fall back, saying why. */
 class FallbackSignal extends Error {}

@@ -9,19 +9,29 @@ export function isNodeLike(): boolean {
   return typeof p?.versions?.node === "string" && typeof (globalThis as { Deno?: unknown }).Deno === "undefined";
 }
 
-/** True where the threads build can run: shared memory can be created and posted to workers. */
-export function sharedMemoryUsable(): boolean {
-  if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") return false;
+/**
+ * Why the threads build cannot run here (shared memory cannot be created or posted to workers), or undefined
+ * where it can. The sentence names the missing piece and what makes it available.
+ */
+export function whyNoSharedMemory(): string | undefined {
+  if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") {
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+    return isolated === false ? NOT_ISOLATED : "SharedArrayBuffer or Atomics is missing in this runtime";
+  }
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  if (isolated === false) return false; // a page without COOP/COEP: posting shared memory would throw
-  if (!isNodeLike() && typeof (globalThis as { Worker?: unknown }).Worker === "undefined") return false;
+  if (isolated === false) return NOT_ISOLATED; // posting shared memory would throw
+  if (!isNodeLike() && typeof (globalThis as { Worker?: unknown }).Worker === "undefined") return "this runtime has no Worker";
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (e) {
+    return `this runtime cannot create shared WebAssembly memory (${String((e as Error).message ?? e)})`;
   }
 }
+
+const NOT_ISOLATED =
+  "the page is not cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy: same-origin " +
+  "and Cross-Origin-Embedder-Policy: require-corp (or credentialless)";
 
 /** Logical cores as the runtime reports them (1 when it cannot tell). */
 export async function availableCores(): Promise<number> {
@@ -40,5 +50,5 @@ export async function availableCores(): Promise<number> {
  */
 export function importNodeBuiltin<T>(name: string): Promise<T> {
   const specifier = `node:${name}`;
-  return import(specifier) as Promise<T>;
+  return import(/* webpackIgnore: true */ specifier) as Promise<T>;
 }

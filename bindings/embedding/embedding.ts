@@ -221,6 +221,10 @@ export class Embedding extends FitHandle {
     return this.params.threads;
   }
 
+  protected override warn(message: string): void {
+    this.params.warn(message);
+  }
+
   protected layoutPtr(): number | undefined {
     return this.fit?.optimizer.yPtr;
   }

@@ -189,7 +189,7 @@ export function checkEmbeddingOptions(options: EmbedOptions): void {
   resolveParams(options);
 }
 
-function warningSink(onWarning: unknown): (message: string) => void {
+export function warningSink(onWarning: unknown): (message: string) => void {
   if (onWarning === undefined) return (message) => console.warn(`cne-wasm: ${message}`);
   if (typeof onWarning !== "function") fail("onWarning must be a function");
   return onWarning as (message: string) => void;

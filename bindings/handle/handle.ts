@@ -2,7 +2,7 @@
 // plumbing, the fit as a list of phases walked by step()/run(), reading the layout, and destroy, written once.
 // A subclass says how to prepare a fit (its phases) and where its layout lives in the core.
 
-import { Core } from "../core/core.ts";
+import { Core, type CoreRuntime } from "../core/core.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { checkCallbacks, checkKeys, type PhaseControl, type RunControl, type Stage } from "../options/common.ts";
 
@@ -44,8 +44,21 @@ export abstract class FitHandle {
   protected abstract prepareFit(core: Core, ctl: FitControl): Promise<FitPhase[]>;
   /** Threads the core should have (undefined: all cores). */
   protected abstract threads(): number | undefined;
+  /** Receives the one sentence saying why the fit runs on one thread when more were asked for (onWarning). */
+  protected warn(message: string): void {
+    console.warn(`cne-wasm: ${message}`);
+  }
   /** After a step: bring the layout up to date (the parametric mode forwards the training data). */
   protected async afterStep(_ctl: FitControl): Promise<void> {}
+
+  /**
+   * The build and thread count the fit runs on, once it has started (after the first run, step or restore;
+   * undefined before and after destroy), e.g. `{ build: "threads", threads: 2 }`. When more than one thread was
+   * asked for (or defaulted to) and the core runs on one, `fallback` says why, as onWarning did.
+   */
+  get runtime(): CoreRuntime | undefined {
+    return this.core?.runtime;
+  }
 
   /** A copy of the current layout (n × outDim, row-major); empty before the first step. */
   get embedding(): Float32Array {
@@ -180,6 +193,6 @@ export abstract class FitHandle {
   }
 
   private createCore(): Promise<Core> {
-    return Core.create(this.threads());
+    return Core.create(this.threads(), (message) => this.warn(message));
   }
 }

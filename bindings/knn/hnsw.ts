@@ -70,8 +70,9 @@ export function loadHnswlib(): Promise<HnswLibrary> {
     );
   }
   libraryPromise ??= (async () => {
-    // The chunk name belongs to hnswlib-wasm 0.8.2, pinned exactly in package.json.
-    const mod = (await import("hnswlib-wasm/dist/hnswlib-317962d7.js" as string)) as {
+    // The chunk name belongs to hnswlib-wasm 0.8.2, pinned exactly in package.json. webpack is told to leave the
+    // import alone (as the other bundlers do): it cannot follow the computed specifier tsc emits here.
+    const mod = (await import(/* webpackIgnore: true */ "hnswlib-wasm/dist/hnswlib-317962d7.js" as string)) as {
       default: (moduleArg: object) => Promise<HnswLibrary>;
     };
     const g = globalThis as { window?: unknown };

@@ -7,7 +7,7 @@ import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkThreads, checkCallbacks, type RunControl } from "../options/common.ts";
 import { EMBEDDING_OPTIONS, type EmbeddingOptions, type KnnMethod } from "../options/embedding.ts";
-import { choiceList, DEFAULTS, seedOption } from "../embedding/params.ts";
+import { choiceList, DEFAULTS, seedOption, warningSink } from "../embedding/params.ts";
 import { findNeighbours } from "./backend.ts";
 
 /** knn()'s options: the shape, k, threads, seed and metric as the options table documents them, and the method. */
@@ -17,6 +17,8 @@ export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "di
    * "hnsw": approximate, through hnswlib-wasm (loaded on first use; one thread; not in workerd).
    */
   method?: Exclude<KnnMethod, "auto">;
+  /** Receives why the search runs on one thread when more were asked for (default: console.warn). */
+  onWarning?: (message: string) => void;
 }
 
 export interface KnnResult {
@@ -26,7 +28,7 @@ export interface KnnResult {
   distances: Float32Array;
 }
 
-const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "method", "seed", "metric"]);
+const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "onWarning", "method", "seed", "metric"]);
 /** The options table's methods (its `knn` entry) but "auto", which picks by size inside a fit. */
 const METHODS = EMBEDDING_OPTIONS.knn.values.filter((m): m is Exclude<KnnMethod, "auto"> => m !== "auto");
 const METRICS: readonly string[] = EMBEDDING_OPTIONS.metric.values;
@@ -46,9 +48,10 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
   const seed = seedOption(options.seed);
   checkThreads(options.threads);
   checkCallbacks(options);
+  const warn = warningSink(options.onWarning);
   throwIfAborted(options.signal);
   // hnswlib-wasm has no threads: no workers for it
-  const core = await Core.create(method === "hnsw" ? 1 : options.threads);
+  const core = await Core.create(method === "hnsw" ? 1 : options.threads, warn);
   try {
     // neighbours do not depend on scale: search data of extreme magnitude rescaled, report distances in its units
     const m = putMatrix(core, matrix, "data", "safe");

@@ -209,6 +209,10 @@ export class ParametricEmbedding extends FitHandle {
     return this.params.threads;
   }
 
+  protected override warn(message: string): void {
+    this.params.warn(message);
+  }
+
   protected layoutPtr(): number | undefined {
     return this.embeddingPtr;
   }

@@ -7,7 +7,7 @@ import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput } from "../input.ts";
 import { checkCallbacks, checkThreads, type RunControl } from "../options/common.ts";
 import type { EmbeddingOptions } from "../options/embedding.ts";
-import { seedOption } from "../embedding/params.ts";
+import { seedOption, warningSink } from "../embedding/params.ts";
 import { fitPca, type PcaControl } from "./solver.ts";
 
 export { fitPca, type PcaFit, type PcaControl, type PcaBasis } from "./solver.ts";
@@ -34,9 +34,11 @@ export async function pcaScores(
 export interface PcaOptions extends RunControl, Pick<EmbeddingOptions, "n" | "dim" | "seed" | "threads"> {
   /** Components to keep (default 2; at most dim). */
   nComponents?: number;
+  /** Receives why PCA runs on one thread when more were asked for (default: console.warn). */
+  onWarning?: (message: string) => void;
 }
 
-const PCA_KEYS = new Set(["n", "dim", "nComponents", "seed", "threads", "signal", "onProgress"]);
+const PCA_KEYS = new Set(["n", "dim", "nComponents", "seed", "threads", "signal", "onProgress", "onWarning"]);
 
 /**
  * Principal-component scores of the rows: an n × nComponents Float32Array, row-major, centered, components by
@@ -53,8 +55,9 @@ export async function pca(data: DataInput, options: PcaOptions = {}): Promise<Fl
   const seed = seedOption(options.seed);
   checkThreads(options.threads);
   checkCallbacks(options);
+  const warn = warningSink(options.onWarning);
   throwIfAborted(options.signal);
-  const core = await Core.create(options.threads);
+  const core = await Core.create(options.threads, warn);
   try {
     // scores are linear in the data: compute on data of extreme magnitude rescaled, report them in its units
     const m = putMatrix(core, matrix, "data", "safe");

@@ -25,16 +25,22 @@ interface WorkerHandle {
  */
 export const barrierTuning = { spins: 20000 };
 
-function workerUrl(): URL {
-  // From source (Deno) this file is pool.ts and its sibling worker.ts; built, both are .js.
-  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
-  return new URL(`./worker.${ext}`, import.meta.url);
+/**
+ * Starts a web worker (browsers, Deno, Bun) on worker.js beside this file. The expression is written out as the
+ * one pattern bundlers recognise (Vite, webpack 5 and Parcel emit the worker for it; Rollup, esbuild and
+ * `bun build` through the README's recipes): a literal relative URL, `import.meta.url` and `{ type: "module" }`.
+ * Deno running the TypeScript source finds bindings/threads/worker.js, which imports worker.ts.
+ */
+function startWebWorker(): Worker {
+  return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 }
+
+const WORKER_FILE = "./worker.js";
 
 async function spawn(): Promise<WorkerHandle> {
   const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
   if (!isNodeLike() || (WebWorker && (globalThis as { Bun?: unknown }).Bun)) {
-    const w = new WebWorker!(workerUrl(), { type: "module" });
+    const w = startWebWorker();
     (w as unknown as { unref?: () => void }).unref?.();
     return {
       post: (m) => w.postMessage(m),
@@ -46,7 +52,9 @@ async function spawn(): Promise<WorkerHandle> {
     };
   }
   const { Worker: NodeWorker } = await importNodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
-  const w = new NodeWorker(workerUrl());
+  // the same file, named apart from the pattern above so that web bundlers neither copy nor inline it again
+  const here = import.meta.url;
+  const w = new NodeWorker(new URL(WORKER_FILE, here));
   w.unref();
   return {
     post: (m) => w.postMessage(m),
@@ -56,6 +64,19 @@ async function spawn(): Promise<WorkerHandle> {
     onExit: (h) => w.on("exit", h),
     keepAlive: (on) => (on ? w.ref() : w.unref()),
   };
+}
+
+/**
+ * What a worker's error says. A web worker whose module cannot be fetched or parsed fires a bare Event with no
+ * message: most often the app's bundler did not emit worker.js beside the code that starts it.
+ */
+function describeWorkerError(e: unknown): string {
+  const message = (e as { message?: unknown } | null)?.message;
+  if (typeof message === "string" && message) return message;
+  if ((e as { type?: unknown } | null)?.type === "error") {
+    return "its module (worker.js beside the package's threads/pool.js, or the file a bundler emitted for it) could not be loaded";
+  }
+  return String(e);
 }
 
 /** How often a waiting run looks again at whether a worker died (a dead worker never signals done). */
@@ -93,13 +114,13 @@ export class ThreadPool {
     const words = () => new Int32Array(memory.buffer);
     const handles = await Promise.all(Array.from({ length: count }, () => spawn()));
     const pool = new ThreadPool(handles, words, ctrl, offsets);
-    await Promise.all(
+    const started = Promise.all(
       handles.map(
         (w, thread) =>
           new Promise<void>((resolve, reject) => {
             w.onError((e) => {
-              pool.fail(`a worker failed: ${String((e as Error).message ?? e)}`);
-              reject(new Error(`cne-wasm: a worker failed to start: ${String((e as Error).message ?? e)}`));
+              pool.fail(`a worker failed: ${describeWorkerError(e)}`);
+              reject(new Error(`cne-wasm: the compute worker failed to start: ${describeWorkerError(e)}`));
             });
             w.onExit(() => pool.fail(`worker ${thread} ended unexpectedly`));
             w.onMessage((data) => {
@@ -110,6 +131,12 @@ export class ThreadPool {
           }),
       ),
     );
+    try {
+      await started;
+    } catch (e) {
+      pool.terminate();
+      throw e;
+    }
     // again after the listeners are attached: in Node a 'message' listener refs the worker's port
     for (const w of handles) w.keepAlive(false);
     return pool;

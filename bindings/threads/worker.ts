@@ -1,9 +1,10 @@
 // A compute thread. It instantiates the threads build over the shared memory it is given, then sleeps on the
 // control block's generation word; each new generation runs `runTask` once and counts itself done. It never
 // allocates: the main thread owns the arena. The control block's offsets come from the core's own exports.
-
-import { readGlobal } from "../core/abi.ts";
-import { importNodeBuiltin } from "../core/environment.ts";
+//
+// It imports nothing and has no top-level await: built, it is one self-contained file (dist/threads/worker.js),
+// so a bundler that only copies the file `new URL("./worker.js", import.meta.url)` names, or a plain copy step,
+// yields a working worker, and a bundler that builds it as an entry has nothing to resolve.
 
 interface StartMessage {
   module: WebAssembly.Module;
@@ -13,6 +14,19 @@ interface StartMessage {
 }
 
 type Post = (message: unknown) => void;
+
+/** Imports a Node built-in with a computed specifier that web bundlers leave alone (as core/environment.ts does). */
+function importNodeBuiltin<T>(name: string): Promise<T> {
+  const specifier = `node:${name}`;
+  return import(/* webpackIgnore: true */ specifier) as Promise<T>;
+}
+
+/** The value of a layout constant the core exports (core/abi.ts reads them alike on the main thread). */
+function readGlobal(exports: WebAssembly.Exports, name: string): number {
+  const g = exports[name];
+  if (!(g instanceof WebAssembly.Global)) throw new Error(`cne-wasm: the core does not export ${name}`);
+  return Number(g.value);
+}
 
 async function start(msg: StartMessage, post: Post): Promise<void> {
   // the control block lies below the arena, in the memory's first pages: a view of the initial buffer reaches it
@@ -65,6 +79,7 @@ const isWebWorker =
 if (isWebWorker) {
   scope.onmessage = (e) => void start(e.data, (m) => scope.postMessage!(m));
 } else {
-  const { parentPort } = await importNodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
-  parentPort!.once("message", (data: StartMessage) => void start(data, (m) => parentPort!.postMessage(m)));
+  void importNodeBuiltin<typeof import("node:worker_threads")>("worker_threads").then(({ parentPort }) => {
+    parentPort!.once("message", (data: StartMessage) => void start(data, (m) => parentPort!.postMessage(m)));
+  });
 }

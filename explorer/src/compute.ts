@@ -76,6 +76,7 @@ self.addEventListener("message", (event: MessageEvent<ToWorker>) => {
 });
 
 coreInfo().then(
-  (info) => post({ type: "info", build: info.build, threads: info.threads, crossOriginIsolated: self.crossOriginIsolated === true }),
+  (info) =>
+    post({ type: "info", build: info.build, threads: info.threads, crossOriginIsolated: self.crossOriginIsolated === true, fallback: info.fallback ?? "" }),
   (error) => post({ type: "error", message: describe(error) }),
 );

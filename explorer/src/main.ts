@@ -30,6 +30,8 @@ const state = {
   layouts: 0,
   build: "",
   threads: 0,
+  /** why the library runs on one thread when more were asked for (coreInfo's fallback), or "" */
+  fallback: "",
   crossOriginIsolated: globalThis.crossOriginIsolated === true,
   error: "",
   lastMs: 0,
@@ -114,6 +116,7 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       state.build = msg.build;
       state.threads = msg.threads;
       state.crossOriginIsolated = msg.crossOriginIsolated;
+      state.fallback = msg.fallback;
       break;
     case "table":
       state.n = msg.n;
@@ -152,6 +155,8 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
         state.status = "ready";
       }
       status.textContent = `${state.name}: n = ${state.n} · ${state.build}, ${state.threads} thread${state.threads === 1 ? "" : "s"} · ${(msg.ms / 1000).toFixed(1)} s`;
+      // one thread where more were asked for: say why, on the page as the library does through onWarning
+      if (state.fallback) status.textContent += ` (${state.fallback.replace(/^.*? asked for, but /, "").replace(/; running .*$/, "")})`;
       break;
     case "error":
       showError(msg.message);

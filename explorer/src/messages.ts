@@ -6,7 +6,7 @@ export type ToWorker =
   | { type: "move"; s: number };
 
 export type FromWorker =
-  | { type: "info"; build: string; threads: number; crossOriginIsolated: boolean }
+  | { type: "info"; build: string; threads: number; crossOriginIsolated: boolean; fallback: string }
   | { type: "table"; file: number; name: string; n: number; dim: number; columns: string[]; labelColumn: number; categories: string[]; category: Int32Array }
   | { type: "progress"; file: number; fraction: number; stage: string }
   /** zBar: the Z̄ the layout's fit used, and negativeSamples its negatives per edge (the walk's resolved settings) */

@@ -87,7 +87,8 @@ describe.runIf(hasEmbed)("cne embed end to end", () => {
       const plot = tmp.path(`${name}.png`);
       const labelArgs = extra.length > 0 ? extra : ["--labels", tmp.path("cluster-labels.txt")];
       const result = runCli(["embed", input, "--out", out, "--plot", plot, "--seed", "3", "--threads", "1", ...labelArgs]);
-      expect(result.stderr).toMatch(/^cne: wrote .*\(90 × 2\)/);
+      // the last line names the build and thread count the fit ran on
+      expect(result.stderr).toMatch(/^cne: wrote .*\(90 × 2\) and .*; simd build, 1 thread\n/);
       expect(result.status).toBe(0);
       const embedding = await readTable(out);
       expect([embedding.n, embedding.dim]).toEqual([n, 2]);

@@ -1,24 +1,23 @@
-// The bundles a consumer would build from the installed package with esbuild: a web page (the package's worker
-// beside the page script) and a Cloudflare worker (the "workerd" condition; .wasm kept as a module import).
+// The bundles a consumer would build from the installed package with esbuild: a web page (the README's recipe:
+// esbuild does not follow `new URL("./worker.js", import.meta.url)`, so the package's self-contained worker.js is
+// copied beside the bundle) and a Cloudflare worker (the "workerd" condition; .wasm kept as a module import).
 import { build } from "esbuild";
 import { copyFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const common = { bundle: true, format: "esm", logLevel: "silent" };
 
-/** Bundles page-entry.js and cne-wasm/worker.js into `app/web/`, with page.html; returns the folder. */
+/** Bundles page-entry.js into `app/web/page.js`, copies the package's worker.js and page.html beside it; returns the folder. */
 export async function bundlePage(app) {
   const outdir = join(app, "web");
   await build({
     ...common,
     absWorkingDir: app,
     platform: "browser",
-    entryPoints: [
-      { in: "./page-entry.js", out: "page" },
-      { in: "cne-wasm/worker.js", out: "worker" },
-    ],
+    entryPoints: [{ in: "./page-entry.js", out: "page" }],
     outdir,
   });
+  copyFileSync(join(app, "node_modules/cne-wasm/dist/threads/worker.js"), join(outdir, "worker.js"));
   copyFileSync(join(app, "page.html"), join(outdir, "page.html"));
   return outdir;
 }

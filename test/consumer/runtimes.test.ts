@@ -20,6 +20,8 @@ interface Result {
   runtime: string;
   build: "simd" | "threads";
   threads: number;
+  /** coreInfo's reason for running on one thread when more were asked for */
+  fallback?: string;
   n: number;
   indices: string;
   distances: string;
@@ -64,6 +66,7 @@ describe("the installed package: embed, knn, createEmbedding and a saved model r
     const one = node.get(1)!;
     expect([two.build, two.threads]).toEqual(["threads", THREADS]);
     expect([one.build, one.threads]).toEqual(["simd", 1]);
+    expect([two.fallback, one.fallback]).toEqual([undefined, undefined]);
     // kNN does not depend on the thread count; the optimiser is reproducible per thread count
     expect(one.indices).toBe(two.indices);
     const indices = i32(two.indices);
@@ -100,7 +103,7 @@ describe("the installed package: embed, knn, createEmbedding and a saved model r
     expectSameAsNode(r);
   });
 
-  it("workerd: a worker bundled with the workerd condition (.wasm imported as a module), same bits as Node's single thread", async () => {
+  it("workerd: a worker bundled with the workerd condition (.wasm imported as a module), same bits as Node's single thread, and coreInfo says why one", async () => {
     const modules = await bundleWorker(app);
     expect(modules.some((m) => m.kind === "wasm"), "the bundle imports a .wasm module").toBe(true);
     const server = await startWorkerd({ modules, timeoutMs: 20000 });
@@ -109,6 +112,7 @@ describe("the installed package: embed, knn, createEmbedding and a saved model r
       const r = (await res.json()) as Result;
       expect(r.error, server.log()).toBeUndefined();
       expect([r.runtime, r.build, r.threads]).toEqual(["workerd", "simd", 1]);
+      expect(r.fallback).toBe("threads: 2 asked for, but no threads build of the core is registered (the workerd entry, or init() without `threads`); running the single-thread build on 1 thread");
       expectSameAsNode(r);
     } finally {
       await server.close();

@@ -38,7 +38,7 @@ describe("the installed package's command line, types and JSR entry", () => {
       { cwd: app, env: { ...process.env, PATH }, timeoutMs: 90000 },
     );
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stderr).toMatch(/wrote layout\.npy \(600 × 2\) and layout\.png/);
+    expect(out.stderr).toMatch(/wrote layout\.npy \(600 × 2\) and layout\.png; threads build, 2 threads\n/);
     const { shape, values } = readNpyF32(join(app, "layout.npy"));
     expect(shape).toEqual([n, 2]);
     expect(values.length).toBe(n * 2);

@@ -25,6 +25,7 @@ interface ExplorerState {
   layouts: number;
   build: string;
   threads: number;
+  fallback: string;
   crossOriginIsolated: boolean;
   error: string;
 }
@@ -91,6 +92,7 @@ describe("the explorer page (cne serve)", () => {
       expect(s.n).toBe(1797);
       expect(s.crossOriginIsolated).toBe(true);
       expect([s.build, s.threads]).toEqual(["threads", 2]);
+      expect(s.fallback).toBe("");
       await expect.poll(() => paintedPixels(page), { timeout: 10000 }).toBeGreaterThan(3000); // drawn on the next frame
       await page.screenshot({ path: join(shots, "isolated-digits-s0.png") });
       const before = await page.evaluate(() => Array.from((window as unknown as { explorer: { layout(): Float32Array } }).explorer.layout()));
@@ -159,7 +161,7 @@ describe("the explorer page (cne serve)", () => {
     }
   });
 
-  it("without COOP/COEP: one thread, still embeds and draws", async () => {
+  it("without COOP/COEP: one thread, says why in the status line, still embeds and draws", async () => {
     const { page, problems, close } = await openPage(false);
     try {
       await waitForLayout(page, { opened: 1 });
@@ -167,6 +169,9 @@ describe("the explorer page (cne serve)", () => {
       expect(s.error).toBe("");
       expect(s.crossOriginIsolated).toBe(false);
       expect([s.build, s.threads]).toEqual(["simd", 1]);
+      // the page says why it runs on one thread
+      expect(s.fallback).toMatch(/^\d+ threads \(one per core, the default\) asked for, but the page is not cross-origin isolated: /);
+      expect(await page.textContent("#status")).toMatch(/simd, 1 thread · [\d.]+ s \(the page is not cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy/);
       await expect.poll(() => paintedPixels(page), { timeout: 10000 }).toBeGreaterThan(3000); // drawn on the next frame
       await page.screenshot({ path: join(shots, "not-isolated-digits.png") });
       expect(problems).toEqual([]);

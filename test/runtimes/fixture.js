@@ -53,6 +53,7 @@ export async function runFixture(lib, threads) {
   return {
     build: info.build,
     threads: info.threads,
+    fallback: info.fallback,
     ms,
     indices: base64(result.indices),
     distances: base64(result.distances),

@@ -22,6 +22,8 @@ interface SmokeResult {
   runtime: string;
   build: "simd" | "threads";
   threads: number;
+  /** coreInfo's reason for running on one thread when more were asked for */
+  fallback?: string;
   ms: number;
   indices: string;
   distances: string;
@@ -178,17 +180,21 @@ describe("runtime smoke tests: kNN of 2000 × 32 (k = 15) and an embedding of 50
       report("chromium (isolated)", result);
       expect(result.crossOriginIsolated).toBe(true);
       expect([result.build, result.threads]).toEqual(["threads", THREADS]);
+      expect(result.fallback).toBeUndefined();
       expect(problems).toEqual([]);
       expectSameAsNode(result);
     });
 
-    it("page without COOP/COEP: silent fallback to the simd build, 1 thread", async () => {
+    it("page without COOP/COEP: the simd build on 1 thread, and each call says why once (console.warn, the default onWarning)", async () => {
       const { result, problems } = await runPage(false);
       expect(result.error).toBeUndefined();
       report("chromium (not isolated)", result);
       expect(result.crossOriginIsolated).toBe(false);
       expect([result.build, result.threads]).toEqual(["simd", 1]);
-      expect(problems).toEqual([]); // silent: no errors or warnings on the page
+      const why = /^threads: 2 asked for, but the page is not cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp .*; running the single-thread build on 1 thread$/;
+      expect(result.fallback).toMatch(why);
+      // one warning from the fixture's knn() and one from its embed(); nothing else on the page
+      expect(problems).toEqual([`warning: cne-wasm: ${result.fallback}`, `warning: cne-wasm: ${result.fallback}`]);
       expectSameAsNode(result);
     });
   });

@@ -35,6 +35,7 @@ export async function compute(cne, threads) {
   return {
     build: info.build,
     threads: info.threads,
+    fallback: info.fallback,
     n: N,
     indices: base64(neighbours.indices),
     distances: base64(neighbours.distances),

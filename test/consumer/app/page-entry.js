@@ -1,6 +1,6 @@
-// A consumer's page script, bundled together with the installed package. The package starts its workers from
-// `new URL("./worker.js", import.meta.url)`, so the bundle puts the package's worker ("cne-wasm/worker.js")
-// beside page.js.
+// A consumer's page script, bundled together with the installed package by esbuild. The package starts its
+// workers from `new URL("./worker.js", import.meta.url)`, which esbuild does not follow, so the package's worker
+// (one self-contained file) is copied beside page.js.
 import * as cne from "cne-wasm";
 import { compute } from "./compute.js";
 
