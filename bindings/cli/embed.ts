@@ -86,7 +86,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     }
     if (!command.quiet) {
       const plotted = command.plot !== undefined ? ` and ${command.plot}` : "";
-      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${runtime}${rows ? `; ${rows}` : ""}
+      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${rows ? `; ${rows}` : ""}${runtime}
 `);
     }
   });
