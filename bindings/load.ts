@@ -6,6 +6,7 @@ import { Embedding } from "./embedding/embedding.ts";
 import { ParametricEmbedding } from "./parametric/parametric.ts";
 import { checkThreads } from "./options/common.ts";
 import { decodeModel } from "./model/codec.ts";
+import { CneInputError, failModel } from "./errors.ts";
 
 /**
  * A handle restored from `save()`'s bytes: an `Embedding` (optimize, transform, partitionFunction…) or a
@@ -15,7 +16,13 @@ import { decodeModel } from "./model/codec.ts";
 export async function loadModel(bytes: Uint8Array, options: { threads?: number } = {}): Promise<Embedding | ParametricEmbedding> {
   checkThreads(options.threads);
   const model = decodeModel(bytes);
-  return model.kind === "parametric"
-    ? ParametricEmbedding.fromState(model.state, options)
-    : Embedding.fromState(model.state, options);
+  try {
+    return await (model.kind === "parametric"
+      ? ParametricEmbedding.fromState(model.state, options)
+      : Embedding.fromState(model.state, options));
+  } catch (error) {
+    // the threads were checked above: whatever else the handle refuses came from the file
+    if (error instanceof CneInputError) failModel(`corrupted model: ${error.message.replace(/^cne-wasm: /, "")}`);
+    throw error;
+  }
 }

@@ -117,3 +117,20 @@ describe("saved models", () => {
     });
   });
 });
+
+describe("a destroyed handle", () => {
+  it("transform(), save() and optimize() say that the handle was destroyed", async () => {
+    const n = 60, dim = 3;
+    const data = Float32Array.from({ length: n * dim }, (_, i) => ((i * 7919) % 101) / 10 + 3 * (Math.floor(i / dim) % 3));
+    const fitted = createEmbedding(data, { n, dim, k: 5, nEpochs: 4, threads: 1 });
+    await fitted.run();
+    const loaded = await loadModel(fitted.save(), { threads: 1 });
+    fitted.destroy();
+    loaded.destroy();
+    for (const handle of [fitted, loaded as typeof fitted]) {
+      await expect(handle.transform(data.subarray(0, 2 * dim))).rejects.toThrow(/transform\(\) on a destroyed handle/);
+      await expect(handle.optimize({ nEpochs: 1 })).rejects.toThrow(/optimize\(\) on a destroyed handle/);
+      expect(() => handle.save()).toThrow(/save\(\) on a destroyed handle/);
+    }
+  });
+});

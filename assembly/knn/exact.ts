@@ -4,7 +4,7 @@
 // bit-identical results.
 
 import { heapPush, heapSortAscending } from "../util/heap";
-import { Euclidean, metricOf } from "./metric";
+import { metricOf } from "./metric";
 
 /**
  * Neighbours among the n reference rows at refPtr of query rows [rowBegin, rowEnd) at queryPtr, under metric M
@@ -44,14 +44,6 @@ export function knnExactRowsWith<M>(
   rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize,
 ): void {
   knnRowsWith<M>(dataPtr, n, stride, k, dataPtr, rowBegin, rowEnd, outIdxPtr, outDistPtr, true);
-}
-
-/** The Euclidean instance, exported for tests of the kernel (assembly/index.ts). */
-export function knnExactRows(
-  dataPtr: usize, n: i32, stride: i32, k: i32,
-  rowBegin: i32, rowEnd: i32, outIdxPtr: usize, outDistPtr: usize,
-): void {
-  knnExactRowsWith<Euclidean>(dataPtr, n, stride, k, rowBegin, rowEnd, outIdxPtr, outDistPtr);
 }
 
 /** Neighbours among the reference rows of query rows of another matrix (placing new points): none excluded. */

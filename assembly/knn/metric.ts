@@ -2,9 +2,9 @@
 // is generic over a metric class and instantiated per metric at compile time, so no inner loop branches on
 // it. A metric is one class: `rank` orders pairs (here the squared distance), `rankBounded` may stop early
 // once it exceeds a bound (NN-descent rejects most candidates), `reported` turns a rank into the distance the
-// caller sees. Adding a metric (cosine, inner product) is one class here, its id, and one case in each
-// dispatch (knn/tasks.ts, knn/nndescent_tasks.ts).
+// caller sees. Adding a metric (cosine, inner product) is one class here, its id, and one case in withMetric.
 
+import { argInt } from "../parallel/control";
 import { squaredDistance } from "../util/simd";
 import { squaredDistanceBounded } from "./bounded";
 
@@ -32,4 +32,16 @@ export const ARG_KNN_METRIC: i32 = 23;
 // @ts-ignore: decorator
 @inline export function metricOf<M>(): M {
   return changetype<M>(0);
+}
+
+/**
+ * Runs `runner.run<M>(task, ctrl, thread)` with M the metric class of the id in ARG_KNN_METRIC: the one
+ * dispatch from a metric id to its class, for every task that compares rows (knn/tasks.ts,
+ * knn/nndescent_tasks.ts). A runner is an unmanaged class with no fields and one generic method
+ * `run<M>(task: i32, ctrl: usize, thread: i32): void`. Traps on an id the core does not know.
+ */
+export function withMetric<R>(runner: R, task: i32, ctrl: usize, thread: i32): void {
+  const metric = argInt(ctrl, ARG_KNN_METRIC);
+  if (metric == METRIC_EUCLIDEAN) runner.run<Euclidean>(task, ctrl, thread);
+  else unreachable(); // a metric id the core does not know
 }

@@ -1,16 +1,23 @@
-// Loss values, exported so that tests can compare the analytic derivatives the optimiser uses
-// (losses.ts, infonce.ts) with finite differences of these values. Not used by the optimiser itself.
+// Loss values, exported by the test build only (assembly/testing.ts) so that tests can compare the analytic
+// derivatives the optimiser uses (loss/*.ts) with finite differences of these values.
 
-import { LOSS_UMAP, UMAP_EPSILON } from "./losses";
+import { withLoss } from "./losses";
 
-/** ℓ of one pair at squared distance d: positive (an edge) or negative (a noise pair), for neg/nce/umap. */
-export function pairLossValue(loss: i32, positive: bool, d: f64, xi: f64): f64 {
-  const u = 1 + d;
-  if (loss == LOSS_UMAP) {
-    return positive ? Math.log(u) : -Math.log((d + <f64>UMAP_EPSILON) / u);
+// the arguments of one call, read by the loss runner (the test build runs on one thread)
+const ARGS = memory.data(24, 8);
+
+@unmanaged class PairValue {
+  run<L>(loss: L, args: usize, thread: i32): f64 {
+    return loss.pairValue(load<i32>(args) != 0, load<f64>(args, 8), load<f64>(args, 16));
   }
-  const e = 1 / (1 + xi * u);
-  return positive ? -Math.log(e) : -Math.log(1 - e);
+}
+
+/** ℓ of one pair at squared distance d: positive (an edge) or negative (a noise pair), of a per-pair loss. */
+export function pairLossValue(loss: i32, positive: bool, d: f64, xi: f64): f64 {
+  store<i32>(ARGS, positive ? 1 : 0);
+  store<f64>(ARGS, d, 8);
+  store<f64>(ARGS, xi, 16);
+  return withLoss<PairValue>(changetype<PairValue>(0), loss, ARGS, 0);
 }
 
 /** InfoNCE's ℓ = −[log φ₊ − (1/c) log(φ₊ + Σφ_k)] for squared distances dPos and f64[m] at dNegPtr. */

@@ -1,31 +1,59 @@
-// The optimiser's per-pair derivatives for one pair at a time, exported for the gradient tests: they call the
-// very loss methods the kernels inline (lane 0 of a splat).
+// The optimiser's per-pair derivatives for one pair at a time, exported by the test build only
+// (assembly/testing.ts) for the gradient tests: they call the very loss methods the kernels inline (lane 0 of a
+// splat), through the one loss dispatch (losses.ts withLoss).
 
-import { LOSS_INFONCE, LOSS_NCE, LOSS_UMAP } from "./losses";
-import { NegLoss } from "./loss/neg";
-import { NceLoss } from "./loss/nce";
+import { withLoss } from "./losses";
+import { LOSS_NCE } from "./loss/nce";
 import { InfoNceLoss } from "./loss/infonce";
-import { UmapLoss } from "./loss/umap";
 
 // @ts-ignore: decorator
 @inline function lane0(v: v128): f32 { return f32x4.extract_lane(v, 0); }
 
-/** ∂ℓ/∂D of a positive (attraction) or negative (repulsion) pair of neg, nce or umap. */
+// the arguments of one call, read by the runners below (the test build runs on one thread): f32 d, xi, clamp
+const ARGS = memory.data(12, 4);
+
+// @ts-ignore: decorator
+@inline function put(d: f32, xi: f32, clamp: f32): usize {
+  store<f32>(ARGS, d);
+  store<f32>(ARGS, xi, 4);
+  store<f32>(ARGS, clamp, 8);
+  return ARGS;
+}
+
+@unmanaged class Attraction {
+  run<L>(loss: L, a: usize, thread: i32): f64 {
+    return lane0(loss.attraction(v128.load32_splat(a), v128.load32_splat(a, 4), v128.load32_splat(a, 8), f32x4.splat(0)));
+  }
+}
+@unmanaged class Repulsion {
+  run<L>(loss: L, a: usize, thread: i32): f64 {
+    return lane0(loss.repulsion(v128.load32_splat(a), v128.load32_splat(a, 4), v128.load32_splat(a, 8), f32x4.splat(0)));
+  }
+}
+@unmanaged class ZAttraction {
+  run<L>(loss: L, a: usize, thread: i32): f64 {
+    return lane0(loss.zAttraction(v128.load32_splat(a), v128.load32_splat(a, 4), v128.load32_splat(a, 8)));
+  }
+}
+@unmanaged class ZRepulsion {
+  run<L>(loss: L, a: usize, thread: i32): f64 {
+    return lane0(loss.zRepulsion(v128.load32_splat(a), v128.load32_splat(a, 4), v128.load32_splat(a, 8)));
+  }
+}
+
+/** ∂ℓ/∂D of a positive (attraction) or negative (repulsion) pair of a per-pair loss (norm 0). */
 export function attractionCoefficient(loss: i32, d: f32, xi: f32, clamp: f32): f32 {
-  const dv = f32x4.splat(d), xv = f32x4.splat(xi), cv = f32x4.splat(clamp), none = f32x4.splat(0);
-  if (loss == LOSS_UMAP) return lane0(changetype<UmapLoss>(0).attraction(dv, xv, cv, none));
-  if (loss == LOSS_NCE) return lane0(changetype<NceLoss>(0).attraction(dv, xv, cv, none));
-  return lane0(changetype<NegLoss>(0).attraction(dv, xv, cv, none));
+  return <f32>withLoss<Attraction>(changetype<Attraction>(0), loss, put(d, xi, clamp), 0);
 }
 export function repulsionCoefficient(loss: i32, d: f32, xi: f32, clamp: f32): f32 {
-  const dv = f32x4.splat(d), xv = f32x4.splat(xi), cv = f32x4.splat(clamp), none = f32x4.splat(0);
-  if (loss == LOSS_UMAP) return lane0(changetype<UmapLoss>(0).repulsion(dv, xv, cv, none));
-  if (loss == LOSS_NCE) return lane0(changetype<NceLoss>(0).repulsion(dv, xv, cv, none));
-  return lane0(changetype<NegLoss>(0).repulsion(dv, xv, cv, none));
+  return <f32>withLoss<Repulsion>(changetype<Repulsion>(0), loss, put(d, xi, clamp), 0);
 }
+/** NCE's ∂ℓ/∂log Z of a positive or negative pair. */
 export function nceLogZGradient(positive: bool, d: f32, xi: f32, clamp: f32): f32 {
-  const l = changetype<NceLoss>(0), dv = f32x4.splat(d), xv = f32x4.splat(xi), cv = f32x4.splat(clamp);
-  return lane0(positive ? l.zAttraction(dv, xv, cv) : l.zRepulsion(dv, xv, cv));
+  const a = put(d, xi, clamp);
+  return <f32>(positive
+    ? withLoss<ZAttraction>(changetype<ZAttraction>(0), LOSS_NCE, a, 0)
+    : withLoss<ZRepulsion>(changetype<ZRepulsion>(0), LOSS_NCE, a, 0));
 }
 
 /**

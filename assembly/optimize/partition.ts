@@ -17,10 +17,18 @@ export function partitionRows(y: usize, n: i32, dim: i32, begin: i32, end: i32, 
   }
 }
 
+// Argument slots of TASK_PARTITION, written by name by the bindings (bindings/core/abi.ts).
+export const ARG_Z_Y: i32 = 0;
+export const ARG_Z_N: i32 = 1;
+export const ARG_Z_DIM: i32 = 2;
+export const ARG_Z_ROW_SUMS: i32 = 3;
+export const ARG_Z_ROWS_PER_CHUNK: i32 = 4;
+
 /** TASK_PARTITION args: 0 y, 1 n, 2 dim, 3 rowSumPtr, 4 rowsPerChunk. */
 export function partitionTask(ctrl: usize): void {
-  const y = argPtr(ctrl, 0), n = argInt(ctrl, 1), dim = argInt(ctrl, 2), out = argPtr(ctrl, 3);
-  const rows = argInt(ctrl, 4);
+  const y = argPtr(ctrl, ARG_Z_Y), n = argInt(ctrl, ARG_Z_N), dim = argInt(ctrl, ARG_Z_DIM);
+  const out = argPtr(ctrl, ARG_Z_ROW_SUMS);
+  const rows = argInt(ctrl, ARG_Z_ROWS_PER_CHUNK);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) partitionRows(y, n, dim, c * rows, min(n, (c + 1) * rows), out);
 }

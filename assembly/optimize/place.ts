@@ -12,10 +12,7 @@
 import { arg, argInt, argPtr, argSeed, nextChunk } from "../parallel/control";
 import { draw, mix64, streamKey, uniformIndex } from "../rng";
 import { horizontalSum } from "../util/simd";
-import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "./losses";
-import { NegLoss } from "./loss/neg";
-import { InfoNceLoss } from "./loss/infonce";
-import { UmapLoss } from "./loss/umap";
+import { withLoss } from "./losses";
 
 // Argument slots of TASK_PLACE.
 export const ARG_P_TRAIN = 0; // f32[n × dim] the fixed training layout
@@ -26,7 +23,7 @@ export const ARG_P_Y = 4; // f32[rows × dim] the new points, updated in place
 export const ARG_P_ROWS = 5;
 export const ARG_P_NEIGHBOURS = 6; // i32[rows × k] training neighbours of each new point
 export const ARG_P_K = 7;
-export const ARG_P_LOSS = 8; // NCE places with its learned Z fixed: the estimator of "neg" at that ξ'
+export const ARG_P_LOSS = 8; // NCE places with its learned Z fixed (the binding passes ξ' from it; learnsZ is not read here)
 export const ARG_P_XI = 9;
 export const ARG_P_NEGATIVES = 10;
 export const ARG_P_EPOCH_BEGIN = 11;
@@ -312,12 +309,18 @@ function placeChunks<L>(loss: L, ctrl: usize, thread: i32): void {
   }
 }
 
+/** TASK_PLACE: the held-fixed placement of new points with the loss of ARG_P_LOSS (losses.ts). Its own loop, not
+ * the epoch driver of the edge-batch optimisers (epochs.ts): new points never meet, so each row runs all of its
+ * epochs while its neighbours and negatives stay in cache, and any chunking gives the same bits. */
 export function placeTask(ctrl: usize, thread: i32): void {
-  const loss = argInt(ctrl, ARG_P_LOSS);
-  if (loss == LOSS_NEG || loss == LOSS_NCE) placeChunks<NegLoss>(changetype<NegLoss>(0), ctrl, thread);
-  else if (loss == LOSS_INFONCE) placeChunks<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, thread);
-  else if (loss == LOSS_UMAP) placeChunks<UmapLoss>(changetype<UmapLoss>(0), ctrl, thread);
-  else unreachable(); // a loss id the core does not know
+  withLoss<Placement>(changetype<Placement>(0), argInt(ctrl, ARG_P_LOSS), ctrl, thread);
+}
+
+@unmanaged class Placement {
+  run<L>(loss: L, ctrl: usize, thread: i32): f64 {
+    placeChunks<L>(loss, ctrl, thread);
+    return 0;
+  }
 }
 
 /**

@@ -1,16 +1,11 @@
-// A plain scalar reference of one batch's pair gradient, for the tests: pair by pair, with the loss methods of
-// derivatives.ts, no tiles in registers. With shared draws it must equal the kernels to float tolerance; with
+// A plain scalar reference of one batch's pair gradient, exported by the test build only (assembly/testing.ts):
+// pair by pair, with the loss's methods on one lane, no tiles in registers. With shared draws it must equal the kernels to float tolerance; with
 // per-head draws it is SPEC §3's sampler, against which the tests compare the kernels' expected gradient.
 
 import { argInt, argPtr, arg } from "../parallel/control";
 import { draw, lcgNext, streamKey, uniformIndex } from "../rng";
 import { ARG_BATCH, ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_LOSS, ARG_N, ARG_NEGATIVES, ARG_SCRATCH, ARG_SLOTS, ARG_Y } from "./args";
-import { attractionCoefficient, nceLogZGradient, repulsionCoefficient } from "./derivatives";
-import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "./losses";
-import { NegLoss } from "./loss/neg";
-import { NceLoss } from "./loss/nce";
-import { InfoNceLoss } from "./loss/infonce";
-import { UmapLoss } from "./loss/umap";
+import { withLoss } from "./losses";
 import { batchEndpoint, edgeSlot, squaredGap } from "./pairs";
 import { PointRows, SlotRows } from "./planar";
 import { accumulateShare } from "./sgd";
@@ -66,53 +61,70 @@ function kernelGradient<L>(
   return logZGrad;
 }
 
+// the arguments of one batchGradient call past ctrl, read by BatchGradient (the test build runs on one thread)
+const CALL = memory.data(40, 8);
+const CALL_GRAD = 0, CALL_START = 8, CALL_LENGTH = 12, CALL_OFFSET = 16, CALL_SAMPLER = 20, CALL_XI = 24, CALL_KEY = 32;
+// @ts-ignore: decorator
+@inline function lane0(v: v128): f32 { return f32x4.extract_lane(v, 0); }
+
+@unmanaged class BatchGradient {
+  run<L>(loss: L, ctrl: usize, thread: i32): f64 {
+    const grad = load<usize>(CALL + CALL_GRAD), batchStart = load<i32>(CALL + CALL_START);
+    const batchLength = load<i32>(CALL + CALL_LENGTH), offset = load<i32>(CALL + CALL_OFFSET);
+    const sampler = load<i32>(CALL + CALL_SAMPLER), xi = load<f32>(CALL + CALL_XI), key = load<u64>(CALL + CALL_KEY);
+    if (sampler == SAMPLER_KERNEL || sampler == SAMPLER_POINT_ROWS) {
+      return kernelGradient<L>(loss, ctrl, grad, batchStart, batchLength, offset, key, xi, sampler == SAMPLER_KERNEL);
+    }
+    return scalarGradient<L>(loss, ctrl, grad, batchStart, batchLength, offset, key, xi, sampler == SAMPLER_PER_HEAD);
+  }
+}
+
+/** The scalar reference: per head, its positive and m negatives one pair at a time; a normalised loss first sums
+ * its head's S = φ₊ + Σφ_k and passes norm = 1/(cS). Returns the summed ∂ℓ/∂log Z of a loss that learns Z. */
+function scalarGradient<L>(
+  loss: L, ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, offset: i32, key: u64, xi: f32, perHead: bool,
+): f64 {
+  const y = argPtr(ctrl, ARG_Y), dim = argInt(ctrl, ARG_DIM), end = batchStart + batchLength;
+  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
+  const m = argInt(ctrl, ARG_NEGATIVES), clamp = f32x4.splat(<f32>arg(ctrl, ARG_CLAMP)), c = <f32>arg(ctrl, ARG_C);
+  const xiV = f32x4.splat(xi);
+  let logZGrad: f64 = 0;
+  for (let p = batchStart; p < end; p++) {
+    const slot = edgeSlot(edges, edgeCount, offset, p);
+    const i = load<i32>(slot), j = load<i32>(slot, 4);
+    const dPos = f32x4.splat(squaredGap(y, i, j, dim));
+    let norm = f32x4.splat(0);
+    if (loss.normalised()) {
+      let total: f32 = lane0(loss.kernel(dPos));
+      for (let r = 0; r < m; r++) {
+        const k = negativeOf(edges, edgeCount, offset, batchStart, batchLength, p, r, key, perHead);
+        total += lane0(loss.kernel(f32x4.splat(squaredGap(y, i, k, dim))));
+      }
+      norm = f32x4.splat(<f32>1 / (c * total));
+    }
+    addPair(y, grad, i, j, dim, lane0(loss.attraction(dPos, xiV, clamp, norm)));
+    if (loss.learnsZ()) logZGrad += lane0(loss.zAttraction(dPos, xiV, clamp));
+    for (let r = 0; r < m; r++) {
+      const k = negativeOf(edges, edgeCount, offset, batchStart, batchLength, p, r, key, perHead);
+      const dNeg = f32x4.splat(squaredGap(y, i, k, dim));
+      addPair(y, grad, i, k, dim, lane0(loss.repulsion(dNeg, xiV, clamp, norm)));
+      if (loss.learnsZ()) logZGrad += lane0(loss.zRepulsion(dNeg, xiV, clamp));
+    }
+  }
+  return logZGrad;
+}
+
 /**
  * Adds the pair gradient of the whole batch [batchStart, batchStart + batchLength) into grad (f32[n · dim]) with
  * the sampler given, reading the optimiser's argument slots from ctrl. Returns NCE's ∂ℓ/∂log Z.
  */
 export function batchGradient(ctrl: usize, grad: usize, batchStart: i32, batchLength: i32, offset: i32, seed: i32, xi: f32, sampler: i32): f64 {
-  const key = streamKey(<u64>seed, 7);
-  const loss = argInt(ctrl, ARG_LOSS), end = batchStart + batchLength;
-  if (sampler == SAMPLER_KERNEL || sampler == SAMPLER_POINT_ROWS) {
-    const staged = sampler == SAMPLER_KERNEL;
-    if (loss == LOSS_NEG) return kernelGradient<NegLoss>(changetype<NegLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi, staged);
-    if (loss == LOSS_NCE) return kernelGradient<NceLoss>(changetype<NceLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi, staged);
-    if (loss == LOSS_INFONCE) return kernelGradient<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi, staged);
-    if (loss == LOSS_UMAP) return kernelGradient<UmapLoss>(changetype<UmapLoss>(0), ctrl, grad, batchStart, batchLength, offset, key, xi, staged);
-    return 0;
-  }
-  const y = argPtr(ctrl, ARG_Y), dim = argInt(ctrl, ARG_DIM);
-  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
-  const m = argInt(ctrl, ARG_NEGATIVES), clamp = <f32>arg(ctrl, ARG_CLAMP), c = <f32>arg(ctrl, ARG_C);
-  const perHead = sampler == SAMPLER_PER_HEAD;
-  let logZGrad: f64 = 0;
-  for (let p = batchStart; p < end; p++) {
-    const slot = edgeSlot(edges, edgeCount, offset, p);
-    const i = load<i32>(slot), j = load<i32>(slot, 4);
-    const dPos = squaredGap(y, i, j, dim);
-    if (loss == LOSS_INFONCE) {
-      // S = φ₊ + Σφ_k, then the coefficients −φ_k²/(cS) and φ₊ − φ₊²/(cS)
-      let total: f32 = 1 / (1 + dPos);
-      for (let r = 0; r < m; r++) {
-        total += 1 / (1 + squaredGap(y, i, negativeOf(edges, edgeCount, offset, batchStart, batchLength, p, r, key, perHead), dim));
-      }
-      const inv: f32 = 1 / (c * total), phiPos: f32 = 1 / (1 + dPos);
-      addPair(y, grad, i, j, dim, phiPos - phiPos * phiPos * inv);
-      for (let r = 0; r < m; r++) {
-        const k = negativeOf(edges, edgeCount, offset, batchStart, batchLength, p, r, key, perHead);
-        const phi: f32 = 1 / (1 + squaredGap(y, i, k, dim));
-        addPair(y, grad, i, k, dim, -phi * phi * inv);
-      }
-      continue;
-    }
-    addPair(y, grad, i, j, dim, attractionCoefficient(loss, dPos, xi, clamp));
-    if (loss == LOSS_NCE) logZGrad += nceLogZGradient(true, dPos, xi, clamp);
-    for (let r = 0; r < m; r++) {
-      const k = negativeOf(edges, edgeCount, offset, batchStart, batchLength, p, r, key, perHead);
-      const dNeg = squaredGap(y, i, k, dim);
-      addPair(y, grad, i, k, dim, repulsionCoefficient(loss, dNeg, xi, clamp));
-      if (loss == LOSS_NCE) logZGrad += nceLogZGradient(false, dNeg, xi, clamp);
-    }
-  }
-  return logZGrad;
+  store<usize>(CALL + CALL_GRAD, grad);
+  store<i32>(CALL + CALL_START, batchStart);
+  store<i32>(CALL + CALL_LENGTH, batchLength);
+  store<i32>(CALL + CALL_OFFSET, offset);
+  store<i32>(CALL + CALL_SAMPLER, sampler);
+  store<f32>(CALL + CALL_XI, xi);
+  store<u64>(CALL + CALL_KEY, streamKey(<u64>seed, 7));
+  return withLoss<BatchGradient>(changetype<BatchGradient>(0), argInt(ctrl, ARG_LOSS), ctrl, 0);
 }

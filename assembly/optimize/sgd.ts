@@ -16,17 +16,12 @@
 // touched points each thread owns. Every random draw is keyed by (seed, phase, epoch, position), so the same
 // seed and thread count reproduce the run bit for bit.
 
-import { arg, argInt, argPtr, barrier, threadCount } from "../parallel/control";
-import { draw, streamKey, uniformIndex } from "../rng";
-import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "./losses";
-import { NegLoss } from "./loss/neg";
-import { NceLoss } from "./loss/nce";
-import { InfoNceLoss } from "./loss/infonce";
-import { UmapLoss } from "./loss/umap";
+import { argInt, argPtr, barrier, threadCount } from "../parallel/control";
+import { withLoss } from "./losses";
+import { GRAD_CLIP, keepLogZGradient, runEpochs } from "./epochs";
 import {
-  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD,
-  ARG_GRAD_STRIDE, ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL,
-  ARG_PHASE, ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_SLOTS, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
+  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_GRAD, ARG_GRAD_STRIDE, ARG_LOSS, ARG_N, ARG_NEGATIVES,
+  ARG_SCRATCH, ARG_SLOTS, ARG_Y, scratchBytes,
 } from "./args";
 import { accumulateAnyDim } from "./anydim";
 import { accumulatePlanar, PointRows, SlotRows } from "./planar";
@@ -36,8 +31,6 @@ import {
 } from "./staging";
 import { batchEndpoint } from "./pairs";
 import { shareBegin } from "./tile";
-
-const GRAD_CLIP: f32 = 4;
 
 /**
  * Applies the summed, clipped gradient to all `groups` v128 groups of 4 floats of y: y −= rate · clip(Σ_t grad_t),
@@ -140,16 +133,6 @@ function stepOwned(
   return accumulateAnyDim<L, R>(loss, rows, ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
 }
 
-/** TASK_OPTIMIZE: runs epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread. The loss is
- * resolved here, once per call: each loss has its own compiled copy of the epoch loop and kernels. */
-export function optimizeTask(ctrl: usize, thread: i32): void {
-  const loss = argInt(ctrl, ARG_LOSS);
-  if (loss == LOSS_NEG) optimizeEpochs<NegLoss>(changetype<NegLoss>(0), ctrl, thread);
-  else if (loss == LOSS_NCE) optimizeEpochs<NceLoss>(changetype<NceLoss>(0), ctrl, thread);
-  else if (loss == LOSS_INFONCE) optimizeEpochs<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, thread);
-  else if (loss == LOSS_UMAP) optimizeEpochs<UmapLoss>(changetype<UmapLoss>(0), ctrl, thread);
-}
-
 /**
  * Pair updates per batch (b · (1 + m)) below which one thread runs the whole optimiser and the others return:
  * below it the barriers of a batch cost more than half its work saves (measured on the first 70,000 points of the
@@ -159,109 +142,143 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
  */
 const MIN_SHARED_UPDATES: i64 = 65536;
 
-function optimizeEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
+/** TASK_OPTIMIZE: runs epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread (epochs.ts) with the
+ * SGD rule below and the loss of ARG_LOSS. */
+export function optimizeTask(ctrl: usize, thread: i32): void {
+  withLoss<SgdPhase>(changetype<SgdPhase>(0), argInt(ctrl, ARG_LOSS), ctrl, thread);
+}
+
+@unmanaged class SgdPhase {
+  run<L>(loss: L, ctrl: usize, thread: i32): f64 {
+    runEpochs<Sgd, L>(changetype<Sgd>(0), loss, ctrl, thread);
+    return 0;
+  }
+}
+
+/** Thread count of a layout optimiser call: one below MIN_SHARED_UPDATES pair updates per batch. */
+// @ts-ignore: decorator
+@inline function sgdThreads(ctrl: usize): i32 {
   const batchUpdates = <i64>argInt(ctrl, ARG_BATCH) * <i64>(1 + argInt(ctrl, ARG_NEGATIVES));
-  const threads = batchUpdates < MIN_SHARED_UPDATES ? 1 : threadCount(ctrl);
-  if (thread >= threads) return;
-  const n = argInt(ctrl, ARG_N), dim = argInt(ctrl, ARG_DIM);
+  return batchUpdates < MIN_SHARED_UPDATES ? 1 : threadCount(ctrl);
+}
+
+/**
+ * The touched points only when the batch is small against n (the paper's b = 1024 on large data): each thread
+ * visits all 2b slots at random, which costs more than the dense pass's streaming through n · dim floats unless n
+ * is many times b (measured on Fashion-MNIST 70k, b = 32,768: dense 2.5 ns per pair update, this 3.9, at 30
+ * negatives and 2 threads); both give the same bits, so a short last batch may take either.
+ */
+// @ts-ignore: decorator
+@inline function touchedOnly(ctrl: usize): bool {
+  return 64 * argInt(ctrl, ARG_BATCH) < argInt(ctrl, ARG_N);
+}
+
+/**
+ * Unstaged dense steps on more than one thread: each thread keeps a copy of the layout (thread 0's is y; the
+ * others follow the T gradient buffers), reads only its own in the kernel and steps all of it from every buffer,
+ * and then clears its own buffer. A step written by another core would otherwise move half of each thread's
+ * cached layout and gradient lines across cores every batch; this way a thread only streams the other buffers
+ * once. The copies get the same bits as y: the same sums in the same order.
+ */
+// @ts-ignore: decorator
+@inline function replicated(ctrl: usize, threads: i32): bool {
+  return argPtr(ctrl, ARG_SLOTS) == 0 && !touchedOnly(ctrl) && threads > 1;
+}
+
+/** This thread's view of the layout: y, or its copy when the layout is replicated. */
+// @ts-ignore: decorator
+@inline function layoutOf(ctrl: usize, thread: i32, threads: i32): usize {
   const y = argPtr(ctrl, ARG_Y);
-  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
-  const gradBase = argPtr(ctrl, ARG_GRAD), gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
-  const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
-  const partial = argPtr(ctrl, ARG_PARTIAL), state = argPtr(ctrl, ARG_STATE);
-  const m = argInt(ctrl, ARG_NEGATIVES);
-  const batch = argInt(ctrl, ARG_BATCH);
-  const epochBegin = argInt(ctrl, ARG_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_EPOCH_END);
-  const phaseEpochs = argInt(ctrl, ARG_PHASE_EPOCHS);
-  const rate0 = arg(ctrl, ARG_LEARNING_RATE);
-  const seed = <u64>arg(ctrl, ARG_SEED), phase = <u64>argInt(ctrl, ARG_PHASE);
-  const isNce = lossKind.learnsZ();
-  const nceRate = arg(ctrl, ARG_NCE_LEARNING_RATE);
-  const pairsScale = <f64>m / (<f64>n * <f64>(n - 1));
-  let xi = <f32>arg(ctrl, ARG_XI);
-  let logZ = load<f64>(state);
+  if (!replicated(ctrl, threads) || thread == 0) return y;
+  return argPtr(ctrl, ARG_GRAD) + (<usize>(threads + thread - 1) * <usize>argInt(ctrl, ARG_GRAD_STRIDE) << 2);
+}
 
-  const groups = (n * dim + 3) >> 2;
-  // the touched points only when the batch is small against n (the paper's b = 1024 on large data): each
-  // thread visits all 2b slots at random, which costs more than the dense pass's streaming through n · dim
-  // floats unless n is many times b (measured on Fashion-MNIST 70k, b = 32,768: dense 2.5 ns per pair
-  // update, this 3.9, at 30 negatives and 2 threads); both give the same bits, so a short last batch may take either
-  const touched = 64 * batch < n;
+/** The layout's update rule (epochs.ts): plain SGD of the clipped batch gradient, staged or not (see the top). */
+@unmanaged class Sgd {
+  // @ts-ignore: decorator
+  @inline threads(ctrl: usize): i32 { return sgdThreads(ctrl); }
+  // @ts-ignore: decorator
+  @inline firstBatch(ctrl: usize): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline lastBatchEnd(ctrl: usize, perEpoch: i32): i32 { return perEpoch; }
 
-  const scratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(dim);
-  // staged batches (the bindings' choice: large layouts): the batch's rows and their gradients in slots
-  const staged = argPtr(ctrl, ARG_SLOTS) != 0;
-  const slotY = argPtr(ctrl, ARG_SLOTS), slotStride = slotBytes(batch, dim), slotGradBase = slotY + slotStride;
-  const slotGrad = slotGradBase + <usize>thread * slotStride;
-  const listBase = slotGradBase + <usize>threads * slotStride, listStride = listBytes(batch, threads);
-  const list = listBase + <usize>thread * listStride, scale = ownerScale(n, threads);
-  const sortBase = listBase + <usize>threads * listStride, sortStride = sortBytes(batch);
-  const sort = sortBase + <usize>thread * sortStride;
-  // more than one thread: this thread's copy of the staged rows for its kernel, and its packed gradients
-  const rowsBase = sortBase + <usize>threads * sortStride, packedBase = rowsBase + <usize>threads * slotStride;
-  const slotRows = threads > 1 ? rowsBase + <usize>thread * slotStride : slotY;
-  const packed = packedBase + <usize>thread * slotStride;
-  // unstaged dense steps on more than one thread: each thread keeps a copy of the layout (thread 0's is y; the
-  // others follow the T gradient buffers), reads only its own in the kernel and steps all of it from every
-  // buffer, and then clears its own buffer. A step written by another core would otherwise move half of each
-  // thread's cached layout and gradient lines across cores every batch; this way a thread only streams the
-  // other buffers once. The copies get the same bits as y: the same sums in the same order.
-  const replicated = !staged && !touched && threads > 1;
-  const layout = replicated && thread > 0 ? gradBase + (<usize>(threads + thread - 1) * <usize>gradStride << 2) : y;
-  // y as the bindings left it (nothing writes y before the barrier after this thread's first kernel)
-  if (layout != y) memory.copy(layout, y, <usize>gradStride << 2);
-  for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
-    const rate = <f32>(rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs));
-    const key = streamKey(seed, (phase << 24) + <u64>epoch);
-    const offset = <i32>uniformIndex(draw(key, 0x4000000000000000), <u32>edgeCount);
-    for (let batchStart = 0; batchStart < edgeCount; batchStart += batch) {
-      const batchLength = min(batch, edgeCount - batchStart);
-      if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
-      const begin = shareBegin(batchStart, batchLength, threads, thread);
-      const end = shareBegin(batchStart, batchLength, threads, thread + 1);
-      if (staged) {
-        // this thread's slot gradients back to zero: only this thread reads them (packForOwners), so its lines stay
-        // in this core's cache (measured at 1M points, 2 threads, when the stepping owners read them: zeroing them
-        // here took 0.56-0.94 of the time per edge of zeroing them where they were read)
-        if (threads > 1) memory.fill(slotGrad, 0, slotBytes(batchLength, dim));
-        listSlots(list, threads, scale, edges, edgeCount, offset, batchStart, begin, end);
-        if (threads > 1) barrier(ctrl);
-        const owned = sortOwned(sort, batch, n, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart);
-        gatherOwned(y, slotY, dim, sort, owned);
-        if (threads > 1) {
-          barrier(ctrl);
-          // one sequential read of the rows the owners staged, so that the kernel's random reads hit this core's cache
-          memory.copy(slotRows, slotY, slotBytes(batchLength, dim));
-        }
-        const logZGrad = accumulateShare<L, SlotRows>(lossKind, changetype<SlotRows>(0), ctrl, slotRows, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
-        if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
-        let ownedPacked = packedBase;
-        if (threads > 1) {
-          packForOwners(slotGrad, packed, dim, listBase, listStride, sortBase, sortStride, threads);
-          ownedPacked += <usize>packedOffset(listBase, listStride, threads, thread) * (<usize>dim << 2);
-          barrier(ctrl);
-        }
-        stepOwned(y, slotGrad, ownedPacked, slotStride, dim, threads, sort, owned, rate);
-      } else {
-        const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
-        if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
-        if (threads > 1) barrier(ctrl);
-        if (touched) {
-          applyTouched(y, gradBase, gradStride, threads, thread, dim, edges, edgeCount, offset, batchStart, batchLength, rate);
-        } else {
-          // one thread: the layout itself, clearing its buffer; more: this thread's copy, each clearing its own below
-          applyGradients(layout, gradBase, gradStride, threads, groups, rate, !replicated);
-        }
-      }
-      if (isNce) {
-        let total: f64 = 0;
-        for (let t = 0; t < threads; t++) total += load<f64>(partial + (<usize>t << 3));
-        logZ -= nceRate * Math.min(GRAD_CLIP, Math.max(-GRAD_CLIP, total));
-      }
+  begin(ctrl: usize, thread: i32, threads: i32): void {
+    // y as the bindings left it (nothing writes y before the barrier after this thread's first kernel)
+    const y = argPtr(ctrl, ARG_Y), layout = layoutOf(ctrl, thread, threads);
+    if (layout != y) memory.copy(layout, y, <usize>argInt(ctrl, ARG_GRAD_STRIDE) << 2);
+  }
+
+  batch<L>(
+    loss: L, ctrl: usize, thread: i32, threads: i32, batchStart: i32, batchLength: i32, offset: i32, key: u64,
+    xi: f32, epochRate: f64, done: i32,
+  ): void {
+    const rate = <f32>epochRate;
+    const n = argInt(ctrl, ARG_N), dim = argInt(ctrl, ARG_DIM);
+    const y = argPtr(ctrl, ARG_Y);
+    const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
+    const gradBase = argPtr(ctrl, ARG_GRAD), gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
+    const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
+    const batch = argInt(ctrl, ARG_BATCH);
+    const scratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(dim);
+    const begin = shareBegin(batchStart, batchLength, threads, thread);
+    const end = shareBegin(batchStart, batchLength, threads, thread + 1);
+    // staged batches (the bindings' choice: large layouts): the batch's rows and their gradients in slots
+    if (argPtr(ctrl, ARG_SLOTS) != 0) {
+      const slotY = argPtr(ctrl, ARG_SLOTS), slotStride = slotBytes(batch, dim), slotGradBase = slotY + slotStride;
+      const slotGrad = slotGradBase + <usize>thread * slotStride;
+      const listBase = slotGradBase + <usize>threads * slotStride, listStride = listBytes(batch, threads);
+      const list = listBase + <usize>thread * listStride, scale = ownerScale(n, threads);
+      const sortBase = listBase + <usize>threads * listStride, sortStride = sortBytes(batch);
+      const sort = sortBase + <usize>thread * sortStride;
+      // more than one thread: this thread's copy of the staged rows for its kernel, and its packed gradients
+      const rowsBase = sortBase + <usize>threads * sortStride, packedBase = rowsBase + <usize>threads * slotStride;
+      const slotRows = threads > 1 ? rowsBase + <usize>thread * slotStride : slotY;
+      const packed = packedBase + <usize>thread * slotStride;
+      // this thread's slot gradients back to zero: only this thread reads them (packForOwners), so its lines stay
+      // in this core's cache (measured at 1M points, 2 threads, when the stepping owners read them: zeroing them
+      // here took 0.56-0.94 of the time per edge of zeroing them where they were read)
+      if (threads > 1) memory.fill(slotGrad, 0, slotBytes(batchLength, dim));
+      listSlots(list, threads, scale, edges, edgeCount, offset, batchStart, begin, end);
       if (threads > 1) barrier(ctrl);
-      // every thread has read this thread's buffer
-      if (replicated) memory.fill(grad, 0, <usize>gradStride << 2);
+      const owned = sortOwned(sort, batch, n, listBase, listStride, threads, thread, edges, edgeCount, offset, batchStart);
+      gatherOwned(y, slotY, dim, sort, owned);
+      if (threads > 1) {
+        barrier(ctrl);
+        // one sequential read of the rows the owners staged, so that the kernel's random reads hit this core's cache
+        memory.copy(slotRows, slotY, slotBytes(batchLength, dim));
+      }
+      const logZGrad = accumulateShare<L, SlotRows>(loss, changetype<SlotRows>(0), ctrl, slotRows, slotGrad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+      keepLogZGradient<L>(loss, ctrl, thread, logZGrad);
+      let ownedPacked = packedBase;
+      if (threads > 1) {
+        packForOwners(slotGrad, packed, dim, listBase, listStride, sortBase, sortStride, threads);
+        ownedPacked += <usize>packedOffset(listBase, listStride, threads, thread) * (<usize>dim << 2);
+        barrier(ctrl);
+      }
+      stepOwned(y, slotGrad, ownedPacked, slotStride, dim, threads, sort, owned, rate);
+    } else {
+      const layout = layoutOf(ctrl, thread, threads);
+      const logZGrad = accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+      keepLogZGradient<L>(loss, ctrl, thread, logZGrad);
+      if (threads > 1) barrier(ctrl);
+      if (touchedOnly(ctrl)) {
+        applyTouched(y, gradBase, gradStride, threads, thread, dim, edges, edgeCount, offset, batchStart, batchLength, rate);
+      } else {
+        // one thread: the layout itself, clearing its buffer; more: this thread's copy, each clearing its own in endBatch
+        applyGradients(layout, gradBase, gradStride, threads, (n * dim + 3) >> 2, rate, !replicated(ctrl, threads));
+      }
     }
   }
-  if (thread == 0) store<f64>(state, logZ);
+
+  endBatch(ctrl: usize, thread: i32, threads: i32): void {
+    if (threads > 1) barrier(ctrl);
+    // every thread has read this thread's buffer
+    if (replicated(ctrl, threads)) {
+      const gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
+      memory.fill(argPtr(ctrl, ARG_GRAD) + (<usize>thread * <usize>gradStride << 2), 0, <usize>gradStride << 2);
+    }
+  }
+
+  // @ts-ignore: decorator
+  @inline end(ctrl: usize, thread: i32, done: i32): void {}
 }

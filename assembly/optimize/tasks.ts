@@ -1,4 +1,4 @@
-// Tasks of the optimiser concern (ids 40–49), run by every thread through parallel/tasks.ts.
+// Tasks of the optimiser concern (ids 40–49), run by every thread through assembly/tasks.ts.
 import { optimizeTask } from "./sgd";
 import { partitionTask } from "./partition";
 import { placeTask } from "./place";

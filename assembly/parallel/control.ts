@@ -4,7 +4,7 @@
 import { seedOf } from "../rng";
 
 export const CTRL_GENERATION: usize = 0; // i32, bumped by the binding to start a task; idle workers wait on it
-export const CTRL_TASK: usize = 4; // i32, which task (see parallel/tasks.ts)
+export const CTRL_TASK: usize = 4; // i32, which task (see assembly/tasks.ts)
 export const CTRL_NEXT_CHUNK: usize = 8; // i32, work-stealing counter: the next chunk to take
 export const CTRL_CHUNKS: usize = 12; // i32, how many chunks the task has
 export const CTRL_DONE: usize = 16; // i32, threads that finished the task

@@ -1,4 +1,4 @@
-// Tasks of the parametric mode (ids 60–69), run by every thread through parallel/tasks.ts.
+// Tasks of the parametric mode (ids 60–69), run by every thread through assembly/tasks.ts.
 import { trainTask } from "./train";
 import { transformTask } from "./transform";
 

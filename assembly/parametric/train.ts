@@ -9,18 +9,12 @@
 //   5. each thread sums a slice of the parameter gradients in thread order and takes the Adam step; barrier
 // so the result depends on the seed and the thread count only.
 
-import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
-import { draw, streamKey, uniformIndex } from "../rng";
+import { argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
 import {
-  ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_EPOCH_BEGIN, ARG_EPOCH_END, ARG_GRAD, ARG_GRAD_STRIDE,
-  ARG_LEARNING_RATE, ARG_LOSS, ARG_N, ARG_NCE_LEARNING_RATE, ARG_NEGATIVES, ARG_PARTIAL, ARG_PHASE,
-  ARG_PHASE_EPOCHS, ARG_SCRATCH, ARG_SEED, ARG_STATE, ARG_XI, ARG_Y, scratchBytes,
+  ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_GRAD, ARG_GRAD_STRIDE, ARG_LOSS, ARG_SCRATCH, ARG_Y, scratchBytes,
 } from "../optimize/args";
-import { LOSS_INFONCE, LOSS_NCE, LOSS_NEG, LOSS_UMAP } from "../optimize/losses";
-import { NegLoss } from "../optimize/loss/neg";
-import { NceLoss } from "../optimize/loss/nce";
-import { InfoNceLoss } from "../optimize/loss/infonce";
-import { UmapLoss } from "../optimize/loss/umap";
+import { withLoss } from "../optimize/losses";
+import { GRAD_CLIP, keepLogZGradient, runEpochs } from "../optimize/epochs";
 import { batchEndpoint } from "../optimize/pairs";
 import { accumulateShare } from "../optimize/sgd";
 import { PointRows } from "../optimize/planar";
@@ -34,7 +28,6 @@ import {
 /** Control-block slot of the model record's address (the optimiser's slots 0–22 keep their meaning). */
 export const ARG_MODEL = 23;
 
-const GRAD_CLIP: f32 = 4;
 const BETA1: f32 = 0.9;
 const BETA2: f32 = 0.999;
 const EPSILON: f32 = 1e-8;
@@ -158,84 +151,73 @@ function adamStep(model: usize, threads: i32, begin: i32, end: i32, rate: f32, c
   }
 }
 
-/** TASK_PARAMETRIC_TRAIN: epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread, from batch
- * M_BATCH_BEGIN of the first to batch M_BATCH_END of the last (model.ts); the loss is resolved once per call
- * (see optimize/losses.ts). */
+/** TASK_PARAMETRIC_TRAIN: epochs [ARG_EPOCH_BEGIN, ARG_EPOCH_END) of one phase on every thread (optimize/epochs.ts)
+ * with the Adam rule below, from batch M_BATCH_BEGIN of the first to batch M_BATCH_END of the last (model.ts),
+ * and the loss of ARG_LOSS (optimize/losses.ts). */
 export function trainTask(ctrl: usize, thread: i32): void {
-  const loss = argInt(ctrl, ARG_LOSS);
-  if (loss == LOSS_NEG) trainEpochs<NegLoss>(changetype<NegLoss>(0), ctrl, thread);
-  else if (loss == LOSS_NCE) trainEpochs<NceLoss>(changetype<NceLoss>(0), ctrl, thread);
-  else if (loss == LOSS_INFONCE) trainEpochs<InfoNceLoss>(changetype<InfoNceLoss>(0), ctrl, thread);
-  else if (loss == LOSS_UMAP) trainEpochs<UmapLoss>(changetype<UmapLoss>(0), ctrl, thread);
+  withLoss<AdamPhase>(changetype<AdamPhase>(0), argInt(ctrl, ARG_LOSS), ctrl, thread);
 }
 
-function trainEpochs<L>(lossKind: L, ctrl: usize, thread: i32): void {
-  const model = argPtr(ctrl, ARG_MODEL);
-  const threads = threadCount(ctrl);
-  const n = argInt(ctrl, ARG_N), d = argInt(ctrl, ARG_DIM);
-  const y = argPtr(ctrl, ARG_Y);
-  const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
-  const gradBase = argPtr(ctrl, ARG_GRAD), gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
-  const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
-  const partial = argPtr(ctrl, ARG_PARTIAL), state = argPtr(ctrl, ARG_STATE);
-  const m = argInt(ctrl, ARG_NEGATIVES);
-  const pairScratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(d);
-  const batch = argInt(ctrl, ARG_BATCH);
-  const epochBegin = argInt(ctrl, ARG_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_EPOCH_END);
-  const phaseEpochs = argInt(ctrl, ARG_PHASE_EPOCHS);
-  const rate0 = arg(ctrl, ARG_LEARNING_RATE);
-  const seed = <u64>arg(ctrl, ARG_SEED), phase = <u64>argInt(ctrl, ARG_PHASE);
-  const isNce = lossKind.learnsZ();
-  const nceRate = arg(ctrl, ARG_NCE_LEARNING_RATE);
-  const pairsScale = <f64>m / (<f64>n * <f64>(n - 1));
-  const weightGrad = <usize>field(model, M_WEIGHT_GRAD) + (<usize>thread * <usize>field(model, M_PARAM_COUNT) << 2);
-  const paramGroups = field(model, M_PARAM_COUNT) >> 2;
-  const adamBegin = splitBegin(paramGroups, threads, thread) << 2, adamEnd = splitBegin(paramGroups, threads, thread + 1) << 2;
-  let xi = <f32>arg(ctrl, ARG_XI);
-  let logZ = load<f64>(state);
-  let step = field(model, M_STEP);
-
-  const batchesPerEpoch = (edgeCount + batch - 1) / batch;
-  const firstBatch = field(model, M_BATCH_BEGIN), lastBatchEnd = field(model, M_BATCH_END);
-
-  for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
-    const rate = rate0 * (1.0 - <f64>epoch / <f64>phaseEpochs);
-    const key = streamKey(seed, (phase << 24) + <u64>epoch);
-    const offset = <i32>uniformIndex(draw(key, 0x4000000000000000), <u32>edgeCount);
-    // the call may start and end inside an epoch (M_BATCH_BEGIN, M_BATCH_END); whole epochs in between
-    const bEnd = epoch == epochEnd - 1 ? lastBatchEnd : batchesPerEpoch;
-    for (let b = epoch == epochBegin ? firstBatch : 0; b < bEnd; b++) {
-      const batchStart = b * batch;
-      const batchLength = min(batch, edgeCount - batchStart);
-      if (isNce) xi = <f32>(pairsScale * Math.exp(logZ));
-      if (thread == 0) collectRows(model, edges, edgeCount, offset, batchStart, batchLength);
-      barrier(ctrl);
-      const blocks = (field(model, M_ROW_COUNT) + 3) >> 2, count = field(model, M_ROW_COUNT);
-      const rowBegin = splitBegin(blocks, threads, thread) << 2;
-      const rowEnd = min(count, splitBegin(blocks, threads, thread + 1) << 2);
-      forwardListed(model, thread, y, d, rowBegin, rowEnd);
-      barrier(ctrl);
-      const begin = shareBegin(batchStart, batchLength, threads, thread);
-      const end = shareBegin(batchStart, batchLength, threads, thread + 1);
-      const logZGrad = accumulateShare<L, PointRows>(lossKind, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
-      if (isNce) store<f64>(partial + (<usize>thread << 3), logZGrad);
-      barrier(ctrl);
-      backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);
-      barrier(ctrl);
-      step++;
-      const correction1 = 1.0 - Math.pow(<f64>BETA1, <f64>step);
-      const correction2 = 1.0 / (1.0 - Math.pow(<f64>BETA2, <f64>step));
-      adamStep(model, threads, adamBegin, adamEnd, <f32>(rate / correction1), <f32>correction2);
-      if (isNce) {
-        let total: f64 = 0;
-        for (let t = 0; t < threads; t++) total += load<f64>(partial + (<usize>t << 3));
-        logZ -= nceRate * Math.min(<f64>GRAD_CLIP, Math.max(-<f64>GRAD_CLIP, total));
-      }
-      barrier(ctrl);
-    }
+@unmanaged class AdamPhase {
+  run<L>(loss: L, ctrl: usize, thread: i32): f64 {
+    runEpochs<Adam, L>(changetype<Adam>(0), loss, ctrl, thread);
+    return 0;
   }
-  if (thread == 0) {
-    store<f64>(state, logZ);
-    store<i32>(model + M_STEP, step);
+}
+
+/** The network's update rule (optimize/epochs.ts): steps 1-5 at the top, Adam on the MLP's parameters. */
+@unmanaged class Adam {
+  // @ts-ignore: decorator
+  @inline threads(ctrl: usize): i32 { return threadCount(ctrl); }
+  // @ts-ignore: decorator
+  @inline firstBatch(ctrl: usize): i32 { return field(argPtr(ctrl, ARG_MODEL), M_BATCH_BEGIN); }
+  // @ts-ignore: decorator
+  @inline lastBatchEnd(ctrl: usize, perEpoch: i32): i32 { return field(argPtr(ctrl, ARG_MODEL), M_BATCH_END); }
+  // @ts-ignore: decorator
+  @inline begin(ctrl: usize, thread: i32, threads: i32): void {}
+
+  batch<L>(
+    loss: L, ctrl: usize, thread: i32, threads: i32, batchStart: i32, batchLength: i32, offset: i32, key: u64,
+    xi: f32, rate: f64, done: i32,
+  ): void {
+    const model = argPtr(ctrl, ARG_MODEL);
+    const d = argInt(ctrl, ARG_DIM), y = argPtr(ctrl, ARG_Y);
+    const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
+    const gradBase = argPtr(ctrl, ARG_GRAD), gradStride = argInt(ctrl, ARG_GRAD_STRIDE);
+    const grad = gradBase + (<usize>thread * <usize>gradStride << 2);
+    const pairScratch = argPtr(ctrl, ARG_SCRATCH) + <usize>thread * scratchBytes(d);
+    const weightGrad = <usize>field(model, M_WEIGHT_GRAD) + (<usize>thread * <usize>field(model, M_PARAM_COUNT) << 2);
+    const paramGroups = field(model, M_PARAM_COUNT) >> 2;
+    const adamBegin = splitBegin(paramGroups, threads, thread) << 2, adamEnd = splitBegin(paramGroups, threads, thread + 1) << 2;
+    if (thread == 0) collectRows(model, edges, edgeCount, offset, batchStart, batchLength);
+    barrier(ctrl);
+    const blocks = (field(model, M_ROW_COUNT) + 3) >> 2, count = field(model, M_ROW_COUNT);
+    const rowBegin = splitBegin(blocks, threads, thread) << 2;
+    const rowEnd = min(count, splitBegin(blocks, threads, thread + 1) << 2);
+    forwardListed(model, thread, y, d, rowBegin, rowEnd);
+    barrier(ctrl);
+    const begin = shareBegin(batchStart, batchLength, threads, thread);
+    const end = shareBegin(batchStart, batchLength, threads, thread + 1);
+    const logZGrad = accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
+    keepLogZGradient<L>(loss, ctrl, thread, logZGrad);
+    barrier(ctrl);
+    backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);
+    barrier(ctrl);
+    // the step count of the model record, written back once the call ends (end)
+    const step = field(model, M_STEP) + done + 1;
+    const correction1 = 1.0 - Math.pow(<f64>BETA1, <f64>step);
+    const correction2 = 1.0 / (1.0 - Math.pow(<f64>BETA2, <f64>step));
+    adamStep(model, threads, adamBegin, adamEnd, <f32>(rate / correction1), <f32>correction2);
+  }
+
+  // @ts-ignore: decorator
+  @inline endBatch(ctrl: usize, thread: i32, threads: i32): void { barrier(ctrl); }
+
+  end(ctrl: usize, thread: i32, done: i32): void {
+    // every thread has passed the last batch's barrier, so none reads M_STEP any more
+    if (thread == 0) {
+      const model = argPtr(ctrl, ARG_MODEL);
+      store<i32>(model + M_STEP, field(model, M_STEP) + done);
+    }
   }
 }

@@ -6,6 +6,7 @@
 // own f64 slot and one thread adds the slots in chunk order, so 1 and 2 threads give the same bits.
 
 import { arg, argInt, argPtr, barrier, nextChunk } from "../parallel/control";
+import { ARG_TSNE_EXACT_DOF, ARG_TSNE_EXACT_FORCE, ARG_TSNE_EXACT_N, ARG_TSNE_EXACT_ROWS_PER_CHUNK, ARG_TSNE_EXACT_WORKSPACE, ARG_TSNE_EXACT_Y } from "./repulsion_args";
 
 /** Workspace bytes of the exact task for n points: Z (f64) at offset 0, then one f64 per chunk (at most n). */
 export function exactWorkspaceBytes(n: i32): usize {
@@ -103,8 +104,9 @@ export function exactRowsDof(y: usize, n: i32, alpha: f64, begin: i32, end: i32,
  * ceil(n / rowsPerChunk) chunks.
  */
 export function repulsionExactTask(ctrl: usize, thread: i32): void {
-  const y = argPtr(ctrl, 0), n = argInt(ctrl, 1), alpha = arg(ctrl, 2), force = argPtr(ctrl, 3), ws = argPtr(ctrl, 4);
-  const rows = argInt(ctrl, 5);
+  const y = argPtr(ctrl, ARG_TSNE_EXACT_Y), n = argInt(ctrl, ARG_TSNE_EXACT_N), alpha = arg(ctrl, ARG_TSNE_EXACT_DOF);
+  const force = argPtr(ctrl, ARG_TSNE_EXACT_FORCE), ws = argPtr(ctrl, ARG_TSNE_EXACT_WORKSPACE);
+  const rows = argInt(ctrl, ARG_TSNE_EXACT_ROWS_PER_CHUNK);
   let c: i32;
   while ((c = nextChunk(ctrl)) >= 0) {
     const b = c * rows, e = min(n, b + rows);

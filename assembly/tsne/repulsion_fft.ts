@@ -32,6 +32,10 @@
 //   6 thread 0 adds the box rows' sums into Z.
 
 import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
+import {
+  ARG_TSNE_FFT_DOF, ARG_TSNE_FFT_FORCE, ARG_TSNE_FFT_INTERVALS_PER_UNIT, ARG_TSNE_FFT_MAX_INTERVALS, ARG_TSNE_FFT_MIN_INTERVALS,
+  ARG_TSNE_FFT_N, ARG_TSNE_FFT_NODES, ARG_TSNE_FFT_WORKSPACE, ARG_TSNE_FFT_Y,
+} from "./repulsion_args";
 import { FFT_PLAN_BYTES, fft, fftPlan, fftTwiddles, fftUpperHalfZero, smoothSize, twiddleBytes } from "./fft";
 import { gatherPotentials, gatherPotentials3, lagrangeWeights, spreadCharges, spreadCharges3 } from "./interpolate";
 
@@ -379,8 +383,9 @@ function gatherUnit(by: i32, sorted: usize, alpha: f64, p: i32, geo: usize, orde
 /** TASK_TSNE_REPULSION_FFT (see the header for its arguments). */
 export function repulsionFftTask(ctrl: usize, thread: i32): void {
   repulsionFft(
-    ctrl, thread, argPtr(ctrl, 0), argInt(ctrl, 1), arg(ctrl, 2), argPtr(ctrl, 3), argPtr(ctrl, 4), arg(ctrl, 5),
-    argInt(ctrl, 6), argInt(ctrl, 7), argInt(ctrl, 8),
+    ctrl, thread, argPtr(ctrl, ARG_TSNE_FFT_Y), argInt(ctrl, ARG_TSNE_FFT_N), arg(ctrl, ARG_TSNE_FFT_DOF), argPtr(ctrl, ARG_TSNE_FFT_FORCE),
+    argPtr(ctrl, ARG_TSNE_FFT_WORKSPACE), arg(ctrl, ARG_TSNE_FFT_INTERVALS_PER_UNIT),
+    argInt(ctrl, ARG_TSNE_FFT_MIN_INTERVALS), argInt(ctrl, ARG_TSNE_FFT_MAX_INTERVALS), argInt(ctrl, ARG_TSNE_FFT_NODES),
   );
 }
 

@@ -79,15 +79,14 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
       }
     });
 
-    await writeEmbedding(command.out, embedding, table.n, OUT_DIM, { metadata: table.metadata, labels });
+    await writeEmbedding(command.out, embedding, table.n, OUT_DIM);
     if (command.plot !== undefined) {
       const title = command.title ?? plotTitle(command.input, command.options, table.n);
       await writePlot(command.plot, { values: embedding, n: table.n, dim: OUT_DIM, labels, title });
     }
     if (!command.quiet) {
       const plotted = command.plot !== undefined ? ` and ${command.plot}` : "";
-      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${rows ? `; ${rows}` : ""}${runtime}
-`);
+      process.stderr.write(`cne: wrote ${command.out} (${table.n} × ${OUT_DIM})${plotted}${rows ? `; ${rows}` : ""}${runtime}\n`);
     }
   });
 }

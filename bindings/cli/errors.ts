@@ -5,6 +5,12 @@ export class CliError extends Error {
   override name = "CliError";
 }
 
+/**
+ * API names of a command's own options (not in the embedding options table) → the flags that set them, so that
+ * an API error reads in the user's terms.
+ */
+export const FLAG_OF_COMMAND_OPTION: Record<string, string> = { stepEpochs: "--step-epochs" };
+
 /** Where in a file a problem sits, phrased for the message. */
 export interface Place {
   /** 1-based line of a text file. */

@@ -19,7 +19,6 @@ export interface CoreFunctions {
   maxAbs(ptr: number, count: number): number;
   scaleByPowerOfTwo(ptr: number, count: number, exponent: number): void;
   countDistinctRows(ptr: number, n: number, dim: number, stride: number, limit: number, tablePtr: number, tableSize: number): number;
-  knnExactRows(dataPtr: number, n: number, stride: number, k: number, rowBegin: number, rowEnd: number, outIdx: number, outDist: number): void;
   padRows(ptr: number, n: number, dim: number, stride: number): void;
   packRows(src: number, n: number, dim: number, stride: number, dst: number): void;
   graphCountCandidates(knnPtr: number, n: number, k: number, rowCountPtr: number): number;
@@ -32,13 +31,6 @@ export interface CoreFunctions {
   spectralLayoutKernel(
     rowPtr: number, colPtr: number, n: number, dim: number, iterations: number, v: number, w: number, out: number, seed: number,
   ): number;
-  pairLossValue(loss: number, positive: boolean, d: number, xi: number): number;
-  infoNceLossValue(dPos: number, dNegPtr: number, m: number, c: number): number;
-  attractionCoefficient(loss: number, d: number, xi: number, clamp: number): number;
-  repulsionCoefficient(loss: number, d: number, xi: number, clamp: number): number;
-  nceLogZGradient(positive: boolean, d: number, xi: number, clamp: number): number;
-  infoNceCoefficients(kernelsPtr: number, m: number, phiPos: number, total: number, c: number): number;
-  batchGradient(ctrl: number, grad: number, batchStart: number, batchLength: number, offset: number, seed: number, xi: number, sampler: number): number;
   pcaReduceMeans(partialPtr: number, chunks: number, stride: number, n: number, meanPtr: number): void;
   pcaCrossF64(aPtr: number, bPtr: number, rows: number, stride: number, aCols: number, bCols: number, hPtr: number, symmetric: boolean): void;
   pcaCholeskyInverse(gPtr: number, l: number, tPtr: number, tStride: number, scratchPtr: number): number;
@@ -84,9 +76,8 @@ export interface CoreFunctions {
  */
 export const FUNCTION_ARITY: { readonly [K in keyof CoreFunctions]: Parameters<CoreFunctions[K]>["length"] } = {
   allocate: 1, heapMark: 0, heapReset: 1, runTask: 2, firstNonFinite: 2, maxAbs: 2, scaleByPowerOfTwo: 3, countDistinctRows: 7,
-  knnExactRows: 8, padRows: 4, packRows: 5, graphCountCandidates: 4, graphBuild: 6, graphShuffledEdges: 5, initGaussian: 3,
-  centerAndScaleByFirstColumn: 3, sumF64: 2, partitionSampled: 5, spectralLayoutKernel: 9, pairLossValue: 4, infoNceLossValue: 4,
-  attractionCoefficient: 4, repulsionCoefficient: 4, nceLogZGradient: 4, infoNceCoefficients: 5, batchGradient: 8, pcaReduceMeans: 5,
+  padRows: 4, packRows: 5, graphCountCandidates: 4, graphBuild: 6, graphShuffledEdges: 5, initGaussian: 3,
+  centerAndScaleByFirstColumn: 3, sumF64: 2, partitionSampled: 5, spectralLayoutKernel: 9, pcaReduceMeans: 5,
   pcaCrossF64: 8, pcaCholeskyInverse: 5, pcaSymmetricEigen: 4, pcaColumnsToF32: 6, pcaSymmetrize: 2,
   pcaGaussianBlock: 6, pcaIdentity: 3, pcaFixSigns: 6, pcaF32ToF64: 5, pcaMultiplyScratchBytes: 1, mlpInitParams: 6,
   mlpParamCount: 4, mlpForwardRows: 5, mlpBackwardRows: 6, optimizeScratchBytes: 1, optimizeSlotBytes: 3, mlpActStride: 1,
@@ -149,14 +140,125 @@ export const LAYOUT = {
   pca: { prefix: "PCA_", keys: ["gramStripRows"] },
   /** the distances of kNN indexes, and the slot of every kNN task that holds one (assembly/knn/metric.ts) */
   metric: { prefix: "METRIC_", keys: METRIC_NAMES },
-  knnArg: { prefix: "ARG_KNN_", keys: ["metric"] },
   /** where the repulsion task leaves Z, the intervals and the FFT length in its workspace (assembly/tsne/repulsion_fft.ts) */
   tsneRepulsionWs: { prefix: "TSNE_REPULSION_WS_", keys: ["z", "intervals", "fftSize"] },
+  /** the slot of every kNN and NN-descent task that holds the metric id (assembly/knn/metric.ts) */
+  metricArg: { prefix: "ARG_KNN_", keys: ["metric"] },
+  /** argument slots of the exact and graph kNN searches (assembly/knn/tasks.ts) */
+  knnArg: {
+    prefix: "ARG_KNN_",
+    keys: ["data", "n", "stride", "k", "rowBegin", "rowEnd", "outIndices", "outDistances", "rowsPerChunk", "query", "rowPtr", "colPtr", "ef", "entries", "scratch", "treeNodes", "treeOffsets", "treeNormals", "treePerm", "order"],
+  },
+  /** PCA: column sums (assembly/pca/tasks.ts) */
+  pcaSumsArg: {
+    prefix: "ARG_PCA_SUMS_",
+    keys: ["data", "n", "stride", "rowsPerChunk", "partial"],
+  },
+  /** PCA: the centred sample panels */
+  pcaGatherArg: {
+    prefix: "ARG_PCA_GATHER_",
+    keys: ["data", "n", "stride", "mean", "samples", "seed", "rowsPerChunk", "sample"],
+  },
+  /** PCA: a strip of the Gram matrix */
+  pcaGramArg: {
+    prefix: "ARG_PCA_GRAM_",
+    keys: ["a", "rows", "cols", "kBytes", "panelBytes", "firstStrip", "gram"],
+  },
+  /** PCA: a product of rows and a matrix */
+  pcaMultiplyArg: {
+    prefix: "ARG_PCA_MULTIPLY_",
+    keys: ["a", "aStride", "rowBegin", "rowEnd", "mean", "b", "bStride", "cols", "out", "outStride", "scratch", "rowsPerChunk"],
+  },
+  /** NN-descent (assembly/knn/nndescent_tasks.ts): the random projection trees */
+  nndTreesArg: {
+    prefix: "ARG_NND_TREES_",
+    keys: ["data", "n", "stride", "leafSize", "seed", "perm", "leafBegin", "leafCount", "scratch", "normal", "firstTree"],
+  },
+  /** NN-descent: rows in the first tree's order */
+  nndReorderArg: {
+    prefix: "ARG_NND_REORDER_",
+    keys: ["data", "n", "stride", "firstPerm", "order", "localData", "localOf", "graphDist", "graphIdx", "graphFlag", "k", "rowsPerChunk"],
+  },
+  /** NN-descent: the graph from one tree's leaves */
+  nndInitLeavesArg: {
+    prefix: "ARG_NND_INIT_LEAVES_",
+    keys: ["localData", "stride", "k", "perm", "bounds", "graphDist", "graphIdx", "graphFlag", "leaves", "leavesPerChunk"],
+  },
+  /** NN-descent: random neighbours for rows left short */
+  nndFillArg: {
+    prefix: "ARG_NND_FILL_",
+    keys: ["localData", "n", "stride", "k", "graphDist", "graphIdx", "graphFlag", "stamp", "seed", "rowsPerChunk"],
+  },
+  /** NN-descent: the candidate lists of an iteration */
+  nndCandidatesArg: {
+    prefix: "ARG_NND_CANDIDATES_",
+    keys: ["n", "k", "graphIdx", "graphFlag", "newIdx", "newPr", "newCount", "oldIdx", "oldPr", "oldCount", "maxCandidates", "seed", "iteration"],
+  },
+  /** NN-descent: the local join of an iteration */
+  nndJoinArg: {
+    prefix: "ARG_NND_JOIN_",
+    keys: ["localData", "n", "stride", "k", "graphDist", "graphIdx", "graphFlag", "newIdx", "newCount", "oldIdx", "oldCount", "maxCandidates", "stamp", "iteration", "rowsPerChunk", "updates"],
+  },
+  /** NN-descent: the sorted result in input order */
+  nndFinishArg: {
+    prefix: "ARG_NND_FINISH_",
+    keys: ["graphDist", "graphIdx", "n", "k", "order", "localOf", "outIndices", "outDistances", "rowsPerChunk"],
+  },
+  /** the exact partition function (assembly/optimize/partition.ts) */
+  partitionArg: {
+    prefix: "ARG_Z_",
+    keys: ["y", "n", "dim", "rowSums", "rowsPerChunk"],
+  },
+  /** t-SNE's exact repulsion (assembly/tsne/repulsion_args.ts) */
+  tsneExactArg: { prefix: "ARG_TSNE_EXACT_", keys: ["y", "n", "dof", "force", "workspace", "rowsPerChunk"] },
+  /** t-SNE's interpolated repulsion */
+  tsneFftArg: {
+    prefix: "ARG_TSNE_FFT_",
+    keys: ["y", "n", "dof", "force", "workspace", "intervalsPerUnit", "minIntervals", "maxIntervals", "nodes"],
+  },
 } as const;
 
 type Layout = typeof LAYOUT;
 export type CoreLayout = { readonly [G in keyof Layout]: { readonly [K in Layout[G]["keys"][number]]: number } };
 export type TaskName = keyof CoreLayout["task"];
+
+/**
+ * The argument slots each task reads, as groups of LAYOUT: Core.run writes a task's arguments by these names
+ * into the slots the core exports (test/contract.test.ts checks that every task has its groups and that their
+ * slots are distinct and fit the control block). A new task adds its slot constants to the core, one group above
+ * and one entry here.
+ */
+export const TASK_ARGS = {
+  knnExact: ["knnArg", "metricArg"],
+  knnQuery: ["knnArg", "metricArg"],
+  knnGraphQuery: ["knnArg", "metricArg"],
+  pcaColumnSums: ["pcaSumsArg"],
+  pcaGather: ["pcaGatherArg"],
+  pcaGram: ["pcaGramArg"],
+  pcaMultiply: ["pcaMultiplyArg"],
+  nndTrees: ["nndTreesArg", "metricArg"],
+  nndReorder: ["nndReorderArg", "metricArg"],
+  nndInitLeaves: ["nndInitLeavesArg", "metricArg"],
+  nndFill: ["nndFillArg", "metricArg"],
+  nndCandidates: ["nndCandidatesArg", "metricArg"],
+  nndJoin: ["nndJoinArg", "metricArg"],
+  nndFinish: ["nndFinishArg", "metricArg"],
+  optimize: ["arg"],
+  partition: ["partitionArg"],
+  place: ["placeArg"],
+  parametricTrain: ["arg"],
+  parametricTransform: ["transformArg"],
+  tsneRepulsionExact: ["tsneExactArg"],
+  tsneRepulsionFft: ["tsneFftArg"],
+} as const satisfies { readonly [T in TaskName]: readonly (keyof Layout)[] };
+
+/** A task's arguments by name (addresses, sizes and scalars); a slot left out is 0. */
+export type TaskArgs<T extends TaskName> = { [K in Layout[(typeof TASK_ARGS)[T][number]]["keys"][number]]?: number };
+
+/** Slot of each argument name of a task, from an instance's layout. */
+export function taskSlots(layout: CoreLayout, task: TaskName): Readonly<Record<string, number>> {
+  return Object.assign({}, ...TASK_ARGS[task].map((group) => layout[group]));
+}
 
 /** The global's name in the core: prefix + key in upper snake case. */
 export function globalName(prefix: string, key: string): string {

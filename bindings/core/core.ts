@@ -2,12 +2,12 @@
 // memory, its arena and, in the threads build, its pool of workers. Everything numeric runs through `run`:
 // write the arguments into the control block, then let every thread run the task.
 
-import { checkFunctions, readLayout, type CoreExports, type CoreLayout, type TaskName } from "./abi.ts";
+import { checkFunctions, readLayout, taskSlots, type CoreExports, type CoreLayout, type TaskArgs, type TaskName } from "./abi.ts";
 import { availableCores, isNodeLike, whyNoSharedMemory } from "./environment.ts";
 import { compiledModule, hasThreadsBuild } from "./source.ts";
 import { ThreadPool } from "../threads/pool.ts";
 
-export type { CoreExports, CoreLayout, TaskName };
+export type { CoreExports, CoreLayout, TaskArgs, TaskName };
 
 /**
  * Maxima tried, in pages of 64 KiB, for the threads build's shared memory: 4 GiB (the wasm32 limit and the
@@ -45,6 +45,8 @@ export class Core {
   private destroyed = false;
   /** why this core runs on one thread although more were asked for (see create) */
   private fallback?: string;
+  /** each task's slot by argument name, built on first use */
+  private readonly slots: Partial<Record<TaskName, Readonly<Record<string, number>>>> = {};
   private constructor(
     private readonly exports: CoreExports,
     /** the core's layout constants (control block, task ids, argument slots, model record) */
@@ -177,18 +179,25 @@ export class Core {
   }
 
   /**
-   * Runs `task` with `args` (at most layout.ctrl.maxArgs numbers: addresses, sizes, scalars) split into
-   * `chunks` chunks that threads take by work stealing. Resolves when every thread is done.
+   * Runs `task` with `args` (addresses, sizes, scalars, by the names of the task's slots: abi.ts TASK_ARGS; the
+   * slots left out are 0) split into `chunks` chunks that threads take by work stealing. Resolves when every
+   * thread is done.
    */
-  async run(task: TaskName, args: readonly number[], chunks: number): Promise<void> {
+  async run<T extends TaskName>(task: T, args: NoInfer<TaskArgs<T>>, chunks: number): Promise<void> {
     this.check();
     const c = this.layout.ctrl;
-    if (args.length > c.maxArgs) throw new Error(`cne-wasm: task ${task} has too many arguments`);
     const words = new Int32Array(this.memory.buffer, this.ctrl, c.bytes >> 2);
     words[c.task >> 2] = this.layout.task[task];
     words[c.nextChunk >> 2] = 0;
     words[c.chunks >> 2] = chunks;
-    this.f64(this.ctrl + c.args, args.length).set(args);
+    const block = this.f64(this.ctrl + c.args, c.maxArgs).fill(0);
+    const slots = (this.slots[task] ??= taskSlots(this.layout, task));
+    for (const [name, value] of Object.entries(args) as [string, number | undefined][]) {
+      if (value === undefined) continue;
+      const slot = slots[name];
+      if (slot === undefined) throw new Error(`cne-wasm: task ${task} has no argument ${name}`);
+      block[slot] = value;
+    }
     if (this.pool) {
       try {
         await this.pool.run();

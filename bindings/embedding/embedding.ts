@@ -125,7 +125,7 @@ export class Embedding extends FitHandle {
     const merged = resolveWarmParams(this.params, options, this.n, LAYOUT_MODE);
     checkRunnable(merged.loss, LAYOUT_MODE, LAYOUT_RULES);
     return this.serialise(async () => {
-      if (!this.fit || !this.core) fail("call run() before optimize()");
+      if (!this.fit || !this.core) fail(this.notReady("optimize()"));
       const ctl = this.control(options);
       if (startsLearnedZ(merged.loss, this.lastLoss)) writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
       this.setPlan(this.adopt(merged, planWarm(merged, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, 0, () => ++this.phases)));
@@ -153,7 +153,7 @@ export class Embedding extends FitHandle {
     }
     return this.serialise(async () => {
       const core = this.core, fit = this.fit, target = this.target;
-      if (!core || !fit || !target) fail("call run() before transform()");
+      if (!core || !fit || !target) fail(this.notReady("transform()"));
       if (matrix.dim !== this.size.dim) fail(`the new rows have ${matrix.dim} columns; the embedding was fitted on ${this.size.dim}`);
       const ctl = this.control({ signal: options.signal });
       return placeNewPoints(core, fit, matrix, {
@@ -169,7 +169,7 @@ export class Embedding extends FitHandle {
    */
   partitionFunction(options: { exact?: boolean; seed?: number } = {}): Promise<number> {
     return this.serialise(async () => {
-      if (!this.fit || !this.core) fail("call run() before partitionFunction()");
+      if (!this.fit || !this.core) fail(this.notReady("partitionFunction()"));
       const st = this.fit.optimizer;
       return partitionFunction(this.core, st.yPtr, st.n, st.dim, options.exact ?? st.n <= 20000, options.seed ?? this.params.seed);
     });
@@ -193,7 +193,7 @@ export class Embedding extends FitHandle {
    */
   save(): Uint8Array {
     const state = this.state;
-    if (!state) fail("call run() before save()");
+    if (!state) fail(this.notReady("save()"));
     return encodeEmbedding(state);
   }
 

@@ -29,8 +29,8 @@ export async function initialLayout(
     await spectralLayout(core, graph, st, p.seed, ctl);
   } else {
     // PCA: the first components of the search space are the data's when it was reduced by PCA
+    if (data.dim < dim) fail(`init "pca" needs at least ${dim} columns (one per output dimension); the data has ${data.dim}: use init "random" or "spectral"`);
     const source = search !== data && search.dim >= dim ? search : await pcaScores(core, data, dim, { seed: p.seed, signal: ctl.signal });
-    if (source.dim < dim) fail(`outDim = ${dim} exceeds the data's dimension ${source.dim} for a PCA init`);
     kernels.packRows(source.ptr, n, dim, source.stride, st.yPtr);
   }
   kernels.centerAndScaleByFirstColumn(st.yPtr, n, dim);

@@ -2,7 +2,7 @@
 // stays in wasm memory; a phase is a parameter set handed to the one optimiser task, run a few epochs per
 // call so that progress is reported and the AbortSignal checked between calls.
 
-import type { Core, TaskName } from "../core/core.ts";
+import type { Core, TaskArgs } from "../core/core.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { PhaseControl } from "../options/common.ts";
 import type { Loss } from "../loss/table.ts";
@@ -71,32 +71,31 @@ export function allocateOptimizer(core: Core, n: number, dim: number, edgesPtr: 
 }
 
 /** The optimiser task's arguments for one phase (the epoch range is filled in per call). */
-export function phaseArgs(core: Core, st: OptimizerState, phase: Phase): number[] {
-  const ARG = core.layout.arg;
-  const args = new Array<number>(core.layout.ctrl.maxArgs).fill(0);
-  args[ARG.y] = st.yPtr;
-  args[ARG.n] = st.n;
-  args[ARG.dim] = st.dim;
-  args[ARG.edges] = st.edgesPtr;
-  args[ARG.edgeCount] = st.edgeCount;
-  args[ARG.grad] = st.gradPtr;
-  args[ARG.gradStride] = st.gradStride;
-  args[ARG.scratch] = st.scratchPtr;
-  args[ARG.slots] = stages(st, phase) ? st.slotsPtr : 0;
-  args[ARG.partial] = st.partialPtr;
-  args[ARG.state] = st.statePtr;
-  args[ARG.loss] = core.layout.loss[phase.loss];
-  args[ARG.xi] = phase.xi;
-  args[ARG.negatives] = phase.negativeSamples;
-  args[ARG.batch] = Math.min(phase.batchSize, st.edgeCount);
-  args[ARG.phaseEpochs] = phase.epochs;
-  args[ARG.learningRate] = phase.learningRate;
-  args[ARG.seed] = phase.seed;
-  args[ARG.phase] = phase.phaseId;
-  args[ARG.clamp] = LOG_CLAMP;
-  args[ARG.c] = phase.c;
-  args[ARG.nceLearningRate] = NCE_LEARNING_RATE;
-  return args;
+export function phaseArgs(core: Core, st: OptimizerState, phase: Phase): TaskArgs<"optimize"> {
+  return {
+    y: st.yPtr,
+    n: st.n,
+    dim: st.dim,
+    edges: st.edgesPtr,
+    edgeCount: st.edgeCount,
+    grad: st.gradPtr,
+    gradStride: st.gradStride,
+    scratch: st.scratchPtr,
+    slots: stages(st, phase) ? st.slotsPtr : 0,
+    partial: st.partialPtr,
+    state: st.statePtr,
+    loss: core.layout.loss[phase.loss],
+    xi: phase.xi,
+    negatives: phase.negativeSamples,
+    batch: Math.min(phase.batchSize, st.edgeCount),
+    phaseEpochs: phase.epochs,
+    learningRate: phase.learningRate,
+    seed: phase.seed,
+    phase: phase.phaseId,
+    clamp: LOG_CLAMP,
+    c: phase.c,
+    nceLearningRate: NCE_LEARNING_RATE,
+  };
 }
 
 /** Whether a phase stages its batches: only with buffers large enough for its batches (ensureSlots). */
@@ -163,15 +162,15 @@ export async function runPhaseEpochs(
  * `epochs`, `step` epochs per call, reporting progress (of the whole phase) and checking the signal between calls.
  */
 export async function runEpochs(
-  core: Core, task: TaskName, args: number[], epochs: number, step: number, ctl: PhaseControl,
+  core: Core, task: "optimize" | "parametricTrain", args: TaskArgs<"optimize">, epochs: number, step: number, ctl: PhaseControl,
   begin = 0, end = epochs,
 ): Promise<void> {
   ctl.progress?.(begin / epochs);
   for (let e = begin; e < end; e += step) {
     throwIfAborted(ctl.signal);
     const callEnd = Math.min(end, e + step);
-    args[core.layout.arg.epochBegin] = e;
-    args[core.layout.arg.epochEnd] = callEnd;
+    args.epochBegin = e;
+    args.epochEnd = callEnd;
     await core.run(task, args, 1);
     ctl.progress?.(callEnd / epochs);
   }

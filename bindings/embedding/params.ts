@@ -9,6 +9,8 @@ import {
   type OptionName, type OptionSpec,
 } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
+import { checkNeighbourFraction } from "../validate/degenerate.ts";
+import { checkSpectrumBounds, formatBound } from "../validate/spectrum.ts";
 import { LOSSES, lossesWith } from "../loss/table.ts";
 
 export interface ResolvedParams {
@@ -98,8 +100,8 @@ function checkValue(name: string, spec: OptionSpec, v: unknown): void {
       }
       return;
     case "number":
-      if (typeof v !== "number" || !Number.isFinite(v) || (spec.positive && v <= 0)) {
-        fail(`${name} must be a ${spec.positive ? "positive " : ""}finite number, got ${String(v)}`);
+      if (typeof v !== "number" || !(v >= spec.min && v <= spec.max)) {
+        fail(`${name} must be a ${spec.min > 0 ? "positive" : "finite"} number from ${formatBound(spec.min)} to ${formatBound(spec.max)}, got ${String(v)}`);
       }
       return;
     case "boolean":
@@ -202,6 +204,8 @@ export function warningSink(onWarning: unknown): (message: string) => void {
 export function checkShapes(p: ResolvedParams, n: number): void {
   if (n <= p.k) fail(`n = ${n} is too small for k = ${p.k}: need n > k`);
   if (n < 3) fail(`n = ${n} is too small: need at least 3 points`);
+  checkNeighbourFraction(n, p.k, p.warn);
+  checkSpectrumBounds(p, n, fail, p.warn);
   const indices = p.knnIndices;
   if (indices) {
     if (indices.length !== n * p.k) fail(`knnIndices has ${indices.length} entries but n × k = ${n} × ${p.k} = ${n * p.k}`);

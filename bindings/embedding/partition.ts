@@ -10,7 +10,7 @@ export async function partitionFunction(core: Core, yPtr: number, n: number, dim
   if (!exact) return kernels.partitionSampled(yPtr, n, dim, SAMPLED_PAIRS, seed);
   const mark = core.mark();
   const rowSums = core.alloc(n * 8);
-  await core.run("partition", [yPtr, n, dim, rowSums, ROWS_PER_CHUNK], Math.ceil(n / ROWS_PER_CHUNK));
+  await core.run("partition", { y: yPtr, n, dim, rowSums, rowsPerChunk: ROWS_PER_CHUNK }, Math.ceil(n / ROWS_PER_CHUNK));
   const z = kernels.sumF64(rowSums, n);
   core.reset(mark);
   return z;

@@ -5,6 +5,8 @@ import type { ResolvedParams } from "./params.ts";
 import { xiFor, zBarAt } from "./spectrum.ts";
 import { LOSSES } from "../loss/table.ts";
 import type { UpdateRule } from "../fit/modes.ts";
+import { fail } from "../errors.ts";
+import { checkSpectrumBounds } from "../validate/spectrum.ts";
 
 /**
  * The phase of settings p on n points run by `rule`, with the loss's target (loss table): Z̄ (given, or at s)
@@ -12,6 +14,7 @@ import type { UpdateRule } from "../fit/modes.ts";
  * a fit (the handle counts them).
  */
 export function phaseFor(p: ResolvedParams, n: number, epochs: number, batchSize: number, phaseId: number, rule: UpdateRule): Phase {
+  checkSpectrumBounds(p, n, fail); // optimize()'s settings meet n here first
   const m = p.negativeSamples;
   const zBar = LOSSES[p.loss].target === "zBar" ? p.zBar ?? zBarAt(p.s, n, m) : undefined;
   const xi = zBar !== undefined ? xiFor(zBar, n, m) : 1;

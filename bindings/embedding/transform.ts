@@ -105,25 +105,21 @@ export async function placeNewPoints(
     const { target } = s, m = s.negativeSamples;
     // a loss that learns Z (NCE) places with its learned Z fixed: the same estimator as neg at ξ' = m·Z/(n(n−1))
     const xi = LOSSES[target.loss].learnsZ && s.logZ !== undefined ? (m * Math.exp(s.logZ)) / (n * (n - 1)) : target.xi;
-    const P = core.layout.placeArg;
-    const args: number[] = [];
-    args[P.train] = layout.yPtr; args[P.n] = n; args[P.dim] = outDim;
     // the fit's noise distribution (rows ∝ degree) as an alias table of n records that stays in cache
     const noise = core.alloc(n * 8);
     const tableMark = core.mark();
     core.kernels.placeNoiseTable(fit.graph.rowPtr, n, noise, core.alloc(n * 16));
     core.reset(tableMark);
-    args[P.noise] = noise;
-    args[P.y] = y; args[P.rows] = rows; args[P.neighbours] = found.indicesPtr; args[P.k] = o.k;
-    args[P.loss] = core.layout.loss[target.loss]; args[P.xi] = xi; args[P.negatives] = m;
-    args[P.epochs] = o.nEpochs; args[P.learningRate] = o.learningRate; args[P.seed] = s.seed; args[P.clamp] = LOG_CLAMP;
-    args[P.c] = target.c; args[P.scratch] = scratch; args[P.chunkRows] = ROWS_PER_CHUNK;
+    const args = {
+      train: layout.yPtr, n, dim: outDim, noise, y, rows, neighbours: found.indicesPtr, k: o.k,
+      loss: core.layout.loss[target.loss], xi, negatives: m, epochs: o.nEpochs, learningRate: o.learningRate,
+      seed: s.seed, clamp: LOG_CLAMP, c: target.c, scratch, chunkRows: ROWS_PER_CHUNK,
+    };
     for (let e = 0; e < o.nEpochs; e += EPOCHS_PER_CALL) {
       throwIfAborted(ctl.signal);
-      args[P.epochBegin] = e;
-      args[P.epochEnd] = Math.min(o.nEpochs, e + EPOCHS_PER_CALL);
-      await core.run("place", args, Math.ceil(rows / ROWS_PER_CHUNK));
-      ctl.report(args[P.epochEnd] / o.nEpochs, "optimize");
+      const epochEnd = Math.min(o.nEpochs, e + EPOCHS_PER_CALL);
+      await core.run("place", { ...args, epochBegin: e, epochEnd }, Math.ceil(rows / ROWS_PER_CHUNK));
+      ctl.report(epochEnd / o.nEpochs, "optimize");
     }
     throwIfAborted(ctl.signal);
     checkFiniteLayout(core, y, rows, outDim, "transform");

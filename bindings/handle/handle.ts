@@ -60,6 +60,11 @@ export abstract class FitHandle {
     return this.core?.runtime;
   }
 
+  /** Why `call` cannot run yet: the handle was destroyed, or it has no fit yet. */
+  protected notReady(call: string): string {
+    return this.destroyed ? `${call} on a destroyed handle: destroy() freed its memory; fit or load the model again` : `call run() before ${call}`;
+  }
+
   /** A copy of the current layout (n × outDim, row-major); empty before the first step. */
   get embedding(): Float32Array {
     const ptr = this.layoutPtr();
@@ -78,7 +83,7 @@ export abstract class FitHandle {
       fail(`embeddingInto needs a Float32Array of n × outDim = ${this.n} × ${this.outDim} = ${size} values`);
     }
     const ptr = this.layoutPtr();
-    if (!this.core || ptr === undefined) fail("there is no layout yet: call run() or step() first");
+    if (!this.core || ptr === undefined) fail(this.destroyed ? this.notReady("embeddingInto()") : "there is no layout yet: call run() or step() first");
     out.set(this.core.f32(ptr, size));
     return out;
   }

@@ -29,7 +29,10 @@ export async function exactKnn(core: Core, m: CoreMatrix, k: number, ctl: PhaseC
     const chunks = Math.ceil((end - begin) / ROWS_PER_CHUNK);
     await core.run(
       "knnExact",
-      withMetric(core, [m.ptr, m.n, m.stride, k, begin, end, indicesPtr, distancesPtr, ROWS_PER_CHUNK], ctl.metric),
+      withMetric(core, {
+        data: m.ptr, n: m.n, stride: m.stride, k, rowBegin: begin, rowEnd: end, outIndices: indicesPtr,
+        outDistances: distancesPtr, rowsPerChunk: ROWS_PER_CHUNK,
+      }, ctl.metric),
       chunks,
     );
     ctl.progress?.(end / m.n);

@@ -6,10 +6,7 @@ import type { Core, CoreLayout } from "../core/core.ts";
 /** A distance the core knows. */
 export type KnnMetric = keyof CoreLayout["metric"];
 
-/** A kNN task's arguments with the metric's id in its slot (the other free slots zero). */
-export function withMetric(core: Core, args: readonly number[], metric: KnnMetric = "euclidean"): number[] {
-  const out = new Array<number>(Math.max(args.length, core.layout.knnArg.metric + 1)).fill(0);
-  args.forEach((v, i) => { out[i] = v; });
-  out[core.layout.knnArg.metric] = core.layout.metric[metric];
-  return out;
+/** A kNN or NN-descent task's arguments with the metric's id in its slot. */
+export function withMetric<A extends object>(core: Core, args: A, metric: KnnMetric = "euclidean"): A & { metric: number } {
+  return { ...args, metric: core.layout.metric[metric] };
 }

@@ -3,7 +3,7 @@
 // Every step is a task whose rows threads take by work stealing; results depend on the seed only, not on the
 // thread count. Progress is reported and the abort signal checked between tasks.
 
-import type { Core, TaskName } from "../core/core.ts";
+import type { Core, TaskArgs, TaskName } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { PhaseControl } from "../options/common.ts";
@@ -68,10 +68,11 @@ export async function nndescentKnn(
     const normalPtr = core.alloc(trees * stride * 4);
     // stamps must not hold tags of an earlier run that used the same memory
     core.i32(stampPtr, core.threads * n).fill(0);
-    const graph = [graphDistPtr, graphIdxPtr, flagPtr];
+    const graph = { graphDist: graphDistPtr, graphIdx: graphIdxPtr, graphFlag: flagPtr };
 
     // every task of the search carries the metric, resolved once here
-    const run = (task: TaskName, args: number[], chunks: number) => core.run(task, withMetric(core, args, opts.metric), chunks);
+    const run = <T extends TaskName>(task: T, args: TaskArgs<T>, chunks: number) =>
+      core.run(task, withMetric(core, args, opts.metric), chunks);
     // progress: forest 10%, initial graph 15%, iterations the rest
     const report = (f: number) => opts.progress?.(Math.min(1, f));
     throwIfAborted(opts.signal);
@@ -80,15 +81,20 @@ export async function nndescentKnn(
     const forest = (dataPtr: number, first: number, count: number) =>
       run(
         "nndTrees",
-        [dataPtr, n, stride, leafSize, seed, permPtr, leafBeginPtr, leafCountPtr, partitionScratchPtr, normalPtr,
-          first],
+        {
+          data: dataPtr, n, stride, leafSize, seed, perm: permPtr, leafBegin: leafBeginPtr, leafCount: leafCountPtr,
+          scratch: partitionScratchPtr, normal: normalPtr, firstTree: first,
+        },
         count,
       );
     await forest(m.ptr, 0, 1);
     throwIfAborted(opts.signal);
     await run(
       "nndReorder",
-      [m.ptr, n, stride, permPtr, orderPtr, localDataPtr, localOfPtr, ...graph, k, ROWS_PER_CHUNK],
+      {
+        data: m.ptr, n, stride, firstPerm: permPtr, order: orderPtr, localData: localDataPtr, localOf: localOfPtr,
+        ...graph, k, rowsPerChunk: ROWS_PER_CHUNK,
+      },
       rowChunks,
     );
     throwIfAborted(opts.signal);
@@ -99,14 +105,16 @@ export async function nndescentKnn(
       throwIfAborted(opts.signal);
       await run(
         "nndInitLeaves",
-        [localDataPtr, stride, k, permPtr + t * n * 4, leafBeginPtr + t * (n + 1) * 4, ...graph,
-          leafCounts[t], LEAVES_PER_CHUNK],
+        {
+          localData: localDataPtr, stride, k, perm: permPtr + t * n * 4, bounds: leafBeginPtr + t * (n + 1) * 4,
+          ...graph, leaves: leafCounts[t], leavesPerChunk: LEAVES_PER_CHUNK,
+        },
         Math.ceil(leafCounts[t] / LEAVES_PER_CHUNK),
       );
     }
     await run(
       "nndFill",
-      [localDataPtr, n, stride, k, ...graph, stampPtr, seed, ROWS_PER_CHUNK],
+      { localData: localDataPtr, n, stride, k, ...graph, stamp: stampPtr, seed, rowsPerChunk: ROWS_PER_CHUNK },
       rowChunks,
     );
     report(0.25);
@@ -124,15 +132,20 @@ export async function nndescentKnn(
       throwIfAborted(opts.signal);
       await run(
         "nndCandidates",
-        [n, k, graphIdxPtr, flagPtr, newIdxPtr, newPrPtr, newCountPtr, oldIdxPtr, oldPrPtr, oldCountPtr,
-          maxCandidates, seed, iteration],
+        {
+          n, k, graphIdx: graphIdxPtr, graphFlag: flagPtr, newIdx: newIdxPtr, newPr: newPrPtr, newCount: newCountPtr,
+          oldIdx: oldIdxPtr, oldPr: oldPrPtr, oldCount: oldCountPtr, maxCandidates, seed, iteration,
+        },
         candidateChunks,
       );
       throwIfAborted(opts.signal);
       await run(
         "nndJoin",
-        [localDataPtr, n, stride, k, ...graph, newIdxPtr, newCountPtr, oldIdxPtr, oldCountPtr,
-          maxCandidates, stampPtr, iteration, ROWS_PER_CHUNK, updatesPtr],
+        {
+          localData: localDataPtr, n, stride, k, ...graph, newIdx: newIdxPtr, newCount: newCountPtr,
+          oldIdx: oldIdxPtr, oldCount: oldCountPtr, maxCandidates, stamp: stampPtr, iteration,
+          rowsPerChunk: ROWS_PER_CHUNK, updates: updatesPtr,
+        },
         rowChunks,
       );
       let updates = 0;
@@ -144,7 +157,10 @@ export async function nndescentKnn(
     throwIfAborted(opts.signal);
     await run(
       "nndFinish",
-      [graphDistPtr, graphIdxPtr, n, k, orderPtr, localOfPtr, indicesPtr, distancesPtr, ROWS_PER_CHUNK],
+      {
+        graphDist: graphDistPtr, graphIdx: graphIdxPtr, n, k, order: orderPtr, localOf: localOfPtr,
+        outIndices: indicesPtr, outDistances: distancesPtr, rowsPerChunk: ROWS_PER_CHUNK,
+      },
       rowChunks,
     );
     report(1);

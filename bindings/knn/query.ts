@@ -63,7 +63,10 @@ export async function queryKnn(
     const end = Math.min(queries.n, begin + blockRows);
     await core.run(
       "knnQuery",
-      withMetric(core, [reference.ptr, reference.n, reference.stride, k, begin, end, indicesPtr, distancesPtr, ROWS_PER_CHUNK, queries.ptr], ctl.metric),
+      withMetric(core, {
+        data: reference.ptr, n: reference.n, stride: reference.stride, k, rowBegin: begin, rowEnd: end,
+        outIndices: indicesPtr, outDistances: distancesPtr, rowsPerChunk: ROWS_PER_CHUNK, query: queries.ptr,
+      }, ctl.metric),
       Math.ceil((end - begin) / ROWS_PER_CHUNK),
     );
     ctl.progress?.(end / queries.n);
@@ -118,10 +121,12 @@ export async function queryGraphKnn(
       const end = Math.min(queries.n, begin + blockRows);
       await core.run(
         "knnGraphQuery",
-        withMetric(core, [
-          reference.ptr, n, reference.stride, k, begin, end, indicesPtr, distancesPtr, ROWS_PER_CHUNK, queries.ptr,
-          graph.rowPtr, graph.colPtr, ef, entries, scratchPtr, tree.nodes, tree.offsets, tree.normals, tree.perm, order,
-        ], ctl.metric),
+        withMetric(core, {
+          data: reference.ptr, n, stride: reference.stride, k, rowBegin: begin, rowEnd: end, outIndices: indicesPtr,
+          outDistances: distancesPtr, rowsPerChunk: ROWS_PER_CHUNK, query: queries.ptr, rowPtr: graph.rowPtr,
+          colPtr: graph.colPtr, ef, entries, scratch: scratchPtr, treeNodes: tree.nodes, treeOffsets: tree.offsets,
+          treeNormals: tree.normals, treePerm: tree.perm, order,
+        }, ctl.metric),
         Math.ceil((end - begin) / ROWS_PER_CHUNK),
       );
       ctl.progress?.(end / queries.n);

@@ -8,6 +8,10 @@ import { failModel } from "../errors.ts";
 import { LIBRARY_VERSION } from "../version.ts";
 import type { PcaBasisState } from "../pca/index.ts";
 import { readContainer, writeContainer, type Container, type SectionData } from "./container.ts";
+import { EMBEDDING_OPTIONS } from "../options/embedding.ts";
+import {
+  badField, checkFinite, count, field, LOSSES, networkShape, options as checkedOptions, pcaShape, scaleExponent, target,
+} from "./fields.ts";
 
 export type ModelKind = "embedding" | "parametric";
 
@@ -34,16 +38,15 @@ function pcaSections(sections: Record<string, SectionData>, pca: PcaBasisState |
   return { dim: pca.dim, nComponents: pca.nComponents };
 }
 
-function readPca(c: Container): PcaBasisState | undefined {
+function readPca(c: Container, inputDim: number | null): PcaBasisState | undefined {
   // absent in version 1 parametric models: their network reads the rows as given
-  const pca = c.header.pca === undefined ? null
-    : field<{ dim: number; nComponents: number } | null>(c, "pca", (x) => x === null || (typeof x === "object" && isCount((x as { dim: unknown }).dim) && isCount((x as { nComponents: unknown }).nComponents)));
+  const pca = pcaShape(c, inputDim);
   if (pca === null) return undefined;
-  return {
-    dim: pca.dim, nComponents: pca.nComponents,
-    mean: c.section("pcaMean", "f32", pca.dim) as Float32Array,
-    components: c.section("pcaComponents", "f32", pca.dim * pca.nComponents) as Float32Array,
-  };
+  const mean = c.section("pcaMean", "f32", pca.dim, "pca.dim") as Float32Array;
+  const components = c.section("pcaComponents", "f32", pca.dim * pca.nComponents, "pca.dim × pca.nComponents") as Float32Array;
+  checkFinite("pcaMean", mean);
+  checkFinite("pcaComponents", components);
+  return { dim: pca.dim, nComponents: pca.nComponents, mean, components };
 }
 
 export function encodeEmbedding(state: EmbeddingState): Uint8Array {
@@ -70,47 +73,66 @@ export function encodeParametric(state: ParametricState): Uint8Array {
   }, sections, pca ? PARAMETRIC_PCA_VERSION : BASE_VERSION);
 }
 
-const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0;
+/** Every field and section length checked (fields.ts) before anything is allocated from it. */
+function decodeParametric(c: Container, n: number, outDim: number, options: EmbeddingOptions): DecodedModel {
+  const inputDim = field<number | null>(c, "inputDim", (x) => x === null || (Number.isInteger(x) && (x as number) >= 1), "null or a positive integer");
+  const stored = c.lengthOf("parameters");
+  if (stored === undefined) failModel('the model has no "parameters" section');
+  const network = networkShape(c, outDim, stored);
+  const pca = readPca(c, inputDim);
+  if (pca && pca.nComponents !== network.inDim) badField("network.inDim", network.inDim, `pca.nComponents (${pca.nComponents})`);
+  if (!pca && inputDim !== null && inputDim !== network.inDim) badField("network.inDim", network.inDim, `the header's inputDim (${inputDim})`);
+  const parameters = c.section("parameters", "f32", stored) as Float32Array;
+  const embedding = c.section("embedding", "f32", n * outDim, "n × outDim") as Float32Array;
+  checkFinite("parameters", parameters);
+  checkFinite("embedding", embedding);
+  return {
+    kind: "parametric",
+    state: { shape: network, parameters, embedding, options, inputScaleExponent: scaleExponent(c), pca },
+  };
+}
 
-function field<T>(c: Container, name: string, check: (x: unknown) => boolean): T {
-  const v = c.header[name];
-  if (!check(v)) failModel(`corrupted model: header field "${name}" is ${JSON.stringify(v)}`);
-  return v as T;
+function decodeEmbedding(c: Container, n: number, outDim: number, options: EmbeddingOptions): DecodedModel {
+  const k = count(c, "k", 1, Math.min(n - 1, EMBEDDING_OPTIONS.k.max));
+  if (options.k !== undefined && options.k !== k) badField("k", k, `options.k (${options.k})`);
+  const inputDim = field<number | null>(c, "inputDim", (x) => x === null || (Number.isInteger(x) && (x as number) >= 1), "null or a positive integer");
+  const referenceDim = field<number | null>(c, "referenceDim", (x) => x === null || (Number.isInteger(x) && (x as number) >= 1), "null or a positive integer");
+  const logZ = field<number | null>(c, "logZ", (x) => x === null || (typeof x === "number" && Number.isFinite(x)), "null or a finite number");
+  const layoutTarget = target(c);
+  const lastLoss = field<Loss>(c, "lastLoss", (x) => LOSSES.includes(x as string), `one of ${LOSSES.join(", ")}`);
+  const phases = count(c, "phases", 0, 2 ** 31 - 1);
+  const inputScaleExponent = scaleExponent(c);
+  const pca = readPca(c, inputDim);
+  if (referenceDim !== null) {
+    const expected = pca ? pca.nComponents : inputDim;
+    if (referenceDim !== expected) badField("referenceDim", referenceDim, pca ? `pca.nComponents (${expected})` : `the header's inputDim (${inputDim})`);
+  }
+  const embedding = c.section("embedding", "f32", n * outDim, "n × outDim") as Float32Array;
+  const knnIndices = c.section("knnIndices", "i32", n * k, "n × k") as Int32Array;
+  checkFinite("embedding", embedding);
+  for (let i = 0; i < knnIndices.length; i++) {
+    const j = knnIndices[i];
+    if (!(j >= 0 && j < n)) failModel(`corrupted model: section "knnIndices" holds ${j} at value ${i}, not a row index in [0, ${n})`);
+  }
+  const reference = referenceDim === null ? undefined : (c.section("reference", "f32", n * referenceDim, "n × referenceDim") as Float32Array);
+  if (reference) checkFinite("reference", reference);
+  return {
+    kind: "embedding",
+    state: {
+      embedding, knnIndices, options, lastLoss, phases, logZ: logZ ?? undefined, target: layoutTarget ?? undefined,
+      inputDim: inputDim ?? undefined, inputScaleExponent, reference, pca,
+    },
+  };
 }
 
 /** Reads a saved model's bytes into the state its handle restores from. */
 export function decodeModel(bytes: Uint8Array): DecodedModel {
   const c = readContainer(bytes);
   if (c.header.library !== "cne-wasm") failModel("not a cne-wasm model (the header names another library)");
-  const kind = field<ModelKind>(c, "kind", (x) => x === "embedding" || x === "parametric");
-  const n = field<number>(c, "n", isCount), outDim = field<number>(c, "outDim", isCount);
-  const options = field<EmbeddingOptions>(c, "options", (x) => x !== null && typeof x === "object");
-  if (kind === "parametric") {
-    const network = field<ParametricState["shape"]>(c, "network", (x) => x !== null && typeof x === "object");
-    return {
-      kind,
-      state: {
-        shape: network, parameters: c.section("parameters", "f32") as Float32Array,
-        embedding: c.section("embedding", "f32", n * outDim) as Float32Array, options,
-        inputScaleExponent: field<number>(c, "inputScaleExponent", Number.isInteger), pca: readPca(c),
-      },
-    };
-  }
-  const k = field<number>(c, "k", isCount);
-  const inputDim = field<number | null>(c, "inputDim", (x) => x === null || isCount(x));
-  const referenceDim = field<number | null>(c, "referenceDim", (x) => x === null || isCount(x));
-  const logZ = field<number | null>(c, "logZ", (x) => x === null || typeof x === "number");
-  const target = field<LayoutTarget | null>(c, "target", (x) => x === null || typeof x === "object");
-  return {
-    kind,
-    state: {
-      embedding: c.section("embedding", "f32", n * outDim) as Float32Array,
-      knnIndices: c.section("knnIndices", "i32", n * k) as Int32Array,
-      options, lastLoss: field<Loss>(c, "lastLoss", (x) => typeof x === "string"), phases: field<number>(c, "phases", isCount),
-      logZ: logZ ?? undefined, target: target ?? undefined, inputDim: inputDim ?? undefined,
-      inputScaleExponent: field<number>(c, "inputScaleExponent", Number.isInteger),
-      reference: referenceDim === null ? undefined : (c.section("reference", "f32", n * referenceDim) as Float32Array),
-      pca: readPca(c),
-    },
-  };
+  const kind = field<ModelKind>(c, "kind", (x) => x === "embedding" || x === "parametric", '"embedding" or "parametric"');
+  const outDim = count(c, "outDim", EMBEDDING_OPTIONS.outDim.min, EMBEDDING_OPTIONS.outDim.max);
+  // an embedding needs more points than neighbours (k ≥ 1) and at least 3; a parametric layout at least 1
+  const n = count(c, "n", kind === "embedding" ? 3 : 1, 2 ** 31 - 1);
+  const options = checkedOptions(c, outDim);
+  return kind === "parametric" ? decodeParametric(c, n, outDim, options) : decodeEmbedding(c, n, outDim, options);
 }

@@ -81,8 +81,11 @@ export function writeContainer(fields: Record<string, unknown>, sections: Record
 export interface Container {
   formatVersion: number;
   header: ContainerHeader;
-  section(name: string, type: SectionType, length?: number): SectionData;
+  /** A section's values; `length` is the count the header implies, `from` the fields it follows from. */
+  section(name: string, type: SectionType, length?: number, from?: string): SectionData;
   has(name: string): boolean;
+  /** The number of values a section holds (without reading it), or undefined when there is none. */
+  lengthOf(name: string): number | undefined;
 }
 
 /** Reads and checks a file written by writeContainer; every problem is a CneModelError naming it. */
@@ -111,22 +114,47 @@ export function readContainer(bytes: Uint8Array): Container {
     failModel("corrupted model: the header is not JSON");
   }
   if (header === null || typeof header !== "object" || !Array.isArray(header.sections)) failModel("corrupted model: the header lists no sections");
-  const entries = new Map(header.sections.map((e) => [e.name, e]));
+  const entries = checkSections(header.sections, PREAMBLE_BYTES + headerLength, bodyEnd);
   return {
     formatVersion,
     header,
     has: (name) => entries.has(name),
-    section(name, type, length) {
+    lengthOf: (name) => entries.get(name)?.length,
+    section(name, type, length, from) {
       const e = entries.get(name);
       if (!e) failModel(`the model has no "${name}" section`);
       if (e.type !== type) failModel(`section "${name}" is ${e.type}, expected ${type}`);
-      if (length !== undefined && e.length !== length) failModel(`section "${name}" has ${e.length} values, expected ${length}`);
-      const end = e.offset + e.length * 4;
-      if (!Number.isInteger(e.offset) || e.offset < PREAMBLE_BYTES + headerLength || end > bodyEnd) {
-        failModel(`section "${name}" lies outside the file`);
+      if (length !== undefined && e.length !== length) {
+        failModel(`corrupted model: section "${name}" has ${e.length} values, expected ${length}${from ? ` (header fields ${from})` : ""}`);
       }
-      const copy = bytes.slice(e.offset, end).buffer;
+      // checkSections has placed every section inside the file: the copy costs at most the file's length
+      const copy = bytes.slice(e.offset, e.offset + e.length * 4).buffer;
       return type === "f32" ? new Float32Array(copy) : new Int32Array(copy);
     },
   };
+}
+
+/**
+ * Checks every section entry before any is read: a name, a known type, a whole number of values, an 8-byte
+ * aligned offset, all of it between the header and the checksum; no name twice, no two sections overlapping.
+ */
+function checkSections(list: unknown[], start: number, end: number): Map<string, SectionEntry> {
+  const entries = new Map<string, SectionEntry>();
+  for (const [i, e] of list.entries()) {
+    if (e === null || typeof e !== "object") failModel(`corrupted model: section entry ${i} is not an object`);
+    const { name, type, length, offset } = e as Record<string, unknown>;
+    if (typeof name !== "string" || name.length === 0) failModel(`corrupted model: section entry ${i} has no name`);
+    if (entries.has(name)) failModel(`corrupted model: section "${name}" is listed twice`);
+    if (type !== "f32" && type !== "i32") failModel(`corrupted model: section "${name}" has type ${JSON.stringify(type)}, not f32 or i32`);
+    if (!Number.isInteger(length) || (length as number) < 0) failModel(`corrupted model: section "${name}" has length ${JSON.stringify(length)}`);
+    if (!Number.isInteger(offset) || (offset as number) % 8 !== 0) failModel(`corrupted model: section "${name}" has offset ${JSON.stringify(offset)}, not a multiple of 8`);
+    if ((offset as number) < start || (offset as number) + (length as number) * 4 > end) failModel(`section "${name}" lies outside the file`);
+    entries.set(name, { name, type, length: length as number, offset: offset as number });
+  }
+  const sorted = [...entries.values()].sort((a, b) => a.offset - b.offset);
+  for (let i = 1; i < sorted.length; i++) {
+    const before = sorted[i - 1];
+    if (before.offset + before.length * 4 > sorted[i].offset) failModel(`corrupted model: sections "${before.name}" and "${sorted[i].name}" overlap`);
+  }
+  return entries;
 }

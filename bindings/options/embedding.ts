@@ -11,7 +11,7 @@ import { METRIC_NAMES } from "../knn/distances.ts";
 /** How an option is validated; `cli` (a flag and its help) exposes it on the command line. */
 export type OptionSpec =
   | { type: "integer"; min: number; max: number; default?: number; cli?: CliFlag }
-  | { type: "number"; positive?: boolean; default?: number; cli?: CliFlag }
+  | { type: "number"; min: number; max: number; default?: number; cli?: CliFlag }
   | { type: "boolean"; default: boolean; cli?: CliFlag }
   | { type: "enum"; values: readonly string[]; default?: string; orArray?: ArrayKind; cli?: CliFlag }
   | { type: "array"; array: ArrayKind };
@@ -41,16 +41,18 @@ export const EMBEDDING_OPTIONS = {
   },
   /**
    * Position on the attraction–repulsion spectrum for "neg" (and c = 4^s for "infonce"):
-   * s = 0 ≈ t-SNE, s = 1 = UMAP's normalisation (ξ' = 1); below 0 or above 1 extends it. Default 0.
+   * s = 0 ≈ t-SNE, s = 1 = UMAP's normalisation (ξ' = 1); below 0 or above 1 extends it. Default 0. From −100
+   * to 100, and on given data such that ξ' = m·Z̄/(n(n − 1)) lies in [1e-6, 1e30] ("neg") and c = 4^s in
+   * [1e-20, 1e20] ("infonce"): beyond, the layout grows past f32's precision or the loss overflows.
    */
-  s: { type: "number", default: 0, cli: { flag: "--s", value: "S", help: "position on the spectrum: 0 ≈ t-SNE, 1 = UMAP's normalisation" } },
-  /** The fixed normalisation constant Z̄ of "neg", instead of s. */
+  s: { type: "number", min: -100, max: 100, default: 0, cli: { flag: "--s", value: "S", help: "position on the spectrum: 0 ≈ t-SNE, 1 = UMAP's normalisation" } },
+  /** The fixed normalisation constant Z̄ of "neg", instead of s: such that ξ' = m·Z̄/(n(n − 1)) lies in [1e-6, 1e30]. */
   zBar: {
-    type: "number", positive: true,
+    type: "number", min: 1e-30, max: 1e38,
     cli: { flag: "--z-bar", value: "Z", help: "fixed normalisation constant of the neg loss (instead of --s)" },
   },
-  /** InfoNCE's c (c = 1 targets t-SNE); default 4^s. */
-  c: { type: "number", positive: true },
+  /** InfoNCE's c (c = 1 targets t-SNE); default 4^s. From 1e-20 to 1e20 (below ~1e-38 it is 0 in f32: NaN). */
+  c: { type: "number", min: 1e-20, max: 1e20 },
   /** Neighbours per point in the kNN graph (default 15). */
   k: { type: "integer", min: 1, max: 1000, default: 15, cli: { flag: "--k", value: "K", help: "neighbours per point in the kNN graph" } },
   /** How to find neighbours: "auto" picks by size (default), or "exact", "nndescent", "hnsw". */
@@ -79,8 +81,12 @@ export const EMBEDDING_OPTIONS = {
   },
   /** Edges per batch (the unit of gradient accumulation and of negative sampling; default about n/2, 8192 to 32768). */
   batchSize: { type: "integer", min: 1, max: 2 ** 30, cli: { flag: "--batch-size", value: "B", help: "edges per batch" } },
-  /** SGD learning rate at the start of each phase, decayed linearly to 0 (default: the loss's, loss/table.ts: 1; 2 for nce and infonce). */
-  learningRate: { type: "number", positive: true, default: 1 },
+  /**
+   * SGD learning rate at the start of each phase, decayed linearly to 0 (default: the loss's, loss/table.ts: 1; 2
+   * for nce and infonce). From 1e-30 to 1e5: a step moves a point by up to 4 × the rate (clipped gradient), and a
+   * layout must stay within the ±1e6 where f32 distances keep their precision.
+   */
+  learningRate: { type: "number", min: 1e-30, max: 1e5, default: 1 },
   /** Run the early-exaggeration phase at the UMAP point first (default true). */
   earlyExaggeration: { type: "boolean", default: true },
   /** Seed of every random choice: same seed and thread count give bit-identical output (default 0). */

@@ -114,14 +114,14 @@ export async function forwardAll(
   for (let begin = 0; begin < rows; begin += block) {
     throwIfAborted(ctl.signal);
     const count = Math.min(block, rows - begin);
-    const T = core.layout.transformArg;
-    const args: number[] = [];
-    args[T.model] = net.modelPtr;
-    args[T.input] = inputPtr + begin * inStride * 4;
-    args[T.inStride] = inStride;
-    args[T.rows] = count;
-    args[T.output] = outputPtr + begin * net.shape.outDim * 4;
-    args[T.chunkRows] = TRANSFORM_CHUNK_ROWS;
+    const args = {
+      model: net.modelPtr,
+      input: inputPtr + begin * inStride * 4,
+      inStride,
+      rows: count,
+      output: outputPtr + begin * net.shape.outDim * 4,
+      chunkRows: TRANSFORM_CHUNK_ROWS,
+    };
     await core.run("parametricTransform", args, Math.ceil(count / TRANSFORM_CHUNK_ROWS));
     ctl.progress?.((begin + count) / rows);
   }

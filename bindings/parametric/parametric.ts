@@ -6,6 +6,7 @@
 import type { Core } from "../core/core.ts";
 import { putMatrix, type CoreMatrix } from "../core/matrix.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
+import { checkNetworkInput } from "../validate/magnitude.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { Stage } from "../options/common.ts";
@@ -114,12 +115,13 @@ export class ParametricEmbedding extends FitHandle {
     }
     return this.serialise(async () => {
       const core = this.core, network = this.network;
-      if (!core || !network || this.embeddingPtr === undefined) fail("call run() before transform()");
+      if (!core || !network || this.embeddingPtr === undefined) fail(this.notReady("transform()"));
       const signal = this.signalFor();
       throwIfAborted(signal);
       const mark = core.mark();
       try {
         let input = putMatrix(core, matrix, "transform data", this.scaleExponent);
+        checkNetworkInput(core, input, this.scaleExponent);
         if (this.pca) input = await projectRows(core, this.pca, input, { signal });
         const out = core.alloc(matrix.n * this.outDim * 4);
         await forwardAll(core, network, input.ptr, input.stride, matrix.n, out, { signal });
@@ -144,7 +146,7 @@ export class ParametricEmbedding extends FitHandle {
   /** The trained model as bytes (docs/model-format.md); `loadModel` reads it in any runtime. */
   save(): Uint8Array {
     const state = this.state;
-    if (!state) fail("call run() before save()");
+    if (!state) fail(this.notReady("save()"));
     return encodeParametric(state);
   }
 
@@ -193,7 +195,7 @@ export class ParametricEmbedding extends FitHandle {
     }
     return this.serialise(async () => {
       const core = this.core, fit = this.fit, network = this.network;
-      if (!core || !network || this.embeddingPtr === undefined) fail("call run() before optimize()");
+      if (!core || !network || this.embeddingPtr === undefined) fail(this.notReady("optimize()"));
       if (!fit) fail("this parametric model was loaded from saved state: it has no training data to optimise on");
       const ctl = this.control(options);
       const plan = planWarm(merged, this.n, fit.graph.edgeCount, NETWORK_MODE, this.mainEpochs, () => ++this.phases);

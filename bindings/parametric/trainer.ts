@@ -38,8 +38,8 @@ export async function trainEpochs(
   ensureScratch(core, st, phase);
   ensureGradients(core, st, false);
   const args = phaseArgs(core, st, phase);
-  const A = core.layout.arg, M = core.layout.model;
-  args[A.model] = net.modelPtr;
+  const M = core.layout.model;
+  args.model = net.modelPtr;
   // a batch forwards its distinct endpoints: at most min(2b, n) rows
   const batch = Math.min(phase.batchSize, st.edgeCount);
   const perEpoch = batchesPerEpoch(st, phase);
@@ -52,8 +52,8 @@ export async function trainEpochs(
     throwIfAborted(ctl.signal);
     const gEnd = Math.min(last, g + perCall);
     const epochBegin = Math.floor(g / perEpoch), epochEnd = Math.floor((gEnd - 1) / perEpoch) + 1;
-    args[A.epochBegin] = epochBegin;
-    args[A.epochEnd] = epochEnd;
+    args.epochBegin = epochBegin;
+    args.epochEnd = epochEnd;
     const r = record();
     r[M.batchBegin >> 2] = g - epochBegin * perEpoch;
     r[M.batchEnd >> 2] = gEnd - (epochEnd - 1) * perEpoch;

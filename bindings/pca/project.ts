@@ -40,7 +40,10 @@ export async function projectRows(core: Core, basis: PcaBasis, input: CoreMatrix
       const rowsPerChunk = Math.min(ROWS_PER_CHUNK, Math.ceil((end - begin) / (4 * core.threads)));
       await core.run(
         "pcaMultiply",
-        [input.ptr, input.stride, begin, end, basis.meanPtr, basis.componentsPtr, cols, cols, out, cols, scratch, rowsPerChunk],
+        {
+          a: input.ptr, aStride: input.stride, rowBegin: begin, rowEnd: end, mean: basis.meanPtr, b: basis.componentsPtr,
+          bStride: cols, cols, out, outStride: cols, scratch, rowsPerChunk,
+        },
         Math.ceil((end - begin) / rowsPerChunk),
       );
       ctl.progress?.(end / n);

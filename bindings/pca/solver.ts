@@ -116,7 +116,10 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
         const rowsPerChunk = Math.min(PROJECT_ROWS_PER_CHUNK, Math.ceil((end - begin) / (4 * threads)));
         await core.run(
           "pcaMultiply",
-          [aPtr, aStride, begin, end, meanPtr, bPtr, bStride, cols, outPtr, outStride, scratch, rowsPerChunk],
+          {
+            a: aPtr, aStride, rowBegin: begin, rowEnd: end, mean: meanPtr, b: bPtr, bStride, cols, out: outPtr, outStride,
+            scratch, rowsPerChunk,
+          },
           Math.ceil((end - begin) / rowsPerChunk),
         );
         advance((weight * (end - begin)) / rows);
@@ -130,7 +133,7 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
       for (let first = 0; first < strips; first += perRun) {
         throwIfAborted(ctl.signal);
         const count = Math.min(perRun, strips - first);
-        await core.run("pcaGram", [aPtr, rows, cols, kBytes, panelBytes, first, gPtr], count);
+        await core.run("pcaGram", { a: aPtr, rows, cols, kBytes, panelBytes, firstStrip: first, gram: gPtr }, count);
         advance((weight * count) / strips);
       }
       kernels.pcaSymmetrize(gPtr, cols);
@@ -139,14 +142,14 @@ export async function fitPca(core: Core, m: CoreMatrix, k: number, ctl: PcaContr
     // 1. means
     const sumChunks = Math.ceil(n / SUM_ROWS_PER_CHUNK);
     const partial = core.alloc(sumChunks * stride * 8);
-    await core.run("pcaColumnSums", [m.ptr, n, stride, SUM_ROWS_PER_CHUNK, partial], sumChunks);
+    await core.run("pcaColumnSums", { data: m.ptr, n, stride, rowsPerChunk: SUM_ROWS_PER_CHUNK, partial }, sumChunks);
     kernels.pcaReduceMeans(partial, sumChunks, stride, n, mean);
 
     // 2. covariance (unscaled) of the centered sample, gathered in panels of 8 columns
     const sample = core.alloc(Math.ceil(stride / 8) * samples * 32);
     await core.run(
       "pcaGather",
-      [m.ptr, n, stride, mean, samples, ctl.seed, GATHER_ROWS_PER_CHUNK, sample],
+      { data: m.ptr, n, stride, mean, samples, seed: ctl.seed, rowsPerChunk: GATHER_ROWS_PER_CHUNK, sample },
       Math.ceil(samples / GATHER_ROWS_PER_CHUNK),
     );
     const cov = core.alloc(stride * stride * 4);

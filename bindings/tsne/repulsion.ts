@@ -79,12 +79,14 @@ export class TsneRepulsion {
     const ws = this.workspacePtr;
     if (this.method === "exact") {
       const rows = EXACT_ROWS_PER_CHUNK;
-      await this.core.run("tsneRepulsionExact", [yPtr, this.n, this.dof, forcePtr, ws, rows], Math.ceil(this.n / rows));
+      await this.core.run("tsneRepulsionExact", { y: yPtr, n: this.n, dof: this.dof, force: forcePtr, workspace: ws, rowsPerChunk: rows }, Math.ceil(this.n / rows));
       return this.core.f64(ws, 1)[0];
     }
     const g = this.grid;
-    const args = [yPtr, this.n, this.dof, forcePtr, ws, g.intervalsPerUnit, g.minIntervals, g.maxIntervals, g.nodesPerInterval];
-    await this.core.run("tsneRepulsionFft", args, 1);
+    await this.core.run("tsneRepulsionFft", {
+      y: yPtr, n: this.n, dof: this.dof, force: forcePtr, workspace: ws,
+      intervalsPerUnit: g.intervalsPerUnit, minIntervals: g.minIntervals, maxIntervals: g.maxIntervals, nodes: g.nodesPerInterval,
+    }, 1);
     return this.core.f64(ws + this.core.layout.tsneRepulsionWs.z, 1)[0];
   }
 

@@ -17,6 +17,8 @@ const edgeWorker :Workerd.Worker = (
   bindings = [
     # the largest request body in bytes (413 beyond it): 32 MiB, 10,000 rows of 784 float32
     (name = "MAX_BODY_BYTES", text = "33554432"),
+    # what one request may hold in memory for this model (rows beyond it: 413): 64 MiB of the isolate's 128 MB
+    (name = "MEMORY_BUDGET_BYTES", text = "67108864"),
   ],
   compatibilityDate = "2025-09-01",
 );

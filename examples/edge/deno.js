@@ -1,8 +1,8 @@
 // A Deno function that embeds POSTed rows with a saved parametric model: the same handler as the worker.
-//   deno run --allow-read --allow-net deno.js model.cne [--port 8000] [--hostname 127.0.0.1] [--threads T] [--max-body-bytes B]
+//   deno run --allow-read --allow-net deno.js model.cne [--port 8000] [--hostname 127.0.0.1] [--threads T] [--max-body-bytes B] [--memory-budget-bytes M]
 // Prints "listening on http://host:port/" once it accepts requests (--port 0 picks a free port).
 import { parseArgs } from "node:util";
-import { createHandler, DEFAULT_MAX_BODY_BYTES } from "./handler.js";
+import { createHandler, DEFAULT_MAX_BODY_BYTES, DEFAULT_MEMORY_BUDGET_BYTES } from "./handler.js";
 import { loadParametric } from "./model.js";
 
 const { values: flags, positionals } = parseArgs({
@@ -13,10 +13,11 @@ const { values: flags, positionals } = parseArgs({
     hostname: { type: "string", default: "127.0.0.1" },
     threads: { type: "string" },
     "max-body-bytes": { type: "string", default: String(DEFAULT_MAX_BODY_BYTES) },
+    "memory-budget-bytes": { type: "string", default: String(DEFAULT_MEMORY_BUDGET_BYTES) },
   },
 });
 if (positionals.length !== 1) {
-  console.error("usage: deno run --allow-read --allow-net deno.js <model.cne> [--port P] [--hostname H] [--threads T] [--max-body-bytes B]");
+  console.error("usage: deno run --allow-read --allow-net deno.js <model.cne> [--port P] [--hostname H] [--threads T] [--max-body-bytes B] [--memory-budget-bytes M]");
   Deno.exit(2);
 }
 const count = (name, min) => {
@@ -29,12 +30,13 @@ const count = (name, min) => {
 };
 const port = count("port", 0);
 const maxBodyBytes = count("max-body-bytes", 1);
+const memoryBudgetBytes = count("memory-budget-bytes", 1);
 const threads = flags.threads === undefined ? undefined : count("threads", 1);
 
 // load before serving: a model that cannot be read stops the script with its reason
 const modelBytes = await Deno.readFile(positionals[0]);
 const model = await loadParametric(modelBytes, { threads });
-const handle = createHandler({ load: () => model, maxBodyBytes, modelBytes });
+const handle = createHandler({ load: () => model, maxBodyBytes, memoryBudgetBytes, modelBytes });
 
 Deno.serve({
   port,

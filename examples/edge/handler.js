@@ -2,7 +2,11 @@
 // (deno.js): POSTed rows in, their 2-D positions from a saved parametric model out. The protocol is in
 // README.md; every refusal is a JSON { "error": "…" } with its status.
 
-/** The default body limit: 32 MiB holds 10,000 rows of 784 float32 columns (31.4 MB). */
+import { chunkRows, DEFAULT_MEMORY_BUDGET_BYTES, requestLimits } from "./budget.js";
+
+export { DEFAULT_MEMORY_BUDGET_BYTES };
+
+/** The default body limit: 32 MiB holds 10,000 rows of 784 float32 columns (31.4 MB; the memory budget may allow fewer). */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 const JSON_TYPE = "application/json";
@@ -40,12 +44,12 @@ async function discard(reader, budget) {
 
 /**
  * The body's bytes, at most `limit` of them: a larger body is refused (413), by its Content-Length before
- * anything is kept, else once the bytes read pass the limit. Up to `limit` more bytes are read and dropped so
+ * anything is kept, else once the bytes read pass the limit. Up to `drop` more bytes are read and dropped so
  * that the client reads the refusal.
  */
-async function readBody(request, limit) {
+async function readBody(request, limit, why = "", drop = limit) {
   const declared = request.headers.get("content-length");
-  const tooLarge = (bytes) => new HttpError(413, `the body has ${bytes} bytes; the limit is ${limit}`);
+  const tooLarge = (bytes) => new HttpError(413, `the body has ${bytes} bytes; the limit is ${limit}${why}`);
   if (!request.body) return new Uint8Array(0);
   if (declared !== null && Number(declared) <= limit) {
     // HTTP framing holds the body to its declared length: read it in one piece
@@ -53,7 +57,7 @@ async function readBody(request, limit) {
   }
   const reader = request.body.getReader();
   if (declared !== null) {
-    await discard(reader, Number(declared) <= 2 * limit ? limit : 0);
+    await discard(reader, Number(declared) <= limit + drop ? drop : 0);
     throw tooLarge(declared);
   }
   const chunks = [];
@@ -63,7 +67,7 @@ async function readBody(request, limit) {
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await discard(reader, 2 * limit - total);
+      await discard(reader, limit + drop - total);
       throw tooLarge(`more than ${limit}`);
     }
     chunks.push(value);
@@ -115,6 +119,32 @@ function rawRows(bytes, dim, declaredRows) {
   return new Float32Array(bytes.buffer, 0, n * dim);
 }
 
+/**
+ * The rows' positions, transformed in chunks so that the core's memory stays within a few MB whatever the
+ * request (its memory grows to the largest batch and keeps that size); a chunk's rows are let go once placed.
+ * An error naming a row names it in the whole request.
+ */
+async function transformInChunks(m, rows, n) {
+  const step = chunkRows(m.dim);
+  const positions = new Float32Array(n * m.outDim);
+  for (let begin = 0; begin < n; begin += step) {
+    const end = Math.min(n, begin + step);
+    let placed;
+    try {
+      placed = await m.transform(Array.isArray(rows) ? rows.slice(begin, end) : rows.subarray(begin * m.dim, end * m.dim));
+    } catch (e) {
+      if (e?.name === "CneInputError") {
+        const message = e.message.replace(/^cne-wasm: /, "").replace(/\brow (\d+)/g, (_, r) => `row ${Number(r) + begin}`);
+        throw new HttpError(400, message);
+      }
+      throw e;
+    }
+    positions.set(placed, begin * m.outDim);
+    if (Array.isArray(rows)) rows.fill(undefined, begin, end);
+  }
+  return positions;
+}
+
 /** SHA-256 of `bytes` as an RFC 9530 digest value: `sha-256=:base64:`. */
 async function digestValue(bytes) {
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
@@ -141,7 +171,7 @@ async function answer(request, positions, n, outDim, timing, integrity) {
     const body = new Uint8Array(positions.buffer, positions.byteOffset, positions.byteLength);
     const proof = {
       "content-digest": await digestValue(body),
-      "x-request-digest": await digestValue(integrity.requestBytes),
+      "x-request-digest": integrity.requestDigest,
       ...(integrity.modelDigest ? { "x-model-digest": integrity.modelDigest } : {}),
     };
     return new Response(positions, { status: 200, headers: { ...headers, ...proof, "content-type": RAW_TYPE } });
@@ -154,11 +184,15 @@ async function answer(request, positions, n, outDim, timing, integrity) {
 
 /**
  * A fetch handler (Request → Response) over the model `load()` resolves with, loaded on the first request and
- * kept. `maxBodyBytes` bounds every body (413 beyond it). `modelBytes`, when given, is the model file: its
- * digest is sent with every raw answer (X-Model-Digest).
+ * kept. `maxBodyBytes` bounds every body, and `memoryBudgetBytes` what one request may hold for this model
+ * (budget.js): bodies whose rows would exceed it are refused (413) with the limit and the reason. `modelBytes`,
+ * when given, is the model file: its digest is sent with every raw answer (X-Model-Digest).
  */
-export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, modelBytes }) {
+export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES, modelBytes }) {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new Error(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
+  if (!Number.isInteger(memoryBudgetBytes) || memoryBudgetBytes < 1) {
+    throw new Error(`memoryBudgetBytes must be a positive integer, got ${memoryBudgetBytes}`);
+  }
   let model;
   let modelDigest;
   return async function handle(request) {
@@ -175,22 +209,29 @@ export function createHandler({ load, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, mod
       if (type !== JSON_TYPE && type !== RAW_TYPE) {
         throw new HttpError(415, `Content-Type must be ${JSON_TYPE} or ${RAW_TYPE}, got "${type || "none"}"`);
       }
-      const bytes = await readBody(request, maxBodyBytes);
-      const rows = type === JSON_TYPE ? jsonRows(bytes, m.dim) : rawRows(bytes, m.dim, request.headers.get("x-rows"));
+      const limits = requestLimits(memoryBudgetBytes, m.dim, m.outDim, maxBodyBytes);
+      const budget = `${memoryBudgetBytes} bytes of memory a request`;
+      const limit = type === JSON_TYPE ? limits.jsonBodyBytes : limits.rawBodyBytes;
+      const why = limit === maxBodyBytes ? ""
+        : type === JSON_TYPE
+          ? ` (the budget of ${budget}: JSON takes several times its size while parsed; send raw float32 for up to ${limits.rows} rows)`
+          : ` (the budget of ${budget}: ${limits.rows} rows of ${m.dim} float32)`;
+      // a body within maxBodyBytes is read to its end even when refused, so that the client reads the 413
+      let bytes = await readBody(request, limit, why, maxBodyBytes);
+      let rows = type === JSON_TYPE ? jsonRows(bytes, m.dim) : rawRows(bytes, m.dim, request.headers.get("x-rows"));
+      // a raw answer carries the request's digest: taken now, so that the parsed JSON text can go
+      const wantsRaw = (request.headers.get("accept") ?? "").split(",").map(mediaType).includes(RAW_TYPE);
+      const requestDigest = wantsRaw ? await digestValue(bytes) : undefined;
+      if (type === JSON_TYPE) bytes = undefined; // the parsed rows hold the values now
+      const n = rows.length / (Array.isArray(rows) ? 1 : m.dim);
       const parsed = performance.now();
-      let positions;
-      try {
-        positions = await m.transform(rows);
-      } catch (e) {
-        // the library names bad values (non-finite, not a number) with a CneInputError
-        if (e?.name === "CneInputError") throw new HttpError(400, e.message.replace(/^cne-wasm: /, ""));
-        throw e;
-      }
+      // the library names bad values (non-finite, not a number) with a CneInputError: a 400
+      const positions = await transformInChunks(m, rows, n);
+      rows = bytes = undefined;
       const done = performance.now();
-      const n = positions.length / m.outDim;
       const ms = (a, b) => (b - a).toFixed(3);
       const timing = () => `load;dur=${ms(start, loaded)}, parse;dur=${ms(loaded, parsed)}, transform;dur=${ms(parsed, done)}`;
-      return await answer(request, positions, n, m.outDim, timing, { requestBytes: bytes, modelDigest });
+      return await answer(request, positions, n, m.outDim, timing, { requestDigest, modelDigest });
     } catch (e) {
       if (e instanceof HttpError) return reply(e.status, { error: e.message });
       return reply(500, { error: `internal error: ${e?.message ?? e}` });

@@ -14,6 +14,7 @@ export default {
       load: () => loadParametric(modelBytes),
       modelBytes,
       maxBodyBytes: env.MAX_BODY_BYTES === undefined ? undefined : Number(env.MAX_BODY_BYTES),
+      memoryBudgetBytes: env.MEMORY_BUDGET_BYTES === undefined ? undefined : Number(env.MEMORY_BUDGET_BYTES),
     });
     return handle(request);
   },

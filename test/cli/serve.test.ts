@@ -1,18 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
-import { CLI, runCli } from "./files.ts";
+import { request } from "node:http";
+import { runCli, tempDir } from "./files.ts";
+import { rawRequest, serve as serveProcess } from "./serve-process.ts";
 
-/** Starts `cne serve` and resolves with its origin once it prints where it listens. */
-function serve(args: string[]): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+/** Starts `cne serve` and resolves with the page's URL once it prints where it listens. */
+async function serve(args: string[]): Promise<{ url: string; stop: () => void }> {
+  const served = await serveProcess(args);
+  return { url: `${served.origin}/explorer/`, stop: served.stop };
+}
+
+/** GET of a whole response body, counting its bytes without keeping them. */
+function download(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    let err = "";
-    child.stderr.on("data", (chunk) => {
-      err += chunk;
-      const url = /(http:\/\/127\.0\.0\.1:\d+\/explorer\/)/.exec(err)?.[1];
-      if (url) resolve({ url, stop: () => child.kill("SIGINT") });
-    });
-    child.on("exit", (code) => reject(new Error(`cne serve exited (${code}): ${err}`)));
+    request(url, (res) => {
+      let bytes = 0;
+      res.on("data", (chunk: Buffer) => (bytes += chunk.length));
+      res.on("end", () => resolve(bytes));
+      res.on("error", reject);
+    }).on("error", reject).end();
   });
 }
 
@@ -42,6 +47,69 @@ describe("cne serve", () => {
       expect(page.headers.get("cross-origin-embedder-policy")).toBeNull();
     } finally {
       stop();
+    }
+  });
+
+  it("answers malformed URLs with 400 and keeps serving", async () => {
+    const served = await serveProcess([]);
+    try {
+      for (const target of ["/%ZZ", "/%", "/%C0%AE", "/explorer/%E0%A4%A", "/file/%00", "/explorer/%ED%A0%80"]) {
+        expect(await rawRequest(served.port, "GET", target, `127.0.0.1:${served.port}`), target).toBe(400);
+      }
+      expect((await fetch(`${served.origin}/start.json`)).status).toBe(200);
+    } finally {
+      served.stop();
+    }
+  });
+
+  it("answers only requests whose Host names a loopback address and its port (DNS rebinding)", async () => {
+    const served = await serveProcess([]);
+    try {
+      const { port } = served;
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+        expect(await rawRequest(port, "GET", "/start.json", host), host).toBe(200);
+      }
+      for (const host of [`attacker.example:${port}`, "127.0.0.1", `127.0.0.1:${port + 1}`, `localhost.attacker.example:${port}`, ""]) {
+        expect(await rawRequest(port, "GET", "/start.json", host), host).toBe(421);
+      }
+      expect(await rawRequest(port, "POST", "/start.json", `127.0.0.1:${port}`)).toBe(405);
+    } finally {
+      served.stop();
+    }
+  });
+
+  it("gives each file its content type and the isolation headers", async () => {
+    const { url, stop } = await serve([]);
+    try {
+      const types: Record<string, string> = { "": "text/html", "main.js": "text/javascript", "worker.js": "text/javascript" };
+      for (const [file, type] of Object.entries(types)) {
+        const res = await fetch(url + file);
+        expect(res.headers.get("content-type"), file).toMatch(new RegExp(`^${type}`));
+        expect(res.headers.get("cross-origin-embedder-policy"), file).toBe("require-corp");
+        expect(res.headers.get("cross-origin-opener-policy"), file).toBe("same-origin");
+      }
+      const digits = await fetch(new URL("/data/digits.csv.gz", url));
+      expect(digits.headers.get("content-type")).toBe("application/octet-stream");
+      expect(digits.headers.get("content-encoding")).toBeNull(); // the page gunzips it itself
+      expect(digits.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    } finally {
+      stop();
+    }
+  });
+
+  it("streams the file: 20 concurrent GETs of a 20 MB file keep the server's memory flat", async () => {
+    const files = tempDir();
+    const big = files.write("big.csv", new Uint8Array(20 * 1024 * 1024).fill(0x31));
+    const served = await serveProcess([big]);
+    try {
+      const before = served.memory().rss;
+      const sizes = await Promise.all(Array.from({ length: 20 }, () => download(`${served.origin}/file/big.csv`)));
+      expect(sizes.every((size) => size === 20 * 1024 * 1024)).toBe(true);
+      // reading the file whole per request holds 20 × 20 MB at once (~400 MB more); streaming, a few MB each
+      expect(served.memory().peak - before).toBeLessThan(150);
+    } finally {
+      served.stop();
+      files.remove();
     }
   });
 

@@ -10,6 +10,7 @@ import { runProcess, startProcess } from "../runtimes/processes.js";
 import { serveWorkerdConfig } from "../runtimes/workerd.js";
 // the example's own bundling step, run on the copy inside the consumer project (cne-wasm resolves there)
 import { bundleEdgeWorker } from "../../examples/edge/build.js";
+import { DEFAULT_MEMORY_BUDGET_BYTES, requestLimits } from "../../examples/edge/budget.js";
 
 const { app, repo } = inject("consumer");
 const bin = (name: string) => join(repo, "node_modules", ".bin", name);
@@ -95,7 +96,9 @@ async function expectNodeBits(origin: string, { dim, outDim, rows, expected }: S
 }
 
 /** Every documented refusal: status and a message naming the problem. */
-async function expectRefusals(origin: string, { dim, rows }: Served): Promise<void> {
+async function expectRefusals(origin: string, { dim, rows, outDim }: Served): Promise<void> {
+  // the raw limit: the body limit, or less where the memory budget allows fewer rows of this model
+  const rawLimit = requestLimits(DEFAULT_MEMORY_BUDGET_BYTES, dim, outDim, LIMIT).rawBodyBytes;
   const json = { "content-type": "application/json" };
   const raw = { "content-type": "application/octet-stream" };
   const row = Array.from(rows.subarray(0, dim));
@@ -116,7 +119,8 @@ async function expectRefusals(origin: string, { dim, rows }: Served): Promise<vo
     ["empty raw body", () => post(origin, new Uint8Array(0), raw), 400, /^empty body$/],
     ["X-Rows disagrees", () => post(origin, bytesOf(rows.subarray(0, 2 * dim)), { ...raw, "x-rows": "3" }), 400, new RegExp(`X-Rows says 3 rows; the body holds 2 rows of ${dim} float32`)],
     ["X-Rows not a count", () => post(origin, bytesOf(rows.subarray(0, dim)), { ...raw, "x-rows": "one" }), 400, /X-Rows must be a row count/],
-    ["over the limit (Content-Length)", () => post(origin, new Uint8Array(LIMIT + 4 * dim), raw), 413, new RegExp(`the body has ${LIMIT + 4 * dim} bytes; the limit is ${LIMIT}`)],
+    ["over the limit (Content-Length)", () => post(origin, new Uint8Array(LIMIT + 4 * dim), raw), 413, new RegExp(`the body has ${LIMIT + 4 * dim} bytes; the limit is ${rawLimit}`)],
+    ["over the memory budget's rows", () => post(origin, new Uint8Array(rawLimit + 4 * dim), raw), 413, new RegExp(`the limit is ${rawLimit}( \\(the budget of ${DEFAULT_MEMORY_BUDGET_BYTES} bytes|$)`)],
     [
       "over the limit (streamed, no Content-Length)",
       () => {
@@ -131,7 +135,7 @@ async function expectRefusals(origin: string, { dim, rows }: Served): Promise<vo
         return fetch(`${origin}/`, { method: "POST", body, headers: raw, duplex: "half", signal: AbortSignal.timeout(30000) } as RequestInit);
       },
       413,
-      new RegExp(`the body has more than ${LIMIT} bytes; the limit is ${LIMIT}`),
+      new RegExp(`the body has more than ${rawLimit} bytes; the limit is ${rawLimit}`),
     ],
   ];
   for (const [what, send, status, message] of cases) {

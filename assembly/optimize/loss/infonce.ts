@@ -2,6 +2,9 @@
 // A pair's gradient depends on all of its head's pairs, so the kernel first sums S (kernel()), then passes
 // norm = 1/(cS):  ∂ℓ/∂D₊ = φ₊ − φ₊²·norm,  ∂ℓ/∂D_k = −φ_k²·norm. Method contract: see neg.ts.
 
+/** The id of InfoNC-t-SNE in the core's ABI (read by the bindings as LOSS_INFONCE; ids are distinct, test/contract.test.ts). */
+export const LOSS_INFONCE: i32 = 2;
+
 @unmanaged export class InfoNceLoss {
   // @ts-ignore: decorator
   @inline normalised(): bool { return true; }
@@ -23,4 +26,6 @@
   @inline zAttraction(d: v128, xi: v128, clamp: v128): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline zRepulsion(d: v128, xi: v128, clamp: v128): v128 { return f32x4.splat(0); }
+  /** No per-pair value: a pair's ℓ depends on all pairs of its head (the tests use infoNceLossValue). */
+  pairValue(positive: bool, d: f64, xi: f64): f64 { return NaN; }
 }

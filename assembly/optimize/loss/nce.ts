@@ -3,6 +3,9 @@
 
 import { estimatorAttraction, estimatorRepulsion } from "./estimator";
 
+/** The id of NCVis in the core's ABI (read by the bindings as LOSS_NCE; ids are distinct, test/contract.test.ts). */
+export const LOSS_NCE: i32 = 1;
+
 @unmanaged export class NceLoss {
   // @ts-ignore: decorator
   @inline normalised(): bool { return false; }
@@ -24,5 +27,10 @@ import { estimatorAttraction, estimatorRepulsion } from "./estimator";
     const xu = f32x4.mul(xi, f32x4.add(f32x4.splat(1), d));
     const q = f32x4.add(f32x4.splat(1), xu);
     return v128.and(f32x4.div(f32x4.splat(-1), q), f32x4.ge(xu, f32x4.mul(clamp, q))); // 1 − e = ξ'u/q
+  }
+  /** ℓ of one pair (the estimator of neg.ts): see neg.ts. */
+  pairValue(positive: bool, d: f64, xi: f64): f64 {
+    const e = 1 / (1 + xi * (1 + d));
+    return positive ? -Math.log(e) : -Math.log(1 - e);
   }
 }

@@ -9,8 +9,12 @@
 //   attraction(d, xi, clamp, norm) / repulsion(...): ∂ℓ/∂D of a positive / negative pair; `norm` is
 //                 1/(c·S) per head for normalised losses, ignored otherwise
 //   zAttraction(d, xi, clamp) / zRepulsion(...): ∂ℓ/∂log Z (only when learnsZ)
+//   pairValue(positive, d, xi): ℓ of one pair in f64, for the tests' finite differences (not used by the optimiser)
 
 import { estimatorAttraction, estimatorRepulsion } from "./estimator";
+
+/** The id of Neg-t-SNE in the core's ABI (read by the bindings as LOSS_NEG; ids are distinct, test/contract.test.ts). */
+export const LOSS_NEG: i32 = 0;
 
 @unmanaged export class NegLoss {
   // @ts-ignore: decorator
@@ -27,4 +31,10 @@ import { estimatorAttraction, estimatorRepulsion } from "./estimator";
   @inline zAttraction(d: v128, xi: v128, clamp: v128): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline zRepulsion(d: v128, xi: v128, clamp: v128): v128 { return f32x4.splat(0); }
+  /** ℓ of one pair at squared distance d, positive (an edge) or negative (a noise pair): for the tests' finite
+   * differences of attraction and repulsion (and of zAttraction/zRepulsion through ξ' = m·Z/(n(n−1))). */
+  pairValue(positive: bool, d: f64, xi: f64): f64 {
+    const e = 1 / (1 + xi * (1 + d));
+    return positive ? -Math.log(e) : -Math.log(1 - e);
+  }
 }

@@ -1,13 +1,15 @@
 // The one entry every thread calls: read the task id from the control block and run that concern's task.
-// Each concern owns a range of ids and a runXTask function (knn/tasks.ts and its siblings).
+// Each concern owns a range of ids and a runXTask function (knn/tasks.ts and its siblings). This file sits above
+// the folders it dispatches to (they import parallel/control.ts, never this): a new concern's tasks add one
+// line here.
 
-import { CTRL_TASK } from "./control";
-import { runKnnTask } from "../knn/tasks";
-import { runPcaTask } from "../pca/tasks";
-import { runNndescentTask } from "../knn/nndescent_tasks";
-import { runOptimizeTask } from "../optimize/tasks";
-import { runParametricTask } from "../parametric/tasks";
-import { runRepulsionTask } from "../tsne/repulsion_tasks";
+import { CTRL_TASK } from "./parallel/control";
+import { runKnnTask } from "./knn/tasks";
+import { runPcaTask } from "./pca/tasks";
+import { runNndescentTask } from "./knn/nndescent_tasks";
+import { runOptimizeTask } from "./optimize/tasks";
+import { runParametricTask } from "./parametric/tasks";
+import { runRepulsionTask } from "./tsne/repulsion_tasks";
 
 /** Runs the task currently posted in the control block at `ctrl` as thread `thread` (0-based). */
 export function runTask(ctrl: usize, thread: i32): void {
