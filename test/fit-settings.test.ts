@@ -14,9 +14,10 @@ describe("a fit's resolved settings", () => {
     expect(e.settings).toBeUndefined();
     await e.run();
     const s = e.settings!;
-    const m = Math.max(5, Math.min(30, Math.floor((n - 1) / 200)));
+    const m = 30; // the default at every n: the negatives do not move the slider
     expect(s).toMatchObject({ mode: "layout", loss: "neg", s: 0, negativeSamples: m, metric: "euclidean", seed: 1, rule: "sgd", epochs: 4, earlyEpochs: 2, k: 15 });
-    expect(s.zBar).toBe(zBarAt(0, n, m));
+    expect(s.zBar).toBe(zBarAt(0, n));
+    expect(s.zBar).toBeCloseTo(100 * n, 6);
     expect(s.xi).toBeCloseTo((m * s.zBar!) / (n * (n - 1)), 12);
     expect(s.c).toBeUndefined();
     // the main phase's rate toward the t-SNE end: max(1, 1/(10ξ'))
@@ -40,12 +41,15 @@ describe("a fit's resolved settings", () => {
     const warnings: string[] = [];
     const p = createParametricEmbedding(data, { dim, nEpochs: 2, seed: 1, onWarning: (w) => warnings.push(w) });
     await p.run();
-    await p.optimize({ s: 0.5, nEpochs: 1 });
-    expect(warnings).toEqual([]);
     await p.optimize({ s: 0.5, nEpochs: 1, negativeSamples: 20 });
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/negativeSamples = 20/);
+    expect(warnings).toEqual([]); // 1,001 points: s runs forward whatever the negatives
     p.destroy();
+    const small = createParametricEmbedding(randomMatrix(400, dim, 7), { dim, nEpochs: 2, seed: 1, onWarning: (w) => warnings.push(w) });
+    await small.run();
+    await small.optimize({ s: 0.5, nEpochs: 1 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/on n = 400 points s runs backwards/);
+    small.destroy();
   });
 
   it("the spectrum walk reports the c its fit used, not 4^s, when c was given", async () => {

@@ -21,7 +21,7 @@ export const CONFIGS = {
   default: { tool: "cne-wasm", options: {}, label: "cne-wasm, defaults (neg, s = 0), all threads" },
   quality: { tool: "cne-wasm", options: { negativeSamples: 100, nEpochs: 100 }, label: "cne-wasm, quality set: 100 negatives, 100 epochs" },
   "threads-1": { tool: "cne-wasm", options: { threads: 1 }, label: "cne-wasm, 1 thread (simd build)" },
-  "s-1": { tool: "cne-wasm", options: { s: 1 }, label: "cne-wasm, neg at s = 1 (ξ' = 1)" },
+  "s-1": { tool: "cne-wasm", options: { s: 1 }, label: "cne-wasm, neg at s = 1 (the UMAP point, Z̄ = n(n − 1)/5)" },
   paper: { tool: "cne-wasm", options: { nEpochs: 750, batchSize: 1024, learningRate: 1 }, label: "cne-wasm, the paper's schedule (750 epochs, batch 1024, rate 1)" },
   "embedding-atlas": { tool: "embedding-atlas", options: {}, label: "Embedding Atlas UMAP 0.26.0 (Rust→WASM SIMD, 1 thread)" },
   "umap-learn": { tool: "umap-learn", options: {}, label: "umap-learn 0.5.3 (Python/numba, Debian, all threads, unseeded)" },

@@ -34,7 +34,7 @@ export interface ResolvedParams {
    * The values the caller gave of the options whose default depends on the mode or the data's size; the
    * fields above hold the table's defaults until fit/settings.ts resolves them for a mode and n.
    */
-  given: { negativeSamples?: number; learningRate?: number; nEpochs?: number };
+  given: { negativeSamples?: number; learningRate?: number; nEpochs?: number; s?: number };
   earlyExaggeration: boolean;
   seed: number;
   threads?: number;
@@ -175,7 +175,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     batchSize: o.batchSize,
     learningRate: o.learningRate ?? LOSSES[loss].learningRate,
     learningRateGiven: o.learningRate !== undefined,
-    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs },
+    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs, s: o.s },
     earlyExaggeration: o.earlyExaggeration ?? DEFAULTS.earlyExaggeration,
     seed: o.seed ?? DEFAULTS.seed,
     threads: o.threads,
@@ -255,7 +255,7 @@ export function resolvePhaseParams(fit: ResolvedParams, options: OptimizeOptions
     batchSize: o.batchSize ?? fit.batchSize,
     learningRate: o.learningRate ?? LOSSES[loss].learningRate,
     learningRateGiven: o.learningRate !== undefined,
-    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs },
+    given: { negativeSamples: o.negativeSamples, learningRate: o.learningRate, nEpochs: o.nEpochs, s: o.s },
     seed: o.seed ?? fit.seed,
   };
 }

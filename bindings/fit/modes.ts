@@ -17,15 +17,13 @@ export function defaultBatchSize(edgeCount: number, n: number): number {
 }
 
 /**
- * Default negatives per edge: 30 (measured: on Fashion-MNIST 70k, 30 negatives and 75 epochs beat 5 negatives
- * and 120 epochs on recall and accuracy at the cost of 3× the pair updates, README "Defaults"), but at most
- * (n − 1)/200 and at least 5. The cap keeps the t-SNE end of the spectrum on its side of the UMAP point: at s = 0
- * ξ' = 100·m/(n − 1), which must stay well below the UMAP point's ξ' = 1 (here ≤ 0.5); on the digits (n = 1,797)
- * it gives 8.
+ * Default negatives per edge of a layout fit, the options table's 30 at every n (measured: on Fashion-MNIST 70k,
+ * 30 negatives and 75 epochs beat 5 negatives and 120 epochs on recall and accuracy at the cost of 3× the pair
+ * updates, and again after the slider's ends were fixed in Z̄; README "Defaults"). The number of negatives does
+ * not move the spectrum (s fixes Z̄); the former cap of (n − 1)/200 kept the old slider, whose UMAP end was
+ * n(n−1)/m, from running backwards on small data, and without it the digits gain a little (bench/RESULTS.md).
  */
-export function defaultNegativeSamples(n: number): number {
-  return Math.max(5, Math.min(30, Math.floor((n - 1) / 200)));
-}
+const LAYOUT_NEGATIVES = EMBEDDING_OPTIONS.negativeSamples.default;
 
 /** Default epochs of a layout fit (the options table's), split 1:2 between the early and main phases. */
 const LAYOUT_EPOCHS = EMBEDDING_OPTIONS.nEpochs.default;
@@ -104,7 +102,7 @@ export interface FitMode {
 export const LAYOUT_MODE: FitMode = {
   name: "layout",
   pairRule: "sgd",
-  negativeSamples: defaultNegativeSamples,
+  negativeSamples: () => LAYOUT_NEGATIVES,
   learningRate: (loss) => LOSSES[loss].learningRate,
   batchSize: defaultBatchSize,
   epochs: () => LAYOUT_EPOCHS,

@@ -8,6 +8,7 @@ import { LOSSES, type Loss } from "../loss/table.ts";
 import type { Phase } from "../embedding/optimizer.ts";
 import type { ResolvedParams } from "../embedding/params.ts";
 import { mainLearningRate, phaseFor } from "../embedding/schedule.ts";
+import { umapXi } from "../embedding/spectrum.ts";
 import type { LayoutTarget } from "../handle/state.ts";
 import type { FitMode, UpdateRule } from "./modes.ts";
 import type { FitSettings } from "./settings.ts";
@@ -49,9 +50,11 @@ export function checkRunnable(loss: Loss, mode: FitMode, rules: Partial<Record<U
 function earlyPhase(main: Phase, p: ResolvedParams, epochs: number, phaseId: number): Phase {
   const kind = LOSSES[p.loss].earlyPhase;
   switch (kind) {
-    case "umap-point":
-      // the loss at ξ′ = 1 (UMAP's normalisation, Z̄ = n(n−1)/m), at the base rate
-      return { ...main, xi: 1, zBar: main.zBar && main.zBar / main.xi, learningRate: p.learningRate, epochs, phaseId };
+    case "umap-point": {
+      // the loss at UMAP's point in Z̄, n(n−1)/5 whatever m (ξ′ = m/5; Z̄/ξ′ = n(n−1)/m), at the base rate
+      const xi = umapXi(main.negativeSamples);
+      return { ...main, xi, zBar: main.zBar && (main.zBar / main.xi) * xi, learningRate: p.learningRate, epochs, phaseId };
+    }
     case "own":
       return { ...main, epochs, phaseId };
   }

@@ -48,8 +48,8 @@ export interface FitSettings {
 
 /**
  * Completes a fit's checked options for a mode and n points: negatives and learning rate (given, else the
- * mode's default for this n and loss), then the checks that need n (shapes; the direction of s when the
- * caller chose the negatives).
+ * mode's default for this n and loss), then the checks that need n (shapes; the direction of s on small data
+ * when the caller placed the layout by s).
  */
 export function resolveFitParams(p: ResolvedParams, n: number, mode: FitMode, check = true): ResolvedParams {
   const out: ResolvedParams = {
@@ -58,17 +58,18 @@ export function resolveFitParams(p: ResolvedParams, n: number, mode: FitMode, ch
     learningRate: p.given.learningRate ?? mode.learningRate(p.loss),
   };
   checkShapes(out, n);
-  if (check && p.given.negativeSamples !== undefined) checkSpectrumDirection(out, n, out.warn);
+  if (check && p.given.s !== undefined) checkSpectrumDirection(out, n, out.warn);
   return out;
 }
 
 /**
  * The parameters of a further phase (optimize()): the fit's, with the phase's options applied
- * (resolvePhaseParams) and the mode's learning rate when none is given; checked like the fit's.
+ * (resolvePhaseParams) and the mode's learning rate when none is given; checked like the fit's (the direction
+ * of s only when the fit itself was not placed by s, which was checked then: a walk is told once).
  */
 export function resolveWarmParams(fit: ResolvedParams, options: OptimizeOptions, n: number, mode: FitMode): ResolvedParams {
   const merged = resolvePhaseParams(fit, options);
   const out = { ...merged, learningRate: merged.given.learningRate ?? mode.learningRate(merged.loss) };
-  if (merged.given.negativeSamples !== undefined) checkSpectrumDirection(out, n, out.warn);
+  if (merged.given.s !== undefined && fit.given.s === undefined) checkSpectrumDirection(out, n, out.warn);
   return out;
 }

@@ -20,8 +20,8 @@ export type LossTarget = "zBar" | "c" | "none";
 export type LossOptimiser = "pairs";
 
 /**
- * The early-exaggeration phase of a loss (SPEC §3). "umap-point": the loss at ξ′ = 1 (UMAP's normalisation) at
- * the base learning rate; "own": the main phase's settings. A new kind is one case in fit/plan.ts.
+ * The early-exaggeration phase of a loss (SPEC §3). "umap-point": the loss at UMAP's normalisation Z̄ = n(n−1)/5
+ * (ξ′ = m/5) at the base learning rate; "own": the main phase's settings. A new kind is one case in fit/plan.ts.
  */
 export type EarlyPhase = "umap-point" | "own";
 

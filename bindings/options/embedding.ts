@@ -40,10 +40,11 @@ export const EMBEDDING_OPTIONS = {
     cli: { flag: "--loss", value: "loss", help: "contrastive loss" },
   },
   /**
-   * Position on the attraction–repulsion spectrum for "neg" (and c = 4^s for "infonce"):
-   * s = 0 ≈ t-SNE, s = 1 = UMAP's normalisation (ξ' = 1); below 0 or above 1 extends it. Default 0. From −100
-   * to 100, and on given data such that ξ' = m·Z̄/(n(n − 1)) lies in [1e-6, 1e30] ("neg") and c = 4^s in
-   * [1e-20, 1e20] ("infonce"): beyond, the layout grows past f32's precision or the loss overflows.
+   * Position on the attraction–repulsion spectrum for "neg" (and c = 4^s for "infonce"): Z̄ = 100·n at s = 0
+   * (≈ t-SNE), UMAP's normalisation Z̄ = n(n − 1)/5 at s = 1 whatever negativeSamples is, log-linear between;
+   * below 0 or above 1 extends it. Default 0. From −100 to 100, and on given data such that ξ' = m·Z̄/(n(n − 1))
+   * lies in [1e-6, 1e30] ("neg") and c = 4^s in [1e-20, 1e20] ("infonce"): beyond, the layout grows past f32's
+   * precision or the loss overflows.
    */
   s: { type: "number", min: -100, max: 100, default: 0, cli: { flag: "--s", value: "S", help: "position on the spectrum: 0 ≈ t-SNE, 1 = UMAP's normalisation" } },
   /** The fixed normalisation constant Z̄ of "neg", instead of s: such that ξ' = m·Z̄/(n(n − 1)) lies in [1e-6, 1e30]. */
@@ -69,7 +70,7 @@ export const EMBEDDING_OPTIONS = {
     type: "enum", values: ["pca", "random", "spectral"], default: "pca", orArray: "Float32Array",
     cli: { flag: "--init", value: "method", help: "initial layout" },
   },
-  /** Negative samples per positive edge (default 30, at most (n − 1)/200 and at least 5: defaultNegativeSamples in fit/modes.ts; 5 in the parametric mode). */
+  /** Negative samples per positive edge (default 30; 5 in the parametric mode): more lower the variance, s fixes Z̄. */
   negativeSamples: {
     type: "integer", min: 1, max: 4096, default: 30,
     cli: { flag: "--negatives", value: "M", help: "negative samples per positive edge" },
@@ -87,7 +88,7 @@ export const EMBEDDING_OPTIONS = {
    * layout must stay within the ±1e6 where f32 distances keep their precision.
    */
   learningRate: { type: "number", min: 1e-30, max: 1e5, default: 1 },
-  /** Run the early-exaggeration phase at the UMAP point first (default true). */
+  /** Run the early-exaggeration phase at the UMAP point (Z̄ = n(n − 1)/5) first (default true). */
   earlyExaggeration: { type: "boolean", default: true },
   /** Seed of every random choice: same seed and thread count give bit-identical output (default 0). */
   seed: { type: "integer", min: 0, max: 2 ** 52, default: 0, cli: { flag: "--seed", value: "S", help: "seed of every random choice" } },

@@ -31,8 +31,7 @@ function isAbort(error: unknown): boolean {
 
 function sendLayout(file: number, l: SpectrumLayout, first: boolean, started: number): void {
   const layout = l.layout;
-  const negativeSamples = walk?.settings?.negativeSamples ?? NaN;
-  post({ type: "layout", file, s: l.s, zBar: l.zBar ?? NaN, negativeSamples, layout, first, ms: performance.now() - started }, [layout.buffer]);
+  post({ type: "layout", file, s: l.s, zBar: l.zBar ?? NaN, layout, first, ms: performance.now() - started }, [layout.buffer]);
 }
 
 async function open(msg: Extract<ToWorker, { type: "open" }>, signal: AbortSignal): Promise<void> {

@@ -23,9 +23,8 @@ const state = {
   opened: 0,
   n: 0,
   s: 0,
-  /** Z̄ of the layout shown and the negatives of its fit, as the fit resolved them (NaN before the first layout) */
+  /** Z̄ of the layout shown, as its fit used it (NaN before the first layout) */
   zBar: Number.NaN,
-  negativeSamples: Number.NaN,
   /** layouts received so far */
   layouts: 0,
   build: "",
@@ -70,7 +69,7 @@ function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | n
   state.status = "loading";
   state.name = name;
   state.n = 0;
-  state.zBar = state.negativeSamples = Number.NaN;
+  state.zBar = Number.NaN;
   slider.disabled = true;
   slider.value = "0";
   state.s = 0;
@@ -134,7 +133,6 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       state.layouts++;
       state.s = msg.s;
       state.zBar = msg.zBar;
-      state.negativeSamples = msg.negativeSamples;
       state.lastMs = msg.ms;
       if (msg.first && pendingLabels) {
         ({ categories, category } = pendingLabels);
@@ -165,10 +163,10 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
 });
 worker.addEventListener("error", (e) => showError(`the compute worker failed: ${e.message}`));
 
-// while dragging: the Z̄ a fit at that s would use, with the negatives the fit resolved
+// while dragging: the Z̄ a fit at that s will use (the same for any number of negatives, SPEC §2)
 slider.addEventListener("input", () => {
   const s = Number(slider.value);
-  sValue.textContent = describeS(s, state.n > 0 ? zBarAt(s, state.n, state.negativeSamples) : Number.NaN);
+  sValue.textContent = describeS(s, state.n > 0 ? zBarAt(s, state.n) : Number.NaN);
 });
 slider.addEventListener("change", () => {
   pendingS = Number(slider.value);

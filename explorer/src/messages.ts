@@ -9,7 +9,7 @@ export type FromWorker =
   | { type: "info"; build: string; threads: number; crossOriginIsolated: boolean; fallback: string }
   | { type: "table"; file: number; name: string; n: number; dim: number; columns: string[]; labelColumn: number; categories: string[]; category: Int32Array }
   | { type: "progress"; file: number; fraction: number; stage: string }
-  /** zBar: the Z̄ the layout's fit used, and negativeSamples its negatives per edge (the walk's resolved settings) */
-  | { type: "layout"; file: number; s: number; zBar: number; negativeSamples: number; layout: Float32Array; first: boolean; ms: number }
+  /** zBar: the Z̄ the layout's fit used (the walk's resolved settings) */
+  | { type: "layout"; file: number; s: number; zBar: number; layout: Float32Array; first: boolean; ms: number }
   /** `file` is undefined when the core itself failed to start */
   | { type: "error"; file?: number; message: string };

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { decode } from "fast-png";
 import { readTable } from "../../dist/cli/read.js";
 import { gridShape } from "../../dist/cli/grid.js";
-import { layoutFile } from "../../dist/cli/spectrum.js";
+import { layoutFile, panelTitle } from "../../dist/cli/spectrum.js";
+import { spectrum } from "../../dist/index.js";
 import { PALETTE, plotPng } from "../../dist/cli/plot.js";
 import { clusters, runCli, tempDir } from "./files.ts";
 
@@ -33,7 +34,8 @@ describe("cne spectrum", () => {
     const s = [-0.5, 0, 0.5, 1, 1.5];
     const result = runCli(["spectrum", "three.csv", "--label-column", "last", "--s", s.join(","), "--epochs", "30",
       "--step-epochs", "10", "--plot", "grid.png", "--out", "three", "--quiet"], tmp.dir);
-    expect(result.stderr).toBe("");
+    // 240 points are too few for the slider to run from t-SNE to UMAP (Z̄ = 100·n is above n(n − 1)/5): one warning line
+    expect(result.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^cne: warning: three\.csv: on n = 240 points --s runs backwards: Z̄ at --s = 1 .* give --z-bar to place the layout directly$/)]);
     expect(result.status).toBe(0);
     for (const value of s) {
       const table = await readTable(tmp.path(layoutFile("three", value)));
@@ -58,6 +60,14 @@ describe("cne spectrum", () => {
     expect(countNear(png, [255, 255, 255], 2 * panel, 3 * panel, header + panel + titleBand, png.height, 1)).toBe(panel * (png.height - header - panel - titleBand));
     for (const c of [0, 1, 2]) expect(countNear(png, rgb(PALETTE[c]), 3 * panel, png.width, 0, png.height)).toBeGreaterThan(20);
     expect(countNear(png, ink, 0, png.width, 0, header, 5), "the grid's title line").toBeGreaterThan(100);
+  });
+
+  it("panel titles name the Z̄ each fit used, the same for any number of negatives", async () => {
+    const values = new Float32Array(rows.flat());
+    for (const negativeSamples of [5, 20]) {
+      const { layouts } = await spectrum(values, { dim: 6, s: [0, 1], negativeSamples, nEpochs: 3, stepEpochs: 1, threads: 1, onWarning: () => {} });
+      expect(layouts.map(panelTitle)).toEqual(["s = 0 · Z̄ = 2.40e4", "s = 1 · Z̄ = 1.15e4"]); // 100·n and n(n − 1)/5
+    }
   });
 
   it("layout files take their format from the prefix", () => {

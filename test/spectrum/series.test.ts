@@ -28,7 +28,10 @@ describe("spectrum(): a series along s on digits", () => {
       e.destroy();
     }
     expect(series.layouts.map((l) => l.s)).toEqual([0, 0.5, 1]);
-    expect(series.layouts.map((l) => l.zBar)).toEqual([0, 0.5, 1].map((s) => zBarAt(s, digits.n, e.negativeSamples)));
+    // each layout names the Z̄ its fit used: 100·n at s = 0, UMAP's n(n − 1)/5 at s = 1, whatever the negatives
+    expect(series.layouts.map((l) => l.zBar)).toEqual([0, 0.5, 1].map((s) => zBarAt(s, digits.n)));
+    expect(series.layouts[0].zBar).toBeCloseTo(100 * digits.n, 6);
+    expect(series.layouts[2].zBar).toBeCloseTo((digits.n * (digits.n - 1)) / 5, 6);
     // the spectrum itself: the UMAP end is tighter than the t-SNE end
     expect(scale(series.layouts[2].layout, 2)).toBeLessThan(scale(series.layouts[0].layout, 2));
   });
