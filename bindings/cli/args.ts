@@ -27,19 +27,20 @@ export interface EmbedCommand {
   options: FlagOptions;
 }
 
-export const INPUT_HELP = "data file: .npy (2-D), .csv or .tsv (optionally .gz; a first row of names only is a header), .json (array of rows)";
+export const INPUT_HELP = "data file: .npy (2-D), .csv or .tsv (optionally .gz; a first row of names only is a header), .json (array of rows), .parquet, .arrow/.arrows (Arrow IPC) or .jsonl (the vector in one list column or in the numeric columns)";
 
 /** The flags of reading the input. */
 export function addInputFlags(command: Command): Command {
   return command
     .option("--header", "the input's first row is a header (default: only when every field of it is a name)")
     .option("--no-header", "the input's first row is data")
+    .option("--vector-column <name>", "Parquet, Arrow, JSONL: the list column holding the vector (default: the one list column of numbers, else every numeric column)")
     .option("--max-input-bytes <N>", `refuse an input of more bytes than this (default ${DEFAULT_MAX_INPUT_BYTES}, 2 GiB)`, parseInteger);
 }
 
 /** How the parsed flags say the input is read. */
 export function inputFlags(flags: Record<string, unknown>): InputOptions {
-  return { header: flags.header as boolean | undefined, maxInputBytes: flags.maxInputBytes as number | undefined };
+  return { header: flags.header as boolean | undefined, maxInputBytes: flags.maxInputBytes as number | undefined, vectorColumn: flags.vectorColumn as string | undefined };
 }
 
 const FLAGGED = Object.entries(EMBEDDING_OPTIONS as Record<string, OptionSpec>).flatMap(([name, spec]) =>
@@ -124,7 +125,7 @@ export function buildProgram(onEmbed: (command: EmbedCommand) => void): Command 
     .command("embed")
     .description("Embed the rows of a data file in 2-D and write the layout (and optionally a scatter plot).")
     .argument("<input>", INPUT_HELP)
-    .requiredOption("--out <file>", "where to write the embedding: .npy (float32), .csv or .json");
+    .requiredOption("--out <file>", "where to write the embedding: .npy (float32), .csv, .json, or .parquet/.arrow/.arrows (the input's other columns, then x and y)");
   addInputFlags(addLabelFlags(addEmbeddingFlags(embedCommand)))
     .option("--plot <file>", "write a scatter plot coloured by label: .png or .svg")
     .option("--title <text>", "the plot's title line (default: data file, loss, s and n)")

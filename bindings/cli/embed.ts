@@ -79,7 +79,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
       }
     });
 
-    await writeEmbedding(command.out, embedding, table.n, OUT_DIM);
+    await writeEmbedding(command.out, embedding, table.n, OUT_DIM, { metadata: table.metadata, labels });
     if (command.plot !== undefined) {
       const title = command.title ?? plotTitle(command.input, command.options, table.n);
       await writePlot(command.plot, { values: embedding, n: table.n, dim: OUT_DIM, labels, title });

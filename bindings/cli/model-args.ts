@@ -43,6 +43,8 @@ export interface TransformCommand {
   resume: boolean;
   /** true/false: the text input has a header line or none; undefined: the header rule (bindings/io/header.ts) */
   header?: boolean;
+  /** Parquet and Arrow: the list column holding the vector */
+  vectorColumn?: string;
   /** threads of the local transform (default: all cores) */
   threads?: number;
 }
@@ -97,6 +99,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
     .option("--no-resume", "start afresh instead of continuing the partial output of an interrupted run")
     .option("--header", "the text input's first line is a header")
     .option("--no-header", "the text input has no header line")
+    .option("--vector-column <name>", "Parquet, Arrow: the list column holding the vector (default: the one list column of numbers, else the numeric columns)")
     .option("--quiet", "no progress bars or summary on stderr")
     .action((model: string, input: string, flags: Record<string, unknown>) => {
       const positive = (flag: string, v: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
@@ -119,6 +122,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
         timeout: positive("--timeout", flags.timeout, 120, 3600),
         resume: flags.resume !== false,
         header: flags.header as boolean | undefined,
+        vectorColumn: flags.vectorColumn as string | undefined,
         threads: flags.threads === undefined ? undefined : positive("--threads", flags.threads, 1, 256),
       });
     });

@@ -1,9 +1,11 @@
 // The command line's side of reading: the file system (only regular files, within a size bound) and the
 // messages, which name the flags. Parsing is the shared reader's (bindings/io), the same as the page's.
 
+import { openAsBlob } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { EMBEDDING_OPTIONS } from "../options/embedding.ts";
-import { INPUT_FORMATS, inputFormatOf, readLabelList, readTable as readBytes, TableError } from "../io/index.ts";
+import { INPUT_FORMATS, inputFormatOf, readColumnar, readLabelList, readTable as readBytes, TableError } from "../io/index.ts";
+import "./parquet-wasm.ts";
 import type { LabelColumn, ReadOptions, Table } from "../io/index.ts";
 import { CliError, describeSystemError, fileError } from "./errors.ts";
 
@@ -24,7 +26,10 @@ export interface InputOptions {
   maxInputBytes?: number;
   /** refuse, before parsing, a file that cannot hold this many rows (the fit's minimum) */
   minRows?: { rows: number; k: number };
+  /** --vector-column: Parquet, Arrow and JSONL */
+  vectorColumn?: string;
 }
+
 
 /** The format of a path by its extension, with whether it is gzipped; undefined when unknown. */
 export function formatOf(file: string): ReturnType<typeof inputFormatOf> {
@@ -46,8 +51,8 @@ function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): 
   return "not a regular file";
 }
 
-/** The bytes of a regular file of at most `maxBytes`; devices, FIFOs and sockets are refused unread. */
-export async function readFileBytes(file: string, maxBytes = DEFAULT_MAX_INPUT_BYTES): Promise<Uint8Array> {
+/** The size of a regular file of at most `maxBytes`; devices, FIFOs and sockets are refused unread. */
+async function regularFileSize(file: string, maxBytes: number): Promise<number> {
   let size: number;
   try {
     const stats = await stat(file);
@@ -59,6 +64,12 @@ export async function readFileBytes(file: string, maxBytes = DEFAULT_MAX_INPUT_B
     fileError(file, `cannot read: ${describeSystemError(error)}`);
   }
   if (size > maxBytes) fileError(file, `${size} bytes, more than --max-input-bytes ${maxBytes}: raise --max-input-bytes to read it`);
+  return size;
+}
+
+/** The bytes of a regular file of at most `maxBytes`; devices, FIFOs and sockets are refused unread. */
+export async function readFileBytes(file: string, maxBytes = DEFAULT_MAX_INPUT_BYTES): Promise<Uint8Array> {
+  const size = await regularFileSize(file, maxBytes);
   try {
     const handle = await open(file, "r");
     try {
@@ -99,12 +110,23 @@ function tooFewRows(file: string, bound: { atMost: number; exact: boolean }, min
 /** Reads a data file; `labelColumn` moves one column out of the features into `labels`. */
 export async function readTable(file: string, labelColumn?: LabelColumn, input: InputOptions = {}): Promise<Table> {
   const maxBytes = input.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
-  if (!inputFormatOf(file)) fileError(file, `unknown input format (expected ${INPUT_FORMATS})`);
+  const kind = inputFormatOf(file);
+  if (!kind) fileError(file, `unknown input format (expected ${INPUT_FORMATS})`);
+  if (kind.format === "parquet") {
+    // read a row group at a time from the file, never whole into memory
+    await regularFileSize(file, maxBytes);
+    try {
+      return await readColumnar("parquet", await openAsBlob(file), { labelColumn, vectorColumn: input.vectorColumn, maxBytes });
+    } catch (error) {
+      cliErrorOf(file, error, maxBytes);
+    }
+  }
   const bytes = await readFileBytes(file, maxBytes);
   const min = input.minRows;
   const options: ReadOptions = {
     labelColumn,
     header: input.header,
+    vectorColumn: input.vectorColumn,
     maxBytes,
     onRowBound: min && bytes.length > EARLY_ROW_CHECK_BYTES ? (bound) => tooFewRows(file, bound, min) : undefined,
   };

@@ -25,8 +25,8 @@ async function readModel(file: string): Promise<Uint8Array> {
 }
 
 /** A .json input is one array: read whole, as one block. */
-async function wholeFileSource(file: string, labelColumn: string | undefined): Promise<RowSource> {
-  const table = await readTable(file, labelColumn);
+async function wholeFileSource(file: string, labelColumn: string | undefined, vectorColumn: string | undefined): Promise<RowSource> {
+  const table = await readTable(file, labelColumn, { vectorColumn });
   const info = await stat(file);
   return {
     dim: table.dim,
@@ -76,9 +76,9 @@ export function runTransform(command: TransformCommand): Promise<number> {
       if (fleet && (command.epochs !== undefined || command.knn !== undefined)) {
         fileError(command.model, "--epochs and --knn apply to placing here; transform workers use the model's defaults");
       }
-      const source = kind.format === "json"
-        ? await wholeFileSource(command.input, command.labelColumn)
-        : await openRowSource(command.input, { labelColumn: command.labelColumn, header: command.header });
+      const source = kind.format === "json" || kind.format === "jsonl"
+        ? await wholeFileSource(command.input, command.labelColumn, command.vectorColumn)
+        : await openRowSource(command.input, { labelColumn: command.labelColumn, header: command.header, vectorColumn: command.vectorColumn });
       if (source.dim !== model.dim) {
         fileError(command.input, `has ${source.dim} columns; the model was fitted on ${model.dim} (--label-column drops a column that is not data)`);
       }

@@ -4,7 +4,7 @@
 
 import { chmod, open, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { OUTPUT_FORMATS, formatFloat32, outputFormatOf, tableBytes, type TableFormat } from "../io/index.ts";
+import { OUTPUT_FORMATS, formatFloat32, outputFormatOf, tableBytes, writeTableBytes, type LayoutColumns, type TableFormat } from "../io/index.ts";
 import { describeSystemError, fileError } from "./errors.ts";
 
 export { OUTPUT_FORMATS, formatFloat32, outputFormatOf };
@@ -49,9 +49,16 @@ export async function writeBytes(file: string, bytes: Uint8Array | string): Prom
   }
 }
 
-/** Writes the n × dim embedding in the format of the file's extension. */
-export async function writeEmbedding(file: string, values: Float32Array, n: number, dim: number): Promise<void> {
+/** Writes the n × dim embedding in the format of the file's extension; Parquet and Arrow get the input's
+ * metadata columns (or its labels) before x and y. */
+export async function writeEmbedding(file: string, values: Float32Array, n: number, dim: number, columns: LayoutColumns = {}): Promise<void> {
   const format = outputFormatOf(file);
   if (!format) fileError(file, `unknown output format (expected ${OUTPUT_FORMATS})`);
-  await writeBytes(file, embeddingBytes(format, values, n, dim));
+  let bytes: Uint8Array;
+  try {
+    bytes = await writeTableBytes(format, values, n, dim, columns);
+  } catch (error) {
+    fileError(file, `cannot write: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  await writeBytes(file, bytes);
 }

@@ -1,8 +1,11 @@
 // Reading and writing tables, for the CLI and the explorer page alike (no Node imports).
 
-export { readTable, readLabelList } from "./table.ts";
-export { tableBytes, tableBytesFor, formatFloat32 } from "./write.ts";
+export { readTable, readColumnar, readLabelList, openVectorBlocks } from "./table.ts";
+export { tableBytes, tableBytesFor, writeTableBytes, formatFloat32 } from "./write.ts";
+export { setParquetWasm, type ParquetWasmSource } from "./parquet-source.ts";
+export type { LayoutColumns } from "./arrow-write.ts";
 export { FORMATS, INPUT_FORMATS, OUTPUT_FORMATS, inputFormatOf, outputFormatOf, type TableFormat } from "./formats.ts";
 export { TableError, describePlace, type Place, type TableErrorKind } from "./errors.ts";
 export { isHeaderRow, isNumericLooking, looksLikeColumnNumbers } from "./header.ts";
 export type { LabelColumn, LineCounts, ReadOptions, Table } from "./types.ts";
+export type { VectorBlock, VectorBlocks } from "./blocks.ts";

@@ -11,6 +11,8 @@ import { parseNpyChecked, readNpyMatrix } from "./npy.ts";
 import { defaultColumns, resolveLabelColumn, splitNumericLabels } from "./columns.ts";
 import { decodeWhole } from "./text.ts";
 import type { ReadOptions, Table } from "./types.ts";
+import type { VectorBlocks } from "./blocks.ts";
+import type { VectorChoice } from "./vector-column.ts";
 
 function checkSize(bytes: Uint8Array, maxBytes: number | undefined): void {
   if (maxBytes !== undefined && bytes.length > maxBytes) fail(`${bytes.length} bytes, more than the bound on input size (${maxBytes} bytes)`, {}, "size");
@@ -21,6 +23,18 @@ async function plainBytes(bytes: Uint8Array, gzipName: boolean, maxBytes: number
   checkSize(bytes, maxBytes);
   if (!gzipName && !isGzip(bytes)) return bytes;
   return gunzip(bytes, maxBytes);
+}
+
+/** Parquet (a Blob, so it is read a row group at a time) or Arrow IPC; their libraries load on first use. */
+export async function readColumnar(format: "parquet" | "arrow" | "arrows", data: Blob | Uint8Array, options: ReadOptions = {}): Promise<Table> {
+  const columnar = await import("./columnar.ts");
+  return format === "parquet" ? columnar.readParquetTable(data, options) : columnar.readArrowTable(data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()), options);
+}
+
+/** Row blocks of a Parquet or Arrow file's vector from a given row on (the streamed transform's source). */
+export async function openVectorBlocks(format: "parquet" | "arrow" | "arrows", data: Blob, choice: VectorChoice = {}): Promise<VectorBlocks> {
+  const blocks = await import("./blocks.ts");
+  return format === "parquet" ? blocks.parquetBlocks(data, choice) : blocks.arrowBlocks(new Uint8Array(await data.arrayBuffer()), choice);
 }
 
 export async function readTable(name: string, bytes: Uint8Array, options: ReadOptions = {}): Promise<Table> {
@@ -36,8 +50,16 @@ export async function readTable(name: string, bytes: Uint8Array, options: ReadOp
     const split = splitNumericLabels(values, n, dim, labelColumn);
     return { values: split.values, n, dim: dim - 1, columns, labelColumn, labels: split.labels };
   }
+  if (kind.format === "parquet" || kind.format === "arrow" || kind.format === "arrows") {
+    checkSize(bytes, options.maxBytes);
+    return readColumnar(kind.format, bytes, options);
+  }
   const text = await plainBytes(bytes, kind.gzip, options.maxBytes);
   if (kind.format === "json") return readJson(text, options);
+  if (kind.format === "jsonl") {
+    const { readJsonlTable } = await import("./columnar.ts");
+    return readJsonlTable(text, options);
+  }
   return readDelimited(text, spec.delimiter!, options);
 }
 

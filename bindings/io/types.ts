@@ -1,11 +1,16 @@
 // What the table readers return and take. No Node imports: the explorer page bundles this folder.
 
+import type { Table as ArrowTable } from "apache-arrow";
+
 /** Which column holds the labels: a header name, a 0-based index, "last", or "auto" (the first column whose
  * first data row is a word, if any). Undefined, null or −1: no label column. */
 export type LabelColumn = string | number | null;
 
 export interface ReadOptions {
   labelColumn?: LabelColumn;
+  /** Parquet, Arrow and JSONL: the list column holding the vector (default: the one list column of numbers,
+   * else the numeric columns). */
+  vectorColumn?: string;
   /** Whether a text table's first row is a header: true, false, or undefined for the rule of header.ts. */
   header?: boolean;
   /** Refuse more than this many bytes of input, counted after decompression (default: no bound). */
@@ -44,4 +49,8 @@ export interface Table {
   labels?: string[];
   /** text tables: how the rows relate to the lines of the file */
   lines?: LineCounts;
+  /** Parquet, Arrow and JSONL: the columns other than the vector, written back beside x and y */
+  metadata?: ArrowTable;
+  /** Parquet, Arrow and JSONL: the columns the vector came from */
+  vectorColumns?: string[];
 }

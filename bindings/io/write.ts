@@ -2,7 +2,8 @@
 // npyjs, CSV and JSON with the shortest decimal that reads back as the same float32).
 
 import { fail } from "./errors.ts";
-import { OUTPUT_FORMATS, outputFormatOf, type TableFormat } from "./formats.ts";
+import { FORMATS, OUTPUT_FORMATS, outputFormatOf, type TableFormat } from "./formats.ts";
+import type { LayoutColumns } from "./arrow-write.ts";
 import { npyBytes } from "./npy.ts";
 
 /** The shortest decimal that reads back as the same float32. */
@@ -22,6 +23,7 @@ function rowText(values: Float32Array, i: number, dim: number): string {
 
 export function tableBytes(format: TableFormat, values: Float32Array, n: number, dim: number): Uint8Array {
   if (format === "npy") return npyBytes(values, n, dim);
+  if (FORMATS[format].columnar) fail(`${format} is written by writeTableBytes (it loads its library first)`);
   const rows: string[] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = format === "json" ? `[${rowText(values, i, dim)}]` : rowText(values, i, dim);
   const text = format === "csv" ? rows.join("\n") + "\n" : format === "json" ? "[\n" + rows.join(",\n") + "\n]\n" : fail(`cannot write ${format}`);
@@ -33,4 +35,15 @@ export function tableBytesFor(name: string, values: Float32Array, n: number, dim
   const format = outputFormatOf(name);
   if (!format) fail(`unknown output format (expected ${OUTPUT_FORMATS})`);
   return tableBytes(format, values, n, dim);
+}
+
+/**
+ * Any output format, the columnar ones (Parquet, Arrow) with the input's metadata columns before x and y (and
+ * optionally a neighbors column); their libraries load on first use.
+ */
+export async function writeTableBytes(format: TableFormat, values: Float32Array, n: number, dim: number, columns: LayoutColumns = {}): Promise<Uint8Array> {
+  if (format !== "parquet" && format !== "arrow" && format !== "arrows") return tableBytes(format, values, n, dim);
+  if (dim !== 2) fail(`${format} output holds a 2-D layout as columns x and y, not ${dim} dimensions`);
+  const { layoutBytes } = await import("./columnar.ts");
+  return layoutBytes(format, values, n, columns);
 }

@@ -1,5 +1,6 @@
 // Reading a dropped or fetched file into a table in the browser: the same reader as the command line
-// (bindings/io), so the page opens the same formats (.npy, .csv, .tsv, .json, text optionally gzipped) with the
+// (bindings/io), so the page opens the same formats (.npy, .csv, .tsv, .json, text optionally gzipped; .parquet,
+// .arrow/.arrows and .jsonl, whose libraries load only when such a file is opened) with the
 // same header rule and the same refusals. `label` is a column name, a 0-based index, "last", "auto" (the
 // first column of words) or null / −1 for none.
 

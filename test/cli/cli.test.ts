@@ -47,7 +47,7 @@ describe("cne: errors are one line with exit code 1", () => {
     ["missing --out", ["embed", "ok.csv"], /required option '--out <file>' not specified/],
     ["both label sources", ["embed", "ok.csv", "--out", "o.npy", "--labels", "labels.txt", "--label-column", "last"], /cannot be used with/],
     ["input format", ["embed", "ok.xlsx", "--out", "o.npy"], /ok\.xlsx: unknown input format/],
-    ["output format", ["embed", "ok.csv", "--out", "o.txt"], /o\.txt: unknown output format \(expected \.npy, \.csv, \.json\)/],
+    ["output format", ["embed", "ok.csv", "--out", "o.txt"], /o\.txt: unknown output format \(expected \.npy, \.csv, \.json, \.parquet, \.arrow, \.arrows\)/],
     ["plot format", ["embed", "ok.csv", "--out", "o.npy", "--plot", "p.jpg"], /p\.jpg: unknown plot format/],
     ["unknown command", ["frobnicate", "ok.csv"], /unknown command 'frobnicate'/],
   ];

@@ -200,8 +200,8 @@ describe("the shared reader and plot are pure", () => {
       const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
       expect(files.length).toBeGreaterThan(1);
       for (const f of files) {
-        const imports = [...readFileSync(new URL(f, dir), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
-        for (const source of imports) expect(source, `${folder}/${f}`).toMatch(/^(\.\/[\w-]+\.ts|npyjs|d3-dsv)$/);
+        const imports = [...readFileSync(new URL(f, dir), "utf8").matchAll(/(?:from |import\()"([^"]+)"/g)].map((m) => m[1]);
+        for (const source of imports) expect(source, `${folder}/${f}`).toMatch(/^(\.\/[\w-]+\.ts|npyjs|d3-dsv|apache-arrow|parquet-wasm\/esm)$/);
       }
     }
   });

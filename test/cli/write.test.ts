@@ -45,7 +45,7 @@ describe("writers round-trip through the readers", () => {
   });
 
   it("an unknown extension or an unwritable path is one clear error", async () => {
-    await expect(writeEmbedding(tmp.path("out.txt"), values, n, dim)).rejects.toThrow(/out\.txt: unknown output format \(expected \.npy, \.csv, \.json\)/);
+    await expect(writeEmbedding(tmp.path("out.txt"), values, n, dim)).rejects.toThrow(/out\.txt: unknown output format \(expected \.npy, \.csv, \.json, \.parquet, \.arrow, \.arrows\)/);
     await expect(writeEmbedding(tmp.path("no/such/dir.npy"), values, n, dim)).rejects.toThrow(/dir\.npy: cannot write: no such file or directory/);
   });
 });

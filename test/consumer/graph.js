@@ -7,7 +7,8 @@ import { builtinModules } from "node:module";
 import { join, posix, relative, sep } from "node:path";
 
 const SPECIFIERS = [
-  /\b(?:import|export)\s[^"'`;]*?\bfrom\s*["']([^"']+)["']/g, // import x from "…", export * from "…"
+  // import x from "…", export * from "…"; minified: import{a as b}from"…"
+  /\b(?:import|export)(?:\s|(?=[{*]))[^"'`;]*?\bfrom\s*["']([^"']+)["']/g,
   /\bimport\s*["']([^"']+)["']/g, // import "…"
   // import("…"), also as tsc emits it for a computed specifier: import(__rewriteRelativeImportExtension("…"))
   /\bimport\s*\(\s*(?:__rewriteRelativeImportExtension\(\s*)?["']([^"']+)["']\s*\)/g,

@@ -1,6 +1,7 @@
 // The explorer page in real headless Chromium, served by `cne serve`'s own server: the bundled digits load and
 // embed on threads when cross-origin isolated, the canvas is drawn, the s slider moves the layout, a dropped
-// CSV with a NaN shows the reader's error in the page (the same words as the CLI's), and without COOP/COEP it still works on one thread.
+// CSV with a NaN shows the reader's error in the page (the same words as the CLI's), a Parquet file opens (its
+// libraries loaded only then), and without COOP/COEP it still works on one thread.
 // Screenshots go to test-results/explorer/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -9,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { startExplorerServer, type ExplorerServer } from "../../dist/cli/serve.js";
 import { npyFile } from "../cli/files.ts";
+import { listTable, N as TABLE_ROWS, parquetOf } from "../io-files.ts";
 import { launchChromium } from "./chromium.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -147,8 +149,14 @@ describe("the explorer page (cne serve)", () => {
       await waitForLayout(page, { opened: 3 });
       s = await state(page);
       expect([s.error, s.name, s.n]).toEqual(["", "points.npy", rows]);
-      await page.locator("#digits").click();
+      // a Parquet file: the table libraries and the Parquet wasm load now, from their own chunks
+      await page.locator("#file").setInputFiles({ name: "points.parquet", mimeType: "application/octet-stream", buffer: Buffer.from(parquetOf(listTable())) });
       await waitForLayout(page, { opened: 4 });
+      s = await state(page);
+      expect([s.error, s.name, s.n]).toEqual(["", "points.parquet", TABLE_ROWS]);
+      expect(problems).toEqual([]);
+      await page.locator("#digits").click();
+      await waitForLayout(page, { opened: 5 });
       s = await state(page);
       expect([s.error, s.name, s.n]).toEqual(["", "digits.csv.gz", 1797]);
     } finally {

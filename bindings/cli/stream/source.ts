@@ -10,7 +10,8 @@ import { open, stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { createHash } from "node:crypto";
 import { describeSystemError, fileError } from "../errors.ts";
-import { isHeaderRow } from "../../io/index.ts";
+import { isHeaderRow, inputFormatOf, openVectorBlocks, TableError } from "../../io/index.ts";
+import "../parquet-wasm.ts";
 
 export interface SourcePosition {
   /** rows before this position */
@@ -40,6 +41,8 @@ export interface RowSource {
 
 export interface SourceOptions {
   labelColumn?: string;
+  /** Parquet and Arrow: the list column holding the vector */
+  vectorColumn?: string;
   /** true/false forces a header line or none; undefined: the header rule (a first line of names only) */
   header?: boolean;
 }
@@ -71,12 +74,46 @@ export async function openRowSource(file: string, options: SourceOptions = {}): 
     if (options.labelColumn !== undefined) fileError(file, "--label-column applies to text files; a .npy file holds data columns only");
     return npySource(file, head, fingerprint);
   }
+  const kind = inputFormatOf(file);
+  if (kind?.format === "parquet" || kind?.format === "arrow" || kind?.format === "arrows") return columnarSource(file, kind.format, fingerprint, options);
   const gzip = lower.endsWith(".gz");
   const base = gzip ? lower.slice(0, -3) : lower;
   if (base.endsWith(".csv") || base.endsWith(".tsv")) {
     return textSource(file, gzip, base.endsWith(".tsv") ? "\t" : ",", fingerprint, options);
   }
-  fileError(file, "a streamed transform reads .npy, .csv or .tsv (optionally .gz)");
+  fileError(file, "a streamed transform reads .npy, .csv or .tsv (optionally .gz), .parquet or .arrow/.arrows");
+}
+
+// ---- Parquet and Arrow: row groups / record batches of the vector column (bindings/io/blocks.ts) ----
+
+async function columnarSource(file: string, format: "parquet" | "arrow" | "arrows", fingerprint: string, options: SourceOptions): Promise<RowSource> {
+  const { openAsBlob } = await import("node:fs");
+  const named = (error: unknown): never => {
+    if (error instanceof TableError) fileError(file, error.message);
+    throw error;
+  };
+  const source = await openVectorBlocks(format, await openAsBlob(file), { vectorColumn: options.vectorColumn, labelColumn: options.labelColumn }).catch(named);
+  return {
+    dim: source.dim,
+    rows: source.rows,
+    fingerprint,
+    // no byte offsets: a resume starts from the row group (or batch) that holds its row
+    start: { row: 0, byte: 0 },
+    async *blocks(from, chunkRows) {
+      let row = from.row;
+      try {
+        for await (const block of source.blocks(from.row)) {
+          for (let at = 0; at < block.n; at += chunkRows) {
+            const n = Math.min(chunkRows, block.n - at);
+            row += n;
+            yield { values: block.values.subarray(at * source.dim, (at + n) * source.dim), n, next: { row, byte: 0 } };
+          }
+        }
+      } catch (error) {
+        named(error);
+      }
+    },
+  };
 }
 
 // ---- .npy ----
