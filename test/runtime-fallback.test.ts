@@ -8,9 +8,11 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { coreInfo, createEmbedding, createParametricEmbedding, embed, init, knn, pca } from "../dist/index.js";
 
-const n = 200, dim = 6;
+// more than 501 points: on fewer, the spectrum slider runs backwards and every neg fit warns about it
+const n = 600, dim = 6;
 const data = Float32Array.from({ length: n * dim }, (_, i) => ((i * 2654435761) % 1000) / 1000 + (i % dim === Math.floor(i / dim) % 3 ? 2 : 0));
-const options = { dim, nEpochs: 6, seed: 1 };
+// batches of b · (1 + m) < 65,536 pair updates run on one thread, so 1 and 2 threads give the same bits
+const options = { dim, nEpochs: 6, seed: 1, batchSize: 1024 };
 const simdOnly = (threads: number) =>
   `threads: ${threads} asked for, but no threads build of the core is registered (the workerd entry, or init() without \`threads\`); running the single-thread build on 1 thread`;
 

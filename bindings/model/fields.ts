@@ -6,9 +6,11 @@ import { CneInputError, failModel } from "../errors.ts";
 import { resolveParams } from "../embedding/params.ts";
 import { EMBEDDING_OPTIONS, type EmbeddingOptions, type Loss } from "../options/embedding.ts";
 import type { Container } from "./container.ts";
+import { PAIR_LOSSES } from "../loss/table.ts";
 
 /** The losses a layout may have been optimised for. */
-export const LOSSES: readonly string[] = EMBEDDING_OPTIONS.loss.values;
+/** The losses a saved model can hold: the per-pair ones (a t-SNE fit cannot be saved yet). */
+export const LOSSES: readonly string[] = PAIR_LOSSES;
 /** The widest network a model may hold: far above the shipped 3 × 100, far below anything that strains memory. */
 export const MAX_HIDDEN_UNITS = 4096;
 export const MAX_HIDDEN_LAYERS = 16;
