@@ -45,28 +45,11 @@ export const ARG_KNN_METRIC: i32 = 23;
   }
 }
 
-/** 1 − cos(a, b) on unit rows: half their squared Euclidean distance. */
+/**
+ * 1 − cos(a, b) on unit rows: half their squared Euclidean distance. Also correlation's class: 1 − Pearson
+ * correlation is the cosine of rows the bindings centred first, the same arithmetic under its own id.
+ */
 @final export class Cosine {
-  // @ts-ignore: decorator
-  @inline rank(a: usize, b: usize, stride: i32): f32 {
-    return squaredDistance(a, b, stride);
-  }
-  // @ts-ignore: decorator
-  @inline rankBounded(a: usize, b: usize, stride: i32, bound: f32): f32 {
-    return squaredDistanceBounded(a, b, stride, bound);
-  }
-  // @ts-ignore: decorator
-  @inline reported(rank: f32): f32 {
-    return rank * 0.5;
-  }
-  // @ts-ignore: decorator
-  @inline hyperplanes(): bool {
-    return true;
-  }
-}
-
-/** 1 − Pearson correlation: cosine of rows centred by the bindings (the same arithmetic, its own id). */
-@final export class Correlation {
   // @ts-ignore: decorator
   @inline rank(a: usize, b: usize, stride: i32): f32 {
     return squaredDistance(a, b, stride);
@@ -159,7 +142,7 @@ export function withMetric<R>(runner: R, task: i32, ctrl: usize, thread: i32): v
   const metric = argInt(ctrl, ARG_KNN_METRIC);
   if (metric == METRIC_EUCLIDEAN) runner.run<Euclidean>(task, ctrl, thread);
   else if (metric == METRIC_COSINE) runner.run<Cosine>(task, ctrl, thread);
-  else if (metric == METRIC_CORRELATION) runner.run<Correlation>(task, ctrl, thread);
+  else if (metric == METRIC_CORRELATION) runner.run<Cosine>(task, ctrl, thread); // rows centred by the bindings
   else if (metric == METRIC_MANHATTAN) runner.run<Manhattan>(task, ctrl, thread);
   else if (metric == METRIC_HAMMING) runner.run<Hamming>(task, ctrl, thread);
   else if (metric == METRIC_JACCARD) runner.run<Jaccard>(task, ctrl, thread);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProcess, startProcess } from "../runtimes/processes.js";
+import { npyFile } from "../cli/files.ts";
 import { serveWorkerdConfig } from "../runtimes/workerd.js";
 // the example's own bundling step, run on the copy inside the consumer project (cne-wasm resolves there)
 import { bundleEdgeWorker } from "../../examples/edge/build.js";
@@ -216,18 +217,6 @@ describe("examples/edge on the installed package: models saved in Node, served a
   }
 });
 
-/** An .npy file of float32 rows (C order). */
-function npyOf(values: Float32Array, n: number, dim: number): Buffer {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${dim}), }`;
-  const headerLength = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10;
-  const head = Buffer.alloc(10 + headerLength, 0x20);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
-  head.writeUInt16LE(headerLength, 8);
-  head.write(dict, 10, "latin1");
-  head[10 + headerLength - 1] = 0x0a;
-  return Buffer.concat([head, bytesOf(values)]);
-}
-
 describe("cne transform --endpoint: a fleet of three workerd transform workers", () => {
   it("one worker killed mid-run costs retries, never a row: the output has the local transform's bits", async () => {
     const { dir, dim } = narrow;
@@ -236,7 +225,7 @@ describe("cne transform --endpoint: a fleet of three workerd transform workers",
     const base = narrow.rows, baseRows = base.length / dim;
     const rows = new Float32Array(n * dim);
     for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) rows[i * dim + j] = base[(i % baseRows) * dim + j] + 0.001 * Math.floor(i / baseRows);
-    writeFileSync(join(dir, "many.npy"), npyOf(rows, n, dim));
+    writeFileSync(join(dir, "many.npy"), npyFile("<f4", rows, [n, dim]));
     const cne = join(app, "node_modules", ".bin", "cne");
     const local = await runProcess(cne, ["transform", "model.cne", "many.npy", "--out", "local.npy", "--quiet"], { cwd: dir, timeoutMs: 120000 });
     expect(local.code, local.stderr).toBe(0);
