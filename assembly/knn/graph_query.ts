@@ -5,6 +5,9 @@
 // unexpanded one is farther than the ef-th nearest found. Each query is searched on its own by one
 // thread, in a fixed order, with the same distance arithmetic as the exact search (knn/exact.ts), so results
 // do not depend on the thread count, and when every row is reached the answer is the exact one, ties included.
+// When the queries are the reference rows themselves (the same pointer: NN-descent's refinement pass,
+// bindings/knn/refine.ts), a row never finds itself and its own graph neighbours are entries too, so the k it
+// keeps are never worse than the graph's.
 
 import { heapPush, heapSortAscending, minHeapPop, minHeapPush, pairLess } from "../util/heap";
 import { metricOf } from "./metric";
@@ -26,6 +29,7 @@ export function graphQueryScratchBytes(n: i32, ef: i32): usize {
  * scratch: graphQueryScratchBytes(n, ef) bytes owned by this thread, its first n i32 (the stamps) zeroed by the
  * binding once per search: a row met by query i is stamped i + 1, unique within the search, so never cleared.
  * outIdxPtr: i32[rows × k], outDistPtr: f32[rows × k], the metric's distance, ascending, ties by index.
+ * queryPtr == refPtr searches the reference rows' own neighbours: row i is excluded and its graph row joins the entries.
  */
 export function knnGraphQueryRowsWith<M>(
   refPtr: usize, n: i32, stride: i32, k: i32, queryPtr: usize, rowBegin: i32, rowEnd: i32,
@@ -39,20 +43,31 @@ export function knnGraphQueryRowsWith<M>(
   const frontierIdx = frontierDist + (<usize>n << 2);
   const poolDist = frontierIdx + (<usize>n << 2);
   const poolIdx = poolDist + (<usize>ef << 2);
+  const selfSearch = queryPtr == refPtr;
   for (let at = rowBegin; at < rowEnd; at++) {
     const i = load<i32>(order + (<usize>at << 2));
     const q = queryPtr + <usize>i * rowBytes;
     const tag = i + 1;
     let pool = 0;
     let frontier = 0;
-    // the entry rows: the leaf's rows, then rows floor((2t + 1)·n / (2·entries)), distinct while entries ≤ n
+    // the entry rows: the leaf's rows, then rows floor((2t + 1)·n / (2·entries)), distinct while entries ≤ n;
+    // a self search stamps its row first and starts from its graph neighbours as well
+    let own: usize = 0, ownCount = 0;
+    if (selfSearch) {
+      store<i32>(stamps + (<usize>i << 2), tag);
+      const ownBegin = load<i32>(rowPtr + (<usize>i << 2));
+      own = colPtr + (<usize>ownBegin << 2);
+      ownCount = load<i32>(rowPtr + (<usize>(i + 1) << 2)) - ownBegin;
+    }
     const leaf = searchTreeLeaf(q, stride, treeNodes, treeOffsets, treeNormals);
     const leafRows = treePerm + (<usize>(-1 - load<i32>(leaf)) << 2);
     const leafCount = min(load<i32>(leaf + 4), MAX_LEAF_ENTRIES);
-    for (let t = 0; t < leafCount + entries; t++) {
-      const e = t < leafCount
-        ? load<i32>(leafRows + (<usize>t << 2))
-        : <i32>((<i64>(2 * (t - leafCount) + 1) * <i64>n) / (<i64>(2 * entries)));
+    for (let t = 0; t < ownCount + leafCount + entries; t++) {
+      const e = t < ownCount
+        ? load<i32>(own + (<usize>t << 2))
+        : t < ownCount + leafCount
+        ? load<i32>(leafRows + (<usize>(t - ownCount) << 2))
+        : <i32>((<i64>(2 * (t - ownCount - leafCount) + 1) * <i64>n) / (<i64>(2 * entries)));
       const sp = stamps + (<usize>e << 2);
       if (load<i32>(sp) == tag) continue;
       store<i32>(sp, tag);

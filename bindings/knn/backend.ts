@@ -11,6 +11,7 @@ import type { KnnMethod } from "../options/embedding.ts";
 import { exactKnn, type KnnBuffers } from "./exact.ts";
 import { nndescentKnn } from "./nndescent.ts";
 import { hnswKnn } from "./hnsw.ts";
+import { refineKnn, type RefineOptions } from "./refine.ts";
 import type { KnnMetric } from "./metric.ts";
 
 export type { KnnBuffers, KnnMetric };
@@ -19,6 +20,15 @@ export interface KnnSearch extends PhaseControl {
   /** seeds the approximate methods' random choices; same seed, same result on any thread count */
   seed: number;
   metric: KnnMetric;
+  /**
+   * NN-descent only: the recall@k to reach, estimated on sample rows against their exact neighbours, with
+   * graph-search passes while it falls short (knn/refine.ts). Absent: no check.
+   */
+  targetRecall?: number;
+  /** told when the target is not reached */
+  warn?: (message: string) => void;
+  /** diagnostics of the recall check */
+  onRecall?: RefineOptions["onRecall"];
 }
 
 export interface KnnBackend {
@@ -54,7 +64,16 @@ const hnswBackend: KnnBackend = {
 
 export const KNN_BACKENDS: Record<Exclude<KnnMethod, "auto">, KnnBackend> = {
   exact: { search: (core, m, k, opts) => exactKnn(core, m, k, opts) },
-  nndescent: { search: (core, m, k, opts) => nndescentKnn(core, m, k, opts) },
+  nndescent: {
+    async search(core, m, k, opts) {
+      const { targetRecall, progress } = opts;
+      if (targetRecall === undefined) return nndescentKnn(core, m, k, opts);
+      // progress: NN-descent 85%, the check and any passes the rest
+      const found = await nndescentKnn(core, m, k, { ...opts, progress: progress && ((f) => progress(0.85 * f)) });
+      await refineKnn(core, m, k, found, { ...opts, targetRecall, progress: progress && ((f) => progress(0.85 + 0.15 * f)) });
+      return found;
+    },
+  },
   hnsw: hnswBackend,
 };
 

@@ -18,6 +18,14 @@ export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "di
    * "hnsw": approximate, through hnswlib-wasm (loaded on first use; one thread; not in workerd).
    */
   method?: Exclude<KnnMethod, "auto">;
+  /**
+   * NN-descent's recall@k to reach (default 0.95; 0 skips the check): the exact neighbours of 64 evenly
+   * spaced rows estimate it, and while it falls short every row is searched again through the neighbour graph
+   * with a wider beam (at most 3 passes; a warning says when the target is still not reached). On images and
+   * text embeddings NN-descent alone passes it and the check costs about 64 / n of an exact search; on data of
+   * high intrinsic dimension the passes cost about 2-3× NN-descent's time (docs/metrics.md).
+   */
+  targetRecall?: number;
   /** Receives why the search runs on one thread when more were asked for (default: console.warn). */
   onWarning?: (message: string) => void;
 }
@@ -29,7 +37,9 @@ export interface KnnResult {
   distances: Float32Array;
 }
 
-const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "onWarning", "method", "seed", "metric"]);
+const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "onWarning", "method", "seed", "metric", "targetRecall"]);
+/** knn()'s default target recall of NN-descent (the bar of docs/metrics.md). */
+export const DEFAULT_TARGET_RECALL = 0.95;
 /** The options table's methods (its `knn` entry) but "auto", which picks by size inside a fit. */
 const METHODS = EMBEDDING_OPTIONS.knn.values.filter((m): m is Exclude<KnnMethod, "auto"> => m !== "auto");
 const METRICS: readonly string[] = EMBEDDING_OPTIONS.metric.values;
@@ -47,6 +57,10 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
   const metric = options.metric ?? DEFAULTS.metric;
   if (!METRICS.includes(metric)) fail(`metric must be one of ${METRICS.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(metric)}`);
   const seed = seedOption(options.seed);
+  const targetRecall = options.targetRecall ?? DEFAULT_TARGET_RECALL;
+  if (typeof targetRecall !== "number" || !(targetRecall >= 0 && targetRecall <= 1)) {
+    fail(`targetRecall must be a number from 0 to 1, got ${String(targetRecall)}`);
+  }
   checkThreads(options.threads);
   checkCallbacks(options);
   const warn = warningSink(options.onWarning);
@@ -58,7 +72,9 @@ export async function knn(data: DataInput, options: KnnOptions = {}): Promise<Kn
     const m = putMatrix(core, matrix, "data", "safe");
     const rows = prepareRows(core, m, metric);
     const progress = (f: number) => options.onProgress?.(f, "knn");
-    const buffers = await findNeighbours(core, rows, k, method, { seed, metric, signal: options.signal, progress });
+    const buffers = await findNeighbours(core, rows, k, method, {
+      seed, metric, signal: options.signal, progress, warn, targetRecall: targetRecall > 0 ? targetRecall : undefined,
+    });
     if (metricScalesWithData(metric)) scaleByExponent(core, buffers.distancesPtr, matrix.n * k, -(m.scaleExponent ?? 0));
     return {
       indices: core.i32(buffers.indicesPtr, matrix.n * k).slice(),
