@@ -12,7 +12,7 @@ import { exactKnn, type KnnBuffers } from "./exact.ts";
 import { nndescentKnn } from "./nndescent.ts";
 import { hnswKnn } from "./hnsw.ts";
 import { refineKnn, type RefineOptions } from "./refine.ts";
-import type { KnnMetric } from "./metric.ts";
+import { isBinaryMetric, type KnnMetric } from "./metric.ts";
 
 export type { KnnBuffers, KnnMetric };
 
@@ -21,7 +21,7 @@ export interface KnnSearch extends PhaseControl {
   seed: number;
   metric: KnnMetric;
   /**
-   * NN-descent only: the recall@k to reach, estimated on sample rows against their exact neighbours, with
+   * NN-descent only (not under hamming or jaccard): the recall@k to reach, estimated on sample rows against their exact neighbours, with
    * graph-search passes while it falls short (knn/refine.ts). Absent: no check.
    */
   targetRecall?: number;
@@ -67,7 +67,8 @@ export const KNN_BACKENDS: Record<Exclude<KnnMethod, "auto">, KnnBackend> = {
   nndescent: {
     async search(core, m, k, opts) {
       const { targetRecall, progress } = opts;
-      if (targetRecall === undefined) return nndescentKnn(core, m, k, opts);
+      // bit-packed rows are not floats, which the graph search's entry tree splits: no check under hamming/jaccard
+      if (targetRecall === undefined || isBinaryMetric(opts.metric)) return nndescentKnn(core, m, k, opts);
       // progress: NN-descent 85%, the check and any passes the rest
       const found = await nndescentKnn(core, m, k, { ...opts, progress: progress && ((f) => progress(0.85 * f)) });
       await refineKnn(core, m, k, found, { ...opts, targetRecall, progress: progress && ((f) => progress(0.85 + 0.15 * f)) });

@@ -19,14 +19,18 @@ export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "di
    */
   method?: Exclude<KnnMethod, "auto">;
   /**
-   * NN-descent's recall@k to reach (default 0.95; 0 skips the check): the exact neighbours of 64 evenly
-   * spaced rows estimate it, and while it falls short every row is searched again through the neighbour graph
-   * with a wider beam (at most 3 passes; a warning says when the target is still not reached). On images and
-   * text embeddings NN-descent alone passes it and the check costs about 64 / n of an exact search; on data of
-   * high intrinsic dimension the passes cost about 2-3× NN-descent's time (docs/metrics.md).
+   * NN-descent's recall@k to reach (default 0.95; 0 skips the check; hamming and jaccard are never checked): the
+   * exact neighbours of 64 evenly spaced rows estimate it, and while it falls short every row is searched again
+   * through the neighbour graph with a wider beam (at most 3 passes; a warning says when the target is still not
+   * reached). On images and text embeddings NN-descent alone passes it and the check costs about 64 / n of an
+   * exact search; on data of high intrinsic dimension the passes cost several times NN-descent's own time
+   * (docs/metrics.md). Fits (embed, createEmbedding) do not check.
    */
   targetRecall?: number;
-  /** Receives why the search runs on one thread when more were asked for (default: console.warn). */
+  /**
+   * Receives why the search runs on one thread when more were asked for, or that NN-descent's recall stayed
+   * below targetRecall (default: console.warn).
+   */
   onWarning?: (message: string) => void;
 }
 

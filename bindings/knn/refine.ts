@@ -16,9 +16,10 @@ import type { KnnMetric } from "./metric.ts";
 import { queryGraphKnn, queryKnn } from "./query.ts";
 
 /**
- * Chosen with bench/knn-nndescent.js --refine on 20,000 × 768 vMF clusters (cosine; NN-descent alone 0.79): one
- * pass keeping ef = 30, 64, 128 rows reached 0.90, 0.965, 0.994. `sampleRows` rows estimate the recall to about
- * ±0.007 (one standard error at 0.95) and cost sampleRows / n of an exact search.
+ * Chosen on 20,000 × 768 vMF clusters (bench/knn-nndescent.js --data vmf --target; cosine; NN-descent alone
+ * 0.79): one pass keeping ef = 30, 64, 128 rows reached 0.90, 0.965, 0.994. `sampleRows` rows cost sampleRows / n
+ * of an exact search; their estimate's standard error is 0.005-0.015 (rows' recalls differ), so a pass runs
+ * unless the estimate is two standard errors above the target.
  */
 export const REFINE_PARAMS = {
   /** rows whose exact neighbours estimate the recall */
@@ -49,11 +50,12 @@ export function sampleRowsOf(n: number, s: number): Int32Array {
  * Recall@k of `found` (i32[n × k] in caller order, with its distances) on the sample rows, against `exact`
  * (each sample row's k + 1 nearest rows and distances, itself among them): a found neighbour counts when it is no
  * farther than the sample row's exact k-th neighbour other than itself, so ties count whichever index was kept.
+ * Returns the mean over the sample rows and its standard error (rows differ: the error is that of their mean).
  */
 export function sampledRecall(
   sample: Int32Array, k: number, foundIdx: Int32Array, foundDist: Float32Array, exactIdx: Int32Array, exactDist: Float32Array,
-): number {
-  let hit = 0;
+): { recall: number; standardError: number } {
+  let sum = 0, sumSq = 0;
   for (let s = 0; s < sample.length; s++) {
     const row = sample[s];
     // the k-th exact distance without the row itself (a duplicate of it may come first)
@@ -64,9 +66,14 @@ export function sampledRecall(
       seen++;
     }
     const bound = kth + 1e-6 * (1 + Math.abs(kth));
+    let hit = 0;
     for (let t = 0; t < k; t++) if (foundIdx[row * k + t] !== row && foundDist[row * k + t] <= bound) hit++;
+    sum += hit / k;
+    sumSq += (hit / k) ** 2;
   }
-  return hit / (sample.length * k);
+  const s = sample.length, recall = sum / s;
+  const variance = s > 1 ? Math.max(0, (sumSq - s * recall * recall) / (s - 1)) : 0;
+  return { recall, standardError: Math.sqrt(variance / s) };
 }
 
 /**
@@ -86,10 +93,11 @@ export async function refineKnn(core: Core, m: CoreMatrix, k: number, found: Knn
     const exactIdx = core.i32(exact.indicesPtr, sample.length * (k + 1)).slice();
     const exactDist = core.f32(exact.distancesPtr, sample.length * (k + 1)).slice();
     const estimate = () => sampledRecall(sample, k, core.i32(found.indicesPtr, n * k), core.f32(found.distancesPtr, n * k), exactIdx, exactDist);
-    let recall = estimate();
+    let { recall, standardError } = estimate();
     opts.onRecall?.(0, 0, recall);
     let ef = 0;
-    for (let pass = 1; pass <= maxPasses && recall < opts.targetRecall; pass++) {
+    // a pass unless the estimate is clearly (two standard errors) at or above the target
+    for (let pass = 1; pass <= maxPasses && recall - 2 * standardError < opts.targetRecall; pass++) {
       throwIfAborted(opts.signal);
       ef = Math.min(n - 1, firstEfPerK * k * 2 ** (pass - 1));
       const passMark = core.mark();
@@ -104,7 +112,7 @@ export async function refineKnn(core: Core, m: CoreMatrix, k: number, found: Knn
       core.i32(found.indicesPtr, n * k).set(core.i32(searched.indicesPtr, n * k));
       core.f32(found.distancesPtr, n * k).set(core.f32(searched.distancesPtr, n * k));
       core.reset(passMark);
-      recall = estimate();
+      ({ recall, standardError } = estimate());
       opts.onRecall?.(pass, ef, recall);
     }
     if (recall < opts.targetRecall && ef > 0) {
