@@ -4,12 +4,15 @@
 // 0.5. Recall on the sample counts a found neighbour as right when it is no farther than the oracle's 15th
 // (ties of the integer Hamming distances).
 //
-//   node bench/knn-metrics.js [--n 70000] [--samples 100] [--threads 2] [--metrics cosine,correlation,...]
+//   node bench/knn-metrics.js [--n 70000] [--samples 100] [--threads 2] [--metrics cosine,correlation,...] [--target R]
 //   node bench/knn-metrics.js --data sphere [--n 100000] --metrics cosine,euclidean
+//   node bench/knn-metrics.js --data lowrank [--n 100000] --metrics cosine,euclidean
 //
-// --data sphere: n × 768 unit vectors of a von Mises–Fisher-like mixture (50 random unit mean directions, each
-// row its cluster's mean plus isotropic Gaussian noise of a per-cluster spread, scaled by a random norm in
-// [0.5, 2] then, for cosine, made unit by the search): cosine and Euclidean-on-raw differ there.
+// --data sphere: n × 768 rows of 50 von Mises–Fisher clusters (Wood's sampler, cosine to the cluster mean
+// 0.5-0.8), each row at a random norm in [0.5, 2] so that cosine and Euclidean-on-raw differ; --data lowrank: the
+// same means and spread in a rank-16 factor plus 10% isotropic noise (bench/lib/sphere-data.js). NN-descent here
+// is knn()'s default: with its recall check and graph-search passes (targetRecall 0.95); --target 0 runs
+// NN-descent alone.
 //
 // Data: /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist). Needs the built package (npm run build).
 import { readFileSync } from "node:fs";
@@ -17,31 +20,19 @@ import os from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { knn } from "../dist/index.js";
+import { lowRankMixture, vmfMixture } from "./lib/sphere-data.js";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
-const SPHERE = opt("data", "fmnist") === "sphere";
+const DATA = opt("data", "fmnist"), SPHERE = DATA === "sphere" || DATA === "lowrank";
+const TARGET = args.includes("--target") ? { targetRecall: Number(opt("target")) } : {};
 const K = 15, D = SPHERE ? 768 : 784;
 const N = Number(opt("n", SPHERE ? "100000" : "70000")), SAMPLES = Number(opt("samples", "100")), THREADS = Number(opt("threads", "2"));
 const METRICS = opt("metrics", "euclidean,cosine,correlation,manhattan,hamming,jaccard").split(",");
 const log = (m) => process.stderr.write(`${m}\n`);
 
 function sphereMixture() {
-  let st = 7;
-  const uniform = () => (st = (st * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const gauss = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
-  const means = Array.from({ length: 50 }, () => {
-    const m = Float64Array.from({ length: D }, gauss);
-    const norm = Math.hypot(...m);
-    return m.map((v) => v / norm);
-  });
-  const spread = means.map(() => 0.02 + 0.03 * uniform());
-  const x = new Float32Array(N * D);
-  for (let i = 0; i < N; i++) {
-    const c = i % 50, scale = 0.5 + 1.5 * uniform();
-    for (let j = 0; j < D; j++) x[i * D + j] = scale * (means[c][j] + spread[c] * gauss());
-  }
-  return x;
+  return (DATA === "sphere" ? vmfMixture : lowRankMixture)(N, D, 7).values;
 }
 
 function fashionMnist() {
@@ -89,11 +80,11 @@ function distance(metric, x, a, b) {
 const rows = [];
 let state = 12345;
 const sample = Array.from({ length: SAMPLES }, () => (state = (state * 1103515245 + 12345) % 2147483648) % N);
-log(`${SPHERE ? "sphere mixture" : "Fashion-MNIST"} ${N} × ${D}, ${SAMPLES} sampled query rows, ${THREADS} threads, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+log(`${SPHERE ? `${DATA} mixture` : "Fashion-MNIST"} ${N} × ${D}, ${SAMPLES} sampled query rows, ${THREADS} threads, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 for (const metric of METRICS) {
   const data = metric === "hamming" || metric === "jaccard" ? binary : grey;
   const t0 = performance.now();
-  const res = await knn(data, { n: N, dim: D, k: K, metric, method: "nndescent", threads: THREADS, seed: 1 });
+  const res = await knn(data, { n: N, dim: D, k: K, metric, method: "nndescent", threads: THREADS, seed: 1, ...TARGET });
   const seconds = (performance.now() - t0) / 1000;
   const x = prepared(metric, data);
   let hit = 0;
@@ -107,4 +98,4 @@ for (const metric of METRICS) {
   rows.push({ metric, seconds, recall });
   log(`${metric.padEnd(12)} nndescent ${seconds.toFixed(1)} s  recall@15 ${recall.toFixed(4)}`);
 }
-console.log(JSON.stringify({ data: SPHERE ? "sphere" : "fmnist", n: N, dim: D, k: K, threads: THREADS, samples: SAMPLES, cpus: os.cpus().length, load: os.loadavg(), rows }));
+console.log(JSON.stringify({ data: DATA, ...TARGET, n: N, dim: D, k: K, threads: THREADS, samples: SAMPLES, cpus: os.cpus().length, load: os.loadavg(), rows }));
