@@ -33,5 +33,5 @@ writeMarkedSection(join(BENCH_DIR, "RESULTS.md"), "knn-auto", [
   ...rows,
   "",
   "\"auto\" uses the exact kernel up to 3,000 points, where it costs at most about twice NN-descent and stays under",
-  "0.2 s, and NN-descent above (bindings/knn/backend.ts `AUTO_EXACT_MAX_N`).",
+  "0.2 s, and NN-descent above (bindings/knn/auto.ts `AUTO_EXACT_MAX_N`).",
 ].join("\n"));

@@ -12,9 +12,11 @@ import { exactKnn, type KnnBuffers } from "./exact.ts";
 import { nndescentKnn } from "./nndescent.ts";
 import { hnswKnn } from "./hnsw.ts";
 import { refineKnn, type RefineOptions } from "./refine.ts";
+import { AUTO_EXACT_MAX_N } from "./auto.ts";
 import { isBinaryMetric, type KnnMetric } from "./metric.ts";
 
 export type { KnnBuffers, KnnMetric };
+export { AUTO_EXACT_MAX_N };
 
 export interface KnnSearch extends PhaseControl {
   /** seeds the approximate methods' random choices; same seed, same result on any thread count */
@@ -77,12 +79,6 @@ export const KNN_BACKENDS: Record<Exclude<KnnMethod, "auto">, KnnBackend> = {
   },
   hnsw: hnswBackend,
 };
-
-/**
- * Largest n for which "auto" uses the exact kNN: up to here it costs at most about twice NN-descent (under
- * 0.2 s) and has no approximation; above, NN-descent wins by a growing factor (bench/knn-auto.js).
- */
-export const AUTO_EXACT_MAX_N = 3000;
 
 export function chooseKnnMethod(method: KnnMethod, n: number): Exclude<KnnMethod, "auto"> {
   if (method !== "auto") return method;

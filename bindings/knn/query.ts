@@ -9,7 +9,7 @@ import type { CoreMatrix } from "../core/matrix.ts";
 import { fail, throwIfAborted } from "../errors.ts";
 import type { PhaseControl } from "../options/common.ts";
 import type { KnnMethod } from "../options/embedding.ts";
-import { AUTO_EXACT_MAX_N } from "./backend.ts";
+import { AUTO_EXACT_MAX_N } from "./auto.ts";
 import type { KnnBuffers } from "./exact.ts";
 import { withMetric, type KnnMetric } from "./metric.ts";
 
