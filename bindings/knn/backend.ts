@@ -23,8 +23,8 @@ export interface KnnSearch extends PhaseControl {
   seed: number;
   metric: KnnMetric;
   /**
-   * NN-descent only (not under hamming or jaccard): the recall@k to reach, estimated on sample rows against their exact neighbours, with
-   * graph-search passes while it falls short (knn/refine.ts). Absent: no check.
+   * NN-descent only (not under hamming or jaccard): the recall@k to reach, estimated on sample rows against
+   * their exact neighbours, with graph-search passes while it falls short (knn/refine.ts). Absent: no check.
    */
   targetRecall?: number;
   /** told when the target is not reached */
