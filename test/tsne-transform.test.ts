@@ -196,3 +196,26 @@ describe("cne fit --loss tsne --save-model / cne transform", () => {
     }
   }, 60_000);
 });
+
+describe("the edge examples serve a t-SNE layout", () => {
+  it("POSTed raw rows come back with the bits of the loaded model's transform", async () => {
+    const { createHandler } = await import("../examples/edge/handler.js");
+    const { loadServable } = await import("../examples/edge/model.js");
+    const bytes = fits[0].save();
+    const handle = createHandler({ load: () => loadServable(bytes, { threads: 1 }), modelBytes: bytes });
+    const rows = held.slice(0, 40 * dim);
+    const response = await handle(new Request("http://edge/", {
+      method: "POST", body: rows, headers: { "content-type": "application/octet-stream", accept: "application/octet-stream" },
+    }));
+    expect(response.status).toBe(200);
+    const served = new Float32Array(await response.arrayBuffer());
+    const m = await loadModel(bytes, { threads: 1 });
+    expect(sameBits(served, await m.transform(rows))).toBe(true);
+    m.destroy();
+    // a per-pair layout is still refused
+    const pairs = createEmbedding(train.subarray(0, 200 * dim), { dim, seed: 1, threads: 1, nEpochs: 3 });
+    await pairs.run();
+    await expect(loadServable(pairs.save())).rejects.toThrow(/serve parametric models and t-SNE layouts/);
+    pairs.destroy();
+  });
+});
