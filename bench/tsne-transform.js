@@ -66,26 +66,28 @@ if (!args.includes("--refit") && existsSync(file)) {
 const model = await loadModel(bytes, { threads });
 const layout = model.embedding;
 
-/** Majority label of each query's 10 nearest layout points (skipping itself when `self`). */
+/** Majority label of each query's 10 nearest layout points (skipping itself when `self`): O(n) per query. */
 function accuracy(queries, labels, self) {
   let correct = 0, nearest = 0;
-  const d = new Float64Array(nTrain);
-  const order = new Int32Array(nTrain);
+  const bestD = new Float64Array(10), bestJ = new Int32Array(10);
   for (let i = 0; i < labels.length; i++) {
     const x = queries[2 * i], y = queries[2 * i + 1];
+    bestD.fill(Infinity);
     for (let j = 0; j < nTrain; j++) {
-      const dx = x - layout[2 * j], dy = y - layout[2 * j + 1];
-      d[j] = dx * dx + dy * dy;
-      order[j] = j;
+      if (self && j === i) continue;
+      const dx = x - layout[2 * j], dy = y - layout[2 * j + 1], d = dx * dx + dy * dy;
+      if (d >= bestD[9]) continue;
+      let t = 9;
+      for (; t > 0 && bestD[t - 1] > d; t--) { bestD[t] = bestD[t - 1]; bestJ[t] = bestJ[t - 1]; }
+      bestD[t] = d;
+      bestJ[t] = j;
     }
-    if (self) d[i] = Infinity;
-    order.sort((a, b) => d[a] - d[b]);
     const votes = new Map();
-    for (let t = 0; t < 10; t++) votes.set(trainLabels[order[t]], (votes.get(trainLabels[order[t]]) ?? 0) + 1);
+    for (let t = 0; t < 10; t++) votes.set(trainLabels[bestJ[t]], (votes.get(trainLabels[bestJ[t]]) ?? 0) + 1);
     let best = -1, count = -1;
     for (const [label, c] of votes) if (c > count || (c === count && label < best)) { best = label; count = c; }
     correct += best === labels[i] ? 1 : 0;
-    nearest += Math.sqrt(d[order[0]]);
+    nearest += Math.sqrt(bestD[0]);
   }
   return { accuracy: correct / labels.length, nearest: nearest / labels.length };
 }
