@@ -107,6 +107,8 @@ function decodeEmbedding(c: Container, n: number, outDim: number, options: Embed
   const tsne = tsneFields(c, n, options, k);
   const inputScaleExponent = scaleExponent(c);
   const pca = readPca(c, inputDim);
+  // a reference section that the header does not describe is a damaged header, not a model without reference rows
+  if (referenceDim === null && c.lengthOf("reference") !== undefined) badField("referenceDim", null, 'the width of the "reference" section\'s rows');
   if (referenceDim !== null) {
     const expected = pca ? pca.nComponents : inputDim;
     if (referenceDim !== expected) badField("referenceDim", referenceDim, pca ? `pca.nComponents (${expected})` : `the header's inputDim (${inputDim})`);
