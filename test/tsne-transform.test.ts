@@ -109,6 +109,21 @@ describe("transform of a t-SNE layout", () => {
     expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(0.02 * (hi - lo));
   });
 
+  it("reports progress up to 1 and stops on its signal", async () => {
+    const seen: string[] = [];
+    let last = 0;
+    await fits[0].transform(held.subarray(0, 30 * dim), { onProgress: (f, stage) => { seen.push(stage); if (stage === "optimize") last = f; } });
+    expect(seen).toContain("knn");
+    expect(last).toBe(1);
+    const controller = new AbortController();
+    const running = fits[0].transform(held, {
+      onProgress: (f, stage) => { if (stage === "optimize" && f > 0.1) controller.abort(); }, signal: controller.signal,
+    });
+    await expect(running).rejects.toThrow(/abort/i);
+    // the handle still works after an aborted transform
+    expect(await fits[0].transform(held.subarray(0, 2 * dim))).toHaveLength(4);
+  });
+
   it("checks its options: perplexity applies to t-SNE layouts, within (n − 1)/3", async () => {
     await expect(fits[1].transform(held, { perplexity: 600 })).rejects.toThrow(/perplexity must be a positive number of at most/);
     const placed = await fits[1].transform(held.subarray(0, 5 * dim), { perplexity: 5 });
