@@ -251,7 +251,7 @@ export class Embedding extends FitHandle {
       n, dim, phases: state.phases, lastLoss: state.lastLoss, target: state.target, inputScaleExponent: state.inputScaleExponent ?? 0,
       tsneZ: state.tsne?.z,
     });
-    if (tsne) checkTsneState(state, e.params, n);
+    if (tsne || e.params.loss === "tsne") checkTsneState(state, e.params, n);
     await e.restoreState(state);
     return e;
   }
