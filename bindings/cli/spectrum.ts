@@ -21,8 +21,9 @@ export function layoutFile(prefix: string, s: number): string {
   return `${stem}-s${s}.${format ?? "npy"}`;
 }
 
-/** A panel's title: s and where that puts the loss (Z̄ for neg, c for infonce). */
+/** A panel's title: s and where that puts the loss (Z̄ for neg, c for infonce; t-SNE and its Z at the t-SNE end). */
 export function panelTitle(layout: SpectrumLayout): string {
+  if (layout.loss === "tsne") return `s = ${layout.s} · t-SNE${layout.zBar !== undefined ? ` · Z = ${formatZ(layout.zBar)}` : ""}`;
   if (layout.zBar !== undefined) return `s = ${layout.s} · Z\u0304 = ${formatZ(layout.zBar)}`;
   return `s = ${layout.s} · c = ${Number(layout.c!.toPrecision(3))}`;
 }
@@ -52,6 +53,7 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
         s: command.s,
         stepEpochs: command.stepEpochs,
         align: command.align,
+        tsneEnd: command.tsneEnd,
         signal,
         // one bar per layout, each showing the fraction of the whole series
         onProgress: (fraction, _stage, index) => progress.update(fraction, `s = ${command.s[index]} (${index + 1}/${count})`),
@@ -68,7 +70,7 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
       }
     }
     if (command.plot !== undefined) {
-      const loss = command.options.loss ?? "neg";
+      const loss = `${command.tsneEnd ? "t-SNE → " : ""}${command.options.loss ?? "neg"}`;
       const png = gridPng({
         panels: series.layouts.map((l) => ({ values: l.layout, title: panelTitle(l) })),
         n: table.n,
