@@ -3,6 +3,7 @@
 
 import { basename } from "node:path";
 import { spectrum, type SpectrumLayout } from "../index.ts";
+import { checkTsneEndSeries } from "../spectrum/series.ts";
 import { formatZ } from "./embed.ts";
 import { fileError } from "./errors.ts";
 import { gridPng } from "./grid.ts";
@@ -31,6 +32,7 @@ export function panelTitle(layout: SpectrumLayout): string {
 export function runSpectrum(command: SpectrumCommand): Promise<number> {
   return runSession(command.input, command.quiet, async ({ signal, progress, compute }) => {
     if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
+    if (command.tsneEnd) checkTsneEndSeries(command.s);
     if (command.out === undefined && command.plot === undefined) fileError(command.input, "nothing to write: give --out <prefix> and/or --plot <file.png>");
     if (command.plot !== undefined && !command.plot.toLowerCase().endsWith(".png")) fileError(command.plot, "the grid plot is written as PNG: use a .png file name");
     const outputs = [

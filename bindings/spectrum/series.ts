@@ -49,6 +49,12 @@ function checkSeries(s: unknown): number[] {
   return [...s] as number[];
 }
 
+/** Refuses a series that a walk from the t-SNE end (at s = 0, going up) cannot give. */
+export function checkTsneEndSeries(points: readonly number[]): void {
+  if (points.some((v) => v < 0)) fail(`with tsneEnd the t-SNE layout is the s = 0 end: every s must be ≥ 0, got ${points.find((v) => v < 0)}`);
+  if (!points.includes(0)) fail("with tsneEnd, s must include 0: the t-SNE layout");
+}
+
 /**
  * Computes layouts at every s: the highest s with the full fit, then down the list, each warm-started from the
  * layout before it (`stepEpochs` epochs) and aligned to it by Procrustes. Resolves with the layouts in the
@@ -59,10 +65,7 @@ export async function spectrum(data: DataInput, options: SpectrumOptions): Promi
   const { s, signal, onProgress, ...rest } = options;
   const points = checkSeries(s);
   checkCallbacks({ signal, onProgress: onProgress as never });
-  if (rest.tsneEnd === true) {
-    if (points.some((v) => v < 0)) fail(`with tsneEnd the t-SNE layout is the s = 0 end: every s must be ≥ 0, got ${points.find((v) => v < 0)}`);
-    if (!points.includes(0)) fail("with tsneEnd, s must include 0: the t-SNE layout");
-  }
+  if (rest.tsneEnd === true) checkTsneEndSeries(points);
   // highest s first (from the t-SNE end: lowest first); equal values keep their order
   const order = points.map((_, i) => i).sort((a, b) => (rest.tsneEnd === true ? points[a] - points[b] : points[b] - points[a]) || a - b);
   const walk = new SpectrumWalk(data, rest.tsneEnd === true ? rest : { ...rest, s: points[order[0]] });
