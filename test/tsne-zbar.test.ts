@@ -2,7 +2,7 @@
 // (optimize() with loss "tsne" or a per-pair loss), on a generated Gaussian mixture small enough for the exact
 // repulsion.
 import { describe, expect, it } from "vitest";
-import { CneInputError, createEmbedding, createParametricEmbedding, embed, knn, knnRecall } from "../dist/index.js";
+import { CneInputError, createEmbedding, createParametricEmbedding, embed, Embedding, knn, knnRecall } from "../dist/index.js";
 import { rng } from "./helpers.ts";
 
 /** n points of `dim` values around `clusters` centres (unit-variance Gaussians, centres spread by 3). */
@@ -51,6 +51,11 @@ describe("zBar \"tsne\"", () => {
       expect(e.settings!.zBar).toBe(z);
       expect(e.tsnePartitionFunction).toBe(z);
       expect(e.settings!.k).toBe(15);
+      // its saved state holds the Z it resolved to, and continues with the original's bits
+      expect(e.state!.options.zBar).toBe(z);
+      const restored = await Embedding.fromState(e.state!, { threads: 1 });
+      expect(sameBits(await restored.optimize({ s: 0.5, nEpochs: 3 }), await e.optimize({ s: 0.5, nEpochs: 3 }))).toBe(true);
+      restored.destroy();
       e.destroy();
       expect([...stages]).toEqual(["knn", "affinities", "init", "tsne", "early-exaggeration", "optimize"]);
       expect(klSeen).toBe(true);

@@ -248,7 +248,8 @@ export class Embedding extends FitHandle {
     const graph = this.knnGraph, core = this.core, fit = this.fit;
     if (!graph || !this.lastLoss || !core || !fit) return undefined;
     return {
-      embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options }, logZ: this.logZ,
+      // zBar "tsne" is kept as the Z it resolved to: a restored fit has no t-SNE to run
+      embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options, ...(this.tsneZ !== undefined && { zBar: this.tsneZ }) }, logZ: this.logZ,
       lastLoss: this.lastLoss, phases: this.phases, target: this.target && { ...this.target },
       inputDim: this.size.dim || undefined, inputScaleExponent: this.inputScaleExponent,
       reference: fit.search && readMatrix(core, fit.searchSource ?? fit.search), pca: fit.pca && readBasis(core, fit.pca),
