@@ -197,6 +197,9 @@ export class Embedding extends FitHandle {
     if (this.tsne) {
       if (!this.hasPairGraph) usePairGraph(this.core!, this.fit!, pairNeighbours(this.fit!.k), this.params.seed);
       this.hasPairGraph = true;
+      // from t-SNE's spread the per-pair losses would contract each neighbourhood into islands before the layout
+      // as a whole: start them, as their own fits start, at the scale of the PCA start (first coordinate std 1)
+      if (this.lastLoss === "tsne") this.core!.kernels.centerAndScaleByFirstColumn(this.fit!.optimizer.yPtr, this.n, 2);
       out = { ...out, k: this.fit!.k };
     }
     return out;

@@ -1,7 +1,8 @@
 // A walk along the spectrum (SPEC §6): one full fit at a first s, then each further point warm-started from
 // the current layout and aligned by Procrustes to the layout before it, so points keep their place. From its
 // t-SNE end (tsneEnd), the first fit is t-SNE itself, the s = 0 layout, and each step continues from it with
-// the walk's per-pair loss on the kNN graph of the t-SNE fit's nearest neighbours.
+// the walk's per-pair loss on the kNN graph of the t-SNE fit's nearest neighbours (the first step from the
+// t-SNE layout scaled down to the per-pair start's scale: Embedding.optimize).
 
 import { createEmbedding, type Embedding, type FitSettings } from "../embedding/embedding.ts";
 import { DEFAULTS } from "../embedding/params.ts";
