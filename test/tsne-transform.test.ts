@@ -151,6 +151,10 @@ describe("save and loadModel of a t-SNE fit", () => {
       expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
       m.destroy();
     }
+    // a loaded t-SNE model places new points; it keeps no affinities to continue the fit with
+    const loaded = await loadModel(bytes, { threads: 1 });
+    await expect((loaded as Embedding).optimize({ loss: "neg", nEpochs: 2 })).rejects.toThrow(/does not continue a loaded t-SNE model/);
+    loaded.destroy();
     expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true)).toBe(3);
     expect(parseModel(bytes).header.tsne).toMatchObject({ perplexity: 30, dof: 1 });
   });

@@ -55,6 +55,10 @@ function flagOption({ spec, cli }: (typeof FLAGGED)[number]): Option {
   const option = new Option(`${cli.flag} <${cli.value}>`, cli.help);
   if (spec.type === "enum") return option.choices(spec.values);
   if (spec.type === "integer") return option.argParser(parseInteger);
+  if (spec.type === "number" && spec.orValues) {
+    const words = spec.orValues;
+    return option.argParser((value: string): number | string => (words.includes(value) ? value : numberOr(value, ` or ${words.join(" or ")}`)));
+  }
   if (spec.type === "number") return option.argParser(parseNumber);
   return option;
 }
@@ -65,8 +69,13 @@ function flagKey(flag: string): string {
 }
 
 export function parseNumber(value: string): number {
+  return numberOr(value, "");
+}
+
+/** A number, or the error naming what else the flag takes (`or`: " or tsne"). */
+function numberOr(value: string, or: string): number {
   const v = Number(value);
-  if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError("Expected a number.");
+  if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError(`Expected a number${or}.`);
   return v;
 }
 

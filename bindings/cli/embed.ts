@@ -13,11 +13,15 @@ import { checkDistinctPaths, checkWritable } from "./preflight.ts";
 
 const OUT_DIM = 2;
 
-/** The plot's default title line: the data file, the loss, where on the spectrum, and n. */
-export function plotTitle(input: string, options: FlagOptions, n: number): string {
+/**
+ * The plot's default title line: the data file, the loss, where on the spectrum, and n. `zBar`: the Z̄ the fit
+ * resolved (zBar "tsne": the t-SNE fit's Z).
+ */
+export function plotTitle(input: string, options: FlagOptions, n: number, zBar?: number): string {
   const loss = options.loss ?? "neg";
   const parts = [basename(input), loss];
-  if (options.zBar !== undefined) parts.push(`Z\u0304 = ${formatZ(options.zBar)}`);
+  if (options.zBar === "tsne") parts.push(zBar !== undefined ? `Z\u0304 = Z(t-SNE) = ${formatZ(zBar)}` : "Z\u0304 = Z(t-SNE)");
+  else if (options.zBar !== undefined) parts.push(`Z\u0304 = ${formatZ(options.zBar)}`);
   else if (LOSSES[loss].target !== "none") parts.push(`s = ${options.s ?? 0}`);
   parts.push(`n = ${n}`);
   return parts.join(" · ");
@@ -59,6 +63,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
     const rows = describeRows(command.input, table);
 
     let runtime = "";
+    let zBar: number | undefined;
     const embedding = await compute(async () => {
       // The handle takes the only reference to the values, so the file's buffer can be collected once the
       // core holds its copy (a large input is not kept twice through the fit).
@@ -71,6 +76,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
       });
       try {
         const layout = await handle.run({ signal, onProgress: (fraction, stage) => progress.update(fraction, stage) });
+        zBar = handle.settings?.zBar;
         const used = handle.runtime;
         if (used) runtime = `; ${used.build} build, ${used.threads} thread${used.threads === 1 ? "" : "s"}`;
         return layout;
@@ -81,7 +87,7 @@ export function runEmbed(command: EmbedCommand): Promise<number> {
 
     await writeEmbedding(command.out, embedding, table.n, OUT_DIM, { metadata: table.metadata, labels });
     if (command.plot !== undefined) {
-      const title = command.title ?? plotTitle(command.input, command.options, table.n);
+      const title = command.title ?? plotTitle(command.input, command.options, table.n, zBar);
       await writePlot(command.plot, { values: embedding, n: table.n, dim: OUT_DIM, labels, title });
     }
     if (!command.quiet) {

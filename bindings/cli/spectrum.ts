@@ -3,6 +3,7 @@
 
 import { basename } from "node:path";
 import { spectrum, type SpectrumLayout } from "../index.ts";
+import { checkTsneEndSeries } from "../spectrum/series.ts";
 import { formatZ } from "./embed.ts";
 import { fileError } from "./errors.ts";
 import { gridPng } from "./grid.ts";
@@ -21,8 +22,9 @@ export function layoutFile(prefix: string, s: number): string {
   return `${stem}-s${s}.${format ?? "npy"}`;
 }
 
-/** A panel's title: s and where that puts the loss (Z̄ for neg, c for infonce). */
+/** A panel's title: s and where that puts the loss (Z̄ for neg, c for infonce; t-SNE and its Z at the t-SNE end). */
 export function panelTitle(layout: SpectrumLayout): string {
+  if (layout.loss === "tsne") return `s = ${layout.s} · t-SNE${layout.zBar !== undefined ? ` · Z = ${formatZ(layout.zBar)}` : ""}`;
   if (layout.zBar !== undefined) return `s = ${layout.s} · Z\u0304 = ${formatZ(layout.zBar)}`;
   return `s = ${layout.s} · c = ${Number(layout.c!.toPrecision(3))}`;
 }
@@ -30,6 +32,7 @@ export function panelTitle(layout: SpectrumLayout): string {
 export function runSpectrum(command: SpectrumCommand): Promise<number> {
   return runSession(command.input, command.quiet, async ({ signal, progress, compute }) => {
     if (!formatOf(command.input)) fileError(command.input, `unknown input format (expected ${INPUT_FORMATS})`);
+    if (command.tsneEnd) checkTsneEndSeries(command.s);
     if (command.out === undefined && command.plot === undefined) fileError(command.input, "nothing to write: give --out <prefix> and/or --plot <file.png>");
     if (command.plot !== undefined && !command.plot.toLowerCase().endsWith(".png")) fileError(command.plot, "the grid plot is written as PNG: use a .png file name");
     const outputs = [
@@ -52,6 +55,7 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
         s: command.s,
         stepEpochs: command.stepEpochs,
         align: command.align,
+        tsneEnd: command.tsneEnd,
         signal,
         // one bar per layout, each showing the fraction of the whole series
         onProgress: (fraction, _stage, index) => progress.update(fraction, `s = ${command.s[index]} (${index + 1}/${count})`),
@@ -68,7 +72,7 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
       }
     }
     if (command.plot !== undefined) {
-      const loss = command.options.loss ?? "neg";
+      const loss = `${command.tsneEnd ? "t-SNE → " : ""}${command.options.loss ?? "neg"}`;
       const png = gridPng({
         panels: series.layouts.map((l) => ({ values: l.layout, title: panelTitle(l) })),
         n: table.n,
