@@ -133,6 +133,19 @@ describe("--neighbors-column", () => {
     }
   });
 
+  it("the round trip under manhattan too: the search's L1 distances written, the same bits read back", () => {
+    run(["embed", "list.parquet", "--out", "l1.parquet", "--k", String(K), "--metric", "manhattan", "--write-neighbors", ...FAST]);
+    const l1 = read("l1.parquet");
+    const { ids, distances } = rowsOf(l1);
+    let sum = 0;
+    for (let t = 0; t < D; t++) sum += Math.abs(data[5 * D + t] - data[ids[5][0] * D + t]);
+    expect(distances[5][0]).toBeCloseTo(sum, 4);
+    const input = listTable();
+    tmp.write("given-l1.parquet", parquetOf(new Table({ ...Object.fromEntries(input.schema.fields.map((f) => [f.name, input.getChild(f.name)!])), neighbors: l1.getChild("neighbors")! })));
+    run(["embed", "given-l1.parquet", "--out", "given-l1.out.parquet", "--metric", "manhattan", "--neighbors-column", "neighbors", ...FAST]);
+    expect(xyOf(read("given-l1.out.parquet"))).toEqual(xyOf(l1));
+  });
+
   it("Embedding Atlas's form, each row listing itself first at distance 0, from JSONL too: the same bits", () => {
     const { ids, distances } = rowsOf(written);
     const rows = listRows().map((r, i) => ({ ...r, neighbors: { ids: [i, ...ids[i]], distances: [0, ...distances[i]] } }));
