@@ -3,12 +3,15 @@
 // a search (the same layout bits as the run that searched), with one-line refusals of ragged rows, ids out of
 // range and a k the column cannot give. And every command's table output (fit, transform streamed and in
 // memory, spectrum) keeps the input's other columns before x and y, in files DuckDB opens.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readFileSync } from "node:fs";
 import { Field, Float32, Float64, Int32, List, makeData, makeVector, Struct, Table, type Vector } from "apache-arrow";
 import { knn } from "../dist/index.js";
 import { runCli, tempDir } from "./cli/files.ts";
 import { arrowOf, D, jsonlOf, listRows, listTable, N, parquetOf, points, readBack } from "./io-files.ts";
+
+// most tests run the command line a few times, each a process that loads the library: minutes on a busy machine
+vi.setConfig({ testTimeout: 180000, hookTimeout: 180000 });
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
@@ -167,31 +170,27 @@ describe("--neighbors-column", () => {
     expect(names(read("sp-given-s1.parquet"))).toEqual(["id", "name", "neighbors", "x", "y"]);
   });
 
-  it("refusals: ragged rows, ids out of range, a k the column cannot give, a column that is not neighbours, a text input", () => {
-    const n = N;
-    const base = Array.from({ length: n }, (_, i) => [(i + 1) % n, (i + 2) % n, (i + 3) % n]);
-    const cases: [string, Vector, RegExp][] = [
-      ["ragged.parquet", neighborsVector(base.map((r, i) => (i === 17 ? r.slice(0, 2) : r))), /row 17 \(0-based\): the neighbors column "neighbors" lists 2 ids, but row 0 lists 3: every row needs the same number of neighbours/],
-      ["range.parquet", neighborsVector(base.map((r, i) => (i === 40 ? [r[0], n + 5, r[2]] : r))), new RegExp(`row 40 \\(0-based\\): the neighbors column "neighbors" has id ${n + 5}, not a row number in \\[0, ${n}\\)`)],
-      ["lengths.arrow", neighborsVector(base, base.map((r, i) => (i === 9 ? [1, 2] : [1, 2, 3]))), /row 9 \(0-based\): the neighbors column "neighbors" has 3 ids but 2 distances/],
-      ["negative.arrow", neighborsVector(base, base.map((r, i) => (i === 2 ? [1, -2, 3] : [1, 2, 3]))), /row 2 \(0-based\): the neighbors column "neighbors" has distance -2, not a finite non-negative number/],
-    ];
-    for (const [name, column, message] of cases) {
-      const table = new Table({ id: listTable().getChild("id")!, embedding: listTable().getChild("embedding")!, neighbors: column });
-      tmp.write(name, name.endsWith(".parquet") ? parquetOf(table) : arrowOf(table));
-      const line = fails(["embed", name, "--out", "o.parquet", "--neighbors-column", "neighbors", ...FAST]);
+  const n = N;
+  const base = Array.from({ length: n }, (_, i) => [(i + 1) % n, (i + 2) % n, (i + 3) % n]);
+  const withColumn = (column: Vector) => new Table({ id: listTable().getChild("id")!, embedding: listTable().getChild("embedding")!, neighbors: column });
+  const refusals: [string, Table | string, string[], RegExp][] = [
+    ["ragged.parquet", withColumn(neighborsVector(base.map((r, i) => (i === 17 ? r.slice(0, 2) : r)))), [], /row 17 \(0-based\): the neighbors column "neighbors" lists 2 ids, but row 0 lists 3: every row needs the same number of neighbours/],
+    ["range.parquet", withColumn(neighborsVector(base.map((r, i) => (i === 40 ? [r[0], n + 5, r[2]] : r)))), [], new RegExp(`row 40 \\(0-based\\): the neighbors column "neighbors" has id ${n + 5}, not a row number in \\[0, ${n}\\)`)],
+    ["lengths.arrow", withColumn(neighborsVector(base, base.map((r, i) => (i === 9 ? [1, 2] : [1, 2, 3])))), [], /row 9 \(0-based\): the neighbors column "neighbors" has 3 ids but 2 distances/],
+    ["negative.arrow", withColumn(neighborsVector(base, base.map((r, i) => (i === 2 ? [1, -2, 3] : [1, 2, 3])))), [], /row 2 \(0-based\): the neighbors column "neighbors" has distance -2, not a finite non-negative number/],
+    ["three.parquet", withColumn(neighborsVector(base)), ["--k", "5"], /row 0 \(0-based\): the neighbors column "neighbors" lists only 3 neighbours besides itself, fewer than k = 5/],
+    ["shape.parquet", listTable(), ["--neighbors-column", "name"], /column "name" is Utf8, not \{ids, distances\} lists of numbers/],
+    ["missing.parquet", listTable(), ["--neighbors-column", "nb"], /no column named "nb" for the neighbours/],
+    ["plain.csv", Array.from({ length: 20 }, (_, i) => `${i},${i % 3}`).join("\n") + "\n", [], /a neighbors column is read from Parquet, Arrow or JSONL tables, not from \.csv/],
+  ];
+  for (const [name, content, flags, message] of refusals) {
+    it(`refuses ${name}: ${message.source.slice(0, 50)}`, () => {
+      tmp.write(name, typeof content === "string" ? content : name.endsWith(".parquet") ? parquetOf(content) : arrowOf(content));
+      const line = fails(["embed", name, "--out", "o.parquet", "--neighbors-column", "neighbors", ...flags, ...FAST]);
       expect(line).toMatch(new RegExp(`^cne: ${name.replace(".", "\\.")}: `));
       expect(line).toMatch(message);
-    }
-    tmp.write("three.parquet", parquetOf(new Table({ embedding: listTable().getChild("embedding")!, neighbors: neighborsVector(base) })));
-    expect(fails(["embed", "three.parquet", "--out", "o.parquet", "--neighbors-column", "neighbors", "--k", "5", ...FAST]))
-      .toMatch(/three\.parquet: row 0 \(0-based\): the neighbors column "neighbors" lists only 3 neighbours besides itself, fewer than k = 5/);
-    expect(fails(["embed", "list.parquet", "--out", "o.parquet", "--neighbors-column", "name", ...FAST]))
-      .toMatch(/list\.parquet: column "name" is Utf8, not \{ids, distances\} lists of numbers/);
-    expect(fails(["embed", "list.parquet", "--out", "o.parquet", "--neighbors-column", "nb", ...FAST])).toMatch(/no column named "nb" for the neighbours/);
-    tmp.write("plain.csv", Array.from({ length: 20 }, (_, i) => `${i},${i % 3}`).join("\n") + "\n");
-    expect(fails(["embed", "plain.csv", "--out", "o.npy", "--neighbors-column", "neighbors", ...FAST])).toMatch(/a neighbors column is read from Parquet, Arrow or JSONL tables, not from \.csv/);
-  });
+    });
+  }
 });
 
 describe("every table output keeps the input's other columns", () => {
