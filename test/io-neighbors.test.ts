@@ -78,12 +78,14 @@ function rowsOf(table: Table): { ids: number[][]; distances: number[][] } {
 
 const data = points();
 let searched: { indices: Int32Array; distances: Float32Array };
+let searched15: { indices: Int32Array };
 let written: Table;
 
 beforeAll(async () => {
   tmp.write("list.parquet", parquetOf(listTable()));
   tmp.write("list.jsonl", jsonlOf(listRows()));
   searched = await knn(data, { n: N, dim: D, k: K, threads: 1 });
+  searched15 = await knn(data, { n: N, dim: D, k: 15, threads: 1 });
   run(["embed", "list.parquet", "--out", "searched.parquet", "--k", String(K), "--write-neighbors", ...FAST]);
   written = read("searched.parquet");
 }, 120000);
@@ -112,6 +114,15 @@ describe("--write-neighbors", () => {
     const row = (await connection.runAndReadAll(`SELECT len(neighbors.ids) AS k, neighbors.ids[1] AS first FROM read_parquet('${file}') WHERE id = 30`)).getRowObjects()[0];
     expect([Number(row.k), Number(row.first)]).toEqual([K, searched.indices[3 * K]]);
     connection.closeSync();
+  });
+
+  it("a t-SNE fit writes its neighbours' ids alone (its affinities, not distances, are kept)", () => {
+    run(["embed", "list.parquet", "--out", "tsne.arrow", "--loss", "tsne", "--perplexity", "5", "--write-neighbors", ...FAST]);
+    const table = read("tsne.arrow");
+    expect(String(table.schema.fields[4].type)).toBe("Struct<{ids:List<Int32>}>");
+    const first = Array.from(table.getChild("neighbors")!.get(0)!.ids.toArray() as Int32Array);
+    expect(first.length).toBe(15); // 3 × perplexity
+    expect(first).toEqual(Array.from(searched15.indices.subarray(0, 15)));
   });
 
   it("needs a table output, and a fit that keeps a kNN graph", () => {
