@@ -40,7 +40,7 @@ export function addSpectrumCommand(program: Command, onSpectrum: (command: Spect
     .description("Embed along the spectrum from t-SNE (s = 0) to UMAP (s = 1) and beyond: one layout per s, each warm-started from the one before and aligned to it; a grid plot of all of them.")
     .argument("<input>", INPUT_HELP)
     .option("--s <list>", "the points of the spectrum, in order, comma-separated", parseList, parseList(DEFAULT_SERIES))
-    .option("--out <prefix>", "write each layout to <prefix>-s<value>.npy (or .csv/.json when the prefix ends so)")
+    .option("--out <prefix>", "write each layout to <prefix>-s<value>.npy (or .csv/.json, or .parquet/.arrow/.arrows with the input's other columns, when the prefix ends so)")
     .option("--plot <file>", "write a grid plot (.png): a panel per s, titled with s and Z\u0304");
   addInputFlags(addLabelFlags(addEmbeddingFlags(command, { spectrum: false })))
     .option("--step-epochs <N>", "epochs of each layout after the first (default: a third of --epochs)", parseInteger)

@@ -7,7 +7,8 @@ import { checkTsneEndSeries } from "../spectrum/series.ts";
 import { formatZ } from "./embed.ts";
 import { fileError } from "./errors.ts";
 import { gridPng } from "./grid.ts";
-import { INPUT_FORMATS, describeRows, formatOf, minRowsFor, readLabels, readTable } from "./read.ts";
+import { INPUT_FORMATS, describeRows, formatOf, readLabels, readTable } from "./read.ts";
+import { precomputedOptions, readingOf } from "./neighbors.ts";
 import { flagMessage, runSession } from "./session.ts";
 import { checkDistinctPaths, checkWritable } from "./preflight.ts";
 import type { SpectrumCommand } from "./spectrum-args.ts";
@@ -42,13 +43,14 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
     checkDistinctPaths([{ what: "input", path: command.input }, ...(command.labels !== undefined ? [{ what: "--labels", path: command.labels }] : [])], outputs);
     if (command.out !== undefined) for (const value of command.s) checkWritable(layoutFile(command.out, value));
     if (command.plot !== undefined) checkWritable(command.plot);
-    const table = await readTable(command.input, command.labelColumn, { ...command.reading, minRows: minRowsFor(command.options) });
+    const table = await readTable(command.input, command.labelColumn, readingOf(command.reading, command.options));
     const labels = command.labels !== undefined ? await readLabels(command.labels, table.n, command.reading.maxInputBytes) : table.labels;
     const count = command.s.length;
 
     const series = await compute(() =>
       spectrum(table.values, {
         ...command.options,
+        ...precomputedOptions(table),
         n: table.n,
         dim: table.dim,
         outDim: OUT_DIM,
@@ -67,7 +69,8 @@ export function runSpectrum(command: SpectrumCommand): Promise<number> {
     if (command.out !== undefined) {
       for (const layout of series.layouts) {
         const file = layoutFile(command.out, layout.s);
-        await writeEmbedding(file, layout.layout, table.n, OUT_DIM);
+        // one table per s, each with the input's other columns and its own x and y (see README: Tables)
+        await writeEmbedding(file, layout.layout, table.n, OUT_DIM, { metadata: table.metadata, labels });
         written.push(file);
       }
     }

@@ -31,7 +31,8 @@ import { LAYOUT_RULES } from "./rules.ts";
 import { initialLogZ } from "./spectrum.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
-import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
+import { isBinaryMetric, metricScalesWithData, prepareRows } from "../knn/metric.ts";
+import { scaleByExponent } from "../core/magnitude.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
 
 export type { OptimizeOptions, TransformOptions, EmbeddingState, KnnGraph, LayoutTarget, FitSettings };
@@ -159,8 +160,21 @@ export class Embedding extends FitHandle {
       indices: core.i32(pr.knnPtr, pr.n * pr.k).slice(),
       rowPtr: core.i32(pr.graph.rowPtr, pr.graph.n + 1).slice(),
       colIndices: core.i32(pr.graph.colPtr, pr.graph.edgeCount).slice(),
-      ...(this.params.knnDistances && { distances: this.params.knnDistances.slice() }),
+      ...(this.params.knnDistances ? { distances: this.params.knnDistances.slice() } : pr.knnDistancesPtr !== undefined && { distances: this.searchDistances(core, pr) }),
     };
+  }
+
+  /** The fit's search distances in the data's units (the core searched the data scaled by a power of two). */
+  private searchDistances(core: Core, pr: Prepared): Float32Array {
+    const count = pr.n * pr.k, mark = core.mark();
+    try {
+      const ptr = core.alloc(count * 4);
+      core.f32(ptr, count).set(core.f32(pr.knnDistancesPtr!, count));
+      if (metricScalesWithData(this.params.metric)) scaleByExponent(core, ptr, count, -this.inputScaleExponent);
+      return core.f32(ptr, count).slice();
+    } finally {
+      core.reset(mark);
+    }
   }
 
   /**
