@@ -19,6 +19,7 @@
 import { argInt, argPtr, barrier, threadCount } from "../parallel/control";
 import { withLoss } from "./losses";
 import { GRAD_CLIP, keepLogZGradient, runEpochs } from "./epochs";
+import { batchLengthOf, batchStartOf, EdgeBatches } from "./batches";
 import {
   ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_GRAD, ARG_GRAD_STRIDE, ARG_LOSS, ARG_N, ARG_NEGATIVES,
   ARG_SCRATCH, ARG_SLOTS, ARG_Y, scratchBytes,
@@ -194,13 +195,13 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
 }
 
 /** The layout's update rule (epochs.ts): plain SGD of the clipped batch gradient, staged or not (see the top). */
-@unmanaged class Sgd {
+@unmanaged class Sgd extends EdgeBatches {
   // @ts-ignore: decorator
   @inline threads(ctrl: usize): i32 { return sgdThreads(ctrl); }
   // @ts-ignore: decorator
-  @inline firstBatch(ctrl: usize): i32 { return 0; }
+  @inline firstStep(ctrl: usize): i32 { return 0; }
   // @ts-ignore: decorator
-  @inline lastBatchEnd(ctrl: usize, perEpoch: i32): i32 { return perEpoch; }
+  @inline lastStepEnd(ctrl: usize, perEpoch: i32): i32 { return perEpoch; }
 
   begin(ctrl: usize, thread: i32, threads: i32): void {
     // y as the bindings left it (nothing writes y before the barrier after this thread's first kernel)
@@ -208,10 +209,11 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
     if (layout != y) memory.copy(layout, y, <usize>argInt(ctrl, ARG_GRAD_STRIDE) << 2);
   }
 
-  batch<L>(
-    loss: L, ctrl: usize, thread: i32, threads: i32, batchStart: i32, batchLength: i32, offset: i32, key: u64,
+  step<L>(
+    loss: L, ctrl: usize, thread: i32, threads: i32, unit: i32, epoch: i32, batchIndex: i32, offset: i32, key: u64,
     xi: f32, epochRate: f64, done: i32,
   ): void {
+    const batchStart = batchStartOf(ctrl, batchIndex), batchLength = batchLengthOf(ctrl, batchIndex);
     const rate = <f32>epochRate;
     const n = argInt(ctrl, ARG_N), dim = argInt(ctrl, ARG_DIM);
     const y = argPtr(ctrl, ARG_Y);
@@ -270,7 +272,7 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
     }
   }
 
-  endBatch(ctrl: usize, thread: i32, threads: i32): void {
+  endStep(ctrl: usize, thread: i32, threads: i32): void {
     if (threads > 1) barrier(ctrl);
     // every thread has read this thread's buffer
     if (replicated(ctrl, threads)) {
