@@ -7,7 +7,9 @@
 // distance evaluations: k + m per point and epoch instead of k·(1 + m), and one update instead of k.
 // Training points never move, and each new point draws its negatives from a stream keyed by its own training
 // neighbours (rowKey), so new points are independent of each other: any split of the rows into calls, chunks or
-// threads, and any split of the epochs, gives each row the same bits. Repulsion coefficients are evaluated four negatives per v128.
+// threads, and any split of the epochs, gives each row the same bits. Repulsion coefficients are evaluated four
+// negatives per v128. The loop is the epoch driver's (epochs.ts), with the placement rules below: one unit per new
+// point, one step per epoch.
 
 import { arg, argInt, argPtr, argSeed, nextChunk, threadCount } from "../parallel/control";
 import { draw, mix64, streamKey, uniformIndex } from "../rng";
