@@ -30,6 +30,23 @@ import { TILE } from "./tile";
   }
 }
 
+/**
+ * Rows by point, for a batch whose edges lie one after another in the edge list (every batch of an epoch but the
+ * one that straddles the end of its rotated order; sgd.ts): the caller passes the offset that makes batchStart +
+ * offset the index of the batch's first edge, and endpoint slot s is the i32 s places after that edge's head,
+ * with no wrap test. The same rows as PointRows, so the same bits.
+ */
+@unmanaged export class BatchRows {
+  // @ts-ignore: decorator
+  @inline row(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot: i32): i32 {
+    return load<i32>(edges + (<usize>(batchStart + offset) << 3) + (<usize>slot << 2));
+  }
+  // @ts-ignore: decorator
+  @inline contiguousTile(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot0: i32): usize {
+    return edges + (<usize>(batchStart + offset) << 3) + (<usize>slot0 << 2);
+  }
+}
+
 /** Rows by slot: endpoint slot s reads and writes row s of buffers staged for the batch (2b rows, staging.ts). */
 @unmanaged export class SlotRows {
   // @ts-ignore: decorator

@@ -25,7 +25,7 @@ import {
   ARG_SCRATCH, ARG_SLOTS, ARG_Y, scratchBytes,
 } from "./args";
 import { accumulateAnyDim } from "./anydim";
-import { accumulatePlanar, PointRows, SlotRows } from "./planar";
+import { accumulatePlanar, BatchRows, PointRows, SlotRows } from "./planar";
 import {
   gatherOwned, listBytes, listSlots, ownerScale, packedGradient, packedGradient2, packedOffset, packForOwners, pairPoint,
   pointGradient, pointGradient2, runEnd, slotBytes, sortBytes, sortOwned,
@@ -132,6 +132,24 @@ function stepOwned(
     return accumulatePlanar<L, R>(loss, rows, ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi);
   }
   return accumulateAnyDim<L, R>(loss, rows, ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+}
+
+/**
+ * accumulateShare on the layout's rows (unstaged batches): a 2-D batch whose edges lie one after another in the
+ * edge list (every batch of an epoch but the one that straddles the end of its rotated order) reads its endpoints
+ * at plain offsets from its first edge (planar.ts BatchRows), the others test each endpoint for the wrap.
+ */
+// @ts-ignore: decorator
+@inline export function accumulateLayoutShare<L>(
+  loss: L, ctrl: usize, y: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
+  offset: i32, key: u64, xi: f32, scratch: usize,
+): f64 {
+  const edgeCount = argInt(ctrl, ARG_EDGE_COUNT), first = batchStart + offset;
+  if (argInt(ctrl, ARG_DIM) == 2 && (first + batchLength <= edgeCount || first >= edgeCount)) {
+    const batchOffset = first >= edgeCount ? offset - edgeCount : offset;
+    return accumulatePlanar<L, BatchRows>(loss, changetype<BatchRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, batchOffset, key, xi);
+  }
+  return accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
 }
 
 /**
@@ -260,7 +278,7 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
       stepOwned(y, slotGrad, ownedPacked, slotStride, dim, threads, sort, owned, rate);
     } else {
       const layout = layoutOf(ctrl, thread, threads);
-      const logZGrad = accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+      const logZGrad = accumulateLayoutShare<L>(loss, ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
       keepLogZGradient<L>(loss, ctrl, thread, logZGrad);
       if (threads > 1) barrier(ctrl);
       if (touchedOnly(ctrl)) {
