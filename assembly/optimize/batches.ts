@@ -25,7 +25,9 @@ import {
   // @ts-ignore: decorator
   @inline unitKey(ctrl: usize, unit: i32): u64 { return <u64>arg(ctrl, ARG_SEED); }
   // @ts-ignore: decorator
-  @inline rate(ctrl: usize, epoch: i32): f64 {
+  @inline context(ctrl: usize, thread: i32): usize { return 0; }
+  // @ts-ignore: decorator
+  @inline rate(ctrl: usize, context: usize, epoch: i32): f64 {
     return arg(ctrl, ARG_LEARNING_RATE) * (1.0 - <f64>epoch / <f64>argInt(ctrl, ARG_PHASE_EPOCHS));
   }
   /** The epoch's stream: the seed's, separated by phase (ARG_PHASE) and epoch. */

@@ -9,18 +9,20 @@
 //   xi(ctrl): f32                   ξ' of the phase (a rule that learns Z replaces it before every step)
 //   learnsZ<L>(loss): bool          whether the driver learns log Z (a loss that learns Z, on a rule that lets it)
 //   begin(ctrl, thread, threads)    before the first unit
+//   context(ctrl, thread): usize    what this thread's steps read on every call, decoded once (the placement's
+//                                   constants; 0 for the edge-batch rules), passed to rate and step
 //   nextUnit(ctrl, unit): i32       the unit this thread runs after `unit` (−1: its first), −1 when none is left.
 //                                   The edge-batch rules have one unit, the layout (or network), that every thread
 //                                   shares step by step; the placement's units are the new points, which never
 //                                   meet, so each runs all of its epochs while its rows stay in cache
 //   unitKey(ctrl, unit): u64        the key of the unit's random stream
-//   rate(ctrl, epoch): f64          the epoch's learning rate (decaying linearly over the phase)
+//   rate(ctrl, context, epoch): f64 the epoch's learning rate (decaying linearly over the phase)
 //   epochKey(ctrl, unitKey, epoch): u64   the key of the epoch's random stream
 //   epochOffset(ctrl, key): i32     the epoch's rotation of the edge order (0 for the placement)
 //   steps(ctrl): i32                steps per epoch (edge batches; 1 for the placement)
 //   firstStep(ctrl): i32            the first step of the call's first epoch (0: whole epochs)
 //   lastStepEnd(ctrl, perEpoch)     the end of the steps of its last epoch (perEpoch: whole epochs)
-//   step<L>(loss, ctrl, thread, threads, unit, epoch, step, offset, key, xi, rate, done)
+//   step<L>(loss, ctrl, context, thread, threads, unit, epoch, step, offset, key, xi, rate, done)
 //                                   one step: a batch's pair gradient (accumulateShare, sgd.ts; a loss that learns
 //                                   Z keeps its ∂ℓ/∂log Z with keepLogZGradient before its barrier) and its update,
 //                                   or one epoch of one new point; done = steps this thread ran before it
@@ -65,16 +67,17 @@ export function runEpochs<R, L>(rule: R, loss: L, ctrl: usize, thread: i32): voi
   }
   let done = 0;
   rule.begin(ctrl, thread, threads);
+  const context = rule.context(ctrl, thread);
   for (let unit = rule.nextUnit(ctrl, -1); unit >= 0; unit = rule.nextUnit(ctrl, unit)) {
     const unitKey = rule.unitKey(ctrl, unit);
     for (let epoch = epochBegin; epoch < epochEnd; epoch++) {
-      const rate = rule.rate(ctrl, epoch);
+      const rate = rule.rate(ctrl, context, epoch);
       const key = rule.epochKey(ctrl, unitKey, epoch);
       const offset = rule.epochOffset(ctrl, key);
       const end = epoch == epochEnd - 1 ? rule.lastStepEnd(ctrl, perEpoch) : perEpoch;
       for (let s = epoch == epochBegin ? rule.firstStep(ctrl) : 0; s < end; s++) {
         if (learnsZ) xi = <f32>(pairsScale * Math.exp(logZ));
-        rule.step<L>(loss, ctrl, thread, threads, unit, epoch, s, offset, key, xi, rate, done);
+        rule.step<L>(loss, ctrl, context, thread, threads, unit, epoch, s, offset, key, xi, rate, done);
         if (learnsZ) {
           let total: f64 = 0;
           for (let t = 0; t < threads; t++) total += load<f64>(partial + (<usize>t << 3));

@@ -133,6 +133,24 @@ function writeAlias(table: usize, row: i32, keep: f64, alias: i32): void {
  * m negatives are draws [e·m, (e + 1)·m) of it. The rate decays linearly over the ARG_P_EPOCHS epochs of the whole
  * placement. NCE places with its learned Z fixed: the binding passes ξ' from it, and the driver learns no Z here.
  */
+// The context of a placement call on one thread (epochs.ts: decoded once, read by every step), at the start of
+// the thread's scratch block: the constants of the steps and where the rest of the block begins.
+const C_CLAMP = 0; // v128: the log clamp in every lane
+const C_WEIGHT = 16; // v128: 2k in every lane (each negative stands for the k edges' own)
+const C_TRAIN = 32; // u32: the fixed training layout
+const C_NOISE = 36; // u32: the noise distribution's alias table
+const C_N = 40; // i32
+const C_Y = 44; // u32: the new points
+const C_NEIGHBOURS = 48; // u32
+const C_K = 52; // i32
+const C_M = 56; // i32
+const C_C = 60; // f32: InfoNCE's c
+const C_CLIP = 64; // f32: ±4k
+const C_WORK = 68; // u32: the rest of the block (placeScratchBytes)
+const C_RATE = 72; // f32: the learning rate of the first epoch
+const C_EPOCHS = 76; // f32: epochs of the whole placement
+const CONTEXT_BYTES: usize = 80;
+
 @unmanaged class Placement {
   // @ts-ignore: decorator
   @inline threads(ctrl: usize): i32 { return threadCount(ctrl); }
@@ -146,6 +164,28 @@ function writeAlias(table: usize, row: i32, keep: f64, alias: i32): void {
   @inline learnsZ<L>(loss: L): bool { return false; }
   // @ts-ignore: decorator
   @inline begin(ctrl: usize, thread: i32, threads: i32): void {}
+
+  /** Decodes the call's arguments once into this thread's context (above). */
+  // @ts-ignore: decorator
+  @inline context(ctrl: usize, thread: i32): usize {
+    const k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
+    const context = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(argInt(ctrl, ARG_P_DIM), m);
+    v128.store(context, f32x4.splat(<f32>arg(ctrl, ARG_P_CLAMP)), C_CLAMP);
+    v128.store(context, f32x4.splat(2 * <f32>k), C_WEIGHT);
+    store<u32>(context, argPtr(ctrl, ARG_P_TRAIN), C_TRAIN);
+    store<u32>(context, argPtr(ctrl, ARG_P_NOISE), C_NOISE);
+    store<i32>(context, argInt(ctrl, ARG_P_N), C_N);
+    store<u32>(context, argPtr(ctrl, ARG_P_Y), C_Y);
+    store<u32>(context, argPtr(ctrl, ARG_P_NEIGHBOURS), C_NEIGHBOURS);
+    store<i32>(context, k, C_K);
+    store<i32>(context, m, C_M);
+    store<f32>(context, <f32>arg(ctrl, ARG_P_C), C_C);
+    store<f32>(context, CLIP * <f32>k, C_CLIP);
+    store<u32>(context, context + CONTEXT_BYTES, C_WORK);
+    store<f32>(context, <f32>arg(ctrl, ARG_P_LEARNING_RATE), C_RATE);
+    store<f32>(context, <f32>argInt(ctrl, ARG_P_EPOCHS), C_EPOCHS);
+    return context;
+  }
 
   /** The next row of this thread's chunk, or the first of the next chunk it takes. */
   // @ts-ignore: decorator
@@ -166,9 +206,8 @@ function writeAlias(table: usize, row: i32, keep: f64, alias: i32): void {
     return rowKey(key, argPtr(ctrl, ARG_P_NEIGHBOURS) + ((<usize>unit * <usize>k) << 2), k);
   }
   // @ts-ignore: decorator
-  @inline rate(ctrl: usize, epoch: i32): f64 {
-    const rate = <f32>arg(ctrl, ARG_P_LEARNING_RATE);
-    return <f64>(rate * (1 - <f32>epoch / <f32>argInt(ctrl, ARG_P_EPOCHS)));
+  @inline rate(ctrl: usize, context: usize, epoch: i32): f64 {
+    return <f64>(load<f32>(context, C_RATE) * (1 - <f32>epoch / load<f32>(context, C_EPOCHS)));
   }
   // @ts-ignore: decorator
   @inline epochKey(ctrl: usize, rowKey: u64, epoch: i32): u64 { return rowKey; }
@@ -194,24 +233,24 @@ function writeAlias(table: usize, row: i32, keep: f64, alias: i32): void {
 @unmanaged class AnyDimPlacement extends Placement {
   // @ts-ignore: decorator
   @inline step<L>(
-    loss: L, ctrl: usize, thread: i32, threads: i32, unit: i32, epoch: i32, stepIndex: i32, offset: i32, keyI: u64,
-    xi: f32, rate: f64, done: i32,
+    loss: L, ctrl: usize, context: usize, thread: i32, threads: i32, unit: i32, epoch: i32, stepIndex: i32,
+    offset: i32, keyI: u64, xi: f32, rate: f64, done: i32,
   ): void {
-    const train = argPtr(ctrl, ARG_P_TRAIN), dim = argInt(ctrl, ARG_P_DIM);
-    const noise = argPtr(ctrl, ARG_P_NOISE), n = argInt(ctrl, ARG_P_N);
-    const k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
-    const xiV = f32x4.splat(xi), clampV = f32x4.splat(<f32>arg(ctrl, ARG_P_CLAMP));
-    const c = <f32>arg(ctrl, ARG_P_C);
+    const train = <usize>load<u32>(context, C_TRAIN), dim = argInt(ctrl, ARG_P_DIM);
+    const noise = <usize>load<u32>(context, C_NOISE), n = load<i32>(context, C_N);
+    const k = load<i32>(context, C_K), m = load<i32>(context, C_M);
+    const xiV = f32x4.splat(xi), clampV = v128.load(context, C_CLAMP);
+    const c = load<f32>(context, C_C);
     // per thread: the gradient (dim floats), then the m negatives' rows (i32) and squared distances (f32)
-    const g = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(dim, m);
+    const g = <usize>load<u32>(context, C_WORK);
     const negRows = g + (<usize>dim << 2);
     const negDist = negRows + ((<usize>(m + 3) & ~3) << 2);
     const rowBytes = <usize>dim << 2;
-    const clip = CLIP * <f32>k;
+    const clip = load<f32>(context, C_CLIP);
     // each negative stands for the k edges' negatives: the k·m repulsions of the per-edge estimator, in expectation
-    const weight = f32x4.splat(2 * <f32>k);
-    const yi = argPtr(ctrl, ARG_P_Y) + <usize>unit * rowBytes;
-    const nRow = argPtr(ctrl, ARG_P_NEIGHBOURS) + ((<usize>unit * <usize>k) << 2);
+    const weight = v128.load(context, C_WEIGHT);
+    const yi = <usize>load<u32>(context, C_Y) + <usize>unit * rowBytes;
+    const nRow = <usize>load<u32>(context, C_NEIGHBOURS) + ((<usize>unit * <usize>k) << 2);
     const lr = <f32>rate;
     const base = <u64>epoch * <u64>m;
     let phiNeg: f32 = 0;
@@ -264,11 +303,12 @@ function writeAlias(table: usize, row: i32, keep: f64, alias: i32): void {
 }
 
 /**
- * Bytes of one thread's scratch for the placement: the gradient (dim floats), then three arrays of m rounded up
- * to a multiple of 4 (read a v128 at a time): the negatives' rows and distances, or (2-d) their coordinates.
+ * Bytes of one thread's scratch for the placement, a multiple of 16: its context (above), the gradient (dim
+ * floats), then three arrays of m rounded up to a multiple of 4 (read a v128 at a time): the negatives' rows and
+ * distances, or (2-d) their coordinates.
  */
 export function placeScratchBytes(dim: i32, m: i32): usize {
-  return (<usize>dim << 2) + 3 * ((<usize>(m + 3) & ~3) << 2);
+  return (CONTEXT_BYTES + (<usize>dim << 2) + 3 * ((<usize>(m + 3) & ~3) << 2) + 15) & ~15;
 }
 
 /**
@@ -278,22 +318,22 @@ export function placeScratchBytes(dim: i32, m: i32): usize {
 @unmanaged class PlanarPlacement extends Placement {
   // @ts-ignore: decorator
   @inline step<L>(
-    loss: L, ctrl: usize, thread: i32, threads: i32, unit: i32, epoch: i32, stepIndex: i32, offset: i32, keyI: u64,
-    xi: f32, rate: f64, done: i32,
+    loss: L, ctrl: usize, context: usize, thread: i32, threads: i32, unit: i32, epoch: i32, stepIndex: i32,
+    offset: i32, keyI: u64, xi: f32, rate: f64, done: i32,
   ): void {
-    const train = argPtr(ctrl, ARG_P_TRAIN);
-    const noise = argPtr(ctrl, ARG_P_NOISE), n = argInt(ctrl, ARG_P_N);
-    const k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
-    const xiV = f32x4.splat(xi), clampV = f32x4.splat(<f32>arg(ctrl, ARG_P_CLAMP));
-    const c = <f32>arg(ctrl, ARG_P_C);
+    const train = <usize>load<u32>(context, C_TRAIN);
+    const noise = <usize>load<u32>(context, C_NOISE), n = load<i32>(context, C_N);
+    const k = load<i32>(context, C_K), m = load<i32>(context, C_M);
+    const xiV = f32x4.splat(xi), clampV = v128.load(context, C_CLAMP);
+    const c = load<f32>(context, C_C);
     const mPadded = (m + 3) & ~3;
-    const negX = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(2, m) + 8;
+    const negX = <usize>load<u32>(context, C_WORK) + 8;
     const negY = negX + (<usize>mPadded << 2);
-    const clip = CLIP * <f32>k;
-    const weight = f32x4.splat(2 * <f32>k);
+    const clip = load<f32>(context, C_CLIP);
+    const weight = v128.load(context, C_WEIGHT);
     const zero = f32x4.splat(0);
-    const yi = argPtr(ctrl, ARG_P_Y) + (<usize>unit << 3);
-    const nRow = argPtr(ctrl, ARG_P_NEIGHBOURS) + ((<usize>unit * <usize>k) << 2);
+    const yi = <usize>load<u32>(context, C_Y) + (<usize>unit << 3);
+    const nRow = <usize>load<u32>(context, C_NEIGHBOURS) + ((<usize>unit * <usize>k) << 2);
     const lr = <f32>rate;
     const base = <u64>epoch * <u64>m;
     const px = load<f32>(yi), py = load<f32>(yi + 4);

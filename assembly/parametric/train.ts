@@ -178,7 +178,7 @@ export function trainTask(ctrl: usize, thread: i32): void {
   @inline begin(ctrl: usize, thread: i32, threads: i32): void {}
 
   step<L>(
-    loss: L, ctrl: usize, thread: i32, threads: i32, unit: i32, epoch: i32, batchIndex: i32, offset: i32, key: u64,
+    loss: L, ctrl: usize, context: usize, thread: i32, threads: i32, unit: i32, epoch: i32, batchIndex: i32, offset: i32, key: u64,
     xi: f32, rate: f64, done: i32,
   ): void {
     const batchStart = batchStartOf(ctrl, batchIndex), batchLength = batchLengthOf(ctrl, batchIndex);
