@@ -13,7 +13,7 @@ import { rowBound } from "./text.ts";
 import type { LabelColumn } from "./types.ts";
 
 /** Bytes of text per piece (a piece grows to the next line break outside quotes). */
-export const PIECE_BYTES = 4 * 1024 * 1024;
+export const PIECE_BYTES = 1024 * 1024;
 
 /** A row boundary of the text: the row that starts there, its byte offset and its 1-based line. */
 export interface TextPosition {
