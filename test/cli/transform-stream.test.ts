@@ -62,7 +62,7 @@ describe("cne transform, streamed", () => {
   it("a partial output of another block size or model is not continued; --no-resume starts afresh", () => {
     const out = tmp.path("other.npy");
     writeFileSync(`${out}.partial`, "stale");
-    writeFileSync(`${out}.partial.json`, JSON.stringify({ version: 1, model: "x", input: "y", chunkRows: 5, dim, outDim: 2, format: "npy", rowsDone: 5, bytesDone: 3, next: { row: 5, byte: 0 } }));
+    writeFileSync(`${out}.partial.json`, JSON.stringify({ version: 2, model: "x", input: "y", chunkRows: 5, dim, outDim: 2, format: "npy", rowsDone: 5, bytesDone: 3, next: { row: 5, byte: 0 } }));
     const t = runCli(["transform", tmp.path("m.cne"), tmp.path("many.npy"), "--out", out, "--chunk-rows", "5000"]);
     expect(t.status, t.stderr).toBe(0);
     expect(t.stderr).not.toMatch(/continuing/);
