@@ -5,6 +5,7 @@
 //
 //   node bench/stream.js [--rows 1000000,10000000] [--train 100000] [--workers 1,2,4] [--threads 1,2]
 //                        [--chunk-rows 65536] [--quality] [--parts local,fleet,end-to-end,quality] [--write]
+//   (end-to-end is end-to-end-parametric plus end-to-end-non-parametric, each a part of its own too)
 //
 // Parts (all by default; quality only with --quality or when named in --parts):
 //   local       rows/s and peak RSS of `cne transform` of each row count at each thread count, with a
@@ -37,9 +38,10 @@ const trainRows = Number(opt("train", "100000"));
 const workerCounts = list("workers", "1,2,4");
 const threadCounts = list("threads", "1,2");
 const chunkRows = Number(opt("chunk-rows", "65536"));
-const PARTS = ["local", "fleet", "end-to-end", "quality"];
-const parts = new Set(opt("parts", args.includes("--quality") ? PARTS.join(",") : "local,fleet,end-to-end").split(","));
+const PARTS = ["local", "fleet", "end-to-end", "end-to-end-parametric", "end-to-end-non-parametric", "quality"];
+const parts = new Set(opt("parts", args.includes("--quality") ? "local,fleet,end-to-end,quality" : "local,fleet,end-to-end").split(","));
 for (const p of parts) if (!PARTS.includes(p)) throw new Error(`--parts: unknown part "${p}" (${PARTS.join(", ")})`);
+if (parts.has("end-to-end")) parts.add("end-to-end-parametric").add("end-to-end-non-parametric");
 const DIM = 50;
 const HELD_OUT = 10000;
 const K = 15;
@@ -164,19 +166,17 @@ await part("fleet", async () => {
 });
 
 const endToEnd = [];
-await part("end-to-end", async () => {
+for (const parametric of [true, false]) await part(`end-to-end-${parametric ? "" : "non-"}parametric`, async () => {
   if (smallest === largest) throw new Error("end-to-end: give two row counts (--rows SAMPLE,ALL): fit on the first, transform the second");
-  for (const parametric of [true, false]) {
-    const model = join(CACHE_DIR, `stream-e2e-${parametric ? "parametric" : "embedding"}.cne`);
-    const input = mixtureFile(smallest), all = mixtureFile(largest);
-    const fit = await cne(["fit", input, ...(parametric ? ["--parametric"] : []), "--save-model", model, "--seed", "0", "--threads", "2", "--quiet"]);
-    const out = join(CACHE_DIR, "stream-e2e-out.npy");
-    const transform = await cne(["transform", model, all, "--out", out, "--chunk-rows", String(chunkRows), "--threads", "2", "--quiet", "--no-resume"]);
-    rmSync(out, { force: true });
-    rmSync(model, { force: true });
-    endToEnd.push({ mode: parametric ? "parametric" : "non-parametric", fit, transform });
-    log(`end to end, ${parametric ? "parametric" : "non-parametric"}: fit ${fmt(smallest)} rows ${fit.seconds.toFixed(1)} s (peak ${fmt(fit.rssMB)} MB), transform ${fmt(largest)} rows ${transform.seconds.toFixed(1)} s (peak ${fmt(transform.rssMB)} MB), total ${(fit.seconds + transform.seconds).toFixed(1)} s`);
-  }
+  const model = join(CACHE_DIR, `stream-e2e-${parametric ? "parametric" : "embedding"}.cne`);
+  const input = mixtureFile(smallest), all = mixtureFile(largest);
+  const fit = await cne(["fit", input, ...(parametric ? ["--parametric"] : []), "--save-model", model, "--seed", "0", "--threads", "2", "--quiet"]);
+  const out = join(CACHE_DIR, "stream-e2e-out.npy");
+  const transform = await cne(["transform", model, all, "--out", out, "--chunk-rows", String(chunkRows), "--threads", "2", "--quiet", "--no-resume"]);
+  rmSync(out, { force: true });
+  rmSync(model, { force: true });
+  endToEnd.push({ mode: parametric ? "parametric" : "non-parametric", fit, transform });
+  log(`end to end, ${parametric ? "parametric" : "non-parametric"}: fit ${fmt(smallest)} rows ${fit.seconds.toFixed(1)} s (peak ${fmt(fit.rssMB)} MB), transform ${fmt(largest)} rows ${transform.seconds.toFixed(1)} s (peak ${fmt(transform.rssMB)} MB), total ${(fit.seconds + transform.seconds).toFixed(1)} s`);
 });
 
 /** recall@K of each row's K nearest among the rows in `low` (2-D) against their K nearest in the data. */
