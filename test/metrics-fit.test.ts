@@ -95,6 +95,18 @@ describe("precomputed neighbours with distances", () => {
     expect(() => createEmbedding(data, { dim, k, knnDistances: distances })).toThrow(/knnDistances needs knnIndices/);
   });
 
+  it("a fit that searched keeps the search's distances in knnGraph, in the data's units (scaled data too)", async () => {
+    for (const [metric, factor] of [["euclidean", 1], ["manhattan", 2 ** 60], ["cosine", 2 ** -60]] as const) {
+      const scaled = data.map((v) => v * factor);
+      const found = await knn(scaled, { n, dim, k, metric, threads: 1 });
+      const e = createEmbedding(scaled, { dim, k, metric, nEpochs: 2, threads: 1 });
+      await e.run();
+      expect(Array.from(e.knnGraph!.indices), metric).toEqual(Array.from(found.indices));
+      expect(Array.from(e.knnGraph!.distances!), metric).toEqual(Array.from(found.distances));
+      e.destroy();
+    }
+  });
+
   it("a neighbors column ({ids, distances} per row, self listed first) round-trips to knnIndices/knnDistances", async () => {
     const { indices, distances } = await knn(data, { n, dim, k, threads: 1 });
     // Embedding Atlas-style: each row lists itself at distance 0 first

@@ -21,11 +21,15 @@ export interface EmbedCommand {
   labelColumn?: string;
   /** the plot's title line (default: data file, loss, s, n) */
   title?: string;
+  /** --write-neighbors: the fit's kNN as a neighbors column of a Parquet/Arrow layout */
+  writeNeighbors: boolean;
   quiet: boolean;
   /** how the input is read: --header / --no-header, --max-input-bytes */
   reading: InputOptions;
   options: FlagOptions;
 }
+
+export const WRITE_NEIGHBORS_HELP = "add a neighbors column to a .parquet/.arrow/.arrows layout: the fit's k nearest neighbours of each row, {ids, distances} as Embedding Atlas reads them";
 
 export const INPUT_HELP = "data file: .npy (2-D), .csv or .tsv (optionally .gz; a first row of names only is a header), .json (array of rows), .parquet, .arrow/.arrows (Arrow IPC) or .jsonl (the vector in one list column or in the numeric columns)";
 
@@ -35,12 +39,16 @@ export function addInputFlags(command: Command): Command {
     .option("--header", "the input's first row is a header (default: only when every field of it is a name)")
     .option("--no-header", "the input's first row is data")
     .option("--vector-column <name>", "Parquet, Arrow, JSONL: the list column holding the vector (default: the one list column of numbers, else every numeric column)")
+    .option("--neighbors-column <name>", "Parquet, Arrow, JSONL: precomputed neighbours, {ids, distances} per row as Embedding Atlas writes them (or a list of ids), used instead of a search; --k defaults to as many as a row lists")
     .option("--max-input-bytes <N>", `refuse an input of more bytes than this (default ${DEFAULT_MAX_INPUT_BYTES}, 2 GiB)`, parseInteger);
 }
 
 /** How the parsed flags say the input is read. */
 export function inputFlags(flags: Record<string, unknown>): InputOptions {
-  return { header: flags.header as boolean | undefined, maxInputBytes: flags.maxInputBytes as number | undefined, vectorColumn: flags.vectorColumn as string | undefined };
+  return {
+    header: flags.header as boolean | undefined, maxInputBytes: flags.maxInputBytes as number | undefined, vectorColumn: flags.vectorColumn as string | undefined,
+    neighborsColumn: flags.neighborsColumn as string | undefined,
+  };
 }
 
 const FLAGGED = Object.entries(EMBEDDING_OPTIONS as Record<string, OptionSpec>).flatMap(([name, spec]) =>
@@ -55,6 +63,10 @@ function flagOption({ spec, cli }: (typeof FLAGGED)[number]): Option {
   const option = new Option(`${cli.flag} <${cli.value}>`, cli.help);
   if (spec.type === "enum") return option.choices(spec.values);
   if (spec.type === "integer") return option.argParser(parseInteger);
+  if (spec.type === "number" && spec.orValues) {
+    const words = spec.orValues;
+    return option.argParser((value: string): number | string => (words.includes(value) ? value : numberOr(value, ` or ${words.join(" or ")}`)));
+  }
   if (spec.type === "number") return option.argParser(parseNumber);
   return option;
 }
@@ -65,8 +77,13 @@ function flagKey(flag: string): string {
 }
 
 export function parseNumber(value: string): number {
+  return numberOr(value, "");
+}
+
+/** A number, or the error naming what else the flag takes (`or`: " or tsne"). */
+function numberOr(value: string, or: string): number {
   const v = Number(value);
-  if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError("Expected a number.");
+  if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError(`Expected a number${or}.`);
   return v;
 }
 
@@ -125,7 +142,8 @@ export function buildProgram(onEmbed: (command: EmbedCommand) => void): Command 
     .command("embed")
     .description("Embed the rows of a data file in 2-D and write the layout (and optionally a scatter plot).")
     .argument("<input>", INPUT_HELP)
-    .requiredOption("--out <file>", "where to write the embedding: .npy (float32), .csv, .json, or .parquet/.arrow/.arrows (the input's other columns, then x and y)");
+    .requiredOption("--out <file>", "where to write the embedding: .npy (float32), .csv, .json, or .parquet/.arrow/.arrows (the input's other columns, then x and y)")
+    .option("--write-neighbors", WRITE_NEIGHBORS_HELP);
   addInputFlags(addLabelFlags(addEmbeddingFlags(embedCommand)))
     .option("--plot <file>", "write a scatter plot coloured by label: .png or .svg")
     .option("--title <text>", "the plot's title line (default: data file, loss, s and n)")
@@ -138,6 +156,7 @@ export function buildProgram(onEmbed: (command: EmbedCommand) => void): Command 
         labels: flags.labels as string | undefined,
         labelColumn: flags.labelColumn as string | undefined,
         title: flags.title as string | undefined,
+        writeNeighbors: flags.writeNeighbors === true,
         quiet: flags.quiet === true,
         reading: inputFlags(flags),
         options: flagOptions(flags),

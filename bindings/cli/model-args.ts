@@ -1,7 +1,7 @@
 // The grammar of `cne fit` (fit and save a model) and `cne transform` (place new rows with a saved model).
 
 import { Option, type Command } from "commander";
-import { addEmbeddingFlags, addInputFlags, flagOptions, INPUT_HELP, inputFlags, parseInteger, type FlagOptions } from "./args.ts";
+import { addEmbeddingFlags, addInputFlags, flagOptions, INPUT_HELP, inputFlags, parseInteger, WRITE_NEIGHBORS_HELP, type FlagOptions } from "./args.ts";
 import type { InputOptions } from "./read.ts";
 import { QUERY_METHODS, type QueryMethod } from "../index.ts";
 
@@ -13,6 +13,8 @@ export interface FitCommand {
   /** the training layout, optionally */
   out?: string;
   labelColumn?: string;
+  /** --write-neighbors: the fit's kNN as a neighbors column of a Parquet/Arrow layout */
+  writeNeighbors: boolean;
   quiet: boolean;
   /** how the input is read: --header / --no-header, --max-input-bytes */
   reading: InputOptions;
@@ -61,7 +63,8 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
     .argument("<input>", INPUT_HELP)
     .requiredOption("--save-model <file>", "where to write the model (e.g. model.cne)")
     .option("--parametric", "train a network (3 × 100 ReLU units) that embeds new rows by a forward pass")
-    .option("--out <file>", "also write the training layout: .npy (float32), .csv or .json");
+    .option("--out <file>", "also write the training layout: .npy (float32), .csv, .json, or .parquet/.arrow/.arrows (the input's other columns, then x and y)")
+    .option("--write-neighbors", WRITE_NEIGHBORS_HELP);
   addInputFlags(addEmbeddingFlags(fit))
     .option("--label-column <column>", LABEL_COLUMN_HELP)
     .option("--quiet", "no progress bars or summary on stderr")
@@ -72,6 +75,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
         parametric: flags.parametric === true,
         out: flags.out as string | undefined,
         labelColumn: flags.labelColumn as string | undefined,
+        writeNeighbors: flags.writeNeighbors === true,
         quiet: flags.quiet === true,
         reading: inputFlags(flags),
         options: flagOptions(flags),
@@ -83,7 +87,7 @@ export function addModelCommands(program: Command, onFit: (c: FitCommand) => voi
     .description("Place the rows of a data file in the layout of a saved model (`cne fit --save-model`).")
     .argument("<model>", "a model file written by `cne fit --save-model`")
     .argument("<input>", INPUT_HELP)
-    .requiredOption("--out <file>", "where to write the new rows' positions: .npy (float32), .csv or .json")
+    .requiredOption("--out <file>", "where to write the new rows' positions: .npy (float32), .csv, .json, or .parquet/.arrow/.arrows (the input's other columns, then x and y)")
     .option("--label-column <column>", LABEL_COLUMN_HELP)
     .option("--epochs <N>", "placement epochs of a non-parametric model (default 30)", parseInteger)
     .addOption(

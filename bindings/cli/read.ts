@@ -28,6 +28,9 @@ export interface InputOptions {
   minRows?: { rows: number; k: number };
   /** --vector-column: Parquet, Arrow and JSONL */
   vectorColumn?: string;
+  /** --neighbors-column: Parquet, Arrow and JSONL, with --k (undefined: as many as a row lists) */
+  neighborsColumn?: string;
+  neighborsK?: number;
 }
 
 
@@ -116,7 +119,7 @@ export async function readTable(file: string, labelColumn?: LabelColumn, input: 
     // read a row group at a time from the file, never whole into memory
     await regularFileSize(file, maxBytes);
     try {
-      return await readColumnar("parquet", await openAsBlob(file), { labelColumn, vectorColumn: input.vectorColumn, maxBytes });
+      return await readColumnar("parquet", await openAsBlob(file), { labelColumn, vectorColumn: input.vectorColumn, neighborsColumn: input.neighborsColumn, neighborsK: input.neighborsK, maxBytes });
     } catch (error) {
       cliErrorOf(file, error, maxBytes);
     }
@@ -127,6 +130,8 @@ export async function readTable(file: string, labelColumn?: LabelColumn, input: 
     labelColumn,
     header: input.header,
     vectorColumn: input.vectorColumn,
+    neighborsColumn: input.neighborsColumn,
+    neighborsK: input.neighborsK,
     maxBytes,
     onRowBound: min && bytes.length > EARLY_ROW_CHECK_BYTES ? (bound) => tooFewRows(file, bound, min) : undefined,
   };

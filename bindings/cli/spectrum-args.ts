@@ -16,6 +16,8 @@ export interface SpectrumCommand {
   title?: string;
   stepEpochs?: number;
   align: boolean;
+  /** start from t-SNE itself at s = 0 and walk up from it */
+  tsneEnd: boolean;
   quiet: boolean;
   reading: InputOptions;
   options: Omit<FlagOptions, "s" | "zBar">;
@@ -38,11 +40,12 @@ export function addSpectrumCommand(program: Command, onSpectrum: (command: Spect
     .description("Embed along the spectrum from t-SNE (s = 0) to UMAP (s = 1) and beyond: one layout per s, each warm-started from the one before and aligned to it; a grid plot of all of them.")
     .argument("<input>", INPUT_HELP)
     .option("--s <list>", "the points of the spectrum, in order, comma-separated", parseList, parseList(DEFAULT_SERIES))
-    .option("--out <prefix>", "write each layout to <prefix>-s<value>.npy (or .csv/.json when the prefix ends so)")
+    .option("--out <prefix>", "write each layout to <prefix>-s<value>.npy (or .csv/.json, or .parquet/.arrow/.arrows with the input's other columns, when the prefix ends so)")
     .option("--plot <file>", "write a grid plot (.png): a panel per s, titled with s and Z\u0304");
   addInputFlags(addLabelFlags(addEmbeddingFlags(command, { spectrum: false })))
     .option("--step-epochs <N>", "epochs of each layout after the first (default: a third of --epochs)", parseInteger)
     .option("--no-align", "keep each layout as optimised (no Procrustes alignment)")
+    .option("--tsne-end", "put t-SNE itself (--loss tsne's fit, with --perplexity etc.) at s = 0 and walk up from it with --loss (default neg); every s ≥ 0, 0 among them")
     .option("--title <text>", "the grid's title line (default: data file, loss and n)")
     .option("--quiet", "no progress bars or summary on stderr")
     .action((input: string, flags: Record<string, unknown>) => {
@@ -56,6 +59,7 @@ export function addSpectrumCommand(program: Command, onSpectrum: (command: Spect
         title: flags.title as string | undefined,
         stepEpochs: flags.stepEpochs as number | undefined,
         align: flags.align !== false,
+        tsneEnd: flags.tsneEnd === true,
         quiet: flags.quiet === true,
         reading: inputFlags(flags),
         options: flagOptions(flags),

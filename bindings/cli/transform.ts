@@ -3,11 +3,14 @@
 // journal that lets an interrupted run continue where it stopped.
 
 import { createHash } from "node:crypto";
+import { openAsBlob } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { CneModelError, Embedding, loadModel } from "../index.ts";
 import { CliError, describeSystemError, fileError } from "./errors.ts";
-import { INPUT_FORMATS, formatOf, readTable } from "./read.ts";
+import { INPUT_FORMATS, formatOf, readTable, type Table } from "./read.ts";
 import { OUTPUT_FORMATS } from "./write.ts";
+import { readMetadataColumns, writeTableBytes, type LayoutColumns } from "../io/index.ts";
+import "./parquet-wasm.ts";
 import { runSession } from "./session.ts";
 import { checkDistinctPaths, checkWritable } from "./preflight.ts";
 import type { TransformCommand } from "./model-args.ts";
@@ -24,11 +27,13 @@ async function readModel(file: string): Promise<Uint8Array> {
   }
 }
 
-/** A .json input is one array: read whole, as one block. */
-async function wholeFileSource(file: string, labelColumn: string | undefined, vectorColumn: string | undefined): Promise<RowSource> {
+/** A .json or .jsonl input is read whole, as one table: its rows are streamed from memory (with its other
+ * columns kept for a table output). */
+async function wholeFileSource(file: string, labelColumn: string | undefined, vectorColumn: string | undefined): Promise<RowSource & { table: Table }> {
   const table = await readTable(file, labelColumn, { vectorColumn });
   const info = await stat(file);
   return {
+    table,
     dim: table.dim,
     rows: table.n,
     fingerprint: `${info.size}:${Math.round(info.mtimeMs)}`,
@@ -40,6 +45,15 @@ async function wholeFileSource(file: string, labelColumn: string | undefined, ve
       }
     },
   };
+}
+
+/** The input's columns other than the vector (a Parquet file reads only those). */
+async function metadataOf(file: string, format: "parquet" | "arrow" | "arrows", command: TransformCommand): Promise<LayoutColumns["metadata"]> {
+  try {
+    return await readMetadataColumns(format, await openAsBlob(file), { vectorColumn: command.vectorColumn, labelColumn: command.labelColumn });
+  } catch (error) {
+    fileError(file, `cannot read its other columns: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 export function runTransform(command: TransformCommand): Promise<number> {
@@ -76,15 +90,27 @@ export function runTransform(command: TransformCommand): Promise<number> {
       if (fleet && (command.epochs !== undefined || command.knn !== undefined)) {
         fileError(command.model, "--epochs and --knn apply to placing here; transform workers use the model's defaults");
       }
-      const source = kind.format === "json" || kind.format === "jsonl"
-        ? await wholeFileSource(command.input, command.labelColumn, command.vectorColumn)
-        : await openRowSource(command.input, { labelColumn: command.labelColumn, header: command.header, vectorColumn: command.vectorColumn });
+      const whole = kind.format === "json" || kind.format === "jsonl" ? await wholeFileSource(command.input, command.labelColumn, command.vectorColumn) : undefined;
+      const source = whole ?? await openRowSource(command.input, { labelColumn: command.labelColumn, header: command.header, vectorColumn: command.vectorColumn });
       if (source.dim !== model.dim) {
         fileError(command.input, `has ${source.dim} columns; the model was fitted on ${model.dim} (--label-column drops a column that is not data)`);
       }
+      const table = format === "parquet" || format === "arrow" || format === "arrows";
+      if (table && model.outDim !== 2) fileError(command.out, `a ${format} layout holds columns x and y: this model places rows in ${model.outDim} dimensions (write .npy, .csv or .json)`);
+      // a table output: the input's other columns (read once, at the end), then x and y
+      const assemble = async (positions: Float32Array, rows: number) => {
+        const columns: LayoutColumns = whole
+          ? { metadata: whole.table.metadata, labels: whole.table.labels }
+          : { metadata: kind.format === "parquet" || kind.format === "arrow" || kind.format === "arrows" ? await metadataOf(command.input, kind.format, command) : undefined };
+        try {
+          return await writeTableBytes(format, positions, rows, 2, columns);
+        } catch (error) {
+          fileError(command.out, `cannot write: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      };
       const sink = await openSink(command.out, {
         model: modelDigest, input: source.fingerprint, chunkRows: command.chunkRows, dim: model.dim, outDim: model.outDim, format,
-      }, command.resume);
+      }, command.resume, table ? assemble : undefined);
       if (sink.resumed && !command.quiet) process.stderr.write(`cne: continuing ${command.out} from row ${sink.rowsDone} (--no-resume starts afresh)\n`);
       const m = model;
       const place: PlaceBlock = fleet

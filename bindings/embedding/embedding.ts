@@ -19,6 +19,9 @@ import { checkRunnable, layoutTargetOf, planFit, planWarm, startsLearnedZ, type 
 import { prepareTsne, tsneFitPhases, tsneSettings } from "../tsne/fit.ts";
 import { readStats, type TsneState } from "../tsne/optimizer.ts";
 import { tsneNeighbours } from "../tsne/params.ts";
+import { checkTsneContinuable, tsneContinuation } from "../tsne/continue.ts";
+import { pairNeighbours, usePairGraph } from "../tsne/pairs.ts";
+import { checkZBarTsne, prepareAtTsneZ } from "../tsne/zbar.ts";
 import { resolveParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, writeLogZ, type Phase } from "./optimizer.ts";
@@ -26,7 +29,8 @@ import { LAYOUT_RULES } from "./rules.ts";
 import { initialLogZ } from "./spectrum.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
-import { isBinaryMetric, prepareRows } from "../knn/metric.ts";
+import { isBinaryMetric, metricScalesWithData, prepareRows } from "../knn/metric.ts";
+import { scaleByExponent } from "../core/magnitude.ts";
 import { checkTransformOptions, placeNewPoints, type TransformOptions } from "./transform.ts";
 
 export type { OptimizeOptions, TransformOptions, EmbeddingState, KnnGraph, LayoutTarget, FitSettings };
@@ -55,6 +59,10 @@ export class Embedding extends FitHandle {
   private inputScaleExponent = 0;
   /** t-SNE's optimiser state (loss "tsne"), which replaces the per-pair optimiser */
   private tsne?: TsneState;
+  /** Z of the t-SNE fit that a fit at zBar "tsne" ran first (tsne/zbar.ts) */
+  private tsneZ?: number;
+  /** the per-pair graph of a t-SNE fit is built (tsne/pairs.ts): once, by its first per-pair optimize() */
+  private hasPairGraph = false;
   protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
 
   /** Validates input and options (see createEmbedding); `restored` is Embedding.fromState's. */
@@ -78,6 +86,17 @@ export class Embedding extends FitHandle {
     }
     this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored);
     checkRunnable(this.params.loss, LAYOUT_MODE, LAYOUT_RULES);
+    checkZBarTsne(this.params);
+  }
+
+  /**
+   * Z = Σ_{i≠j} 1/(1 + ‖y_i − y_j‖²) of the t-SNE layout behind this handle, as the t-SNE iterations computed it
+   * at their last iteration: of the fit itself (loss "tsne", also after optimize()), or of the t-SNE fit that a
+   * fit at zBar "tsne" ran first. The Z̄ at which Neg-t-SNE reproduces that t-SNE; undefined otherwise.
+   */
+  get tsnePartitionFunction(): number | undefined {
+    if (this.core && this.tsne && readStats(this.core, this.tsne).z > 0) return readStats(this.core, this.tsne).z;
+    return this.tsneZ;
   }
 
   /**
@@ -85,7 +104,7 @@ export class Embedding extends FitHandle {
    * undefined for the other losses and before the first).
    */
   get klDivergence(): number | undefined {
-    if (!this.core || !this.tsne) return undefined;
+    if (!this.core || !this.tsne || this.lastLoss !== "tsne") return undefined;
     const stats = readStats(this.core, this.tsne);
     return stats.iteration > 0 ? stats.klDivergence : undefined;
   }
@@ -133,27 +152,71 @@ export class Embedding extends FitHandle {
       indices: core.i32(pr.knnPtr, pr.n * pr.k).slice(),
       rowPtr: core.i32(pr.graph.rowPtr, pr.graph.n + 1).slice(),
       colIndices: core.i32(pr.graph.colPtr, pr.graph.edgeCount).slice(),
-      ...(this.params.knnDistances && { distances: this.params.knnDistances.slice() }),
+      ...(this.params.knnDistances ? { distances: this.params.knnDistances.slice() } : pr.knnDistancesPtr !== undefined && { distances: this.searchDistances(core, pr) }),
     };
+  }
+
+  /** The fit's search distances in the data's units (the core searched the data scaled by a power of two). */
+  private searchDistances(core: Core, pr: Prepared): Float32Array {
+    const count = pr.n * pr.k, mark = core.mark();
+    try {
+      const ptr = core.alloc(count * 4);
+      core.f32(ptr, count).set(core.f32(pr.knnDistancesPtr!, count));
+      if (metricScalesWithData(this.params.metric)) scaleByExponent(core, ptr, count, -this.inputScaleExponent);
+      return core.f32(ptr, count).slice();
+    } finally {
+      core.reset(mark);
+    }
   }
 
   /**
    * Continues from the current layout with other settings, e.g. another s: this is how to walk along the
    * spectrum, each embedding warm-started from the previous one. One phase, no early exaggeration; epochs of
-   * the fit that step() had not run yet are dropped.
+   * the fit that step() had not run yet are dropped. On a t-SNE fit: loss "tsne" runs more t-SNE iterations
+   * (nEpochs, default 250); a per-pair loss continues from the t-SNE layout on the kNN graph of the fit's 15
+   * nearest neighbours (zBar "tsne": at the fit's own Z).
    */
   optimize(options: OptimizeOptions = {}): Promise<Float32Array> {
-    const merged = resolveWarmParams(this.params, options, this.n, LAYOUT_MODE);
-    checkRunnable(merged.loss, LAYOUT_MODE, LAYOUT_RULES);
+    const warm = resolveWarmParams(this.params, options, this.n, LAYOUT_MODE);
+    checkRunnable(warm.loss, LAYOUT_MODE, LAYOUT_RULES);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail(this.notReady("optimize()"));
-      if (this.tsne || merged.loss === "tsne") fail(`optimize() does not support t-SNE yet (loss "tsne")`);
       const ctl = this.control(options);
-      if (startsLearnedZ(merged.loss, this.lastLoss)) writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
-      this.setPlan(this.adopt(merged, planWarm(merged, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, 0, () => ++this.phases)));
+      if (warm.loss === "tsne") {
+        checkTsneContinuable(this.tsne);
+        const next = tsneContinuation(() => this.core!, this.tsne, warm, this.lastLoss !== "tsne");
+        this.current = next.settings;
+        this.target = { loss: "tsne", s: warm.s, xi: 1, c: 1 };
+        this.lastLoss = "tsne";
+        ++this.phases;
+        this.setPlan([next.phase]);
+      } else {
+        const merged = this.perPairWarm(warm);
+        if (startsLearnedZ(merged.loss, this.lastLoss)) writeLogZ(this.core, this.fit.optimizer, initialLogZ(this.n));
+        this.setPlan(this.adopt(merged, planWarm(merged, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, 0, () => ++this.phases)));
+      }
       await this.advance(Infinity, ctl);
       return this.embedding;
     });
+  }
+
+  /** A per-pair phase's settings on this fit: zBar "tsne" made a number; on a t-SNE fit, its per-pair graph. */
+  private perPairWarm(p: ResolvedParams): ResolvedParams {
+    let out = p;
+    if (p.zBarFromTsne) {
+      const z = this.tsnePartitionFunction;
+      if (z === undefined) fail(`optimize({ zBar: "tsne" }) needs a t-SNE fit behind the handle (loss "tsne", or a fit at zBar "tsne"); give zBar a number`);
+      out = { ...p, zBar: z, zBarFromTsne: false };
+    }
+    if (this.tsne) {
+      if (!this.hasPairGraph) usePairGraph(this.core!, this.fit!, pairNeighbours(this.fit!.k), this.params.seed);
+      this.hasPairGraph = true;
+      // from t-SNE's spread the per-pair losses would contract each neighbourhood into islands before the layout
+      // as a whole: start them, as their own fits start, at the scale of the PCA start (first coordinate std 1)
+      if (this.lastLoss === "tsne") this.core!.kernels.centerAndScaleByFirstColumn(this.fit!.optimizer.yPtr, this.n, 2);
+      out = { ...out, k: this.fit!.k };
+    }
+    return out;
   }
 
   /**
@@ -202,7 +265,8 @@ export class Embedding extends FitHandle {
     const graph = this.knnGraph, core = this.core, fit = this.fit;
     if (!graph || !this.lastLoss || !core || !fit) return undefined;
     return {
-      embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options }, logZ: this.logZ,
+      // zBar "tsne" is kept as the Z it resolved to: a restored fit has no t-SNE to run
+      embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options, ...(this.tsneZ !== undefined && { zBar: this.tsneZ }) }, logZ: this.logZ,
       lastLoss: this.lastLoss, phases: this.phases, target: this.target && { ...this.target },
       inputDim: this.size.dim || undefined, inputScaleExponent: this.inputScaleExponent,
       reference: fit.search && readMatrix(core, fit.searchSource ?? fit.search), pca: fit.pca && readBasis(core, fit.pca),
@@ -259,6 +323,13 @@ export class Embedding extends FitHandle {
     this.inputScaleExponent = data.scaleExponent ?? 0;
     // the core holds the data now: let go of the JS copy, as large as the input, before the fit grows memory
     this.matrix = undefined;
+    if (p.zBarFromTsne) {
+      const t = await prepareAtTsneZ(core, data, p, ctl);
+      this.fit = t.fit;
+      this.tsneZ = t.z;
+      const atZ = { ...p, zBar: t.z, zBarFromTsne: false };
+      return this.adopt(atZ, planFit(atZ, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, () => ++this.phases));
+    }
     if (p.loss === "tsne") {
       const t = await prepareTsne(core, data, p, ctl);
       this.fit = t.prepared;

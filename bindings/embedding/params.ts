@@ -19,6 +19,8 @@ export interface ResolvedParams {
   loss: Loss;
   s: number;
   zBar?: number;
+  /** zBar "tsne" was given: Z̄ is the partition function of a t-SNE fit of the data (tsne/zbar.ts), known once it ran */
+  zBarFromTsne: boolean;
   c?: number;
   k: number;
   knn: KnnMethod;
@@ -117,8 +119,10 @@ function checkValue(name: string, spec: OptionSpec, v: unknown): void {
       }
       return;
     case "number":
+      if (spec.orValues?.includes(v as string)) return;
       if (typeof v !== "number" || !(v >= spec.min && v <= spec.max)) {
-        fail(`${name} must be a ${spec.min > 0 ? "positive" : "finite"} number from ${formatBound(spec.min)} to ${formatBound(spec.max)}, got ${String(v)}`);
+        const or = spec.orValues ? ` or ${choiceList(spec.orValues)}` : "";
+        fail(`${name} must be a ${spec.min > 0 ? "positive" : "finite"} number from ${formatBound(spec.min)} to ${formatBound(spec.max)}${or}, got ${typeof v === "string" ? JSON.stringify(v) : String(v)}`);
       }
       return;
     case "boolean":
@@ -164,7 +168,7 @@ function checked<T extends EmbeddingOptions>(options: T): T {
 }
 
 /** Rules between options of one phase: zBar and c apply to the losses whose target they set (loss/table.ts). */
-function checkCombination(o: { s?: number; zBar?: number; c?: number }, loss: Loss): void {
+function checkCombination(o: { s?: number; zBar?: number | string; c?: number }, loss: Loss): void {
   if (o.s !== undefined && o.zBar !== undefined) fail("give either s or zBar, not both");
   if (o.zBar !== undefined && LOSSES[loss].target !== "zBar") fail(`zBar applies to loss ${lossesWith("zBar")} only (loss is "${loss}")`);
   if (o.c !== undefined && LOSSES[loss].target !== "c") fail(`c applies to loss ${lossesWith("c")} only (loss is "${loss}")`);
@@ -181,7 +185,8 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     outDim: o.outDim ?? DEFAULTS.outDim,
     loss,
     s: o.s ?? DEFAULTS.s,
-    zBar: o.zBar,
+    zBar: o.zBar === "tsne" ? undefined : o.zBar,
+    zBarFromTsne: o.zBar === "tsne",
     c: o.c,
     k: o.k ?? DEFAULTS.k,
     knn: o.knn ?? DEFAULTS.knn,
@@ -281,7 +286,8 @@ export function resolvePhaseParams(fit: ResolvedParams, options: OptimizeOptions
     ...fit,
     loss,
     s: o.zBar !== undefined ? DEFAULTS.s : o.s ?? (sameLoss ? fit.s : DEFAULTS.s),
-    zBar: o.zBar,
+    zBar: o.zBar === "tsne" ? undefined : o.zBar,
+    zBarFromTsne: o.zBar === "tsne",
     c: o.c,
     negativeSamples: o.negativeSamples ?? fit.negativeSamples,
     nEpochs: o.nEpochs ?? DEFAULTS.nEpochs,

@@ -31,6 +31,9 @@ export interface Prepared {
   /** the PCA of the search space (dim > 100), to project new rows the same way */
   pca?: PcaBasis;
   knnPtr: number;
+  /** f32[n × k] in the core: the search's distances to knnPtr's neighbours, in the search space's units (the
+   * scaled data's, or its PCA scores'); absent with precomputed neighbours */
+  knnDistancesPtr?: number;
   k: number;
   graph: GraphBuffers;
   optimizer: OptimizerState;
@@ -52,6 +55,7 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
   let search = data;
   let pca: PcaBasis | undefined;
   let knnPtr: number;
+  let knnDistancesPtr: number | undefined;
   if (p.knnIndices) {
     knnPtr = putPrecomputed(core, p.knnIndices);
     ctl.report(1, "knn");
@@ -70,6 +74,7 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
       seed: p.seed, metric: p.metric, signal: ctl.signal, progress: (f) => ctl.report(f, "knn"),
     });
     knnPtr = found.indicesPtr;
+    knnDistancesPtr = found.distancesPtr;
   }
   throwIfAborted(ctl.signal);
   ctl.report(0, "graph");
@@ -80,7 +85,7 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
   // the PCA init reads the PCA scores when the search had them, else the data (never packed bits)
   await initialLayout(core, p, data, pca ? search : data, graph, optimizer, ctl);
   const searchSource = isBinaryMetric(p.metric) && !p.knnIndices ? data : undefined;
-  return { n: data.n, data, search: p.knnIndices ? undefined : search, searchSource, pca, knnPtr, k: p.k, graph, optimizer };
+  return { n: data.n, data, search: p.knnIndices ? undefined : search, searchSource, pca, knnPtr, knnDistancesPtr, k: p.k, graph, optimizer };
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { InitMethod, KnnMethod, Metric } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
 import type { Loss } from "../loss/table.ts";
+import { fail } from "../errors.ts";
 import { checkSpectrumDirection } from "../validate/spectrum.ts";
 import { checkShapes, resolvePhaseParams, type ResolvedParams } from "../embedding/params.ts";
 import type { FitMode, FitModeName, UpdateRule } from "./modes.ts";
@@ -46,6 +47,11 @@ export interface FitSettings {
   earlyEpochs: number;
 }
 
+/** zBar "tsne" runs a t-SNE fit of the layout first (tsne/zbar.ts): the network's mode has none. */
+function checkLayoutOnly(p: ResolvedParams, mode: FitMode): void {
+  if (p.zBarFromTsne && mode.name !== "layout") fail(`zBar "tsne" applies to layout fits (createEmbedding) only; give the ${mode.name} mode a number`);
+}
+
 /**
  * Completes a fit's checked options for a mode and n points: negatives and learning rate (given, else the
  * mode's default for this n and loss), then the checks that need n (shapes; the direction of s on small data
@@ -58,6 +64,7 @@ export function resolveFitParams(p: ResolvedParams, n: number, mode: FitMode, ch
     learningRate: p.given.learningRate ?? mode.learningRate(p.loss),
   };
   checkShapes(out, n);
+  checkLayoutOnly(out, mode);
   if (check && p.given.s !== undefined) checkSpectrumDirection(out, n, out.warn);
   return out;
 }
@@ -70,6 +77,7 @@ export function resolveFitParams(p: ResolvedParams, n: number, mode: FitMode, ch
 export function resolveWarmParams(fit: ResolvedParams, options: OptimizeOptions, n: number, mode: FitMode): ResolvedParams {
   const merged = resolvePhaseParams(fit, options);
   const out = { ...merged, learningRate: merged.given.learningRate ?? mode.learningRate(merged.loss) };
+  checkLayoutOnly(out, mode);
   if (merged.given.s !== undefined && fit.given.s === undefined) checkSpectrumDirection(out, n, out.warn);
   return out;
 }

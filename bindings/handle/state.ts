@@ -12,7 +12,8 @@ export interface KnnGraph {
   /** CSR of the symmetrised graph: rowPtr (n + 1) and colIndices (E) */
   rowPtr: Int32Array;
   colIndices: Int32Array;
-  /** n × k distances of `indices`, when they were given with precomputed neighbours (knnDistances) */
+  /** n × k distances of `indices`: the search's under the metric (in the data's units; above 100 columns, of the
+   * PCA-50 rows that cosine, correlation and euclidean search), or those given with knnIndices (knnDistances) */
   distances?: Float32Array;
 }
 

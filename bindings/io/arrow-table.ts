@@ -3,6 +3,7 @@
 
 import type { Table as ArrowTable } from "apache-arrow";
 import { fail } from "./errors.ts";
+import { neighboursOfColumn } from "./neighbors-column.ts";
 import { chooseVectorColumns, copyListColumn, copyNumericColumns, labelsOf, withoutColumns } from "./vector-column.ts";
 import type { ReadOptions, Table } from "./types.ts";
 
@@ -11,7 +12,7 @@ export function tableFromArrow(arrow: ArrowTable, options: ReadOptions): Table {
   if (n === 0) fail("no data rows");
   options.onRowBound?.({ atMost: n, exact: true });
   const fields = arrow.schema.fields;
-  const layout = chooseVectorColumns(fields, { vectorColumn: options.vectorColumn, labelColumn: options.labelColumn });
+  const layout = chooseVectorColumns(fields, { vectorColumn: options.vectorColumn, labelColumn: options.labelColumn, neighborsColumn: options.neighborsColumn });
   const columns = fields.map((f) => f.name);
   const labels = layout.label !== undefined ? labelsOf(arrow, layout.label) : undefined;
   const labelColumn = layout.label !== undefined ? columns.indexOf(layout.label) : -1;
@@ -29,6 +30,7 @@ export function tableFromArrow(arrow: ArrowTable, options: ReadOptions): Table {
     values = new Float32Array(n * dim);
     copyNumericColumns(arrow, layout.names, values);
   }
-  const metadata = withoutColumns(arrow, layout.kind === "list" ? layout.names : layout.names);
-  return { values, n, dim, columns, header: columns, labelColumn, labels, metadata, vectorColumns: layout.names };
+  const metadata = withoutColumns(arrow, layout.names);
+  const neighbors = options.neighborsColumn !== undefined ? neighboursOfColumn(arrow, options.neighborsColumn, options.neighborsK) : undefined;
+  return { values, n, dim, columns, header: columns, labelColumn, labels, metadata, vectorColumns: layout.names, vectorCandidates: layout.candidates, ...(neighbors && { neighbors }) };
 }

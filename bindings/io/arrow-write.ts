@@ -13,8 +13,8 @@ export interface LayoutColumns {
   metadata?: ArrowTable;
   /** labels to keep when the input had no metadata (a text table's label column): written as `label` */
   labels?: string[];
-  /** k neighbours per row: ids (n × k) and distances (n × k) */
-  neighbors?: { ids: Int32Array; distances: Float32Array; k: number };
+  /** k neighbours per row: ids (n × k) and distances (n × k; without them the struct holds the ids alone) */
+  neighbors?: { ids: Int32Array; distances?: Float32Array; k: number };
 }
 
 function float32Data(values: Float32Array): Data<Float32> {
@@ -42,7 +42,12 @@ export function layoutTable(xy: Float32Array, n: number, columns: LayoutColumns 
     x[i] = xy[2 * i];
     y[i] = xy[2 * i + 1];
   }
-  const neighborType = new Struct([new Field("ids", new List(new Field("item", new Int32(), false)), false), new Field("distances", new List(new Field("item", new Float32(), false)), false)]);
+  const nb = columns.neighbors;
+  if (nb && (nb.ids.length !== n * nb.k || (nb.distances && nb.distances.length !== n * nb.k))) fail(`neighbors of ${nb.ids.length} ids are not n × k for n = ${n}, k = ${nb.k}`);
+  const neighborType = new Struct([
+    new Field("ids", new List(new Field("item", new Int32(), false)), false),
+    ...(nb?.distances ? [new Field("distances", new List(new Field("item", new Float32(), false)), false)] : []),
+  ]);
   const fields = [
     ...(metadata?.schema.fields ?? []),
     new Field("x", new Float32(), false),
@@ -56,11 +61,10 @@ export function layoutTable(xy: Float32Array, n: number, columns: LayoutColumns 
   for (const batch of parts) {
     const length = batch ? batch.numRows : n;
     const children: Data[] = [...(batch ? batch.data.children : []), float32Data(x.subarray(start, start + length)), float32Data(y.subarray(start, start + length))];
-    const nb = columns.neighbors;
     if (nb) {
-      const ids = listData(new Int32(), nb.ids, start, length, nb.k);
-      const distances = listData(new Float32(), nb.distances, start, length, nb.k);
-      children.push(makeData({ type: neighborType, length, children: [ids, distances], nullCount: 0 }));
+      const lists: Data[] = [listData(new Int32(), nb.ids, start, length, nb.k)];
+      if (nb.distances) lists.push(listData(new Float32(), nb.distances, start, length, nb.k));
+      children.push(makeData({ type: neighborType, length, children: lists, nullCount: 0 }));
     }
     batches.push(new RecordBatch(schema, makeData({ type: new Struct(fields), length, children, nullCount: 0 })));
     start += length;

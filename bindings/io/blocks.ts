@@ -4,6 +4,7 @@
 
 import { tableFromIPC } from "apache-arrow";
 import { fail } from "./errors.ts";
+import { readArrowIpc } from "./arrow-ipc.ts";
 import { loadParquet } from "./parquet.ts";
 import { chooseVectorColumns, copyListColumn, copyNumericColumns, type VectorChoice } from "./vector-column.ts";
 import type { Table as ArrowTable } from "apache-arrow";
@@ -97,4 +98,25 @@ export function arrowBlocks(bytes: Uint8Array, choice: VectorChoice): VectorBloc
       }
     },
   };
+}
+
+/** The columns of a Parquet or Arrow file other than its vector (undefined when there are none), read once:
+ * what the streamed transform writes back beside x and y. Parquet reads only those columns. */
+export async function metadataColumns(format: "parquet" | "arrow" | "arrows", blob: Blob, choice: VectorChoice): Promise<ArrowTable | undefined> {
+  if (format !== "parquet") {
+    const table = readArrowIpc(new Uint8Array(await blob.arrayBuffer()));
+    const layout = chooseVectorColumns(table.schema.fields, choice);
+    const others = table.schema.fields.map((f) => f.name).filter((name) => !layout.names.includes(name));
+    return others.length > 0 ? table.select(others) : undefined;
+  }
+  const pw = await loadParquet();
+  const file = await pw.ParquetFile.fromFile(blob);
+  try {
+    const head = tableFromIPC((await file.read({ rowGroups: [0], limit: 1 })).intoIPCStream());
+    const layout = chooseVectorColumns(head.schema.fields, choice);
+    const others = head.schema.fields.map((f) => f.name).filter((name) => !layout.names.includes(name));
+    return others.length > 0 ? tableFromIPC((await file.read({ columns: others })).intoIPCStream()) : undefined;
+  } finally {
+    file.free();
+  }
 }

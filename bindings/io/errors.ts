@@ -40,11 +40,13 @@ export class TableError extends Error {
     readonly problem: string,
     readonly place: Place = {},
     readonly kind: TableErrorKind = "format",
+    /** the columns to choose the vector from, when the file has several (a page offers them) */
+    readonly choices?: string[],
   ) {
     super(describePlace(place) + problem);
   }
 }
 
-export function fail(problem: string, place: Place = {}, kind: TableErrorKind = "format"): never {
-  throw new TableError(problem, place, kind);
+export function fail(problem: string, place: Place = {}, kind: TableErrorKind = "format", choices?: string[]): never {
+  throw new TableError(problem, place, kind, choices);
 }

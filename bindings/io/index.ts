@@ -1,6 +1,6 @@
 // Reading and writing tables, for the CLI and the explorer page alike (no Node imports).
 
-export { readTable, readColumnar, readLabelList, openVectorBlocks } from "./table.ts";
+export { readTable, readColumnar, readLabelList, openVectorBlocks, readMetadataColumns } from "./table.ts";
 export { tableBytes, tableBytesFor, writeTableBytes, formatFloat32 } from "./write.ts";
 export { setParquetWasm, type ParquetWasmSource } from "./parquet-source.ts";
 export type { LayoutColumns } from "./arrow-write.ts";

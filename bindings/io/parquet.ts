@@ -5,6 +5,7 @@
 import { tableFromIPC, tableToIPC, type Table as ArrowTable } from "apache-arrow";
 import type * as ParquetWasm from "parquet-wasm/esm";
 import { fail } from "./errors.ts";
+import { neighboursOfColumn } from "./neighbors-column.ts";
 import { chooseVectorColumns, copyListColumn, copyNumericColumns, labelsOf } from "./vector-column.ts";
 import type { ReadOptions, Table } from "./types.ts";
 
@@ -47,7 +48,7 @@ export async function readParquet(data: Blob | Uint8Array, options: ReadOptions)
     if (n === 0 || groups === 0) fail("no data rows");
     options.onRowBound?.({ atMost: n, exact: true });
     const head = arrowOf(await file.read({ rowGroups: [0], limit: 1 }));
-    const layout = chooseVectorColumns(head.schema.fields, { vectorColumn: options.vectorColumn, labelColumn: options.labelColumn });
+    const layout = chooseVectorColumns(head.schema.fields, { vectorColumn: options.vectorColumn, labelColumn: options.labelColumn, neighborsColumn: options.neighborsColumn });
     const others = head.schema.fields.map((f) => f.name).filter((name) => !layout.names.includes(name));
     // the metadata columns (labels among them) in one read; a table of only the vector has none
     const metadata = others.length > 0 ? arrowOf(await file.read({ columns: others })) : undefined;
@@ -73,7 +74,12 @@ export async function readParquet(data: Blob | Uint8Array, options: ReadOptions)
     }
     const columns = head.schema.fields.map((f) => f.name);
     const labels = layout.label !== undefined && metadata ? labelsOf(metadata, layout.label) : undefined;
-    return { values: values!, n, dim: dim!, columns, header: columns, labelColumn: layout.label !== undefined ? columns.indexOf(layout.label) : -1, labels, metadata, vectorColumns: layout.names };
+    // the neighbours come from the metadata columns (a column named as the vector is refused there)
+    const neighbors = options.neighborsColumn !== undefined ? neighboursOfColumn(metadata ?? head, options.neighborsColumn, options.neighborsK) : undefined;
+    return {
+      values: values!, n, dim: dim!, columns, header: columns, labelColumn: layout.label !== undefined ? columns.indexOf(layout.label) : -1, labels, metadata,
+      vectorColumns: layout.names, vectorCandidates: layout.candidates, ...(neighbors && { neighbors }),
+    };
   } finally {
     file.free();
   }

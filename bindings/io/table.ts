@@ -13,6 +13,7 @@ import { decodeWhole } from "./text.ts";
 import type { ReadOptions, Table } from "./types.ts";
 import type { VectorBlocks } from "./blocks.ts";
 import type { VectorChoice } from "./vector-column.ts";
+import type { Table as ArrowTable } from "apache-arrow";
 
 function checkSize(bytes: Uint8Array, maxBytes: number | undefined): void {
   if (maxBytes !== undefined && bytes.length > maxBytes) fail(`${bytes.length} bytes, more than the bound on input size (${maxBytes} bytes)`, {}, "size");
@@ -31,6 +32,12 @@ export async function readColumnar(format: "parquet" | "arrow" | "arrows", data:
   return format === "parquet" ? columnar.readParquetTable(data, options) : columnar.readArrowTable(data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer()), options);
 }
 
+/** The columns of a Parquet or Arrow file other than its vector, for writing them back beside a layout. */
+export async function readMetadataColumns(format: "parquet" | "arrow" | "arrows", data: Blob, choice: VectorChoice = {}): Promise<ArrowTable | undefined> {
+  const blocks = await import("./blocks.ts");
+  return blocks.metadataColumns(format, data, choice);
+}
+
 /** Row blocks of a Parquet or Arrow file's vector from a given row on (the streamed transform's source). */
 export async function openVectorBlocks(format: "parquet" | "arrow" | "arrows", data: Blob, choice: VectorChoice = {}): Promise<VectorBlocks> {
   const blocks = await import("./blocks.ts");
@@ -41,6 +48,7 @@ export async function readTable(name: string, bytes: Uint8Array, options: ReadOp
   const kind = inputFormatOf(name, bytes);
   if (!kind) fail(`unknown input format (expected ${INPUT_FORMATS})`);
   const spec = FORMATS[kind.format];
+  if (options.neighborsColumn !== undefined && !spec.columnar) fail(`a neighbors column is read from Parquet, Arrow or JSONL tables, not from .${kind.format}`);
   if (kind.format === "npy") {
     checkSize(bytes, options.maxBytes);
     const { values, n, dim } = readNpyMatrix(bytes, options.onRowBound);

@@ -1,6 +1,7 @@
 // What the table readers return and take. No Node imports: the explorer page bundles this folder.
 
 import type { Table as ArrowTable } from "apache-arrow";
+import type { PrecomputedNeighbours } from "../knn/neighbors.ts";
 
 /** Which column holds the labels: a header name, a 0-based index, "last", or "auto" (the first column whose
  * first data row is a word, if any). Undefined, null or −1: no label column. */
@@ -11,6 +12,11 @@ export interface ReadOptions {
   /** Parquet, Arrow and JSONL: the list column holding the vector (default: the one list column of numbers,
    * else the numeric columns). */
   vectorColumn?: string;
+  /** Parquet, Arrow and JSONL: the column of precomputed neighbours ({ids, distances} per row, Embedding Atlas's
+   * `neighbors`), read into `Table.neighbors`. */
+  neighborsColumn?: string;
+  /** neighbours per row to take from it (default: as many as it lists besides the row itself) */
+  neighborsK?: number;
   /** Whether a text table's first row is a header: true, false, or undefined for the rule of header.ts. */
   header?: boolean;
   /** Refuse more than this many bytes of input, counted after decompression (default: no bound). */
@@ -53,4 +59,8 @@ export interface Table {
   metadata?: ArrowTable;
   /** Parquet, Arrow and JSONL: the columns the vector came from */
   vectorColumns?: string[];
+  /** Parquet, Arrow and JSONL: every list column of numbers, any of which could be the vector */
+  vectorCandidates?: string[];
+  /** the neighbours of `neighborsColumn`, as knnIndices / knnDistances */
+  neighbors?: PrecomputedNeighbours;
 }

@@ -10,6 +10,8 @@ export interface VectorChoice {
   /** the list column holding the vector, by name; undefined: the one list column of numbers, else the numeric columns */
   vectorColumn?: string;
   labelColumn?: LabelColumn;
+  /** a column of precomputed neighbours: never the vector */
+  neighborsColumn?: string;
 }
 
 export interface VectorLayout {
@@ -19,6 +21,8 @@ export interface VectorLayout {
   names: string[];
   /** the label column's name, when one is asked for */
   label?: string;
+  /** every list column of numbers (the choices a page offers) */
+  candidates: string[];
 }
 
 function isNumeric(type: DataType): boolean {
@@ -45,24 +49,25 @@ export function chooseVectorColumns(fields: readonly Field[], choice: VectorChoi
     if (!field) fail(`no column named "${asked}" for the labels (columns: ${shown})`);
     label = field.name;
   }
+  const lists = fields.filter((f) => isList(f.type) && isNumeric(f.type.children[0].type) && f.name !== "neighbors" && f.name !== choice.neighborsColumn);
+  const candidates = lists.map((f) => f.name);
   if (choice.vectorColumn !== undefined) {
     const field = fields.find((f) => f.name === choice.vectorColumn);
     if (!field) fail(`no column named "${choice.vectorColumn}" for the vector (columns: ${shown})`);
     if (!isList(field.type)) fail(`column "${field.name}" is ${describeType(field.type)}, not a list of numbers: the vector column must be a list or fixed-size list`);
     const child = field.type.children[0].type;
     if (!isNumeric(child)) fail(`column "${field.name}" is a list of ${describeType(child)}, not of numbers`);
-    return { kind: "list", names: [field.name], label };
+    return { kind: "list", names: [field.name], label, candidates };
   }
-  const lists = fields.filter((f) => isList(f.type) && isNumeric(f.type.children[0].type) && f.name !== "neighbors");
-  if (lists.length === 1) return { kind: "list", names: [lists[0].name], label };
-  if (lists.length > 1) fail(`${lists.length} list columns of numbers (${lists.map((f) => `"${f.name}"`).join(", ")}): name the vector with --vector-column`);
+  if (lists.length === 1) return { kind: "list", names: [lists[0].name], label, candidates };
+  if (lists.length > 1) fail(`${lists.length} list columns of numbers (${candidates.map((c) => `"${c}"`).join(", ")}): name the vector with --vector-column`, {}, "format", candidates);
   const numeric = fields.filter((f) => isNumeric(f.type) && f.name !== label);
   if (numeric.length === 0) {
     const other = fields.find((f) => isList(f.type));
     if (other) fail(`no vector column: "${other.name}" is a list of ${describeType(other.type.children[0].type)}, not of numbers, and no column is numeric`);
     fail(`no vector column: no list column of numbers and no numeric columns (columns: ${shown})`);
   }
-  return { kind: "columns", names: numeric.map((f) => f.name), label };
+  return { kind: "columns", names: numeric.map((f) => f.name), label, candidates };
 }
 
 /** Copies `count` numbers of a numeric Arrow data (from `start`) into `out` at `at`. */

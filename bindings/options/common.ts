@@ -2,8 +2,8 @@
 
 import { fail } from "../errors.ts";
 
-/** A stage of the pipeline, as reported to progress callbacks. */
-export type Stage = "pca" | "knn" | "graph" | "affinities" | "init" | "optimize" | "early-exaggeration";
+/** A stage of the pipeline ("tsne": the t-SNE fit that a fit at zBar "tsne" runs first, tsne/zbar.ts). */
+export type Stage = "pca" | "knn" | "graph" | "affinities" | "tsne" | "init" | "optimize" | "early-exaggeration";
 
 /** What a stage may report beside its fraction: t-SNE's KL divergence, measured every 50 iterations. */
 export interface ProgressDetail {

@@ -11,7 +11,7 @@ import { METRIC_NAMES } from "../knn/distances.ts";
 /** How an option is validated; `cli` (a flag and its help) exposes it on the command line. */
 export type OptionSpec =
   | { type: "integer"; min: number; max: number; default?: number; cli?: CliFlag }
-  | { type: "number"; min: number; max: number; default?: number; cli?: CliFlag }
+  | { type: "number"; min: number; max: number; default?: number; orValues?: readonly string[]; cli?: CliFlag }
   | { type: "boolean"; default: boolean; cli?: CliFlag }
   | { type: "enum"; values: readonly string[]; default?: string; orArray?: ArrayKind; cli?: CliFlag }
   | { type: "array"; array: ArrayKind };
@@ -49,10 +49,15 @@ export const EMBEDDING_OPTIONS = {
    * precision or the loss overflows.
    */
   s: { type: "number", min: -100, max: 100, default: 0, cli: { flag: "--s", value: "S", help: "position on the spectrum: 0 ≈ t-SNE, 1 = UMAP's normalisation" } },
-  /** The fixed normalisation constant Z̄ of "neg", instead of s: such that ξ' = m·Z̄/(n(n − 1)) lies in [1e-6, 1e30]. */
+  /**
+   * The fixed normalisation constant Z̄ of "neg", instead of s: such that ξ' = m·Z̄/(n(n − 1)) lies in [1e-6, 1e30].
+   * Or "tsne": Z̄ = the partition function Σ_{i≠j} φ_ij of a t-SNE fit of the same data (same seed, kNN, metric),
+   * where Neg-t-SNE reproduces t-SNE (the paper's Fig. 1f): the fit runs that t-SNE first; in optimize(), the Z of
+   * the handle's own t-SNE fit.
+   */
   zBar: {
-    type: "number", min: 1e-30, max: 1e38,
-    cli: { flag: "--z-bar", value: "Z", help: "fixed normalisation constant of the neg loss (instead of --s)" },
+    type: "number", min: 1e-30, max: 1e38, orValues: ["tsne"],
+    cli: { flag: "--z-bar", value: "Z", help: "fixed normalisation constant of the neg loss (instead of --s), or tsne: the Z of a t-SNE fit of the data" },
   },
   /** InfoNCE's c (c = 1 targets t-SNE); default 4^s. From 1e-20 to 1e20 (below ~1e-38 it is 0 in f32: NaN). */
   c: { type: "number", min: 1e-20, max: 1e20 },
@@ -147,7 +152,9 @@ export type OptionValue<E> = E extends { type: "enum"; values: readonly (infer V
       ? ArrayOf<A>
       : E extends { type: "boolean" }
         ? boolean
-        : number;
+        : E extends { type: "number"; orValues: readonly (infer V)[] }
+          ? number | V
+          : number;
 
 /** The options of an embedding, as documented in EMBEDDING_OPTIONS, and where its warnings go. */
 export type EmbeddingOptions = { -readonly [K in keyof Table]?: OptionValue<Table[K]> } & WarningOption;

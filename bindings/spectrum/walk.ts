@@ -1,13 +1,17 @@
 // A walk along the spectrum (SPEC §6): one full fit at a first s, then each further point warm-started from
-// the current layout and aligned by Procrustes to the layout before it, so points keep their place.
+// the current layout and aligned by Procrustes to the layout before it, so points keep their place. From its
+// t-SNE end (tsneEnd), the first fit is t-SNE itself, the s = 0 layout, and each step continues from it with
+// the walk's per-pair loss on the kNN graph of the t-SNE fit's nearest neighbours (the first step from the
+// t-SNE layout scaled down to the per-pair start's scale: Embedding.optimize).
 
 import { createEmbedding, type Embedding, type FitSettings } from "../embedding/embedding.ts";
 import { DEFAULTS } from "../embedding/params.ts";
-import { LOSSES, lossesWith } from "../loss/table.ts";
+import { LOSSES, lossesWith, type Loss } from "../loss/table.ts";
 import { fail } from "../errors.ts";
 import type { DataInput } from "../input.ts";
 import type { RunControl } from "../options/common.ts";
 import type { EmbeddingOptions } from "../options/embedding.ts";
+import type { OptimizeOptions } from "../options/optimize.ts";
 import { LayoutAligner } from "./aligner.ts";
 
 /** Options of a walk: the embedding's options (its `s` is where the walk starts) and the warm-start length. */
@@ -16,13 +20,26 @@ export interface SpectrumWalkOptions extends EmbeddingOptions {
   stepEpochs?: number;
   /** Align each layout to the one before by Procrustes: rotation, reflection, scale, shift (default true). */
   align?: boolean;
+  /**
+   * Start from t-SNE itself (default false): the first layout is a t-SNE fit (loss "tsne" with the walk's
+   * t-SNE options: perplexity, exaggeration, dof, affinities; nEpochs counts its iterations), placed at s = 0,
+   * and each moveTo(s) continues from the current layout with `loss` (default "neg"; with negativeSamples,
+   * batchSize and learningRate) on the kNN graph of the t-SNE fit's 15 nearest neighbours. stepEpochs then
+   * defaults to a third of the per-pair default nEpochs.
+   */
+  tsneEnd?: boolean;
 }
 
 /** One layout of a walk. */
 export interface SpectrumLayout {
   /** the spectrum position */
   s: number;
-  /** Neg-t-SNE's normalisation constant Z̄ the layout was made with (loss "neg"; the fit's settings); undefined for "infonce" */
+  /** the loss the layout was made with: the walk's, or "tsne" for the t-SNE end of a walk with tsneEnd */
+  loss: Loss;
+  /**
+   * Neg-t-SNE's normalisation constant Z̄ the layout was made with (loss "neg"; the fit's settings); for the t-SNE
+   * end, the t-SNE layout's partition function Z (where Neg-t-SNE reproduces it); undefined for "infonce"
+   */
   zBar?: number;
   /** InfoNCE's c the layout was made with (loss "infonce": 4^s, or the c given to the first fit); undefined for "neg" */
   c?: number;
@@ -40,8 +57,13 @@ export function checkStepEpochs(v: unknown): number | undefined {
   return v;
 }
 
+/** The per-pair options a walk from its t-SNE end keeps for its steps (t-SNE refuses or ignores them). */
+type StepOptions = Pick<OptimizeOptions, "loss" | "negativeSamples" | "batchSize" | "learningRate">;
+
 export class SpectrumWalk {
   private readonly embedding: Embedding;
+  /** with tsneEnd: the options of every step (the first fit is t-SNE's) */
+  private readonly steps?: StepOptions;
   /** epochs of each warm-started layout after the first */
   readonly stepEpochs: number;
   private readonly aligning: boolean;
@@ -50,18 +72,28 @@ export class SpectrumWalk {
   private readonly startS: number;
 
   constructor(data: DataInput, options: SpectrumWalkOptions = {}) {
-    const { stepEpochs, align, ...embeddingOptions } = options;
+    const { stepEpochs, align, tsneEnd, ...embeddingOptions } = options;
     const loss = embeddingOptions.loss ?? DEFAULTS.loss;
     if (LOSSES[loss].target === "none") {
       fail(`the spectrum needs loss ${lossesWith("zBar")} or ${lossesWith("c")} (s has no effect on "${loss}")`);
     }
     if (embeddingOptions.zBar !== undefined) fail("a spectrum walk moves along s: give s, not zBar");
     if (align !== undefined && typeof align !== "boolean") fail(`align must be true or false, got ${String(align)}`);
-    this.embedding = createEmbedding(data, embeddingOptions);
+    if (tsneEnd !== undefined && typeof tsneEnd !== "boolean") fail(`tsneEnd must be true or false, got ${String(tsneEnd)}`);
+    if (tsneEnd) {
+      if (embeddingOptions.s !== undefined && embeddingOptions.s !== 0) fail(`tsneEnd starts the walk at s = 0 with the t-SNE layout: give no s (got ${embeddingOptions.s})`);
+      if (embeddingOptions.c !== undefined) fail("tsneEnd starts the walk with t-SNE, which has no c: each step's c is 4^s");
+      const { loss: _loss, s: _s, negativeSamples, batchSize, learningRate, ...tsneOptions } = embeddingOptions;
+      this.steps = { loss, negativeSamples, batchSize, learningRate };
+      this.embedding = createEmbedding(data, { ...tsneOptions, loss: "tsne" });
+    } else {
+      this.embedding = createEmbedding(data, embeddingOptions);
+    }
     if (this.embedding.outDim !== 2 && align === true) fail(`align needs outDim 2, got ${this.embedding.outDim}`);
     this.aligning = (align ?? true) && this.embedding.outDim === 2;
-    this.stepEpochs = checkStepEpochs(stepEpochs) ?? Math.max(1, Math.round((embeddingOptions.nEpochs ?? DEFAULTS.nEpochs) / 3));
-    this.startS = embeddingOptions.s ?? DEFAULTS.s;
+    const fitEpochs = tsneEnd ? DEFAULTS.nEpochs : embeddingOptions.nEpochs ?? DEFAULTS.nEpochs;
+    this.stepEpochs = checkStepEpochs(stepEpochs) ?? Math.max(1, Math.round(fitEpochs / 3));
+    this.startS = tsneEnd ? 0 : embeddingOptions.s ?? DEFAULTS.s;
   }
 
   /** Number of points. */
@@ -90,7 +122,9 @@ export class SpectrumWalk {
   async moveTo(s: number, control: RunControl & { nEpochs?: number } = {}): Promise<SpectrumLayout> {
     if (typeof s !== "number" || !Number.isFinite(s)) fail(`s must be a finite number, got ${String(s)}`);
     if (this.current === undefined) fail("call start() before moveTo()");
-    const raw = await this.embedding.optimize({ s, nEpochs: control.nEpochs ?? this.stepEpochs, signal: control.signal, onProgress: control.onProgress });
+    const raw = await this.embedding.optimize({
+      ...this.steps, s, nEpochs: control.nEpochs ?? this.stepEpochs, signal: control.signal, onProgress: control.onProgress,
+    });
     this.current = s;
     return this.finish(s, raw);
   }
@@ -105,11 +139,13 @@ export class SpectrumWalk {
     const n = this.embedding.n;
     // where the layout is, as its fit resolved it (not recomputed: a c given to the first fit holds there)
     const settings = this.embedding.settings!;
-    const where = settings.zBar !== undefined ? { zBar: settings.zBar } : { c: settings.c };
-    if (!this.aligning) return { s, ...where, layout: raw, scale: 1 };
+    const where = settings.loss === "tsne" ? { zBar: this.embedding.tsnePartitionFunction }
+      : settings.zBar !== undefined ? { zBar: settings.zBar } : { c: settings.c };
+    const loss = settings.loss;
+    if (!this.aligning) return { s, loss, ...where, layout: raw, scale: 1 };
     this.aligner ??= LayoutAligner.create(n);
     const { aligned, map } = (await this.aligner).align(raw);
-    return { s, ...where, layout: aligned, scale: map.scale };
+    return { s, loss, ...where, layout: aligned, scale: map.scale };
   }
 }
 

@@ -4,7 +4,7 @@
 
 import { coreInfo, createSpectrumWalk, type SpectrumLayout, type SpectrumWalk } from "../../bindings/index.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
-import { readTable } from "./parse.ts";
+import { readTable, TableError, writeTableBytes, type Table } from "./parse.ts";
 import { categoriesOf } from "../../bindings/plot/palette.ts";
 
 /** Epochs of each move along s (the first fit uses the library's defaults). */
@@ -15,6 +15,8 @@ const post = (message: FromWorker, transfer: Transferable[] = []) => (self as un
 let walk: SpectrumWalk | undefined;
 /** The page's number of the file the walk belongs to. */
 let walkFile = 0;
+/** The open file's other columns and labels, written back beside a saved layout. */
+let opened: Pick<Table, "n" | "metadata" | "labels"> | undefined;
 /** Cancels the work in flight when a newer request supersedes it (a move never cancels an open). */
 let inFlight: { kind: ToWorker["type"]; controller: AbortController } | undefined;
 /** Requests run one after another. */
@@ -38,9 +40,15 @@ async function open(msg: Extract<ToWorker, { type: "open" }>, signal: AbortSigna
   walk?.destroy();
   walk = undefined;
   walkFile = msg.file;
-  const table = await readTable(msg.name, msg.bytes, msg.labelColumn);
+  opened = undefined;
+  const table = await readTable(msg.name, msg.bytes, msg.labelColumn, msg.vectorColumn);
+  opened = { n: table.n, metadata: table.metadata, labels: table.labels };
   const { categories, category } = categoriesOf(table.labels, table.n);
-  post({ type: "table", file: msg.file, name: msg.name, n: table.n, dim: table.dim, columns: table.columns, labelColumn: table.labelColumn, categories, category });
+  const vectorColumn = table.vectorColumns?.length === 1 && table.vectorCandidates?.includes(table.vectorColumns[0]) ? table.vectorColumns[0] : "";
+  post({
+    type: "table", file: msg.file, name: msg.name, n: table.n, dim: table.dim, columns: table.columns, labelColumn: table.labelColumn, categories, category,
+    vectorColumns: table.vectorCandidates ?? [], vectorColumn,
+  });
   const started = performance.now();
   const next = createSpectrumWalk(table.values, { n: table.n, dim: table.dim, s: 0, stepEpochs: STEP_EPOCHS, metric: msg.metric });
   walk = next;
@@ -56,8 +64,20 @@ async function move(s: number, signal: AbortSignal): Promise<void> {
   if (!signal.aborted) sendLayout(file, layout, false, started); // likewise: a newer move or file supersedes it
 }
 
+/** The layout as Parquet or Arrow bytes with the open file's other columns (or its labels), then x and y. */
+async function save(msg: Extract<ToWorker, { type: "save" }>): Promise<void> {
+  if (!opened || msg.file !== walkFile) return;
+  const bytes = await writeTableBytes(msg.format, msg.layout, opened.n, 2, { metadata: opened.metadata, labels: opened.labels });
+  post({ type: "saved", file: msg.file, format: msg.format, bytes }, [bytes.buffer]);
+}
+
 self.addEventListener("message", (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
+  if (msg.type === "save") {
+    // a save runs beside the walk (it reads only the table kept from the open)
+    save(msg).catch((error) => post({ type: "error", file: msg.file, message: `saving ${msg.format}: ${describe(error)}` }));
+    return;
+  }
   if (inFlight && (msg.type === "open" || inFlight.kind === "move")) inFlight.controller.abort();
   const controller = new AbortController();
   inFlight = { kind: msg.type, controller };
@@ -68,7 +88,8 @@ self.addEventListener("message", (event: MessageEvent<ToWorker>) => {
       else await move(msg.s, controller.signal);
     } catch (error) {
       if (isAbort(error)) return;
-      if (msg.type === "open") post({ type: "error", file: msg.file, message: `${msg.name}: ${describe(error)}` });
+      const choices = error instanceof TableError ? error.choices : undefined;
+      if (msg.type === "open") post({ type: "error", file: msg.file, message: `${msg.name}: ${describe(error)}`, ...(choices && { choices }) });
       else post({ type: "error", file: walkFile, message: describe(error) });
     }
   });

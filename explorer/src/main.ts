@@ -13,6 +13,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const slider = $<HTMLInputElement>("s"), sValue = $("s-value"), progress = $<HTMLProgressElement>("progress");
 const status = $("status"), errorBox = $("error"), tooltip = $("tooltip"), legend = $("legend");
 const labelSelect = $<HTMLSelectElement>("label-column");
+/** which list column of a table holds the vector, shown when the file has such columns */
+const vectorSelect = $<HTMLSelectElement>("vector-column"), vectorChoice = $("vector-choice");
 /** the neighbour search's distance: a change fits the open file again under it */
 const metricSelect = $<HTMLSelectElement>("metric");
 const view = new ScatterView($<HTMLCanvasElement>("plot"));
@@ -39,6 +41,8 @@ const state = {
   lastMs: 0,
 };
 let file: { name: string; bytes: ArrayBuffer } | undefined;
+/** the vector column asked for (null: the reader's default) */
+let vectorColumn: string | null = null;
 let categories: string[] = [];
 let category: Int32Array = new Int32Array(0);
 let pendingS: number | undefined;
@@ -65,8 +69,18 @@ function describeS(s: number, zBar: number): string {
   return Number.isFinite(zBar) ? `s = ${s.toFixed(2)} · Z\u0304 = ${zBar.toExponential(2)}` : `s = ${s.toFixed(2)}`;
 }
 
+/** Offers the table's list columns as the vector (hidden when it has none). */
+function showVectorChoices(choices: string[], chosen: string): void {
+  vectorSelect.replaceChildren(...(chosen === "" && choices.length > 0 ? [new Option("choose…", "")] : []), ...choices.map((c) => new Option(c, c)));
+  vectorSelect.value = chosen;
+  vectorChoice.hidden = choices.length === 0;
+}
+
+const SAVE_BUTTONS = ["save-csv", "save-npy", "save-parquet", "save-arrow", "save-png"];
+
 function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | null): void {
   clearError();
+  for (const id of SAVE_BUTTONS) $<HTMLButtonElement>(id).disabled = true;
   file = { name, bytes: bytes.slice(0) };
   state.opened++;
   state.status = "loading";
@@ -78,10 +92,11 @@ function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | n
   state.s = 0;
   pendingS = undefined;
   status.textContent = `reading ${name}…`;
-  send({ type: "open", file: state.opened, name, bytes, labelColumn, metric: metricSelect.value as Metric }, [bytes]);
+  send({ type: "open", file: state.opened, name, bytes, labelColumn, vectorColumn, metric: metricSelect.value as Metric }, [bytes]);
 }
 
 async function openUrl(url: string, name: string, labelColumn: string | null): Promise<void> {
+  vectorColumn = null;
   try {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -92,6 +107,7 @@ async function openUrl(url: string, name: string, labelColumn: string | null): P
 }
 
 async function openFile(f: File): Promise<void> {
+  vectorColumn = null;
   // a dropped file's labels: the first column of words, if any (a choice the page makes; the reader guesses none)
   open(f.name, await f.arrayBuffer(), "auto");
 }
@@ -127,6 +143,7 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       pendingLabels = { categories: msg.categories, category: msg.category };
       labelSelect.replaceChildren(new Option("none", "-1"), ...msg.columns.map((c, j) => new Option(c, String(j))));
       labelSelect.value = String(msg.labelColumn);
+      showVectorChoices(msg.vectorColumns, msg.vectorColumn);
       status.textContent = `${msg.name}: ${msg.n} × ${msg.dim}, embedding…`;
       break;
     case "progress":
@@ -146,7 +163,7 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       else view.glideTo(msg.layout);
       progress.value = 1;
       sValue.textContent = describeS(msg.s, msg.zBar);
-      for (const id of ["save-csv", "save-npy", "save-png"]) $<HTMLButtonElement>(id).disabled = false;
+      for (const id of SAVE_BUTTONS) $<HTMLButtonElement>(id).disabled = false;
       slider.disabled = false;
       if (pendingS !== undefined && pendingS !== msg.s) {
         send({ type: "move", s: pendingS });
@@ -159,8 +176,16 @@ worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
       // one thread where more were asked for: say why, on the page as the library does through onWarning
       if (state.fallback) status.textContent += ` (${state.fallback.replace(/^.*? asked for, but /, "").replace(/; running .*$/, "")})`;
       break;
+    case "saved":
+      download(new Blob([msg.bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), `${stem()}.${msg.format}`);
+      break;
     case "error":
-      showError(msg.message);
+      // a table with several list columns: the page asks for the vector where the command line asks for a flag
+      if (msg.choices) {
+        showVectorChoices(msg.choices, "");
+        labelSelect.replaceChildren(new Option("none", "-1")); // the previous file's columns are not this one's
+      }
+      showError(msg.choices ? msg.message.replace(/: name the vector with --vector-column$/, ": choose the vector column") : msg.message);
       break;
   }
 });
@@ -179,6 +204,11 @@ slider.addEventListener("change", () => {
 });
 labelSelect.addEventListener("change", () => {
   if (file) open(file.name, file.bytes.slice(0), Number(labelSelect.value));
+});
+vectorSelect.addEventListener("change", () => {
+  if (!file || vectorSelect.value === "") return;
+  vectorColumn = vectorSelect.value;
+  open(file.name, file.bytes.slice(0), Number(labelSelect.value));
 });
 metricSelect.addEventListener("change", () => {
   if (file) open(file.name, file.bytes.slice(0), Number(labelSelect.value));
@@ -227,7 +257,7 @@ function download(blob: Blob, name: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
-const stem = () => `${state.name.replace(/\.(csv|tsv|txt|npy)(\.gz)?$/i, "")}-s${state.s}`;
+const stem = () => `${state.name.replace(/\.(csv|tsv|txt|npy|json|jsonl|ndjson|parquet|pq|arrow|arrows|feather)(\.gz)?$/i, "")}-s${state.s}`;
 $("save-csv").addEventListener("click", () => {
   const y = view.layout();
   const lines = new Array<string>(y.length / 2);
@@ -238,6 +268,10 @@ $("save-npy").addEventListener("click", () => {
   const y = view.layout();
   download(new Blob([dump(y, [y.length / 2, 2])], { type: "application/octet-stream" }), `${stem()}.npy`);
 });
+// Parquet and Arrow are written in the worker, which holds the file's other columns
+for (const format of ["parquet", "arrow"] as const) {
+  $(`save-${format}`).addEventListener("click", () => send({ type: "save", file: state.opened, format, layout: view.layout() }));
+}
 $("save-png").addEventListener("click", async () => download(await view.png(), `${stem()}.png`));
 
 (window as unknown as { explorer: unknown }).explorer = {

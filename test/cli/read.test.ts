@@ -201,8 +201,12 @@ describe("the shared reader and plot are pure", () => {
       expect(files.length).toBeGreaterThan(1);
       for (const f of files) {
         const imports = [...readFileSync(new URL(f, dir), "utf8").matchAll(/(?:from |import\()"([^"]+)"/g)].map((m) => m[1]);
-        for (const source of imports) expect(source, `${folder}/${f}`).toMatch(/^(\.\/[\w-]+\.ts|npyjs|d3-dsv|apache-arrow|parquet-wasm\/esm)$/);
+        for (const source of imports) expect(source, `${folder}/${f}`).toMatch(/^(\.\/[\w-]+\.ts|\.\.\/knn\/neighbors\.ts|npyjs|d3-dsv|apache-arrow|parquet-wasm\/esm)$/);
       }
     }
+    // the one rule of neighbour lists, shared with the API, which the readers use: it imports only the API's errors
+    const shared = readFileSync(new URL("../../bindings/knn/neighbors.ts", import.meta.url), "utf8");
+    expect([...shared.matchAll(/(?:from |import\()"([^"]+)"/g)].map((m) => m[1])).toEqual(["../errors.ts"]);
+    expect(readFileSync(new URL("../../bindings/errors.ts", import.meta.url), "utf8")).not.toMatch(/from "/);
   });
 });

@@ -1,7 +1,8 @@
 // The explorer page in real headless Chromium, served by `cne serve`'s own server: the bundled digits load and
 // embed on threads when cross-origin isolated, the canvas is drawn, the s slider moves the layout, a dropped
 // CSV with a NaN shows the reader's error in the page (the same words as the CLI's), a Parquet file opens (its
-// libraries loaded only then), and without COOP/COEP it still works on one thread.
+// libraries loaded only then), a Parquet file with two list columns asks for the vector and downloads as Parquet and
+// Arrow with its other columns, and without COOP/COEP it still works on one thread.
 // Screenshots go to test-results/explorer/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -10,7 +11,9 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { startExplorerServer, type ExplorerServer } from "../../dist/cli/serve.js";
 import { npyFile } from "../cli/files.ts";
-import { listTable, N as TABLE_ROWS, parquetOf } from "../io-files.ts";
+import { readFileSync } from "node:fs";
+import { Table } from "apache-arrow";
+import { D as TABLE_DIM, listTable, listVector, metadataColumns, N as TABLE_ROWS, parquetOf, points, readBack } from "../io-files.ts";
 import { launchChromium } from "./chromium.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -159,6 +162,43 @@ describe("the explorer page (cne serve)", () => {
       await waitForLayout(page, { opened: 5 });
       s = await state(page);
       expect([s.error, s.name, s.n]).toEqual(["", "digits.csv.gz", 1797]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("a Parquet file with two list columns: the page asks which is the vector, embeds it, downloads Parquet and Arrow with the other columns", async () => {
+    const { page, problems, close } = await openPage(true);
+    try {
+      await waitForLayout(page, { opened: 1 });
+      const a = points(), b = points().reverse();
+      const two = new Table({ ...metadataColumns(), a: listVector(a, TABLE_ROWS, TABLE_DIM), b: listVector(b, TABLE_ROWS, TABLE_DIM) });
+      await page.locator("#file").setInputFiles({ name: "two.parquet", mimeType: "application/octet-stream", buffer: Buffer.from(parquetOf(two)) });
+      await waitForLayout(page, { opened: 2 });
+      // the reader refuses to guess; the page offers both columns instead of naming a flag
+      expect((await state(page)).error).toBe('two.parquet: 2 list columns of numbers ("a", "b"): choose the vector column');
+      expect(await page.locator("#vector-choice").isVisible()).toBe(true);
+      expect(await page.locator("#vector-column option").allTextContents()).toEqual(["choose…", "a", "b"]);
+      await page.locator("#vector-column").selectOption("b");
+      await waitForLayout(page, { opened: 3 });
+      const s = await state(page);
+      expect([s.error, s.name, s.n]).toEqual(["", "two.parquet", TABLE_ROWS]);
+      expect(await page.locator("#vector-column").inputValue()).toBe("b");
+      await page.screenshot({ path: join(shots, "two-list-columns.png") });
+      const layout = await page.evaluate(() => Array.from((window as unknown as { explorer: { layout(): Float32Array } }).explorer.layout()));
+      for (const format of ["parquet", "arrow"]) {
+        const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`#save-${format}`).click()]);
+        expect(download.suggestedFilename()).toBe(`two-s0.${format}`);
+        const table = readBack(new Uint8Array(readFileSync((await download.path())!)), format === "parquet");
+        // the file's other columns (the list column not chosen among them), then the layout shown
+        expect(table.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["id: Int32", "name: Utf8", `a: List<Float32>`, "x: Float32", "y: Float32"]);
+        expect(table.numRows).toBe(TABLE_ROWS);
+        expect(table.getChild("name")!.get(7)).toBe("point 7 (b)");
+        expect(Array.from(table.getChild("a")!.get(2)!.toArray() as Float32Array)).toEqual(Array.from(a.subarray(2 * TABLE_DIM, 3 * TABLE_DIM)));
+        const x = table.getChild("x")!.toArray() as Float32Array, y = table.getChild("y")!.toArray() as Float32Array;
+        expect(Array.from({ length: 2 * TABLE_ROWS }, (_, i) => (i % 2 === 0 ? x[i >> 1] : y[i >> 1]))).toEqual(layout);
+      }
+      expect(problems).toEqual([]);
     } finally {
       await close();
     }

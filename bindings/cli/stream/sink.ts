@@ -5,18 +5,24 @@
 // prefix and goes on from there, so the result has the bits of an uninterrupted run. The final file appears
 // only when complete (rename).
 //   .npy: a 128-byte header written with the final row count at the end; .csv: one line a row; .json: rows.
+//   .parquet/.arrow/.arrows: the blocks as raw float32, made into the table (with the input's other columns)
+//   by the caller's `assemble` at the end; only the assembled file is ever seen at the output's name.
 
 import { open, readFile, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { describeSystemError, fileError } from "../errors.ts";
-import { formatFloat32 } from "../write.ts";
+import { formatFloat32, outputFormatOf, writeBytes } from "../write.ts";
 import type { SourcePosition } from "./source.ts";
 
-export type SinkFormat = "npy" | "csv" | "json";
+export type SinkFormat = "npy" | "csv" | "json" | "parquet" | "arrow" | "arrows";
 
 export function sinkFormatOf(file: string): SinkFormat | undefined {
-  const ext = file.toLowerCase().slice(file.lastIndexOf(".") + 1);
-  return ext === "npy" || ext === "csv" || ext === "json" ? ext : undefined;
+  return outputFormatOf(file) as SinkFormat | undefined; // the writable formats are exactly these
 }
+
+/** Makes the final bytes of a table format from all rows' positions (n × outDim), once every block is in. */
+export type AssembleTable = (positions: Float32Array, rows: number) => Promise<Uint8Array>;
+
+const isTable = (format: SinkFormat) => format === "parquet" || format === "arrow" || format === "arrows";
 
 /** What must match for a partial output to be continued. */
 export interface StreamIdentity {
@@ -49,7 +55,7 @@ function npyHeader(rows: number, outDim: number): Uint8Array {
 }
 
 function encodeBlock(format: SinkFormat, values: Float32Array, outDim: number, first: boolean): Uint8Array {
-  if (format === "npy") {
+  if (format === "npy" || isTable(format)) {
     const out = new Uint8Array(values.length * 4);
     const view = new DataView(out.buffer);
     for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
@@ -93,7 +99,8 @@ const same = (a: StreamIdentity, b: StreamIdentity) =>
  * Opens the output: continues a matching partial output when `resume`, else starts afresh (a stale partial
  * output of another model, input or block size is replaced).
  */
-export async function openSink(out: string, identity: StreamIdentity, resume: boolean): Promise<StreamSink & { resumed: boolean }> {
+export async function openSink(out: string, identity: StreamIdentity, resume: boolean, assemble?: AssembleTable): Promise<StreamSink & { resumed: boolean }> {
+  if (isTable(identity.format) && !assemble) throw new Error(`a ${identity.format} output needs assemble`);
   const partial = `${out}.partial`, journalFile = `${out}.partial.json`;
   const found = resume ? await readJournal(journalFile) : undefined;
   const resumed = found !== undefined && same(found, identity);
@@ -138,6 +145,21 @@ export async function openSink(out: string, identity: StreamIdentity, resume: bo
       }
     },
     async finish() {
+      if (isTable(identity.format)) {
+        let positions: Float32Array;
+        try {
+          await handle.close();
+          const bytes = await readFile(partial);
+          // little-endian float32, as encodeBlock wrote them (copied out to an aligned buffer of its own)
+          positions = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytesDone));
+        } catch (error) {
+          fileError(partial, `cannot read back: ${describeSystemError(error)}`);
+        }
+        await writeBytes(out, await assemble!(positions, rowsDone));
+        await rm(partial, { force: true });
+        await rm(journalFile, { force: true });
+        return;
+      }
       try {
         if (identity.format === "npy") await handle.write(npyHeader(rowsDone, identity.outDim), 0, NPY_HEADER_BYTES, 0);
         if (identity.format === "json") {
