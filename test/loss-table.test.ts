@@ -194,15 +194,18 @@ describe.each(LOSS_NAMES)("loss %s: a fit", (loss) => {
     if (!spec.rateFollowsXi && spec.optimiser === "pairs") expect(settings.learningRate).toBe(spec.learningRate);
     expect(e.logZ !== undefined).toBe(spec.learnsZ);
 
-    // the placement is the per-pair losses' held-fixed update: another optimiser's layout refuses it clearly
-    if (spec.optimiser !== "pairs") {
-      await expect(e.transform(held)).rejects.toThrow(/places new points with a per-pair loss/);
-      e.destroy();
-      return;
-    }
     const z = await e.transform(held);
     expect(z.every(Number.isFinite)).toBe(true);
     const accuracy = heldOutAccuracy(y, z);
+    // an optimiser of its own kind places new rows by its own rule (t-SNE: tsne/place.ts), saved with the same bits
+    if (spec.optimiser !== "pairs") {
+      expect(accuracy).toBeGreaterThan(0.85);
+      const loaded = await loadModel(e.save(), { threads: 1 });
+      expect(sameBits(await loaded.transform(held), z)).toBe(true);
+      e.destroy();
+      loaded.destroy();
+      return;
+    }
     // measured 0.915 (umap) to 0.955 (neg, nce) with these settings; rows placed at random would score ≈ 0.1
     expect(accuracy).toBeGreaterThan(0.85);
 

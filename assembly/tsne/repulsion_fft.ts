@@ -38,6 +38,7 @@ import {
 } from "./repulsion_args";
 import { FFT_PLAN_BYTES, fft, fftPlan, fftTwiddles, fftUpperHalfZero, smoothSize, twiddleBytes } from "./fft";
 import { gatherPotentials, gatherPotentials3, lagrangeWeights, spreadCharges, spreadCharges3 } from "./interpolate";
+import { sortByBox } from "./box_sort";
 
 export const WS_Z: usize = 0; // f64
 export const WS_INTERVALS: usize = 8; // i32
@@ -51,14 +52,14 @@ const POINTS_PER_UNIT: i32 = 4096;
 const TWIDDLES_PER_UNIT: i32 = 512;
 
 // geometry, computed identically by every thread into its own scratch
-const G_LO1: usize = 0; // f32
-const G_LO2: usize = 4;
-const G_H: usize = 8; // box width
-const G_C1: usize = 12; // centre of the square
-const G_C2: usize = 16;
-const G_B: usize = 20; // i32 intervals per axis
+export const G_LO1: usize = 0; // f32
+export const G_LO2: usize = 4;
+export const G_H: usize = 8; // box width
+export const G_C1: usize = 12; // centre of the square
+export const G_C2: usize = 16;
+export const G_B: usize = 20; // i32 intervals per axis
 const G_GRID: usize = 24; // i32 nodes per axis G
-const G_N: usize = 28; // i32 FFT length
+export const G_N: usize = 28; // i32 FFT length
 const G_HS: usize = 32; // i32 row stride (floats) of the kernel's half-spectrum rows
 const G_BYTES: usize = 64;
 
@@ -144,13 +145,20 @@ function takeUnit(ws: usize, k: i32, total: i32): i32 {
   return <f32>Math.pow(1 + d2 / alpha, -alpha - 1);
 }
 
-/** Every thread's view of the grid for this call, from the threads' bounds: written to `geo` (G_BYTES). */
-function computeGeometry(ws: usize, threads: i32, perUnit: f64, minB: i32, maxB: i32, p: i32, geo: usize): void {
+/**
+ * Every thread's view of the grid for this call, from the threads' bounds: written to `geo` (G_BYTES). `pad` > 0
+ * widens the bounds by that fraction of the extent on every side (a grid read at points beyond the layout's).
+ */
+function computeGeometry(ws: usize, threads: i32, perUnit: f64, minB: i32, maxB: i32, p: i32, geo: usize, pad: f64): void {
   let lo1 = Infinity, lo2 = Infinity, hi1 = -Infinity, hi2 = -Infinity;
   for (let t = 0; t < threads; t++) {
     const b = ws + WS_BOUNDS + (<usize>t << 4);
     lo1 = min(lo1, <f64>load<f32>(b)); lo2 = min(lo2, <f64>load<f32>(b, 4));
     hi1 = max(hi1, <f64>load<f32>(b, 8)); hi2 = max(hi2, <f64>load<f32>(b, 12));
+  }
+  if (pad > 0) {
+    const margin = max(hi1 - lo1, hi2 - lo2) * pad;
+    lo1 -= margin; lo2 -= margin; hi1 += margin; hi2 += margin;
   }
   // a square a little larger than the layout, so that the largest coordinate falls inside its last box
   let extent = max(max(hi1 - lo1, hi2 - lo2), 1e-3);
@@ -174,33 +182,6 @@ function computeGeometry(ws: usize, threads: i32, perUnit: f64, minB: i32, maxB:
 // @ts-ignore: decorator
 @inline function boxIndex(v: f32, lo: f32, invH: f32, b: i32): i32 {
   return min(<i32>((v - lo) * invH), b - 1);
-}
-
-/**
- * Counting sort of the points by box, stable: order (i32[n]), their coordinates in that order (sorted, f32[n × 2],
- * so that spreading and reading back walk memory in order) and starts (i32[B² + 1], box k's points at
- * [starts[k], starts[k+1])).
- */
-function sortByBox(y: usize, n: i32, boxes: i32, boxOf: usize, order: usize, sorted: usize, starts: usize): void {
-  memory.fill(starts, 0, (<usize>boxes + 1) << 2);
-  for (let i = 0; i < n; i++) {
-    const at = starts + ((<usize>load<i32>(boxOf + (<usize>i << 2)) + 1) << 2);
-    store<i32>(at, load<i32>(at) + 1);
-  }
-  for (let k = 0; k < boxes; k++) {
-    const at = starts + (<usize>(k + 1) << 2);
-    store<i32>(at, load<i32>(at) + load<i32>(at - 4));
-  }
-  // scatter with starts[k] as box k's cursor; it ends at the start of box k + 1, so shift back by one
-  for (let i = 0; i < n; i++) {
-    const at = starts + (<usize>load<i32>(boxOf + (<usize>i << 2)) << 2);
-    const slot = load<i32>(at);
-    store<i32>(order + (<usize>slot << 2), i);
-    store<u64>(sorted + (<usize>slot << 3), load<u64>(y + (<usize>i << 3)));
-    store<i32>(at, slot + 1);
-  }
-  for (let k = boxes; k > 0; k--) store<i32>(starts + (<usize>k << 2), load<i32>(starts + (<usize>(k - 1) << 2)));
-  store<i32>(starts, 0);
 }
 
 /**
@@ -392,10 +373,12 @@ export function repulsionFftTask(ctrl: usize, thread: i32): void {
 /**
  * The task's work with its arguments given, for another task that every thread runs (t-SNE's update rule,
  * iterate.ts): ctrl serves the barriers and the thread count only. Z is at ws + WS_Z once every thread has
- * passed the caller's next barrier.
+ * passed the caller's next barrier. With `pad` > 0 the grid covers the bounds widened by pad × extent per side;
+ * afterwards the workspace holds the potentials at every node (fftGrid, fftGeometry), for reading elsewhere.
  */
 export function repulsionFft(
   ctrl: usize, thread: i32, y: usize, n: i32, alpha: f64, force: usize, ws: usize, perUnit: f64, minB: i32, maxB: i32, p: i32,
+  pad: f64 = 0,
 ): void {
   const threads = min(threadCount(ctrl), MAX_THREADS);
   const boxOf = ws + layoutOffset(n, maxB, p, 1, 0), order = ws + layoutOffset(n, maxB, p, 1, 1);
@@ -424,7 +407,7 @@ export function repulsionFft(
   barrier(ctrl);
 
   // 1: geometry (each thread), twiddles and boxes
-  computeGeometry(ws, threads, perUnit, minB, maxB, p, geo);
+  computeGeometry(ws, threads, perUnit, minB, maxB, p, geo, pad);
   const b = load<i32>(geo + G_B), gridN = load<i32>(geo + G_GRID), fftN = load<i32>(geo + G_N), hs = load<i32>(geo + G_HS);
   fftPlan(fftN, plan);
   {
@@ -497,4 +480,14 @@ export function repulsionFft(
     for (let r = 0; r < b; r++) z += load<f64>(zRows + (<usize>r << 3));
     store<f64>(ws + WS_Z, z);
   }
+}
+
+/** After a call: the geometry it used (thread 0's record; the G_* offsets). */
+export function fftGeometry(ws: usize, n: i32, maxB: i32, p: i32): usize {
+  return ws + layoutOffset(n, maxB, p, 1, 9) + align64(FFT_PLAN_BYTES);
+}
+
+/** After a call: the potentials (v128 per node, rows of N cells, column c at (N − c) mod N: interpolate.ts). */
+export function fftGrid(ws: usize, n: i32, maxB: i32, p: i32): usize {
+  return ws + layoutOffset(n, maxB, p, 1, 8);
 }

@@ -118,7 +118,7 @@ export const LAYOUT = {
     keys: [
       "knnExact", "knnQuery", "knnGraphQuery", "pcaColumnSums", "pcaGather", "pcaGram", "pcaMultiply", "nndTrees", "nndReorder", "nndInitLeaves",
       "nndFill", "nndCandidates", "nndJoin", "nndFinish", "optimize", "partition", "place", "parametricTrain", "parametricTransform",
-      "tsneAffinities", "tsneIterate",
+      "tsneAffinities", "tsneIterate", "tsnePlaceGrid", "tsnePlace",
       // t-SNE's repulsion
       "tsneRepulsionExact", "tsneRepulsionFft",
     ],
@@ -151,7 +151,16 @@ export const LAYOUT = {
       "fftWs", "intervalsPerUnit", "minIntervals", "maxIntervals", "nodes",
     ],
   },
-  tsne: { prefix: "TSNE_", keys: ["blockRows"] },
+  tsne: { prefix: "TSNE_", keys: ["blockRows", "placeScratchBytes"] },
+  /** the placement of new points in a fixed t-SNE layout (assembly/tsne/place.ts): its grid's margin, then its slots */
+  tsnePlaceGridArg: { prefix: "ARG_TSNE_GRID_", keys: ["pad"] },
+  tsnePlaceArg: {
+    prefix: "ARG_TSNE_PLACE_",
+    keys: [
+      "train", "n", "dof", "grid", "maxIntervals", "nodes", "repulsionScale", "y", "rows", "neighbours", "affinities", "k",
+      "update", "gains", "exaggeration", "learningRate", "momentum", "maxGrad", "maxStep", "iterations", "chunkRows", "scratch",
+    ],
+  },
   /** byte offsets of the model record's fields, and its size (assembly/parametric/model.ts) */
   model: {
     prefix: "M_",
@@ -278,6 +287,8 @@ export const TASK_ARGS = {
   parametricTransform: ["transformArg"],
   tsneAffinities: ["tsneAffinitiesArg"],
   tsneIterate: ["tsneArg"],
+  tsnePlaceGrid: ["tsneFftArg", "tsnePlaceGridArg"],
+  tsnePlace: ["tsnePlaceArg"],
   tsneRepulsionExact: ["tsneExactArg"],
   tsneRepulsionFft: ["tsneFftArg"],
 } as const satisfies { readonly [T in TaskName]: readonly (keyof Layout)[] };

@@ -22,6 +22,8 @@ import { tsneNeighbours } from "../tsne/params.ts";
 import { checkTsneContinuable, tsneContinuation } from "../tsne/continue.ts";
 import { pairNeighbours, usePairGraph } from "../tsne/pairs.ts";
 import { checkZBarTsne, prepareAtTsneZ } from "../tsne/zbar.ts";
+import { layoutPartition } from "../tsne/place.ts";
+import { checkTsneState, restoreTsnePrepared } from "../tsne/restore.ts";
 import { resolveParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, writeLogZ, type Phase } from "./optimizer.ts";
@@ -43,6 +45,8 @@ interface Restored {
   lastLoss: Loss;
   target?: LayoutTarget;
   inputScaleExponent: number;
+  /** a t-SNE layout's Z, when the saved state had it */
+  layoutZ?: number;
 }
 
 export class Embedding extends FitHandle {
@@ -63,6 +67,8 @@ export class Embedding extends FitHandle {
   private tsneZ?: number;
   /** the per-pair graph of a t-SNE fit is built (tsne/pairs.ts): once, by its first per-pair optimize() */
   private hasPairGraph = false;
+  /** Z of a finished (or restored) t-SNE layout, which transform normalises the repulsion by; undefined mid-fit */
+  private layoutZ?: number;
   protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
 
   /** Validates input and options (see createEmbedding); `restored` is Embedding.fromState's. */
@@ -76,13 +82,15 @@ export class Embedding extends FitHandle {
       this.lastLoss = restored.lastLoss;
       this.target = restored.target;
       this.inputScaleExponent = restored.inputScaleExponent;
+      this.layoutZ = restored.layoutZ;
     } else {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
     if (params.loss === "tsne") {
-      if (restored) fail(`restoring a t-SNE fit is not supported yet`);
-      Object.assign(params, tsneNeighbours(params.affinities, params.perplexity, params.kGiven ? params.k : undefined, this.n, params.warn));
+      // a restored fit was warned when it was made
+      const warn = restored ? () => {} : params.warn;
+      Object.assign(params, tsneNeighbours(params.affinities, params.perplexity, params.kGiven ? params.k : undefined, this.n, warn));
     }
     this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored);
     checkRunnable(this.params.loss, LAYOUT_MODE, LAYOUT_RULES);
@@ -181,6 +189,8 @@ export class Embedding extends FitHandle {
     checkRunnable(warm.loss, LAYOUT_MODE, LAYOUT_RULES);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail(this.notReady("optimize()"));
+      // a loaded t-SNE model keeps its neighbours and layout, not its affinities nor the per-pair edge list
+      if (this.lastLoss === "tsne" && !this.tsne) fail(`optimize() does not continue a loaded t-SNE model: it keeps no affinities (fit the data again)`);
       const ctl = this.control(options);
       if (warm.loss === "tsne") {
         checkTsneContinuable(this.tsne);
@@ -232,7 +242,8 @@ export class Embedding extends FitHandle {
     try {
       if (this.fit && !this.size.dim) fail("this embedding does not know its input width (its state has no inputDim)");
       matrix = toMatrix(data, { dim: this.size.dim || undefined });
-      settings = checkTransformOptions(options, this.params.k, this.n, this.params.knn);
+      const tsnePerplexity = this.target?.loss === "tsne" ? this.params.perplexity : undefined;
+      settings = checkTransformOptions(options, this.params.k, this.n, this.params.knn, tsnePerplexity);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -241,9 +252,11 @@ export class Embedding extends FitHandle {
       if (!core || !fit || !target) fail(this.notReady("transform()"));
       if (matrix.dim !== this.size.dim) fail(`the new rows have ${matrix.dim} columns; the embedding was fitted on ${this.size.dim}`);
       const ctl = this.control({ signal: options.signal });
+      const dof = this.params.dof;
+      const tsne = target.loss === "tsne" ? { dof, z: this.layoutZ ?? await layoutPartition(core, fit.optimizer.yPtr, this.n, dof) } : undefined;
       return placeNewPoints(core, fit, matrix, {
         target, logZ: this.logZ, negativeSamples: this.params.negativeSamples, seed: this.params.seed,
-        metric: this.params.metric, inputScaleExponent: this.inputScaleExponent,
+        metric: this.params.metric, inputScaleExponent: this.inputScaleExponent, tsne,
       }, settings, { signal: ctl.signal, report: (f, stage) => options.onProgress?.(f, stage) });
     });
   }
@@ -270,6 +283,7 @@ export class Embedding extends FitHandle {
       lastLoss: this.lastLoss, phases: this.phases, target: this.target && { ...this.target },
       inputDim: this.size.dim || undefined, inputScaleExponent: this.inputScaleExponent,
       reference: fit.search && readMatrix(core, fit.searchSource ?? fit.search), pca: fit.pca && readBasis(core, fit.pca),
+      tsne: this.target?.loss === "tsne" ? { perplexity: this.params.perplexity, dof: this.params.dof, z: this.layoutZ } : undefined,
     };
   }
 
@@ -280,7 +294,7 @@ export class Embedding extends FitHandle {
   save(): Uint8Array {
     const state = this.state;
     if (!state) fail(this.notReady("save()"));
-    if (this.tsne) fail(`save() does not support t-SNE fits yet (loss "tsne")`);
+    if (this.tsne && !state.tsne) fail(`save() does not support a layout optimised from a t-SNE fit with another loss yet`);
     return encodeEmbedding(state);
   }
 
@@ -294,12 +308,16 @@ export class Embedding extends FitHandle {
     const outDim = state.options?.outDim ?? 2;
     const n = state.embedding.length / outDim;
     if (!Number.isInteger(n) || n < 3) fail(`state.embedding has ${state.embedding.length} values: not n × outDim (outDim = ${outDim})`);
-    const options_ = { ...state.options, threads: options.threads, knnIndices: state.knnIndices, init: state.embedding };
+    // a t-SNE fit's neighbours are its affinities' (restoreState), not precomputed ones
+    const tsne = state.lastLoss === "tsne";
+    const options_ = { ...state.options, threads: options.threads, ...(!tsne && { knnIndices: state.knnIndices }), init: state.embedding };
     const dim = state.inputDim ?? 0;
     if (state.reference !== undefined && !(state.reference instanceof Float32Array)) fail("state.reference must be a Float32Array");
     const e = new Embedding([], options_, {
       n, dim, phases: state.phases, lastLoss: state.lastLoss, target: state.target, inputScaleExponent: state.inputScaleExponent ?? 0,
+      layoutZ: state.tsne?.z,
     });
+    if (tsne || e.params.loss === "tsne") checkTsneState(state, e.params, n);
     await e.restoreState(state);
     return e;
   }
@@ -314,6 +332,14 @@ export class Embedding extends FitHandle {
 
   protected layoutPtr(): number | undefined {
     return this.fit?.optimizer.yPtr;
+  }
+
+  /** A finished t-SNE layout's Z is measured once, for transform and save (any step or phase may move the layout). */
+  protected override async afterStep(): Promise<void> {
+    this.layoutZ = undefined;
+    if (this.target?.loss === "tsne" && this.core && this.fit && this.remainingEpochs() === 0) {
+      this.layoutZ = await layoutPartition(this.core, this.fit.optimizer.yPtr, this.n, this.params.dof);
+    }
   }
 
   /** PCA, kNN, graph and initial layout; then early exaggeration and the main phase (SPEC §3). */
@@ -355,7 +381,9 @@ export class Embedding extends FitHandle {
 
   private async restoreState(state: EmbeddingState): Promise<void> {
     await this.restore(async (core) => {
-      const fit = restorePrepared(core, this.params, this.n);
+      const fit = this.params.loss === "tsne"
+        ? restoreTsnePrepared(core, state.knnIndices, this.n, this.params.k, state.embedding)
+        : restorePrepared(core, this.params, this.n);
       if (state.logZ !== undefined) writeLogZ(core, fit.optimizer, state.logZ);
       if (state.pca) fit.pca = writeBasis(core, state.pca);
       const reference = state.reference;

@@ -47,6 +47,18 @@ export interface EmbeddingState {
   reference?: Float32Array;
   /** the PCA that gave the reference rows (data wider than 100 columns) */
   pca?: PcaBasisState;
+  /** a t-SNE layout's (lastLoss "tsne"): what placing new points in it needs besides the rows and neighbours */
+  tsne?: TsneState;
+}
+
+/** What a t-SNE layout keeps for transform: the fit's resolved perplexity and dof, and the layout's Z. */
+export interface TsneState {
+  /** the perplexity the fit used (0: binary affinities), after its caps for small n */
+  perplexity: number;
+  /** the kernel's degrees of freedom α */
+  dof: number;
+  /** Σ_{i≠j} w_ij of the layout (absent when it was saved before the fit finished: then computed on load) */
+  z?: number;
 }
 
 /** The settings of the phase that produced a layout. */

@@ -10,7 +10,7 @@ import type { PcaBasisState } from "../pca/index.ts";
 import { readContainer, writeContainer, type Container, type SectionData } from "./container.ts";
 import { EMBEDDING_OPTIONS } from "../options/embedding.ts";
 import {
-  badField, checkFinite, count, field, LOSSES, networkShape, options as checkedOptions, pcaShape, scaleExponent, target,
+  badField, checkFinite, count, field, LOSSES, networkShape, options as checkedOptions, pcaShape, scaleExponent, target, tsneFields,
 } from "./fields.ts";
 
 export type ModelKind = "embedding" | "parametric";
@@ -30,6 +30,8 @@ function common(kind: ModelKind, n: number, inputDim: number | undefined, outDim
 const BASE_VERSION = 1;
 /** A parametric model whose network reads PCA scores: a version 1 reader would skip the PCA. */
 const PARAMETRIC_PCA_VERSION = 2;
+/** A t-SNE layout: a version 2 reader knows no "tsne" loss (it would call the file corrupted, not newer). */
+const TSNE_VERSION = 3;
 
 function pcaSections(sections: Record<string, SectionData>, pca: PcaBasisState | undefined) {
   if (!pca) return null;
@@ -60,7 +62,8 @@ export function encodeEmbedding(state: EmbeddingState): Uint8Array {
     k: state.knnIndices.length / n, target: state.target ?? null, lastLoss: state.lastLoss, phases: state.phases,
     logZ: state.logZ ?? null, inputScaleExponent: state.inputScaleExponent ?? 0,
     pca, referenceDim: state.reference ? state.reference.length / n : null,
-  }, sections, BASE_VERSION);
+    ...(state.tsne && { tsne: { perplexity: state.tsne.perplexity, dof: state.tsne.dof, z: state.tsne.z ?? null } }),
+  }, sections, state.tsne ? TSNE_VERSION : BASE_VERSION);
 }
 
 export function encodeParametric(state: ParametricState): Uint8Array {
@@ -101,8 +104,11 @@ function decodeEmbedding(c: Container, n: number, outDim: number, options: Embed
   const layoutTarget = target(c);
   const lastLoss = field<Loss>(c, "lastLoss", (x) => LOSSES.includes(x as string), `one of ${LOSSES.join(", ")}`);
   const phases = count(c, "phases", 0, 2 ** 31 - 1);
+  const tsne = tsneFields(c, n, options, k);
   const inputScaleExponent = scaleExponent(c);
   const pca = readPca(c, inputDim);
+  // a reference section that the header does not describe is a damaged header, not a model without reference rows
+  if (referenceDim === null && c.lengthOf("reference") !== undefined) badField("referenceDim", null, 'the width of the "reference" section\'s rows');
   if (referenceDim !== null) {
     const expected = pca ? pca.nComponents : inputDim;
     if (referenceDim !== expected) badField("referenceDim", referenceDim, pca ? `pca.nComponents (${expected})` : `the header's inputDim (${inputDim})`);
@@ -120,7 +126,7 @@ function decodeEmbedding(c: Container, n: number, outDim: number, options: Embed
     kind: "embedding",
     state: {
       embedding, knnIndices, options, lastLoss, phases, logZ: logZ ?? undefined, target: layoutTarget ?? undefined,
-      inputDim: inputDim ?? undefined, inputScaleExponent, reference, pca,
+      inputDim: inputDim ?? undefined, inputScaleExponent, reference, pca, tsne,
     },
   };
 }

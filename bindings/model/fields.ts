@@ -7,10 +7,11 @@ import { resolveParams } from "../embedding/params.ts";
 import { EMBEDDING_OPTIONS, type EmbeddingOptions, type Loss } from "../options/embedding.ts";
 import type { Container } from "./container.ts";
 import { PAIR_LOSSES } from "../loss/table.ts";
+import type { TsneState } from "../handle/state.ts";
+import { tsneNeighbours } from "../tsne/params.ts";
 
-/** The losses a layout may have been optimised for. */
-/** The losses a saved model can hold: the per-pair ones (a t-SNE fit cannot be saved yet). */
-export const LOSSES: readonly string[] = PAIR_LOSSES;
+/** The losses a saved layout may have been optimised for: the per-pair ones, and "tsne" (with the "tsne" field). */
+export const LOSSES: readonly string[] = [...PAIR_LOSSES, "tsne"];
 /** The widest network a model may hold: far above the shipped 3 × 100, far below anything that strains memory. */
 export const MAX_HIDDEN_UNITS = 4096;
 export const MAX_HIDDEN_LAYERS = 16;
@@ -75,13 +76,18 @@ export function pcaShape(c: Container, inputDim: number | null): { dim: number; 
   return { dim, nComponents };
 }
 
-/** What a layout was optimised for: a known loss, finite positive ξ' and c, s and zBar as the header says. */
+/**
+ * What a layout was optimised for: a known loss ("tsne" only in a model with the "tsne" field), finite positive
+ * ξ' and c, s and zBar as the header says.
+ */
 export function target(c: Container): { loss: Loss; s: number; zBar?: number; xi: number; c: number } | null {
   const t = c.header.target;
   if (t === null) return null;
   if (typeof t !== "object" || Array.isArray(t)) badField("target", t, "null or { loss, s, zBar, xi, c }");
   const { loss, s, zBar, xi, c: cValue } = t as Record<string, unknown>;
+  const tsne = c.header.tsne !== undefined && c.header.tsne !== null;
   if (!LOSSES.includes(loss as string)) badField("target.loss", loss, `one of ${LOSSES.join(", ")}`);
+  if ((loss === "tsne") !== tsne) badField("target.loss", loss, tsne ? '"tsne" (the model has a "tsne" field)' : 'a per-pair loss (the model has no "tsne" field)');
   if (typeof s !== "number" || !Number.isFinite(s)) badField("target.s", s, "a finite number");
   if (zBar !== undefined && !isPositive(zBar)) badField("target.zBar", zBar, "absent or a positive finite number");
   if (!isPositive(xi)) badField("target.xi", xi, "a positive finite number");
@@ -124,4 +130,30 @@ export function checkFinite(name: string, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) failModel(`corrupted model: section "${name}" holds ${values[i]} at value ${i}`);
   }
+}
+
+/**
+ * A t-SNE layout's fields: the header's "tsne" ({ perplexity, dof, z }) present exactly when options.loss is
+ * "tsne", its perplexity and dof those the options resolve to for n points, k = 3·perplexity (or options.k),
+ * lastLoss "tsne" (target.loss is checked by target()). Undefined for a per-pair layout.
+ */
+export function tsneFields(c: Container, n: number, options: EmbeddingOptions, k: number): TsneState | undefined {
+  const t = c.header.tsne;
+  const fitted = options.loss === "tsne";
+  if (t === undefined || t === null) {
+    if (fitted) badField("options.loss", options.loss, 'a per-pair loss: the model has no "tsne" field');
+    if (c.header.lastLoss === "tsne") badField("lastLoss", c.header.lastLoss, 'a per-pair loss: the model has no "tsne" field');
+    return undefined;
+  }
+  if (typeof t !== "object" || Array.isArray(t)) badField("tsne", t, "null or { perplexity, dof, z }");
+  if (!fitted) badField("options.loss", options.loss ?? null, '"tsne" (the model has a "tsne" field)');
+  if (c.header.lastLoss !== "tsne") badField("lastLoss", c.header.lastLoss, '"tsne" (the model has a "tsne" field)');
+  const { perplexity, dof, z } = t as Record<string, unknown>;
+  const p = resolveParams({ ...options, onWarning: () => {} });
+  const resolved = tsneNeighbours(p.affinities, p.perplexity, p.kGiven ? p.k : undefined, n, () => {});
+  if (perplexity !== resolved.perplexity) badField("tsne.perplexity", perplexity, `${resolved.perplexity}, what the options give for ${n} points`);
+  if (k !== resolved.k) badField("k", k, `${resolved.k} for loss "tsne" (3·perplexity, or options.k)`);
+  if (dof !== p.dof) badField("tsne.dof", dof, `options.dof (${p.dof})`);
+  if (z !== null && !isPositive(z)) badField("tsne.z", z, "null or a positive finite number");
+  return { perplexity: resolved.perplexity, dof: p.dof, z: (z as number | null) ?? undefined };
 }

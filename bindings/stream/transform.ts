@@ -1,6 +1,7 @@
 // Streaming transform: row blocks in, coordinate blocks out, one block at a time, so memory holds one block
 // whatever the number of rows. A row's coordinates do not depend on the other rows of its call (the placement
-// draws each row's negatives from a stream keyed by the row itself; the network's forward pass is per row), so
+// draws each row's negatives from a stream keyed by the row itself; a t-SNE layout's new rows see only the fitted
+// points; the network's forward pass is per row), so
 // the concatenated output equals one in-memory transform of all rows, bit for bit, whatever the block sizes.
 
 import { fail, throwIfAborted } from "../errors.ts";

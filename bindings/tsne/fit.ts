@@ -7,6 +7,7 @@ import type { CoreMatrix } from "../core/matrix.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { FitControl, FitPhase } from "../handle/handle.ts";
 import { findNeighbours } from "../knn/backend.ts";
+import { isBinaryMetric, metricAllowsPca, prepareRows } from "../knn/metric.ts";
 import { fitPca, type PcaBasis } from "../pca/index.ts";
 import { checkDegenerate } from "../validate/degenerate.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
@@ -40,8 +41,10 @@ export async function prepareTsne(core: Core, data: CoreMatrix, p: ResolvedParam
     core.i32(knnPtr, p.knnIndices.length).set(p.knnIndices);
     ctl.report(1, "knn");
   } else {
-    if (data.dim > PCA_SEARCH_THRESHOLD) {
-      const fitted = await fitPca(core, data, PCA_SEARCH_COMPONENTS, { seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
+    // the metric's rows (unit for cosine and correlation, bits for hamming and jaccard), as the other losses search
+    search = prepareRows(core, data, p.metric);
+    if (metricAllowsPca(p.metric) && data.dim > PCA_SEARCH_THRESHOLD) {
+      const fitted = await fitPca(core, search, PCA_SEARCH_COMPONENTS, { seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
       search = fitted.scores;
       pca = fitted.basis;
     }
@@ -60,10 +63,12 @@ export async function prepareTsne(core: Core, data: CoreMatrix, p: ResolvedParam
   throwIfAborted(ctl.signal);
   const graph: GraphBuffers = { n: data.n, rowPtr: affinities.rowPtr, colPtr: affinities.colPtr, edgesPtr: 0, edgeCount: affinities.nnz };
   const optimizer = allocateOptimizer(core, data.n, 2, 0, 0);
-  await initialLayout(core, p, data, search, graph, optimizer, ctl);
+  // the PCA init reads the PCA scores when the search had them, else the data (never packed bits)
+  await initialLayout(core, p, data, pca ? search : data, graph, optimizer, ctl);
   if (!(p.init instanceof Float32Array)) core.kernels.tsneScale(optimizer.yPtr, 2 * data.n, INIT_SCALE);
   const state = allocateTsne(core, optimizer.yPtr, affinities);
-  const prepared: Prepared = { n: data.n, data, search: p.knnIndices ? undefined : search, pca, knnPtr, k: p.k, graph, optimizer };
+  const searchSource = isBinaryMetric(p.metric) && !p.knnIndices ? data : undefined;
+  const prepared: Prepared = { n: data.n, data, search: p.knnIndices ? undefined : search, searchSource, pca, knnPtr, k: p.k, graph, optimizer };
   return { prepared, state };
 }
 

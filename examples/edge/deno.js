@@ -1,9 +1,9 @@
-// A Deno function that embeds POSTed rows with a saved parametric model: the same handler as the worker.
+// A Deno function that embeds POSTed rows with a saved parametric model or t-SNE layout: the same handler as the worker.
 //   deno run --allow-read --allow-net deno.js model.cne [--port 8000] [--hostname 127.0.0.1] [--threads T] [--max-body-bytes B] [--memory-budget-bytes M]
 // Prints "listening on http://host:port/" once it accepts requests (--port 0 picks a free port).
 import { parseArgs } from "node:util";
 import { createHandler, DEFAULT_MAX_BODY_BYTES, DEFAULT_MEMORY_BUDGET_BYTES } from "./handler.js";
-import { loadParametric } from "./model.js";
+import { loadServable } from "./model.js";
 
 const { values: flags, positionals } = parseArgs({
   args: Deno.args,
@@ -35,7 +35,7 @@ const threads = flags.threads === undefined ? undefined : count("threads", 1);
 
 // load before serving: a model that cannot be read stops the script with its reason
 const modelBytes = await Deno.readFile(positionals[0]);
-const model = await loadParametric(modelBytes, { threads });
+const model = await loadServable(modelBytes, { threads });
 const handle = createHandler({ load: () => model, maxBodyBytes, memoryBudgetBytes, modelBytes });
 
 Deno.serve({

@@ -21,6 +21,10 @@ beforeAll(async () => {
   await wide.run();
   models.wide = wide.save();
   wide.destroy();
+  const tsne = createEmbedding(rows(60, 5), { n: 60, dim: 5, loss: "tsne", perplexity: 5, nEpochs: 30, threads: 1 });
+  await tsne.run();
+  models.tsne = tsne.save();
+  tsne.destroy();
   const p = createParametricEmbedding(rows(60, 5), { n: 60, dim: 5, k: 5, nEpochs: 2, threads: 1 });
   await p.run();
   models.parametric = p.save();
@@ -69,6 +73,13 @@ const CLASSES: FieldClass[] = [
   { path: ["options", "outDim"], models: ["embedding", "parametric"], values: fc.oneof(badInteger, fc.integer({ min: 3, max: 64 })) },
   { path: ["options", "loss"], models: ["embedding"], values: fc.constantFrom("tsne", 1, null) },
   { path: ["options", "threads"], models: ["embedding"], values: fc.constantFrom(1, 4) },
+  { path: ["tsne", "perplexity"], models: ["tsne"], values: fc.oneof(badPositive, fc.double({ min: 0, max: 100, noNaN: true }).filter((x) => x !== 5)) },
+  { path: ["tsne", "dof"], models: ["tsne"], values: fc.oneof(badPositive, fc.constantFrom(0.5, 2)) },
+  { path: ["tsne", "z"], models: ["tsne"], values: fc.constantFrom(0, -1, -1e-300, "1", [], {}, true) },
+  { path: ["tsne"], models: ["tsne", "embedding"], values: fc.constantFrom(3, "x", [], true) },
+  { path: ["lastLoss"], models: ["tsne"], values: fc.constantFrom("neg", null, 1) },
+  { path: ["options", "loss"], models: ["tsne"], values: fc.constantFrom("neg", "umap", 1, null) },
+  { path: ["k"], models: ["tsne"], values: fc.oneof(badInteger, fc.integer({ min: 1, max: 14 }), fc.integer({ min: 16, max: 2 ** 31 - 1 })) },
 ];
 
 function withField(parts: ModelParts, path: string[], value: unknown): ModelParts {
