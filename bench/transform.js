@@ -4,14 +4,17 @@
 // the graph search against the exact one, 10-NN accuracy of the placed test points classified by the training
 // layout, the saved model's size and its load time, and the load average next to every timing.
 //
-//   node bench/transform.js [--threads 2] [--repeats 3] [--refit] [--sweep]
+//   node bench/transform.js [--threads 2] [--repeats 3] [--refit] [--sweep] [--knn exact,nndescent] [--against DIR]
 //
 // The fitted model is saved in bench/.cache/transform-fmnist.cne and reused (--refit fits again). --sweep also
-// measures recall and query time of the graph search over a grid of (ef, entries).
+// measures recall and query time of the graph search over a grid of (ef, entries). --knn limits the query searches
+// timed. --against DIR loads the same model into a second build of the library (DIR/dist) in the same process and
+// times both builds' transforms interleaved (alternating which goes first), reporting per phase the ratio of the
+// medians, against / this, and whether both placed every row with the same bits.
 // Needs the built package (npm run build).
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createEmbedding, loadModel } from "../dist/index.js";
 import { Core } from "../dist/core/core.js";
 import { putMatrix } from "../dist/core/matrix.js";
@@ -25,6 +28,8 @@ const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
 const threads = Number(opt("threads", "2"));
 const repeats = Number(opt("repeats", "3"));
+const methods = opt("knn", "exact,nndescent").split(",");
+const againstDir = opt("against", null);
 const log = (m) => process.stderr.write(`${m}\n`);
 const load1 = () => Math.round(loadavg()[0] * 100) / 100;
 const NTRAIN = 60000, NTEST = 10000, DIM = 784;
@@ -55,15 +60,16 @@ if (!args.includes("--refit") && existsSync(modelFile)) {
 
 const loadStart = performance.now();
 const model = await loadModel(bytes, { threads });
+const against = againstDir ? await (await import(join(resolve(againstDir), "dist/index.js"))).loadModel(bytes, { threads }) : null;
 const loadSeconds = (performance.now() - loadStart) / 1000;
 const loadLoad = load1();
 
 /** One transform, timed per phase: each phase ends at its last progress report (the end of its last block). */
-async function timedTransform(knn) {
+async function timedTransform(knn, handle = model) {
   const ends = {};
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const z = await model.transform(test, { knn, onProgress: (f, stage) => { if (f === 1) ends[stage] = performance.now(); } });
+  const z = await handle.transform(test, { knn, onProgress: (f, stage) => { if (f === 1) ends[stage] = performance.now(); } });
   const t1 = performance.now();
   const cpu = process.cpuUsage(c0);
   const pca = ends.pca - t0, query = ends.knn - ends.pca, place = t1 - ends.knn;
@@ -167,28 +173,48 @@ if (args.includes("--sweep")) {
   for (const r of result.sweep) log(`  ef ${r.ef} entries ${r.entries}: recall ${r.recall.toFixed(4)}, ${r.seconds.toFixed(3)} s, load ${r.load}`);
 }
 
-let firstZ = {};
+const sameBits = (a, b) => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+const phaseText = (run) => `total ${run.total.toFixed(3)} s (pca ${run.pca.toFixed(3)}, knn ${run.knn.toFixed(3)}, optimize ${run.optimize.toFixed(3)}; CPU ${run.cpu.toFixed(3)} s)`;
+result.againstRuns = [];
 for (let r = 0; r < repeats; r++) {
-  for (const knn of ["exact", "nndescent"]) {
+  for (const knn of methods) {
+    // with a second build: both builds in turn, the first alternating by round
+    const againstFirst = against && r % 2 === 1;
+    const before = againstFirst ? await timedTransform(knn, against) : null;
     const run = await timedTransform(knn);
-    if (r === 0) {
-      firstZ[knn] = run.z;
-      run.accuracy = await accuracy(run.z);
+    const other = against ? before ?? await timedTransform(knn, against) : null;
+    if (r === 0) run.accuracy = await accuracy(run.z);
+    if (other) {
+      other.sameBits = sameBits(run.z, other.z);
+      delete other.z;
+      result.againstRuns.push({ method: knn, ...other });
     }
     delete run.z;
     result.runs.push({ method: knn, ...run });
-    log(`${knn}: total ${run.total.toFixed(3)} s (pca ${run.pca.toFixed(3)}, knn ${run.knn.toFixed(3)}, optimize ${run.optimize.toFixed(3)}; CPU ${run.cpu.toFixed(3)} s)${run.accuracy ? `, 10-NN accuracy ${run.accuracy.toFixed(4)}` : ""}, load ${run.load}`);
+    log(`${knn}: ${phaseText(run)}${run.accuracy ? `, 10-NN accuracy ${run.accuracy.toFixed(4)}` : ""}, load ${run.load}`);
+    if (other) log(`${knn} against: ${phaseText(other)}, same bits ${other.sameBits}, load ${other.load}`);
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const PHASES = ["total", "pca", "knn", "optimize", "cpu"];
 result.summary = {};
-for (const knn of ["exact", "nndescent"]) {
+for (const knn of methods) {
   const runs = result.runs.filter((r) => r.method === knn);
-  result.summary[knn] = Object.fromEntries(["total", "pca", "knn", "optimize", "cpu"].map((f) => [f, median(runs.map((r) => r[f]))]));
+  result.summary[knn] = Object.fromEntries(PHASES.map((f) => [f, median(runs.map((r) => r[f]))]));
+  if (against) {
+    const others = result.againstRuns.filter((r) => r.method === knn);
+    const medians = Object.fromEntries(PHASES.map((f) => [f, median(others.map((r) => r[f]))]));
+    result.summary[`${knn} against`] = { ...medians, sameBits: others.every((r) => r.sameBits) };
+    const ratios = PHASES.map((f) => `${f} ${(medians[f] / result.summary[knn][f]).toFixed(2)}×`).join(", ");
+    log(`${knn}, medians of ${repeats}, against / this: ${ratios}; same bits in every run: ${result.summary[`${knn} against`].sameBits}`);
+  }
 }
-result.summary.ratioTotal = result.summary.exact.total / result.summary.nndescent.total;
-result.summary.ratioKnn = result.summary.exact.knn / result.summary.nndescent.knn;
-log(`medians of ${repeats}: exact ${result.summary.exact.total.toFixed(3)} s, graph ${result.summary.nndescent.total.toFixed(3)} s; exact/graph ×${result.summary.ratioTotal.toFixed(2)} total, ×${result.summary.ratioKnn.toFixed(1)} kNN`);
+if (result.summary.exact && result.summary.nndescent) {
+  result.summary.ratioTotal = result.summary.exact.total / result.summary.nndescent.total;
+  result.summary.ratioKnn = result.summary.exact.knn / result.summary.nndescent.knn;
+  log(`medians of ${repeats}: exact ${result.summary.exact.total.toFixed(3)} s, graph ${result.summary.nndescent.total.toFixed(3)} s; exact/graph ×${result.summary.ratioTotal.toFixed(2)} total, ×${result.summary.ratioKnn.toFixed(1)} kNN`);
+}
 log(`model ${(bytes.length / 2 ** 20).toFixed(1)} MiB, load ${loadSeconds.toFixed(3)} s`);
 console.log(JSON.stringify(result, null, 1));
 model.destroy();
+against?.destroy();

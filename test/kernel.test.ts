@@ -13,7 +13,7 @@ type Kernels = {
 
 const LOSS = { neg: 0, nce: 1, infonce: 2, umap: 3 } as const;
 // kernel: the layout optimiser's (staged into slots); pointRows: the same tiles on the layout's rows (parametric)
-const SAMPLER = { kernel: 0, shared: 1, perHead: 2, pointRows: 3 };
+const SAMPLER = { kernel: 0, shared: 1, perHead: 2, pointRows: 3, layoutRows: 4 };
 
 let core: Awaited<ReturnType<typeof rawCore<Kernels>>>;
 let ARG: Record<string, number>;
@@ -77,7 +77,7 @@ describe("tiled kernels equal the scalar reference with the same draws", () => {
         for (const [batchStart, batchLength, offset] of [[0, 61, 0], [8, 29, 45], [37, 24, 50], [40, 3, 11]]) {
           for (const seed of [1, 2]) {
             const reference = gradient(batchStart, batchLength, offset, seed, xi, SAMPLER.shared);
-            for (const sampler of [SAMPLER.kernel, SAMPLER.pointRows]) {
+            for (const sampler of [SAMPLER.kernel, SAMPLER.pointRows, SAMPLER.layoutRows]) {
               const kernel = gradient(batchStart, batchLength, offset, seed, xi, sampler);
               expectClose(kernel.grad, reference.grad, 1e-5);
               if (name === "nce") expect(kernel.logZ).toBeCloseTo(reference.logZ, 3);

@@ -7,12 +7,15 @@
 // distance evaluations: k + m per point and epoch instead of k·(1 + m), and one update instead of k.
 // Training points never move, and each new point draws its negatives from a stream keyed by its own training
 // neighbours (rowKey), so new points are independent of each other: any split of the rows into calls, chunks or
-// threads, and any split of the epochs, gives each row the same bits. Repulsion coefficients are evaluated four negatives per v128.
+// threads, and any split of the epochs, gives each row the same bits. Repulsion coefficients are evaluated four
+// negatives per v128. The loop is the epoch driver's (epochs.ts), with the placement rules below: one unit per new
+// point, one step per epoch.
 
-import { arg, argInt, argPtr, argSeed, nextChunk } from "../parallel/control";
+import { arg, argInt, argPtr, argSeed, nextChunk, threadCount } from "../parallel/control";
 import { draw, mix64, streamKey, uniformIndex } from "../rng";
 import { horizontalSum } from "../util/simd";
 import { withLoss } from "./losses";
+import { runEpochs } from "./epochs";
 
 // Argument slots of TASK_PLACE.
 export const ARG_P_TRAIN = 0; // f32[n × dim] the fixed training layout
@@ -123,72 +126,173 @@ function writeAlias(table: usize, row: i32, keep: f64, alias: i32): void {
   return h;
 }
 
-function placeRows<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): void {
-  const train = argPtr(ctrl, ARG_P_TRAIN), dim = argInt(ctrl, ARG_P_DIM);
-  const noise = argPtr(ctrl, ARG_P_NOISE), n = argInt(ctrl, ARG_P_N);
-  const y = argPtr(ctrl, ARG_P_Y);
-  const nbrs = argPtr(ctrl, ARG_P_NEIGHBOURS), k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
-  const epochBegin = argInt(ctrl, ARG_P_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_P_EPOCH_END), epochs = argInt(ctrl, ARG_P_EPOCHS);
-  const rate = <f32>arg(ctrl, ARG_P_LEARNING_RATE);
-  const xiV = f32x4.splat(<f32>arg(ctrl, ARG_P_XI)), clampV = f32x4.splat(<f32>arg(ctrl, ARG_P_CLAMP));
-  const c = <f32>arg(ctrl, ARG_P_C);
-  const key = streamKey(argSeed(ctrl, ARG_P_SEED), PLACE_STREAM);
-  // per thread: the gradient (dim floats), then the m negatives' rows (i32) and squared distances (f32)
-  const g = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(dim, m);
-  const negRows = g + (<usize>dim << 2);
-  const negDist = negRows + ((<usize>(m + 3) & ~3) << 2);
-  const rowBytes = <usize>dim << 2;
-  const clip = CLIP * <f32>k;
-  // each negative stands for the k edges' negatives: the k·m repulsions of the per-edge estimator, in expectation
-  const weight = f32x4.splat(2 * <f32>k);
-  for (let i = begin; i < end; i++) {
-    const yi = y + <usize>i * rowBytes;
-    const nRow = nbrs + ((<usize>i * <usize>k) << 2);
-    const keyI = rowKey(key, nRow, k);
-    for (let e = epochBegin; e < epochEnd; e++) {
-      const lr = rate * (1 - <f32>e / <f32>epochs);
-      const base = <u64>e * <u64>m;
-      let phiNeg: f32 = 0;
-      for (let r = 0; r < m; r++) {
-        const q = negativeRow(keyI, base + <u64>r, noise, n);
-        const d = squaredDistance(yi, train + <usize>q * rowBytes, dim);
-        store<i32>(negRows + (<usize>r << 2), q);
-        store<f32>(negDist + (<usize>r << 2), d);
-        if (loss.normalised()) phiNeg += f32x4.extract_lane(loss.kernel(f32x4.splat(d)), 0);
+/**
+ * What the two placement rules share (the epoch driver's rule contract, epochs.ts): every thread takes chunks of
+ * ARG_P_CHUNK_ROWS rows, and each new point (a unit) runs all of the call's epochs in turn, one step each, while its
+ * neighbours' rows stay in cache; its random stream is keyed by its training neighbours (rowKey), and each epoch's
+ * m negatives are draws [e·m, (e + 1)·m) of it. The rate decays linearly over the ARG_P_EPOCHS epochs of the whole
+ * placement. NCE places with its learned Z fixed: the binding passes ξ' from it, and the driver learns no Z here.
+ */
+// The context of a placement call on one thread (epochs.ts: decoded once, read by every step), at the start of
+// the thread's scratch block: the constants of the steps and where the rest of the block begins.
+const C_CLAMP = 0; // v128: the log clamp in every lane
+const C_WEIGHT = 16; // v128: 2k in every lane (each negative stands for the k edges' own)
+const C_TRAIN = 32; // u32: the fixed training layout
+const C_NOISE = 36; // u32: the noise distribution's alias table
+const C_N = 40; // i32
+const C_Y = 44; // u32: the new points
+const C_NEIGHBOURS = 48; // u32
+const C_K = 52; // i32
+const C_M = 56; // i32
+const C_C = 60; // f32: InfoNCE's c
+const C_CLIP = 64; // f32: ±4k
+const C_WORK = 68; // u32: the rest of the block (placeScratchBytes)
+const C_RATE = 72; // f32: the learning rate of the first epoch
+const C_EPOCHS = 76; // f32: epochs of the whole placement
+const CONTEXT_BYTES: usize = 80;
+
+@unmanaged class Placement {
+  // @ts-ignore: decorator
+  @inline threads(ctrl: usize): i32 { return threadCount(ctrl); }
+  // @ts-ignore: decorator
+  @inline epochBegin(ctrl: usize): i32 { return argInt(ctrl, ARG_P_EPOCH_BEGIN); }
+  // @ts-ignore: decorator
+  @inline epochEnd(ctrl: usize): i32 { return argInt(ctrl, ARG_P_EPOCH_END); }
+  // @ts-ignore: decorator
+  @inline xi(ctrl: usize): f32 { return <f32>arg(ctrl, ARG_P_XI); }
+  // @ts-ignore: decorator
+  @inline learnsZ<L>(loss: L): bool { return false; }
+  // @ts-ignore: decorator
+  @inline begin(ctrl: usize, thread: i32, threads: i32): void {}
+
+  /** Decodes the call's arguments once into this thread's context (above). */
+  // @ts-ignore: decorator
+  @inline context(ctrl: usize, thread: i32): usize {
+    const k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
+    const context = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(argInt(ctrl, ARG_P_DIM), m);
+    v128.store(context, f32x4.splat(<f32>arg(ctrl, ARG_P_CLAMP)), C_CLAMP);
+    v128.store(context, f32x4.splat(2 * <f32>k), C_WEIGHT);
+    store<u32>(context, argPtr(ctrl, ARG_P_TRAIN), C_TRAIN);
+    store<u32>(context, argPtr(ctrl, ARG_P_NOISE), C_NOISE);
+    store<i32>(context, argInt(ctrl, ARG_P_N), C_N);
+    store<u32>(context, argPtr(ctrl, ARG_P_Y), C_Y);
+    store<u32>(context, argPtr(ctrl, ARG_P_NEIGHBOURS), C_NEIGHBOURS);
+    store<i32>(context, k, C_K);
+    store<i32>(context, m, C_M);
+    store<f32>(context, <f32>arg(ctrl, ARG_P_C), C_C);
+    store<f32>(context, CLIP * <f32>k, C_CLIP);
+    store<u32>(context, context + CONTEXT_BYTES, C_WORK);
+    store<f32>(context, <f32>arg(ctrl, ARG_P_LEARNING_RATE), C_RATE);
+    store<f32>(context, <f32>argInt(ctrl, ARG_P_EPOCHS), C_EPOCHS);
+    return context;
+  }
+
+  /** The next row of this thread's chunk, or the first of the next chunk it takes. */
+  // @ts-ignore: decorator
+  @inline nextUnit(ctrl: usize, unit: i32): i32 {
+    const rows = argInt(ctrl, ARG_P_ROWS), chunkRows = argInt(ctrl, ARG_P_CHUNK_ROWS);
+    const next = unit + 1;
+    if (unit >= 0 && next % chunkRows != 0 && next < rows) return next;
+    for (let ch = nextChunk(ctrl); ch >= 0; ch = nextChunk(ctrl)) {
+      if (ch * chunkRows < rows) return ch * chunkRows;
+    }
+    return -1;
+  }
+
+  // @ts-ignore: decorator
+  @inline unitKey(ctrl: usize, unit: i32): u64 {
+    const k = argInt(ctrl, ARG_P_K);
+    const key = streamKey(argSeed(ctrl, ARG_P_SEED), PLACE_STREAM);
+    return rowKey(key, argPtr(ctrl, ARG_P_NEIGHBOURS) + ((<usize>unit * <usize>k) << 2), k);
+  }
+  // @ts-ignore: decorator
+  @inline rate(ctrl: usize, context: usize, epoch: i32): f64 {
+    return <f64>(load<f32>(context, C_RATE) * (1 - <f32>epoch / load<f32>(context, C_EPOCHS)));
+  }
+  // @ts-ignore: decorator
+  @inline epochKey(ctrl: usize, rowKey: u64, epoch: i32): u64 { return rowKey; }
+  // @ts-ignore: decorator
+  @inline epochOffset(ctrl: usize, key: u64): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline steps(ctrl: usize): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline firstStep(ctrl: usize): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline lastStepEnd(ctrl: usize, perEpoch: i32): i32 { return perEpoch; }
+  // @ts-ignore: decorator
+  @inline endStep(ctrl: usize, thread: i32, threads: i32): void {}
+  // @ts-ignore: decorator
+  @inline end(ctrl: usize, thread: i32, done: i32): void {}
+}
+
+/**
+ * The placement of layouts of any dimension: one epoch of new point `unit` is one step along the summed gradient
+ * of its k positive pairs and of the epoch's m negatives (see the top); repulsion coefficients four negatives
+ * per v128.
+ */
+@unmanaged class AnyDimPlacement extends Placement {
+  // @ts-ignore: decorator
+  @inline step<L>(
+    loss: L, ctrl: usize, context: usize, thread: i32, threads: i32, unit: i32, epoch: i32, stepIndex: i32,
+    offset: i32, keyI: u64, xi: f32, rate: f64, done: i32,
+  ): void {
+    const train = <usize>load<u32>(context, C_TRAIN), dim = argInt(ctrl, ARG_P_DIM);
+    const noise = <usize>load<u32>(context, C_NOISE), n = load<i32>(context, C_N);
+    const k = load<i32>(context, C_K), m = load<i32>(context, C_M);
+    const xiV = f32x4.splat(xi), clampV = v128.load(context, C_CLAMP);
+    const c = load<f32>(context, C_C);
+    // per thread: the gradient (dim floats), then the m negatives' rows (i32) and squared distances (f32)
+    const g = <usize>load<u32>(context, C_WORK);
+    const negRows = g + (<usize>dim << 2);
+    const negDist = negRows + ((<usize>(m + 3) & ~3) << 2);
+    const rowBytes = <usize>dim << 2;
+    const clip = load<f32>(context, C_CLIP);
+    // each negative stands for the k edges' negatives: the k·m repulsions of the per-edge estimator, in expectation
+    const weight = v128.load(context, C_WEIGHT);
+    const yi = <usize>load<u32>(context, C_Y) + <usize>unit * rowBytes;
+    const nRow = <usize>load<u32>(context, C_NEIGHBOURS) + ((<usize>unit * <usize>k) << 2);
+    const lr = <f32>rate;
+    const base = <u64>epoch * <u64>m;
+    let phiNeg: f32 = 0;
+    for (let r = 0; r < m; r++) {
+      const q = negativeRow(keyI, base + <u64>r, noise, n);
+      const d = squaredDistance(yi, train + <usize>q * rowBytes, dim);
+      store<i32>(negRows + (<usize>r << 2), q);
+      store<f32>(negDist + (<usize>r << 2), d);
+      if (loss.normalised()) phiNeg += f32x4.extract_lane(loss.kernel(f32x4.splat(d)), 0);
+    }
+    for (let d = 0; d < dim; d++) store<f32>(g + (<usize>d << 2), 0);
+    // attraction of each neighbour; InfoNCE's repulsion is linear in its edge's norm = 1/(c·S), so the
+    // shared negatives carry the sum of the k norms
+    let normSum: f32 = 0;
+    for (let t = 0; t < k; t++) {
+      const j = load<i32>(nRow + (<usize>t << 2));
+      if (j < 0) continue;
+      const yj = train + <usize>j * rowBytes;
+      const dPos = f32x4.splat(squaredDistance(yi, yj, dim));
+      let norm = f32x4.splat(0);
+      if (loss.normalised()) {
+        const nv: f32 = <f32>1 / (c * (f32x4.extract_lane(loss.kernel(dPos), 0) + phiNeg));
+        normSum += nv;
+        norm = f32x4.splat(nv);
       }
-      for (let d = 0; d < dim; d++) store<f32>(g + (<usize>d << 2), 0);
-      // attraction of each neighbour; InfoNCE's repulsion is linear in its edge's norm = 1/(c·S), so the
-      // shared negatives carry the sum of the k norms
-      let normSum: f32 = 0;
-      for (let t = 0; t < k; t++) {
-        const j = load<i32>(nRow + (<usize>t << 2));
-        if (j < 0) continue;
-        const yj = train + <usize>j * rowBytes;
-        const dPos = f32x4.splat(squaredDistance(yi, yj, dim));
-        let norm = f32x4.splat(0);
-        if (loss.normalised()) {
-          const nv: f32 = <f32>1 / (c * (f32x4.extract_lane(loss.kernel(dPos), 0) + phiNeg));
-          normSum += nv;
-          norm = f32x4.splat(nv);
-        }
-        addScaled(g, 2 * f32x4.extract_lane(loss.attraction(dPos, xiV, clampV, norm), 0), yi, yj, dim);
+      addScaled(g, 2 * f32x4.extract_lane(loss.attraction(dPos, xiV, clampV, norm), 0), yi, yj, dim);
+    }
+    const normV = f32x4.splat(normSum);
+    const repWeight = loss.normalised() ? f32x4.splat(2) : weight;
+    for (let r = 0; r < m; r += 4) {
+      const dv = v128.load(negDist + (<usize>r << 2)); // lanes past m are read but not used
+      const coef = f32x4.mul(repWeight, loss.repulsion(dv, xiV, clampV, normV));
+      const lanes = min(4, m - r);
+      for (let l = 0; l < lanes; l++) {
+        const q = load<i32>(negRows + (<usize>(r + l) << 2));
+        addScaled(g, laneOf(coef, l), yi, train + <usize>q * rowBytes, dim);
       }
-      const normV = f32x4.splat(normSum);
-      const repWeight = loss.normalised() ? f32x4.splat(2) : weight;
-      for (let r = 0; r < m; r += 4) {
-        const dv = v128.load(negDist + (<usize>r << 2)); // lanes past m are read but not used
-        const coef = f32x4.mul(repWeight, loss.repulsion(dv, xiV, clampV, normV));
-        const lanes = min(4, m - r);
-        for (let l = 0; l < lanes; l++) {
-          const q = load<i32>(negRows + (<usize>(r + l) << 2));
-          addScaled(g, laneOf(coef, l), yi, train + <usize>q * rowBytes, dim);
-        }
-      }
-      for (let d = 0; d < dim; d++) {
-        const gd = min(clip, max(-clip, load<f32>(g + (<usize>d << 2))));
-        const p = yi + (<usize>d << 2);
-        store<f32>(p, load<f32>(p) - lr * gd);
-      }
+    }
+    for (let d = 0; d < dim; d++) {
+      const gd = min(clip, max(-clip, load<f32>(g + (<usize>d << 2))));
+      const p = yi + (<usize>d << 2);
+      store<f32>(p, load<f32>(p) - lr * gd);
     }
   }
 }
@@ -199,98 +303,96 @@ function placeRows<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): 
 }
 
 /**
- * Bytes of one thread's scratch for the placement: the gradient (dim floats), then three arrays of m rounded up
- * to a multiple of 4 (read a v128 at a time): the negatives' rows and distances, or (2-d) their coordinates.
+ * Bytes of one thread's scratch for the placement, a multiple of 16: its context (above), the gradient (dim
+ * floats), then three arrays of m rounded up to a multiple of 4 (read a v128 at a time): the negatives' rows and
+ * distances, or (2-d) their coordinates.
  */
 export function placeScratchBytes(dim: i32, m: i32): usize {
-  return (<usize>dim << 2) + 3 * ((<usize>(m + 3) & ~3) << 2);
+  return (CONTEXT_BYTES + (<usize>dim << 2) + 3 * ((<usize>(m + 3) & ~3) << 2) + 15) & ~15;
 }
 
 /**
- * placeRows for 2-d layouts, four negatives per v128 throughout: their coordinates are gathered into lanes, and
- * distances, coefficients and the gradient are computed lane-wise. Lanes past m are masked out.
+ * The placement of 2-d layouts, four negatives per v128 throughout: their coordinates are gathered into lanes,
+ * and distances, coefficients and the gradient are computed lane-wise. Lanes past m are masked out.
  */
-function placeRows2<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32): void {
-  const train = argPtr(ctrl, ARG_P_TRAIN);
-  const noise = argPtr(ctrl, ARG_P_NOISE), n = argInt(ctrl, ARG_P_N);
-  const y = argPtr(ctrl, ARG_P_Y);
-  const nbrs = argPtr(ctrl, ARG_P_NEIGHBOURS), k = argInt(ctrl, ARG_P_K), m = argInt(ctrl, ARG_P_NEGATIVES);
-  const epochBegin = argInt(ctrl, ARG_P_EPOCH_BEGIN), epochEnd = argInt(ctrl, ARG_P_EPOCH_END), epochs = argInt(ctrl, ARG_P_EPOCHS);
-  const rate = <f32>arg(ctrl, ARG_P_LEARNING_RATE);
-  const xiV = f32x4.splat(<f32>arg(ctrl, ARG_P_XI)), clampV = f32x4.splat(<f32>arg(ctrl, ARG_P_CLAMP));
-  const c = <f32>arg(ctrl, ARG_P_C);
-  const key = streamKey(argSeed(ctrl, ARG_P_SEED), PLACE_STREAM);
-  const mPadded = (m + 3) & ~3;
-  const negX = argPtr(ctrl, ARG_P_SCRATCH) + <usize>thread * placeScratchBytes(2, m) + 8;
-  const negY = negX + (<usize>mPadded << 2);
-  const clip = CLIP * <f32>k;
-  const weight = f32x4.splat(2 * <f32>k);
-  const zero = f32x4.splat(0);
-  for (let i = begin; i < end; i++) {
-    const yi = y + (<usize>i << 3);
-    const nRow = nbrs + ((<usize>i * <usize>k) << 2);
-    const keyI = rowKey(key, nRow, k);
-    for (let e = epochBegin; e < epochEnd; e++) {
-      const lr = rate * (1 - <f32>e / <f32>epochs);
-      const base = <u64>e * <u64>m;
-      const px = load<f32>(yi), py = load<f32>(yi + 4);
-      const pxV = f32x4.splat(px), pyV = f32x4.splat(py);
-      for (let r = 0; r < mPadded; r++) {
-        // padding lanes sit on the point itself: distance 0, masked below
-        let qx = px, qy = py;
-        if (r < m) {
-          const q = train + (<usize>negativeRow(keyI, base + <u64>r, noise, n) << 3);
-          qx = load<f32>(q);
-          qy = load<f32>(q + 4);
-        }
-        store<f32>(negX + (<usize>r << 2), qx);
-        store<f32>(negY + (<usize>r << 2), qy);
+@unmanaged class PlanarPlacement extends Placement {
+  // @ts-ignore: decorator
+  @inline step<L>(
+    loss: L, ctrl: usize, context: usize, thread: i32, threads: i32, unit: i32, epoch: i32, stepIndex: i32,
+    offset: i32, keyI: u64, xi: f32, rate: f64, done: i32,
+  ): void {
+    const train = <usize>load<u32>(context, C_TRAIN);
+    const noise = <usize>load<u32>(context, C_NOISE), n = load<i32>(context, C_N);
+    const k = load<i32>(context, C_K), m = load<i32>(context, C_M);
+    const xiV = f32x4.splat(xi), clampV = v128.load(context, C_CLAMP);
+    const c = load<f32>(context, C_C);
+    const mPadded = (m + 3) & ~3;
+    const negX = <usize>load<u32>(context, C_WORK) + 8;
+    const negY = negX + (<usize>mPadded << 2);
+    const clip = load<f32>(context, C_CLIP);
+    const weight = v128.load(context, C_WEIGHT);
+    const zero = f32x4.splat(0);
+    const yi = <usize>load<u32>(context, C_Y) + (<usize>unit << 3);
+    const nRow = <usize>load<u32>(context, C_NEIGHBOURS) + ((<usize>unit * <usize>k) << 2);
+    const lr = <f32>rate;
+    const base = <u64>epoch * <u64>m;
+    const px = load<f32>(yi), py = load<f32>(yi + 4);
+    const pxV = f32x4.splat(px), pyV = f32x4.splat(py);
+    for (let r = 0; r < mPadded; r++) {
+      // padding lanes sit on the point itself: distance 0, masked below
+      let qx = px, qy = py;
+      if (r < m) {
+        const q = train + (<usize>negativeRow(keyI, base + <u64>r, noise, n) << 3);
+        qx = load<f32>(q);
+        qy = load<f32>(q + 4);
       }
-      let phiNeg: f32 = 0;
-      if (loss.normalised()) {
-        let acc = zero;
-        for (let r = 0; r < mPadded; r += 4) {
-          const dx = f32x4.sub(pxV, v128.load(negX + (<usize>r << 2)));
-          const dy = f32x4.sub(pyV, v128.load(negY + (<usize>r << 2)));
-          const d = f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
-          acc = f32x4.add(acc, v128.bitselect(loss.kernel(d), zero, laneMask(m - r)));
-        }
-        phiNeg = horizontalSum(acc);
-      }
-      let gx: f32 = 0, gy: f32 = 0;
-      let normSum: f32 = 0;
-      for (let t = 0; t < k; t++) {
-        const j = load<i32>(nRow + (<usize>t << 2));
-        if (j < 0) continue;
-        const q = train + (<usize>j << 3);
-        const dx = px - load<f32>(q), dy = py - load<f32>(q + 4);
-        const dPos = f32x4.splat(dx * dx + dy * dy);
-        let norm = zero;
-        if (loss.normalised()) {
-          const nv: f32 = <f32>1 / (c * (f32x4.extract_lane(loss.kernel(dPos), 0) + phiNeg));
-          normSum += nv;
-          norm = f32x4.splat(nv);
-        }
-        const coef: f32 = <f32>2 * f32x4.extract_lane(loss.attraction(dPos, xiV, clampV, norm), 0);
-        gx += coef * dx;
-        gy += coef * dy;
-      }
-      const normV = f32x4.splat(normSum);
-      const repWeight = loss.normalised() ? f32x4.splat(2) : weight;
-      let gxV = zero, gyV = zero;
+      store<f32>(negX + (<usize>r << 2), qx);
+      store<f32>(negY + (<usize>r << 2), qy);
+    }
+    let phiNeg: f32 = 0;
+    if (loss.normalised()) {
+      let acc = zero;
       for (let r = 0; r < mPadded; r += 4) {
         const dx = f32x4.sub(pxV, v128.load(negX + (<usize>r << 2)));
         const dy = f32x4.sub(pyV, v128.load(negY + (<usize>r << 2)));
         const d = f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
-        const coef = v128.bitselect(f32x4.mul(repWeight, loss.repulsion(d, xiV, clampV, normV)), zero, laneMask(m - r));
-        gxV = f32x4.add(gxV, f32x4.mul(coef, dx));
-        gyV = f32x4.add(gyV, f32x4.mul(coef, dy));
+        acc = f32x4.add(acc, v128.bitselect(loss.kernel(d), zero, laneMask(m - r)));
       }
-      gx += horizontalSum(gxV);
-      gy += horizontalSum(gyV);
-      store<f32>(yi, px - lr * min(clip, max(-clip, gx)));
-      store<f32>(yi + 4, py - lr * min(clip, max(-clip, gy)));
+      phiNeg = horizontalSum(acc);
     }
+    let gx: f32 = 0, gy: f32 = 0;
+    let normSum: f32 = 0;
+    for (let t = 0; t < k; t++) {
+      const j = load<i32>(nRow + (<usize>t << 2));
+      if (j < 0) continue;
+      const q = train + (<usize>j << 3);
+      const dx = px - load<f32>(q), dy = py - load<f32>(q + 4);
+      const dPos = f32x4.splat(dx * dx + dy * dy);
+      let norm = zero;
+      if (loss.normalised()) {
+        const nv: f32 = <f32>1 / (c * (f32x4.extract_lane(loss.kernel(dPos), 0) + phiNeg));
+        normSum += nv;
+        norm = f32x4.splat(nv);
+      }
+      const coef: f32 = <f32>2 * f32x4.extract_lane(loss.attraction(dPos, xiV, clampV, norm), 0);
+      gx += coef * dx;
+      gy += coef * dy;
+    }
+    const normV = f32x4.splat(normSum);
+    const repWeight = loss.normalised() ? f32x4.splat(2) : weight;
+    let gxV = zero, gyV = zero;
+    for (let r = 0; r < mPadded; r += 4) {
+      const dx = f32x4.sub(pxV, v128.load(negX + (<usize>r << 2)));
+      const dy = f32x4.sub(pyV, v128.load(negY + (<usize>r << 2)));
+      const d = f32x4.add(f32x4.mul(dx, dx), f32x4.mul(dy, dy));
+      const coef = v128.bitselect(f32x4.mul(repWeight, loss.repulsion(d, xiV, clampV, normV)), zero, laneMask(m - r));
+      gxV = f32x4.add(gxV, f32x4.mul(coef, dx));
+      gyV = f32x4.add(gyV, f32x4.mul(coef, dy));
+    }
+    gx += horizontalSum(gxV);
+    gy += horizontalSum(gyV);
+    store<f32>(yi, px - lr * min(clip, max(-clip, gx)));
+    store<f32>(yi + 4, py - lr * min(clip, max(-clip, gy)));
   }
 }
 
@@ -300,25 +402,23 @@ function placeRows2<L>(loss: L, ctrl: usize, thread: i32, begin: i32, end: i32):
   return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count));
 }
 
-function placeChunks<L>(loss: L, ctrl: usize, thread: i32): void {
-  const rows = argInt(ctrl, ARG_P_ROWS), chunkRows = argInt(ctrl, ARG_P_CHUNK_ROWS);
-  for (let ch = nextChunk(ctrl); ch >= 0; ch = nextChunk(ctrl)) {
-    const b = ch * chunkRows;
-    if (argInt(ctrl, ARG_P_DIM) == 2) placeRows2<L>(loss, ctrl, thread, b, min(rows, b + chunkRows));
-    else placeRows<L>(loss, ctrl, thread, b, min(rows, b + chunkRows));
+/** TASK_PLACE: the held-fixed placement of new points with the loss of ARG_P_LOSS (losses.ts), run by the epoch
+ * driver (epochs.ts) with the placement rule of the layout's dimension. */
+export function placeTask(ctrl: usize, thread: i32): void {
+  if (argInt(ctrl, ARG_P_DIM) == 2) withLoss<PlanarPlacementPhase>(changetype<PlanarPlacementPhase>(0), argInt(ctrl, ARG_P_LOSS), ctrl, thread);
+  else withLoss<AnyDimPlacementPhase>(changetype<AnyDimPlacementPhase>(0), argInt(ctrl, ARG_P_LOSS), ctrl, thread);
+}
+
+@unmanaged class PlanarPlacementPhase {
+  run<L>(loss: L, ctrl: usize, thread: i32): f64 {
+    runEpochs<PlanarPlacement, L>(changetype<PlanarPlacement>(0), loss, ctrl, thread);
+    return 0;
   }
 }
 
-/** TASK_PLACE: the held-fixed placement of new points with the loss of ARG_P_LOSS (losses.ts). Its own loop, not
- * the epoch driver of the edge-batch optimisers (epochs.ts): new points never meet, so each row runs all of its
- * epochs while its neighbours and negatives stay in cache, and any chunking gives the same bits. */
-export function placeTask(ctrl: usize, thread: i32): void {
-  withLoss<Placement>(changetype<Placement>(0), argInt(ctrl, ARG_P_LOSS), ctrl, thread);
-}
-
-@unmanaged class Placement {
+@unmanaged class AnyDimPlacementPhase {
   run<L>(loss: L, ctrl: usize, thread: i32): f64 {
-    placeChunks<L>(loss, ctrl, thread);
+    runEpochs<AnyDimPlacement, L>(changetype<AnyDimPlacement>(0), loss, ctrl, thread);
     return 0;
   }
 }

@@ -17,6 +17,34 @@ import { TILE } from "./tile";
   @inline row(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot: i32): i32 {
     return batchEndpoint(edges, edgeCount, offset, batchStart, slot);
   }
+  /**
+   * The address of the (head, tail) pair of a whole tile's first edge (slot0 even) when the tile's TILE edges lie
+   * one after another in the edge list (all but a tile that straddles the end of the rotated order), else 0: then
+   * the tile's endpoints are plain loads at fixed offsets from it, with no per-endpoint wrap test.
+   */
+  // @ts-ignore: decorator
+  @inline contiguousTile(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot0: i32): usize {
+    // positions below the edge count, so e < 2·edgeCount: the tile wraps whole (e ≥ edgeCount) or not at all
+    const e = batchStart + (slot0 >> 1) + offset;
+    return e + TILE <= edgeCount ? edges + (<usize>e << 3) : e >= edgeCount ? edges + (<usize>(e - edgeCount) << 3) : 0;
+  }
+}
+
+/**
+ * Rows by point, for a batch whose edges lie one after another in the edge list (every batch of an epoch but the
+ * one that straddles the end of its rotated order; sgd.ts): the caller passes the offset that makes batchStart +
+ * offset the index of the batch's first edge, and endpoint slot s is the i32 s places after that edge's head,
+ * with no wrap test. The same rows as PointRows, so the same bits.
+ */
+@unmanaged export class BatchRows {
+  // @ts-ignore: decorator
+  @inline row(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot: i32): i32 {
+    return load<i32>(edges + (<usize>(batchStart + offset) << 3) + (<usize>slot << 2));
+  }
+  // @ts-ignore: decorator
+  @inline contiguousTile(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot0: i32): usize {
+    return edges + (<usize>(batchStart + offset) << 3) + (<usize>slot0 << 2);
+  }
 }
 
 /** Rows by slot: endpoint slot s reads and writes row s of buffers staged for the batch (2b rows, staging.ts). */
@@ -24,6 +52,11 @@ import { TILE } from "./tile";
   // @ts-ignore: decorator
   @inline row(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot: i32): i32 {
     return slot;
+  }
+  /** Slots need no edge lookup (see PointRows). */
+  // @ts-ignore: decorator
+  @inline contiguousTile(edges: usize, edgeCount: i32, offset: i32, batchStart: i32, slot0: i32): usize {
+    return 0;
   }
 }
 
@@ -86,14 +119,25 @@ export function accumulatePlanar<L, R>(
     // the tile's heads and tails, lane by lane (lane l: slots slot0 + 2l and slot0 + 2l + 1); lanes past
     // `count` repeat the first edge and are masked off
     const slot0 = (p0 - batchStart) << 1, lastSlot = slot0 + ((count - 1) << 1);
-    const h0 = rows.row(edges, edgeCount, offset, batchStart, slot0), t0 = rows.row(edges, edgeCount, offset, batchStart, slot0 + 1);
-    const h1 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 1, count)), t1 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 1, count) + 1);
-    const h2 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 2, count)), t2 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 2, count) + 1);
-    const h3 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 3, count)), t3 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 3, count) + 1);
-    const h4 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 4, count)), t4 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 4, count) + 1);
-    const h5 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 5, count)), t5 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 5, count) + 1);
-    const h6 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 6, count)), t6 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 6, count) + 1);
-    const h7 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 7, count)), t7 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 7, count) + 1);
+    const tile = count == TILE ? rows.contiguousTile(edges, edgeCount, offset, batchStart, slot0) : 0;
+    let h0: i32, t0: i32, h1: i32, t1: i32, h2: i32, t2: i32, h3: i32, t3: i32;
+    let h4: i32, t4: i32, h5: i32, t5: i32, h6: i32, t6: i32, h7: i32, t7: i32;
+    if (tile != 0) {
+      // the common case: eight whole edges in a row, (head, tail) i32 pairs
+      h0 = load<i32>(tile, 0); t0 = load<i32>(tile, 4); h1 = load<i32>(tile, 8); t1 = load<i32>(tile, 12);
+      h2 = load<i32>(tile, 16); t2 = load<i32>(tile, 20); h3 = load<i32>(tile, 24); t3 = load<i32>(tile, 28);
+      h4 = load<i32>(tile, 32); t4 = load<i32>(tile, 36); h5 = load<i32>(tile, 40); t5 = load<i32>(tile, 44);
+      h6 = load<i32>(tile, 48); t6 = load<i32>(tile, 52); h7 = load<i32>(tile, 56); t7 = load<i32>(tile, 60);
+    } else {
+      h0 = rows.row(edges, edgeCount, offset, batchStart, slot0); t0 = rows.row(edges, edgeCount, offset, batchStart, slot0 + 1);
+      h1 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 1, count)); t1 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 1, count) + 1);
+      h2 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 2, count)); t2 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 2, count) + 1);
+      h3 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 3, count)); t3 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 3, count) + 1);
+      h4 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 4, count)); t4 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 4, count) + 1);
+      h5 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 5, count)); t5 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 5, count) + 1);
+      h6 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 6, count)); t6 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 6, count) + 1);
+      h7 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 7, count)); t7 = rows.row(edges, edgeCount, offset, batchStart, laneSlot(slot0, 7, count) + 1);
+    }
     let lo = gather2(y, h0, h1), hi = gather2(y, h2, h3);
     const hxA = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), hyA = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
     lo = gather2(y, h4, h5); hi = gather2(y, h6, h7);

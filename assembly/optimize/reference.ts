@@ -8,7 +8,7 @@ import { ARG_BATCH, ARG_C, ARG_CLAMP, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_LO
 import { withLoss } from "./losses";
 import { batchEndpoint, edgeSlot, squaredGap } from "./pairs";
 import { PointRows, SlotRows } from "./planar";
-import { accumulateShare } from "./sgd";
+import { accumulateLayoutShare, accumulateShare } from "./sgd";
 import { gatherOwned, listBytes, listSlots, mergeOwned, slotBytes, sortOwned } from "./staging";
 import { TILE } from "./tile";
 
@@ -16,6 +16,7 @@ export const SAMPLER_KERNEL = 0; // the layout optimiser's kernels (tiles of sha
 export const SAMPLER_SHARED = 1; // this reference, the kernels' draws
 export const SAMPLER_PER_HEAD = 2; // this reference, an independent stream per head (SPEC §3 as written)
 export const SAMPLER_POINT_ROWS = 3; // the kernels on the layout's rows, unstaged (the parametric trainer's)
+export const SAMPLER_LAYOUT_ROWS = 4; // the unstaged layout optimiser's choice of kernel (sgd.ts accumulateLayoutShare)
 
 function addPair(y: usize, grad: usize, a: i32, b: i32, dim: i32, coef: f32): void {
   for (let t = 0; t < dim; t++) {
@@ -72,6 +73,10 @@ const CALL_GRAD = 0, CALL_START = 8, CALL_LENGTH = 12, CALL_OFFSET = 16, CALL_SA
     const grad = load<usize>(CALL + CALL_GRAD), batchStart = load<i32>(CALL + CALL_START);
     const batchLength = load<i32>(CALL + CALL_LENGTH), offset = load<i32>(CALL + CALL_OFFSET);
     const sampler = load<i32>(CALL + CALL_SAMPLER), xi = load<f32>(CALL + CALL_XI), key = load<u64>(CALL + CALL_KEY);
+    if (sampler == SAMPLER_LAYOUT_ROWS) {
+      const y = argPtr(ctrl, ARG_Y), scratch = argPtr(ctrl, ARG_SCRATCH);
+      return accumulateLayoutShare<L>(loss, ctrl, y, grad, batchStart, batchLength, batchStart, batchStart + batchLength, offset, key, xi, scratch);
+    }
     if (sampler == SAMPLER_KERNEL || sampler == SAMPLER_POINT_ROWS) {
       return kernelGradient<L>(loss, ctrl, grad, batchStart, batchLength, offset, key, xi, sampler == SAMPLER_KERNEL);
     }

@@ -19,12 +19,13 @@
 import { argInt, argPtr, barrier, threadCount } from "../parallel/control";
 import { withLoss } from "./losses";
 import { GRAD_CLIP, keepLogZGradient, runEpochs } from "./epochs";
+import { batchLengthOf, batchStartOf, EdgeBatches } from "./batches";
 import {
   ARG_BATCH, ARG_DIM, ARG_EDGE_COUNT, ARG_EDGES, ARG_GRAD, ARG_GRAD_STRIDE, ARG_LOSS, ARG_N, ARG_NEGATIVES,
   ARG_SCRATCH, ARG_SLOTS, ARG_Y, scratchBytes,
 } from "./args";
 import { accumulateAnyDim } from "./anydim";
-import { accumulatePlanar, PointRows, SlotRows } from "./planar";
+import { accumulatePlanar, BatchRows, PointRows, SlotRows } from "./planar";
 import {
   gatherOwned, listBytes, listSlots, ownerScale, packedGradient, packedGradient2, packedOffset, packForOwners, pairPoint,
   pointGradient, pointGradient2, runEnd, slotBytes, sortBytes, sortOwned,
@@ -134,6 +135,24 @@ function stepOwned(
 }
 
 /**
+ * accumulateShare on the layout's rows (unstaged batches): a 2-D batch whose edges lie one after another in the
+ * edge list (every batch of an epoch but the one that straddles the end of its rotated order) reads its endpoints
+ * at plain offsets from its first edge (planar.ts BatchRows), the others test each endpoint for the wrap.
+ */
+// @ts-ignore: decorator
+@inline export function accumulateLayoutShare<L>(
+  loss: L, ctrl: usize, y: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
+  offset: i32, key: u64, xi: f32, scratch: usize,
+): f64 {
+  const edgeCount = argInt(ctrl, ARG_EDGE_COUNT), first = batchStart + offset;
+  if (argInt(ctrl, ARG_DIM) == 2 && (first + batchLength <= edgeCount || first >= edgeCount)) {
+    const batchOffset = first >= edgeCount ? offset - edgeCount : offset;
+    return accumulatePlanar<L, BatchRows>(loss, changetype<BatchRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, batchOffset, key, xi);
+  }
+  return accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+}
+
+/**
  * Pair updates per batch (b · (1 + m)) below which one thread runs the whole optimiser and the others return:
  * below it the barriers of a batch cost more than half its work saves (measured on the first 70,000 points of the
  * synthetic mixture, 2 threads against 1: 2.5-3.4x slower at b = 1,024 and m = 5 (6,144 updates), no faster at
@@ -194,13 +213,13 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
 }
 
 /** The layout's update rule (epochs.ts): plain SGD of the clipped batch gradient, staged or not (see the top). */
-@unmanaged class Sgd {
+@unmanaged class Sgd extends EdgeBatches {
   // @ts-ignore: decorator
   @inline threads(ctrl: usize): i32 { return sgdThreads(ctrl); }
   // @ts-ignore: decorator
-  @inline firstBatch(ctrl: usize): i32 { return 0; }
+  @inline firstStep(ctrl: usize): i32 { return 0; }
   // @ts-ignore: decorator
-  @inline lastBatchEnd(ctrl: usize, perEpoch: i32): i32 { return perEpoch; }
+  @inline lastStepEnd(ctrl: usize, perEpoch: i32): i32 { return perEpoch; }
 
   begin(ctrl: usize, thread: i32, threads: i32): void {
     // y as the bindings left it (nothing writes y before the barrier after this thread's first kernel)
@@ -208,10 +227,11 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
     if (layout != y) memory.copy(layout, y, <usize>argInt(ctrl, ARG_GRAD_STRIDE) << 2);
   }
 
-  batch<L>(
-    loss: L, ctrl: usize, thread: i32, threads: i32, batchStart: i32, batchLength: i32, offset: i32, key: u64,
+  step<L>(
+    loss: L, ctrl: usize, context: usize, thread: i32, threads: i32, unit: i32, epoch: i32, batchIndex: i32, offset: i32, key: u64,
     xi: f32, epochRate: f64, done: i32,
   ): void {
+    const batchStart = batchStartOf(ctrl, batchIndex), batchLength = batchLengthOf(ctrl, batchIndex);
     const rate = <f32>epochRate;
     const n = argInt(ctrl, ARG_N), dim = argInt(ctrl, ARG_DIM);
     const y = argPtr(ctrl, ARG_Y);
@@ -258,7 +278,7 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
       stepOwned(y, slotGrad, ownedPacked, slotStride, dim, threads, sort, owned, rate);
     } else {
       const layout = layoutOf(ctrl, thread, threads);
-      const logZGrad = accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
+      const logZGrad = accumulateLayoutShare<L>(loss, ctrl, layout, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
       keepLogZGradient<L>(loss, ctrl, thread, logZGrad);
       if (threads > 1) barrier(ctrl);
       if (touchedOnly(ctrl)) {
@@ -270,7 +290,7 @@ export function optimizeTask(ctrl: usize, thread: i32): void {
     }
   }
 
-  endBatch(ctrl: usize, thread: i32, threads: i32): void {
+  endStep(ctrl: usize, thread: i32, threads: i32): void {
     if (threads > 1) barrier(ctrl);
     // every thread has read this thread's buffer
     if (replicated(ctrl, threads)) {

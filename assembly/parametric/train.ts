@@ -15,6 +15,7 @@ import {
 } from "../optimize/args";
 import { withLoss } from "../optimize/losses";
 import { GRAD_CLIP, keepLogZGradient, runEpochs } from "../optimize/epochs";
+import { batchLengthOf, batchStartOf, EdgeBatches } from "../optimize/batches";
 import { batchEndpoint } from "../optimize/pairs";
 import { accumulateShare } from "../optimize/sgd";
 import { PointRows } from "../optimize/planar";
@@ -166,20 +167,21 @@ export function trainTask(ctrl: usize, thread: i32): void {
 }
 
 /** The network's update rule (optimize/epochs.ts): steps 1-5 at the top, Adam on the MLP's parameters. */
-@unmanaged class Adam {
+@unmanaged class Adam extends EdgeBatches {
   // @ts-ignore: decorator
   @inline threads(ctrl: usize): i32 { return threadCount(ctrl); }
   // @ts-ignore: decorator
-  @inline firstBatch(ctrl: usize): i32 { return field(argPtr(ctrl, ARG_MODEL), M_BATCH_BEGIN); }
+  @inline firstStep(ctrl: usize): i32 { return field(argPtr(ctrl, ARG_MODEL), M_BATCH_BEGIN); }
   // @ts-ignore: decorator
-  @inline lastBatchEnd(ctrl: usize, perEpoch: i32): i32 { return field(argPtr(ctrl, ARG_MODEL), M_BATCH_END); }
+  @inline lastStepEnd(ctrl: usize, perEpoch: i32): i32 { return field(argPtr(ctrl, ARG_MODEL), M_BATCH_END); }
   // @ts-ignore: decorator
   @inline begin(ctrl: usize, thread: i32, threads: i32): void {}
 
-  batch<L>(
-    loss: L, ctrl: usize, thread: i32, threads: i32, batchStart: i32, batchLength: i32, offset: i32, key: u64,
+  step<L>(
+    loss: L, ctrl: usize, context: usize, thread: i32, threads: i32, unit: i32, epoch: i32, batchIndex: i32, offset: i32, key: u64,
     xi: f32, rate: f64, done: i32,
   ): void {
+    const batchStart = batchStartOf(ctrl, batchIndex), batchLength = batchLengthOf(ctrl, batchIndex);
     const model = argPtr(ctrl, ARG_MODEL);
     const d = argInt(ctrl, ARG_DIM), y = argPtr(ctrl, ARG_Y);
     const edges = argPtr(ctrl, ARG_EDGES), edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
@@ -204,14 +206,14 @@ export function trainTask(ctrl: usize, thread: i32): void {
     backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);
     barrier(ctrl);
     // the step count of the model record, written back once the call ends (end)
-    const step = field(model, M_STEP) + done + 1;
-    const correction1 = 1.0 - Math.pow(<f64>BETA1, <f64>step);
-    const correction2 = 1.0 / (1.0 - Math.pow(<f64>BETA2, <f64>step));
+    const adamStepCount = field(model, M_STEP) + done + 1;
+    const correction1 = 1.0 - Math.pow(<f64>BETA1, <f64>adamStepCount);
+    const correction2 = 1.0 / (1.0 - Math.pow(<f64>BETA2, <f64>adamStepCount));
     adamStep(model, threads, adamBegin, adamEnd, <f32>(rate / correction1), <f32>correction2);
   }
 
   // @ts-ignore: decorator
-  @inline endBatch(ctrl: usize, thread: i32, threads: i32): void { barrier(ctrl); }
+  @inline endStep(ctrl: usize, thread: i32, threads: i32): void { barrier(ctrl); }
 
   end(ctrl: usize, thread: i32, done: i32): void {
     // every thread has passed the last batch's barrier, so none reads M_STEP any more

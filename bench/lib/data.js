@@ -94,23 +94,36 @@ function prepareGaussians() {
  * around its centre, plus a little isotropic noise. Its first n rows are a smaller set of the same kind.
  */
 export function lowDimensionalMixture(n, dim = 50, clusters = 20, intrinsic = 5, seed = 7) {
+  const values = new Float32Array(n * dim);
+  const labels = new Uint8Array(n);
+  for (const block of mixtureBlocks(n, n, dim, clusters, intrinsic, seed)) values.set(block.values, block.start * dim);
+  for (let i = 0; i < n; i++) labels[i] = i % clusters;
+  return { values, labels };
+}
+
+/**
+ * The rows of lowDimensionalMixture(n) in blocks of `blockRows` (fresh arrays), for sets too large to hold at
+ * once: the same draws in the same order, so the same bits.
+ */
+export function* mixtureBlocks(n, blockRows, dim = 50, clusters = 20, intrinsic = 5, seed = 7) {
   const gaussian = gaussians(seed);
   const centres = Float32Array.from({ length: clusters * dim }, () => gaussian() * 3);
   const bases = Float32Array.from({ length: clusters * intrinsic * dim }, () => (gaussian() * 2) / Math.sqrt(dim));
-  const values = new Float32Array(n * dim);
-  const labels = new Uint8Array(n);
   const z = new Float32Array(intrinsic);
-  for (let i = 0; i < n; i++) {
-    const c = i % clusters;
-    labels[i] = c;
-    for (let a = 0; a < intrinsic; a++) z[a] = gaussian();
-    for (let t = 0; t < dim; t++) {
-      let v = centres[c * dim + t] + 0.05 * gaussian();
-      for (let a = 0; a < intrinsic; a++) v += z[a] * bases[(c * intrinsic + a) * dim + t];
-      values[i * dim + t] = v;
+  for (let start = 0; start < n; start += blockRows) {
+    const rows = Math.min(blockRows, n - start);
+    const values = new Float32Array(rows * dim);
+    for (let r = 0; r < rows; r++) {
+      const c = (start + r) % clusters;
+      for (let a = 0; a < intrinsic; a++) z[a] = gaussian();
+      for (let t = 0; t < dim; t++) {
+        let v = centres[c * dim + t] + 0.05 * gaussian();
+        for (let a = 0; a < intrinsic; a++) v += z[a] * bases[(c * intrinsic + a) * dim + t];
+        values[r * dim + t] = v;
+      }
     }
+    yield { start, rows, values };
   }
-  return { values, labels };
 }
 
 /** Writes the data set's cache files if missing; returns their paths. */

@@ -132,6 +132,7 @@ export function runTransform(command: TransformCommand): Promise<number> {
       }
       await sink.finish();
       if (!command.quiet) process.stderr.write(`cne: wrote ${command.out} (${rows} × ${model.outDim})\n`);
+      if (fleet && !command.quiet) process.stderr.write(`cne: placed by ${fleet.summary()}\n`);
     } finally {
       await fleet?.close();
       model.destroy();

@@ -3,33 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { loadModel } from "../../dist/index.js";
-import { CLI, clusters, npyFile, runCli, tempDir } from "./files.ts";
+import { CLI, npyFile, runCli, tempDir } from "./files.ts";
+import { bytesOf as bytes, csvOf, npyData, STREAM_DIM as dim, streamFixture } from "../stream-fixture.ts";
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-const dim = 8;
-const { rows } = clusters(300, dim);
 const N = 30000;
-/** N rows: the 300 cluster rows, shifted a little per copy */
-const many = new Float32Array(N * dim);
-for (let i = 0; i < N; i++) for (let j = 0; j < dim; j++) many[i * dim + j] = rows[i % 300][j] + 0.01 * Math.floor(i / 300);
-const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-/** The data of a float32 .npy file written by the CLI (a 128-byte header). */
-const npyData = (file: string) => readFileSync(file).subarray(128);
-
 let expected: Float32Array;
 
 beforeAll(async () => {
-  tmp.write("train.csv", rows.map((r) => r.join(",")).join("\n") + "\n");
-  tmp.write("many.npy", npyFile("<f4", many, [N, dim]));
-  tmp.write("many.csv", "a,b,c,d,e,f,g,h\n" + Array.from({ length: N }, (_, i) => Array.from(many.subarray(i * dim, (i + 1) * dim)).join(",")).join("\n") + "\n");
-  const fit = runCli(["fit", tmp.path("train.csv"), "--save-model", tmp.path("m.cne"), "--epochs", "20", "--quiet"]);
-  expect(fit.status, fit.stderr).toBe(0);
-  const model = await loadModel(new Uint8Array(readFileSync(tmp.path("m.cne"))));
-  expected = await model.transform(many);
-  model.destroy();
+  const fixture = await streamFixture(tmp, N);
+  expected = fixture.expected;
+  tmp.write("many.npy", npyFile("<f4", fixture.many, [N, dim]));
+  tmp.write("many.csv", csvOf(fixture.many, dim));
 }, 120000);
 
 describe("cne transform, streamed", () => {
@@ -75,7 +62,7 @@ describe("cne transform, streamed", () => {
   it("a partial output of another block size or model is not continued; --no-resume starts afresh", () => {
     const out = tmp.path("other.npy");
     writeFileSync(`${out}.partial`, "stale");
-    writeFileSync(`${out}.partial.json`, JSON.stringify({ version: 1, model: "x", input: "y", chunkRows: 5, dim, outDim: 2, format: "npy", rowsDone: 5, bytesDone: 3, next: { row: 5, byte: 0 } }));
+    writeFileSync(`${out}.partial.json`, JSON.stringify({ version: 2, model: "x", input: "y", chunkRows: 5, dim, outDim: 2, format: "npy", rowsDone: 5, bytesDone: 3, next: { row: 5, byte: 0 } }));
     const t = runCli(["transform", tmp.path("m.cne"), tmp.path("many.npy"), "--out", out, "--chunk-rows", "5000"]);
     expect(t.status, t.stderr).toBe(0);
     expect(t.stderr).not.toMatch(/continuing/);
@@ -89,6 +76,6 @@ describe("cne transform, streamed", () => {
     tmp.write("ragged.csv", "1,2,3,4,5,6,7,8\n1,2,3\n");
     const ragged = runCli(["transform", tmp.path("m.cne"), tmp.path("ragged.csv"), "--out", tmp.path("y.npy")]);
     expect(ragged.status).toBe(1);
-    expect(ragged.stderr).toMatch(/ragged\.csv: row 1 .*has 3 fields/);
+    expect(ragged.stderr).toMatch(/ragged\.csv: line 2: ragged row: 3 fields, expected 8/);
   });
 });

@@ -217,8 +217,8 @@ describe("examples/edge on the installed package: models saved in Node, served a
   }
 });
 
-describe("cne transform --endpoint: a fleet of three workerd transform workers", () => {
-  it("one worker killed mid-run costs retries, never a row: the output has the local transform's bits", async () => {
+describe("cne transform --endpoint: a fleet of three workerd transform workers and the Deno function", () => {
+  it("a workerd and the Deno function killed mid-run cost retries, never a row: the output has the local transform's bits", async () => {
     const { dir, dim } = narrow;
     // 40,000 rows: the served model's rows, shifted a little per copy, in blocks of 250 (160 requests)
     const n = 40000;
@@ -231,32 +231,42 @@ describe("cne transform --endpoint: a fleet of three workerd transform workers",
     expect(local.code, local.stderr).toBe(0);
 
     await bundleEdgeWorker(dir);
-    const workers = await Promise.all([0, 1, 2].map(() => serveWorkerdConfig(join(dir, "config.capnp"), { timeoutMs: 30000 })));
+    const [workers, deno] = await Promise.all([
+      Promise.all([0, 1, 2].map(() => serveWorkerdConfig(join(dir, "config.capnp"), { timeoutMs: 30000 }))),
+      startDeno(narrow),
+    ]);
+    const servers = [...workers, deno];
     try {
       const args = ["transform", "model.cne", "many.npy", "--out", "fleet.npy", "--chunk-rows", "250", "--concurrency", "2", "--retries", "10"];
-      for (const w of workers) args.push("--endpoint", `${w.origin}/`);
+      for (const s of servers) args.push("--endpoint", `${s.origin}/`);
       const fleet = startProcess(cne, args, { cwd: dir });
-      // kill the first worker once a tenth of the rows are written
+      // kill the first workerd once a tenth of the rows are written, the Deno function at a third
       const journal = join(dir, "fleet.npy.partial.json");
-      let killedAt = -1;
+      const kills = [{ at: n / 10, server: workers[0], done: -1 }, { at: n / 3, server: deno, done: -1 }];
       const deadline = Date.now() + 120000;
-      while (killedAt < 0 && Date.now() < deadline) {
+      while (kills.some((k) => k.done < 0) && Date.now() < deadline && fleet.child.exitCode === null) {
         await new Promise((r) => setTimeout(r, 20));
+        let done: number;
         try {
-          const done = (JSON.parse(readFileSync(journal, "utf8")) as { rowsDone: number }).rowsDone;
-          if (done >= n / 10) { killedAt = done; await workers[0].close(); }
-        } catch { /* not written yet, or being renamed */ }
+          done = (JSON.parse(readFileSync(journal, "utf8")) as { rowsDone: number }).rowsDone;
+        } catch { continue; /* not written yet, or being renamed */ }
+        for (const k of kills) if (k.done < 0 && done >= k.at) { k.done = done; await k.server.close(); }
       }
       const code = await Promise.race([fleet.exited, new Promise((r) => setTimeout(() => r("timeout"), 180000))]);
       const { stderr } = fleet.output();
       expect(code, stderr).toBe(0);
-      expect(killedAt, "the worker was killed before the run ended").toBeGreaterThan(0);
-      expect(killedAt).toBeLessThan(n);
-      expect(stderr, "the dead worker's blocks were retried").toMatch(/retrying/);
+      for (const k of kills) {
+        expect(k.done, `${k.server.origin} was killed before the run ended`).toBeGreaterThan(0);
+        expect(k.done).toBeLessThan(n);
+      }
+      expect(stderr, "the dead workers' blocks were retried").toMatch(/retrying/);
+      // every server placed blocks before it died (or to the end): the Deno function's answers were taken too
+      const placed = /cne: placed by (.*)/.exec(stderr)?.[1] ?? "";
+      for (const s of servers) expect(placed, stderr).toMatch(new RegExp(`${s.origin}/ [1-9]\\d* blocks?`));
       expect(readFileSync(join(dir, "fleet.npy")).equals(readFileSync(join(dir, "local.npy"))), "fleet output = local transform, bit for bit").toBe(true);
       expect(existsSync(journal)).toBe(false);
     } finally {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(servers.map((s) => s.close()));
     }
   }, 300000);
 });

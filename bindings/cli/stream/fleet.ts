@@ -35,7 +35,11 @@ interface Endpoint {
   limit: LimitFunction;
   /** no new blocks before this time (after a failure) */
   coolUntil: number;
+  /** failures in a row (the cool-down grows with them) */
   failures: number;
+  /** blocks it placed, and attempts that failed, over the run */
+  placed: number;
+  failed: number;
 }
 
 /** A refusal that retrying cannot fix (the fleet serves another model, or refuses the rows). */
@@ -53,7 +57,7 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
 export function createFleet(options: FleetOptions) {
   if (options.endpoints.length === 0) throw new FleetError("no endpoints");
   const agent = new Agent({ connections: options.concurrency, keepAliveTimeout: 10_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
-  const endpoints: Endpoint[] = options.endpoints.map((url) => ({ url, limit: pLimit(options.concurrency), coolUntil: 0, failures: 0 }));
+  const endpoints: Endpoint[] = options.endpoints.map((url) => ({ url, limit: pLimit(options.concurrency), coolUntil: 0, failures: 0, placed: 0, failed: 0 }));
 
   /** The least busy endpoint that is not cooling down after a failure (else the one that cools down first). */
   const pick = (): Endpoint => {
@@ -114,10 +118,12 @@ export function createFleet(options: FleetOptions) {
             try {
               const out = await attempt(endpoint, body, rows, outDim);
               endpoint.failures = 0;
+              endpoint.placed++;
               return out;
             } catch (error) {
               if (!(error instanceof AbortError) || !(error.originalError instanceof FleetError)) {
                 endpoint.failures++;
+                endpoint.failed++;
                 endpoint.coolUntil = Date.now() + Math.min(10_000, 250 * 2 ** (endpoint.failures - 1));
                 options.onRetry?.(endpoint.url, error as Error, endpoint.failures);
               }
@@ -131,6 +137,10 @@ export function createFleet(options: FleetOptions) {
     /** in-flight blocks the fleet can take at once */
     get capacity(): number {
       return endpoints.length * options.concurrency;
+    },
+    /** Which endpoint placed how many blocks, and how many attempts failed there: one line for the log. */
+    summary(): string {
+      return endpoints.map((e) => `${e.url} ${e.placed} block${e.placed === 1 ? "" : "s"}${e.failed > 0 ? ` (${e.failed} failed attempt${e.failed === 1 ? "" : "s"})` : ""}`).join(", ");
     },
     async close(): Promise<void> {
       await agent.close();

@@ -35,7 +35,7 @@ export interface StreamIdentity {
 }
 
 interface Journal extends StreamIdentity {
-  version: 1;
+  version: 2;
   rowsDone: number;
   bytesDone: number;
   next: SourcePosition;
@@ -86,7 +86,7 @@ export interface StreamSink {
 async function readJournal(file: string): Promise<Journal | undefined> {
   try {
     const j = JSON.parse(await readFile(file, "utf8")) as Journal;
-    return j && j.version === 1 ? j : undefined;
+    return j && j.version === 2 ? j : undefined;
   } catch {
     return undefined;
   }
@@ -123,7 +123,7 @@ export async function openSink(out: string, identity: StreamIdentity, resume: bo
     fileError(partial, `cannot write: ${describeSystemError(error)}`);
   }
   const writeJournal = async () => {
-    const journal: Journal = { version: 1, ...identity, rowsDone, bytesDone, next: next! };
+    const journal: Journal = { version: 2, ...identity, rowsDone, bytesDone, next: next! };
     await writeFile(`${journalFile}.tmp`, JSON.stringify(journal));
     await rename(`${journalFile}.tmp`, journalFile);
   };

@@ -1,23 +1,27 @@
-// Row sources for the streaming transform: a data file read one block of rows at a time, so memory holds one
-// block whatever the file's size. Each block carries the position of the next one (row and byte offset), which
-// the resume journal stores: a re-run continues from there without reading what came before.
-//   .npy: little-endian float32/float64/int C-order 2-D arrays, read by byte offset.
-//   .csv/.tsv: one row a line, decoded in pieces; a header line is one of names only (the header rule of
-//   bindings/io/header.ts, which no number, NaN or missing-value spelling trips), or as --header says; gzipped text cannot seek, so a resumed .gz is decompressed from the start and skipped.
+// Row sources for the streaming transform: a data file read one block of rows at a time through the table
+// readers of bindings/io (the ones every command uses: the same formats, header rule, label column, checks and
+// errors), so memory holds a block or two whatever the file's size. The readers' blocks (a piece of text, a
+// slice of .npy rows, a Parquet row group, an Arrow batch) are cut into blocks of exactly `chunkRows` rows here.
+// Each block carries the position of the next one, which the resume journal stores: a re-run continues from
+// there without reading what came before (gzipped text cannot seek: it is decompressed from the start).
 
-import { createReadStream } from "node:fs";
+import { openAsBlob } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
 import { createHash } from "node:crypto";
-import { describeSystemError, fileError } from "../errors.ts";
-import { isHeaderRow, inputFormatOf, openVectorBlocks, TableError } from "../../io/index.ts";
+import { CliError, describeSystemError, fileError } from "../errors.ts";
+import { inputFormatOf, openVectorBlocks, TableError } from "../../io/index.ts";
+import { npyBlocks } from "../../io/npy-blocks.ts";
+import { blobText, delimitedBlocks, type TextPosition } from "../../io/delimited-blocks.ts";
 import "../parquet-wasm.ts";
 
 export interface SourcePosition {
   /** rows before this position */
   row: number;
-  /** byte offset of the next row in the file (decompressed bytes for .gz) */
+  /** byte offset (decompressed, for .gz) of a row boundary at or before row `row`: reading resumes there */
   byte: number;
+  /** text: the row that starts at `byte` (the rows from it to `row` are read again and skipped), and its line */
+  byteRow?: number;
+  line?: number;
 }
 
 export interface RowBlock {
@@ -29,7 +33,7 @@ export interface RowBlock {
 export interface RowSource {
   /** data columns per row (the label column, if any, taken out) */
   dim: number;
-  /** rows in the file when known before reading it all (.npy) */
+  /** rows in the file when known before reading it all (.npy, Parquet, Arrow) */
   rows?: number;
   /** identifies the file's content for a resume: size, modification time and a hash of its first bytes */
   fingerprint: string;
@@ -45,11 +49,21 @@ export interface SourceOptions {
   vectorColumn?: string;
   /** true/false forces a header line or none; undefined: the header rule (a first line of names only) */
   header?: boolean;
+  /** text: bytes read and parsed at a time (default bindings/io's PIECE_BYTES) */
+  pieceBytes?: number;
+}
+
+/** A reader's block: its rows, and for text where it starts and ends (row boundaries to resume from). */
+interface ReaderBlock {
+  values: Float32Array;
+  n: number;
+  start?: TextPosition;
+  end?: TextPosition;
 }
 
 const HEAD_BYTES = 1 << 16;
 
-async function fingerprintOf(file: string): Promise<{ fingerprint: string; size: number; head: Uint8Array }> {
+async function fingerprintOf(file: string): Promise<string> {
   let handle;
   try {
     const info = await stat(file);
@@ -58,237 +72,110 @@ async function fingerprintOf(file: string): Promise<{ fingerprint: string; size:
     const head = new Uint8Array(Math.min(HEAD_BYTES, info.size));
     await handle.read(head, 0, head.length, 0);
     const hash = createHash("sha256").update(head).digest("hex").slice(0, 32);
-    return { fingerprint: `${info.size}:${Math.round(info.mtimeMs)}:${hash}`, size: info.size, head };
+    return `${info.size}:${Math.round(info.mtimeMs)}:${hash}`;
   } catch (error) {
-    if ((error as Error).name === "CliError") throw error;
+    if (error instanceof CliError) throw error;
     return fileError(file, `cannot read: ${describeSystemError(error)}`);
   } finally {
     await handle?.close();
   }
 }
 
-export async function openRowSource(file: string, options: SourceOptions = {}): Promise<RowSource> {
-  const lower = file.toLowerCase();
-  const { fingerprint, head } = await fingerprintOf(file);
-  if (lower.endsWith(".npy")) {
-    if (options.labelColumn !== undefined) fileError(file, "--label-column applies to text files; a .npy file holds data columns only");
-    return npySource(file, head, fingerprint);
-  }
-  const kind = inputFormatOf(file);
-  if (kind?.format === "parquet" || kind?.format === "arrow" || kind?.format === "arrows") return columnarSource(file, kind.format, fingerprint, options);
-  const gzip = lower.endsWith(".gz");
-  const base = gzip ? lower.slice(0, -3) : lower;
-  if (base.endsWith(".csv") || base.endsWith(".tsv")) {
-    return textSource(file, gzip, base.endsWith(".tsv") ? "\t" : ",", fingerprint, options);
-  }
-  fileError(file, "a streamed transform reads .npy, .csv or .tsv (optionally .gz), .parquet or .arrow/.arrows");
+/** A reader's error as the command line says it: the file first (and, for line 1 read as data, the flag that helps). */
+function named(file: string, error: unknown): never {
+  if (!(error instanceof TableError)) throw error;
+  const advice = error.kind === "first-row-value" ? " (line 1 was read as data: give --header if it names the columns)" : "";
+  throw new CliError(`${file}: ${error.message}${advice}`);
 }
 
-// ---- Parquet and Arrow: row groups / record batches of the vector column (bindings/io/blocks.ts) ----
-
-async function columnarSource(file: string, format: "parquet" | "arrow" | "arrows", fingerprint: string, options: SourceOptions): Promise<RowSource> {
-  const { openAsBlob } = await import("node:fs");
-  const named = (error: unknown): never => {
-    if (error instanceof TableError) fileError(file, error.message);
-    throw error;
-  };
-  const source = await openVectorBlocks(format, await openAsBlob(file), { vectorColumn: options.vectorColumn, labelColumn: options.labelColumn }).catch(named);
-  return {
-    dim: source.dim,
-    rows: source.rows,
-    fingerprint,
-    // no byte offsets: a resume starts from the row group (or batch) that holds its row
-    start: { row: 0, byte: 0 },
-    async *blocks(from, chunkRows) {
-      let row = from.row;
-      try {
-        for await (const block of source.blocks(from.row)) {
-          for (let at = 0; at < block.n; at += chunkRows) {
-            const n = Math.min(chunkRows, block.n - at);
-            row += n;
-            yield { values: block.values.subarray(at * source.dim, (at + n) * source.dim), n, next: { row, byte: 0 } };
-          }
-        }
-      } catch (error) {
-        named(error);
-      }
-    },
-  };
-}
-
-// ---- .npy ----
-
-const NPY_TYPES: Record<string, { bytes: number; read: (v: DataView, at: number) => number }> = {
-  "<f4": { bytes: 4, read: (v, at) => v.getFloat32(at, true) },
-  "<f8": { bytes: 8, read: (v, at) => v.getFloat64(at, true) },
-  "<i4": { bytes: 4, read: (v, at) => v.getInt32(at, true) },
-  "<i8": { bytes: 8, read: (v, at) => Number(v.getBigInt64(at, true)) },
-  "<u1": { bytes: 1, read: (v, at) => v.getUint8(at) },
-  "|u1": { bytes: 1, read: (v, at) => v.getUint8(at) },
-};
-
-function npySource(file: string, head: Uint8Array, fingerprint: string): RowSource {
-  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (head.length < 10 || magic.some((b, i) => head[i] !== b)) fileError(file, "not an .npy file (no NUMPY magic)");
-  const major = head[6];
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const dataStart = (major === 1 ? 10 : 12) + headerLength;
-  if (dataStart > head.length) fileError(file, "the .npy header is longer than the file's first 64 KiB");
-  const dict = new TextDecoder("latin1").decode(head.subarray(major === 1 ? 10 : 12, dataStart));
-  const descr = /'descr'\s*:\s*'([^']+)'/.exec(dict)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(dict)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(dict)?.[1];
-  if (!descr || !fortran || shapeText === undefined) fileError(file, "unreadable .npy header");
-  if (fortran === "True") fileError(file, "Fortran-order .npy is not supported (save it in C order)");
-  const type = NPY_TYPES[descr];
-  if (!type) fileError(file, `.npy dtype ${descr} is not supported by the streamed transform (float32, float64, int32, int64, uint8)`);
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
-  if (shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d >= 0)) fileError(file, `expected a 2-D array, shape (${shapeText})`);
-  const [rows, dim] = shape;
-  if (dim < 1) fileError(file, "rows have no values (shape (n, 0))");
-  const rowBytes = dim * type.bytes;
-  return {
-    dim,
-    rows,
-    fingerprint,
-    start: { row: 0, byte: dataStart },
-    async *blocks(from, chunkRows) {
-      const handle = await open(file, "r");
-      try {
-        const size = (await handle.stat()).size;
-        if (dataStart + rows * rowBytes > size) fileError(file, `the .npy header says ${rows} rows of ${dim} values, but the file is cut short`);
-        const buffer = new Uint8Array(chunkRows * rowBytes);
-        for (let row = from.row; row < rows; ) {
-          const n = Math.min(chunkRows, rows - row);
-          const at = dataStart + row * rowBytes;
-          const { bytesRead } = await handle.read(buffer, 0, n * rowBytes, at);
-          if (bytesRead !== n * rowBytes) fileError(file, "the file changed or was cut short while being read", { row });
-          const values = new Float32Array(n * dim);
-          if (descr === "<f4" && buffer.byteOffset % 4 === 0) {
-            values.set(new Float32Array(buffer.buffer, buffer.byteOffset, n * dim));
-          } else {
-            const v = new DataView(buffer.buffer, buffer.byteOffset, n * rowBytes);
-            for (let i = 0; i < n * dim; i++) values[i] = type.read(v, i * type.bytes);
-          }
-          row += n;
-          yield { values, n, next: { row, byte: dataStart + row * rowBytes } };
-        }
-      } finally {
-        await handle.close();
-      }
-    },
-  };
-}
-
-// ---- .csv / .tsv ----
-
-/** Splits a line into cells; double-quoted cells may hold the delimiter ("" is a quote). */
-function cellsOf(line: string, delimiter: string): string[] {
-  if (!line.includes('"')) return line.split(delimiter);
-  const cells: string[] = [];
-  let cell = "", quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) { cells.push(cell); cell = ""; }
-    else cell += ch;
-  }
-  cells.push(cell);
-  return cells;
-}
-
-/** The lines of a file from byte `from`, each with the byte offset after it (decompressing .gz from the start). */
-async function* linesOf(file: string, gzip: boolean, from: number): AsyncGenerator<{ line: string; begin: number; end: number }> {
-  const raw = createReadStream(file, gzip ? {} : { start: from });
-  const input = gzip ? raw.pipe(createGunzip()) : raw;
-  let offset = gzip ? 0 : from;
-  let pending: Buffer = Buffer.alloc(0);
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+/**
+ * Cuts a reader's blocks into blocks of `chunkRows` rows from row `from.row` on (the first `skip` rows read are
+ * dropped: a text resume starts at the row boundary before its row). A block that ends inside a reader's block
+ * resumes at that block's start; one that ends with it, at its end.
+ */
+async function* rechunk(file: string, reader: AsyncIterable<ReaderBlock>, dim: number, from: SourcePosition, skip: number, chunkRows: number): AsyncGenerator<RowBlock, void, undefined> {
+  let values = new Float32Array(chunkRows * dim), filled = 0, row = from.row;
+  let lastEnd: TextPosition | undefined;
+  let resume: TextPosition | undefined = from.byteRow === undefined ? undefined : { row: from.byteRow, byte: from.byte, line: from.line ?? 1 };
+  const next = (): SourcePosition => (resume ? { row, byte: resume.byte, byteRow: resume.row, line: resume.line } : { row, byte: 0 });
   try {
-    for await (const piece of input as AsyncIterable<Buffer>) {
-      pending = pending.length === 0 ? piece : (Buffer.concat([pending, piece]) as Buffer);
-      let startOfLine = 0;
-      for (let nl = pending.indexOf(10, 0); nl >= 0; nl = pending.indexOf(10, startOfLine)) {
-        const lineBytes = pending.subarray(startOfLine, nl);
-        const begin = offset + startOfLine, end = offset + nl + 1;
-        startOfLine = nl + 1;
-        if (end <= from) continue; // .gz: skipping to the resume point
-        yield { line: decoder.decode(lineBytes).replace(/\r$/, ""), begin, end };
+    for await (const block of reader) {
+      let at = Math.min(skip, block.n);
+      skip -= at;
+      while (at < block.n) {
+        const take = Math.min(chunkRows - filled, block.n - at);
+        values.set(block.values.subarray(at * dim, (at + take) * dim), filled * dim);
+        filled += take;
+        at += take;
+        row += take;
+        if (filled < chunkRows) continue;
+        // the next block begins in this reader's block (read again on a resume), or after it
+        if (block.start && block.end) resume = at < block.n ? block.start : block.end;
+        yield { values, n: filled, next: next() };
+        values = new Float32Array(chunkRows * dim);
+        filled = 0;
       }
-      offset += startOfLine;
-      pending = pending.subarray(startOfLine);
-    }
-    if (pending.length > 0 && offset + pending.length > from) {
-      yield { line: decoder.decode(pending).replace(/\r$/, ""), begin: offset, end: offset + pending.length };
+      lastEnd = block.end;
     }
   } catch (error) {
-    if (error instanceof TypeError) fileError(file, "not UTF-8 text");
-    if ((error as Error).name === "CliError") throw error;
-    fileError(file, `cannot read: ${describeSystemError(error)}`);
-  } finally {
-    raw.destroy();
+    named(file, error);
   }
+  if (lastEnd) resume = lastEnd;
+  if (filled > 0) yield { values: values.subarray(0, filled * dim), n: filled, next: next() };
 }
 
-async function textSource(file: string, gzip: boolean, delimiter: string, fingerprint: string, options: SourceOptions): Promise<RowSource> {
-  // the first line decides the header and the width
-  let first: { line: string; begin: number; end: number } | undefined;
-  for await (const l of linesOf(file, gzip, 0)) {
-    if (l.line.trim() === "") continue;
-    first = l;
-    break;
+export async function openRowSource(file: string, options: SourceOptions = {}): Promise<RowSource> {
+  const fingerprint = await fingerprintOf(file);
+  const kind = inputFormatOf(file);
+  let blob: Blob;
+  try {
+    blob = await openAsBlob(file);
+  } catch (error) {
+    fileError(file, `cannot read: ${describeSystemError(error)}`);
   }
-  if (!first) fileError(file, "no rows");
-  if (first.line.charCodeAt(0) === 0xfeff) first.line = first.line.slice(1);
-  const firstCells = cellsOf(first.line, delimiter);
-  const header = options.header ?? isHeaderRow(firstCells);
-  const names = header ? firstCells.map((c) => c.trim()) : undefined;
-  const width = firstCells.length;
-  let label = -1;
-  if (options.labelColumn !== undefined) {
-    const spec = options.labelColumn;
-    if (spec === "last") label = width - 1;
-    else if (/^\d+$/.test(spec)) label = Number(spec);
-    else label = names?.indexOf(spec) ?? -1;
-    if (label < 0 || label >= width) fileError(file, `--label-column ${spec}: no such column (the file has ${width})`);
+  try {
+    if (kind?.format === "npy") {
+      if (options.labelColumn !== undefined) fileError(file, "--label-column applies to text files; a .npy file holds data columns only");
+      const source = await npyBlocks(blob);
+      return {
+        dim: source.dim,
+        rows: source.rows,
+        fingerprint,
+        start: { row: 0, byte: 0 },
+        blocks: (from, chunkRows) => rechunk(file, source.blocks(from.row), source.dim, from, 0, chunkRows),
+      };
+    }
+    if (kind?.format === "parquet" || kind?.format === "arrow" || kind?.format === "arrows") {
+      const source = await openVectorBlocks(kind.format, blob, { vectorColumn: options.vectorColumn, labelColumn: options.labelColumn });
+      return {
+        dim: source.dim,
+        rows: source.rows,
+        fingerprint,
+        // no byte offsets: a resume starts from the row group (or batch) that holds its row
+        start: { row: 0, byte: 0 },
+        blocks: (from, chunkRows) => rechunk(file, source.blocks(from.row), source.dim, from, 0, chunkRows),
+      };
+    }
+    if (kind?.format === "csv" || kind?.format === "tsv") {
+      const source = await delimitedBlocks(blobText(blob, kind.gzip), {
+        delimiter: kind.format === "tsv" ? "\t" : ",",
+        header: options.header,
+        labelColumn: options.labelColumn,
+        pieceBytes: options.pieceBytes,
+      });
+      const start = source.start;
+      return {
+        dim: source.dim,
+        fingerprint,
+        start: { row: start.row, byte: start.byte, byteRow: start.row, line: start.line },
+        blocks: (from, chunkRows) => {
+          const at: TextPosition = { row: from.byteRow ?? 0, byte: from.byte, line: from.line ?? 1 };
+          return rechunk(file, source.blocks(at), source.dim, from, from.row - at.row, chunkRows);
+        },
+      };
+    }
+  } catch (error) {
+    named(file, error);
   }
-  const dim = width - (label >= 0 ? 1 : 0);
-  if (dim < 1) fileError(file, "no data columns");
-  return {
-    dim,
-    fingerprint,
-    start: { row: 0, byte: header ? first.end : first.begin },
-    async *blocks(from, chunkRows) {
-      let values = new Float32Array(chunkRows * dim), n = 0, row = from.row;
-      let last = from.byte;
-      for await (const { line, end } of linesOf(file, gzip, from.byte)) {
-        last = end;
-        const trimmed = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-        if (trimmed.trim() === "") continue;
-        const cells = cellsOf(trimmed, delimiter);
-        if (cells.length !== width) fileError(file, `row ${row} has ${cells.length} fields, the first has ${width}`, { row });
-        let j = 0;
-        for (let c = 0; c < width; c++) {
-          if (c === label) continue;
-          const s = cells[c].trim();
-          const v = Number(s);
-          if (s === "" || Number.isNaN(v) || !Number.isFinite(v)) fileError(file, `${JSON.stringify(s)} is not a finite number`, { row, index: c });
-          values[n * dim + j++] = v;
-        }
-        n++;
-        row++;
-        if (n === chunkRows) {
-          yield { values, n, next: { row, byte: end } };
-          values = new Float32Array(chunkRows * dim);
-          n = 0;
-        }
-      }
-      if (n > 0) yield { values: values.subarray(0, n * dim), n, next: { row, byte: last } };
-    },
-  };
+  fileError(file, "a streamed transform reads .npy, .csv or .tsv (optionally .gz), .parquet or .arrow/.arrows");
 }
