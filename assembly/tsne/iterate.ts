@@ -9,6 +9,7 @@
 
 import { arg, argInt, argPtr, barrier, splitBegin, threadCount } from "../parallel/control";
 import { attractRows, repelRowsExact } from "./gradient";
+import { momentumStep } from "./momentum";
 import { repulsionFft, WS_Z } from "./repulsion_fft";
 
 export const ARG_TSNE_Y: i32 = 0; // f32[n·2] the layout
@@ -43,10 +44,6 @@ export const ARG_TSNE_NODES: i32 = 27;
 
 /** Rows per block of the static split (and of the mean's partial sums). */
 export const TSNE_BLOCK_ROWS: i32 = 256;
-
-const GAIN_UP: f32 = 0.2;
-const GAIN_DOWN: f32 = 0.8;
-const GAIN_MIN: f32 = 0.01;
 
 export function tsneIterateTask(ctrl: usize, thread: i32): void {
   const y = argPtr(ctrl, ARG_TSNE_Y), n = argInt(ctrl, ARG_TSNE_N);
@@ -133,20 +130,7 @@ function stepRows(
 
 // @ts-ignore: decorator
 @inline function stepCoordinate(a: usize, f: usize, u: usize, gp: usize, rho: f32, invZ: f32, rate: f32, momentum: f32): f32 {
-  const g = rho * load<f32>(a) - load<f32>(f) * invZ;
-  const last = load<f32>(u);
-  let gain = load<f32>(gp);
-  gain = sign(g) != sign(last) ? gain + GAIN_UP : gain * GAIN_DOWN;
-  gain = max(gain, GAIN_MIN);
-  store<f32>(gp, gain);
-  const next = momentum * last - rate * gain * g;
-  store<f32>(u, next);
-  return next;
-}
-
-// @ts-ignore: decorator
-@inline function sign(v: f32): i32 {
-  return <i32>(v > 0) - <i32>(v < 0);
+  return momentumStep(rho * load<f32>(a) - load<f32>(f) * invZ, u, gp, rate, momentum);
 }
 
 function blockSum(y: usize, b: i32, n: i32, out: usize): void {

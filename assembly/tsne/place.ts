@@ -16,6 +16,7 @@
 // training points). Iterations [0, iterations) of one call run row by row: a chunk of rows at a time per thread.
 
 import { arg, argInt, argPtr, nextChunk } from "../parallel/control";
+import { momentumStep } from "./momentum";
 import { fftGeometry, fftGrid, G_B, G_C1, G_C2, G_H, G_LO1, G_LO2, G_N, repulsionFft } from "./repulsion_fft";
 import { gatherPotentials, gatherPotentials3, lagrangeWeights } from "./interpolate";
 import {
@@ -52,10 +53,6 @@ export const ARG_TSNE_PLACE_SCRATCH: i32 = 21; // TSNE_PLACE_SCRATCH_BYTES per t
 
 /** Scratch bytes per thread of TASK_TSNE_PLACE: the Lagrange weights of both axes (p ≤ 8). */
 export const TSNE_PLACE_SCRATCH_BYTES: i32 = 64;
-
-const GAIN_UP: f32 = 0.2;
-const GAIN_DOWN: f32 = 0.8;
-const GAIN_MIN: f32 = 0.01;
 
 /** TASK_TSNE_PLACE_GRID: the interpolated repulsion of the training layout on a padded square (force is scratch). */
 export function placeGridTask(ctrl: usize, thread: i32): void {
@@ -108,8 +105,8 @@ export function placeTask(ctrl: usize, thread: i32): void {
             gy *= s;
           }
         }
-        let ux = stepCoordinate(gx, update + o, gains + o, rate, momentum);
-        let uy = stepCoordinate(gy, update + o + 4, gains + o + 4, rate, momentum);
+        let ux = momentumStep(gx, update + o, gains + o, rate, momentum);
+        let uy = momentumStep(gy, update + o + 4, gains + o + 4, rate, momentum);
         if (maxStep > 0) {
           const norm = Mathf.sqrt(ux * ux + uy * uy);
           if (norm > maxStep) {
@@ -217,20 +214,3 @@ function exactForce(train: usize, n: i32, v1: f32, v2: f32, alpha: f32): v128 {
   return alpha == 1 ? q : <f32>Math.exp(<f64>alpha * Math.log(<f64>q));
 }
 
-/** The fit's rule (iterate.ts stepCoordinate) for a gradient g already computed. */
-// @ts-ignore: decorator
-@inline function stepCoordinate(g: f32, u: usize, gp: usize, rate: f32, momentum: f32): f32 {
-  const last = load<f32>(u);
-  let gain = load<f32>(gp);
-  gain = sign(g) != sign(last) ? gain + GAIN_UP : gain * GAIN_DOWN;
-  gain = max(gain, GAIN_MIN);
-  store<f32>(gp, gain);
-  const next = momentum * last - rate * gain * g;
-  store<f32>(u, next);
-  return next;
-}
-
-// @ts-ignore: decorator
-@inline function sign(v: f32): i32 {
-  return <i32>(v > 0) - <i32>(v < 0);
-}
