@@ -20,6 +20,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { knn } from "../dist/index.js";
+import { sampleQueryRows } from "./lib/sample.js";
 import { lowRankMixture, vmfMixture } from "./lib/sphere-data.js";
 
 const args = process.argv.slice(2);
@@ -78,8 +79,7 @@ function distance(metric, x, a, b) {
 }
 
 const rows = [];
-let state = 12345;
-const sample = Array.from({ length: SAMPLES }, () => (state = (state * 1103515245 + 12345) % 2147483648) % N);
+const sample = sampleQueryRows(N, SAMPLES);
 log(`${SPHERE ? `${DATA} mixture` : "Fashion-MNIST"} ${N} × ${D}, ${SAMPLES} sampled query rows, ${THREADS} threads, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 for (const metric of METRICS) {
   const data = metric === "hamming" || metric === "jaccard" ? binary : grey;

@@ -104,7 +104,7 @@ async function exactOf(name, data, n, dim) {
   const file = cache(`exact-${name}-${metric}-${n}.i32`);
   if (existsSync(file)) return new Int32Array(readFileSync(file).buffer.slice(0));
   log(`  exact kNN of ${name} ${n} under ${metric} (cached afterwards)`);
-  const { indices } = await knn(data, { n, dim, k: K, threads: 2, metric });
+  const { indices } = await knn(data, { n, dim, k: K, threads: 2, metric, method: "exact" });
   writeFileSync(file, indices);
   return indices;
 }

@@ -3,7 +3,7 @@
 // neighbours the fit used against the exact ones under cosine on the full columns).
 //
 //   node bench/vectors.js [--n 100000] [--data vmf,lowrank,fmnist] [--metrics cosine,euclidean]
-//     [--methods exact,nndescent-alone,nndescent,hnsw] [--samples 100] [--threads 2] [--no-embed] [--clusters 50]
+//     [--methods exact,nndescent-alone,nndescent,hnsw] [--samples 200] [--threads 2] [--no-embed] [--clusters 50]
 //
 // Data (bench/lib/sphere-data.js; 768 columns, each row at a random norm in [0.5, 2]):
 // - vmf: the issue's benchmark, von Mises–Fisher clusters (Wood's sampler), cosine to the cluster mean 0.5-0.8;
@@ -12,8 +12,8 @@
 // Methods: exact (SIMD brute force, `threads`), nndescent (knn()'s default: NN-descent with its recall check and
 // graph-search passes, targetRecall 0.95), nndescent-alone (targetRecall 0: NN-descent only), hnsw (hnswlib-wasm,
 // M 16, efConstruction 200, efSearch 64, one thread).
-// Recall@15 on `samples` evenly spaced query rows against a float64 oracle written from the metric's definition
-// (plain JS); a found neighbour counts when no farther than the oracle's 15th. Every run is a fresh child process
+// Recall@15 on `samples` random query rows (seeded; bench/lib/sample.js) against a float64 oracle written from
+// the metric's definition (plain JS); a found neighbour counts when no farther than the oracle's 15th. Every run is a fresh child process
 // (`--child`), so its peak RSS (VmHWM) is its own: it holds the data (n × dim × 4 bytes) and the core's copy.
 // Needs the built package (npm run build); Fashion-MNIST from /usr/share/datasets/fashion-mnist.
 import { execFileSync } from "node:child_process";
@@ -22,6 +22,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { sampleQueryRows } from "./lib/sample.js";
 import { lowRankMixture, vmfMixture } from "./lib/sphere-data.js";
 
 const args = process.argv.slice(2);
@@ -62,7 +63,7 @@ if (args[0] === "--child") {
   process.exit(0);
 }
 
-const N = Number(opt("n", "100000")), SAMPLES = Number(opt("samples", "100")), THREADS = Number(opt("threads", "2"));
+const N = Number(opt("n", "100000")), SAMPLES = Number(opt("samples", "200")), THREADS = Number(opt("threads", "2"));
 const DATA = opt("data", "vmf,lowrank,fmnist").split(",");
 const METRICS = opt("metrics", "cosine,euclidean").split(",");
 const METHODS = opt("methods", "exact,nndescent-alone,nndescent,hnsw").split(",");
@@ -92,9 +93,9 @@ function dataFile(name) {
   return { file, n: N, dim: 768 };
 }
 
-/** Evenly spaced query rows and their exact neighbour distances under `metric` (float64, from the definition). */
+/** Random query rows (bench/lib/sample.js) and their exact neighbour distances under `metric` (float64, from the definition). */
 function oracle(values, n, dim, metric) {
-  const sample = Array.from({ length: Math.min(SAMPLES, n) }, (_, t) => Math.floor(((2 * t + 1) * n) / (2 * SAMPLES)));
+  const sample = sampleQueryRows(n, SAMPLES);
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) { let s = 0; for (let t = 0; t < dim; t++) s += values[i * dim + t] ** 2; norms[i] = Math.sqrt(s); }
   const distance = (a, b) => {
