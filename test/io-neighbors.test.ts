@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readFileSync } from "node:fs";
 import { Field, Float32, Float64, Int32, List, makeData, makeVector, Struct, Table, type Vector } from "apache-arrow";
-import { knn } from "../dist/index.js";
+import { createEmbedding, knn } from "../dist/index.js";
 import { runCli, tempDir } from "./cli/files.ts";
 import { arrowOf, D, jsonlOf, listRows, listTable, N, parquetOf, points, readBack } from "./io-files.ts";
 
@@ -78,7 +78,7 @@ function rowsOf(table: Table): { ids: number[][]; distances: number[][] } {
 
 const data = points();
 let searched: { indices: Int32Array; distances: Float32Array };
-let searched15: { indices: Int32Array };
+let searched15: { indices: Int32Array; distances: Float32Array };
 let written: Table;
 
 beforeAll(async () => {
@@ -116,13 +116,34 @@ describe("--write-neighbors", () => {
     connection.closeSync();
   });
 
-  it("a t-SNE fit writes its neighbours' ids alone (its affinities, not distances, are kept)", () => {
-    run(["embed", "list.parquet", "--out", "tsne.arrow", "--loss", "tsne", "--perplexity", "5", "--write-neighbors", ...FAST]);
-    const table = read("tsne.arrow");
-    expect(String(table.schema.fields[4].type)).toBe("Struct<{ids:List<Int32>}>");
-    const first = Array.from(table.getChild("neighbors")!.get(0)!.ids.toArray() as Int32Array);
-    expect(first.length).toBe(15); // 3 × perplexity
-    expect(first).toEqual(Array.from(searched15.indices.subarray(0, 15)));
+  it("a t-SNE fit writes its 3 · perplexity neighbours with their distances, as a per-pair fit does; DuckDB reads them", async () => {
+    run(["embed", "list.parquet", "--out", "tsne.parquet", "--loss", "tsne", "--perplexity", "5", "--write-neighbors", ...FAST]);
+    const table = read("tsne.parquet");
+    expect(names(table)).toEqual(["id", "name", "x", "y", "neighbors"]);
+    expect(String(table.schema.fields[4].type)).toBe("Struct<{ids:List<Int32>, distances:List<Float32>}>");
+    const { ids, distances } = rowsOf(table);
+    expect(ids[0].length).toBe(15); // 3 × perplexity
+    expect(ids.flat()).toEqual(Array.from(searched15.indices));
+    expect(Float32Array.from(distances.flat())).toEqual(searched15.distances);
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const db = await DuckDBInstance.create(":memory:");
+    const connection = await db.connect();
+    const file = tmp.path("tsne.parquet").replaceAll("'", "''");
+    const row = (await connection.runAndReadAll(`SELECT len(neighbors.distances) AS k, neighbors.distances[1] AS nearest FROM read_parquet('${file}') WHERE id = 30`)).getRowObjects()[0];
+    expect([Number(row.k), Number(row.nearest)]).toEqual([15, searched15.distances[3 * 15]]);
+    connection.closeSync();
+  });
+
+  it("a per-pair fit at a t-SNE fit's Z keeps the first k of that fit's neighbours with their distances", async () => {
+    const handle = createEmbedding(data, { n: N, dim: D, zBar: "tsne", nEpochs: 20, seed: 3, threads: 1, onWarning: () => {} });
+    try {
+      await handle.run();
+      const graph = handle.knnGraph!;
+      expect(graph.indices).toEqual(searched15.indices);
+      expect(graph.distances).toEqual(searched15.distances);
+    } finally {
+      handle.destroy();
+    }
   });
 
   it("needs a table output, and a fit that keeps a kNN graph", () => {

@@ -68,7 +68,9 @@ export async function prepareTsne(core: Core, data: CoreMatrix, p: ResolvedParam
   if (!(p.init instanceof Float32Array)) core.kernels.tsneScale(optimizer.yPtr, 2 * data.n, INIT_SCALE);
   const state = allocateTsne(core, optimizer.yPtr, affinities);
   const searchSource = isBinaryMetric(p.metric) && !p.knnIndices ? data : undefined;
-  const prepared: Prepared = { n: data.n, data, search: p.knnIndices ? undefined : search, searchSource, pca, knnPtr, k: p.k, graph, optimizer };
+  // the search's distances stay for the handle's knnGraph (--write-neighbors), as a per-pair fit's do
+  const knnDistancesPtr = p.knnIndices ? undefined : distPtr;
+  const prepared: Prepared = { n: data.n, data, search: p.knnIndices ? undefined : search, searchSource, pca, knnPtr, knnDistancesPtr, k: p.k, graph, optimizer };
   return { prepared, state };
 }
 

@@ -30,6 +30,12 @@ export function usePairGraph(core: Core, fit: Prepared, neighbours: number, seed
     core.kernels.packRows(fit.knnPtr, fit.n, k, fit.k, knnPtr);
   }
   const graph = buildGraph(core, knnPtr, fit.n, k, seed);
+  if (k < fit.k && fit.knnDistancesPtr !== undefined) {
+    // the search's distances (the handle's knnGraph) follow their neighbours: the first k of each row
+    const distancesPtr = core.alloc(fit.n * k * 4);
+    core.kernels.packRows(fit.knnDistancesPtr, fit.n, k, fit.k, distancesPtr);
+    fit.knnDistancesPtr = distancesPtr;
+  }
   fit.knnPtr = knnPtr;
   fit.k = k;
   fit.graph = graph;
