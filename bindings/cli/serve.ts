@@ -9,6 +9,7 @@ import { pipeline } from "node:stream/promises";
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import sirv from "sirv";
+import { FORMATS, inputFormatOf } from "../io/formats.ts";
 import { CliError, describeSystemError } from "./errors.ts";
 import type { ServeCommand } from "./serve-args.ts";
 import { allowedHosts, hostAllowed, requestPath } from "./serve-request.ts";
@@ -28,18 +29,29 @@ export interface ExplorerServer {
 export interface ExplorerServerOptions {
   file?: string;
   labelColumn?: string;
+  vectorColumn?: string;
   port?: number;
   host?: string;
   isolation?: boolean;
 }
 
-/** What the page opens first: the file given, or the digits (its last column is the digit). */
-function startFile(options: ExplorerServerOptions): { name: string; url: string; route: string; labelColumn?: string; path: string } {
+/** What the page opens first, and how (the page's reader takes the same columns as `cne embed`): the file
+ * given, or the digits (its last column is the digit). */
+function startFile(options: ExplorerServerOptions): { name: string; url: string; route: string; labelColumn?: string; vectorColumn?: string; path: string } {
   if (options.file) {
     const name = basename(options.file);
-    return { name, url: `/file/${encodeURIComponent(name)}`, route: `/file/${name}`, labelColumn: options.labelColumn, path: resolve(options.file) };
+    return { name, url: `/file/${encodeURIComponent(name)}`, route: `/file/${name}`, labelColumn: options.labelColumn, vectorColumn: options.vectorColumn, path: resolve(options.file) };
   }
   return { name: "digits.csv.gz", url: "/data/digits.csv.gz", route: "/data/digits.csv.gz", labelColumn: options.labelColumn ?? "last", path: DIGITS };
+}
+
+/** --vector-column names a column of a table: refused up front when the file's name says another format (a
+ * name without a known extension is left to the page, whose reader also knows Parquet and Arrow by content). */
+function checkVectorColumn(options: ExplorerServerOptions): void {
+  if (options.vectorColumn === undefined) return;
+  const kind = inputFormatOf(options.file ?? DIGITS);
+  if (!kind || FORMATS[kind.format].columnar) return;
+  throw new CliError(`${options.file ?? "the bundled digits"}: --vector-column applies to Parquet, Arrow and JSONL tables, not to .${kind.format}`);
 }
 
 function setAll(res: ServerResponse, headers: Record<string, string>): void {
@@ -75,6 +87,7 @@ async function streamFile(res: ServerResponse, path: string, headers: Record<str
 }
 
 export async function startExplorerServer(options: ExplorerServerOptions = {}): Promise<ExplorerServer> {
+  checkVectorColumn(options);
   const first = startFile(options);
   if (options.file) {
     try {
@@ -118,7 +131,7 @@ export async function startExplorerServer(options: ExplorerServerOptions = {}): 
       return;
     }
     if (path === "/start.json") {
-      const body = JSON.stringify({ name: first.name, url: first.url, labelColumn: first.labelColumn ?? null });
+      const body = JSON.stringify({ name: first.name, url: first.url, labelColumn: first.labelColumn ?? null, vectorColumn: first.vectorColumn ?? null });
       res.writeHead(200, { ...headers, "Content-Type": JSON_TYPE }).end(body);
       return;
     }

@@ -95,8 +95,8 @@ function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | n
   send({ type: "open", file: state.opened, name, bytes, labelColumn, vectorColumn, metric: metricSelect.value as Metric }, [bytes]);
 }
 
-async function openUrl(url: string, name: string, labelColumn: string | null): Promise<void> {
-  vectorColumn = null;
+async function openUrl(url: string, name: string, labelColumn: string | null, vector: string | null = null): Promise<void> {
+  vectorColumn = vector;
   try {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -293,8 +293,8 @@ $("save-png").addEventListener("click", async () => download(await view.png(), `
   },
 };
 
-// the file `cne serve` was given, or the digits
+// the file `cne serve` was given (with its --label-column and --vector-column), or the digits
 fetch("/start.json")
   .then((r) => (r.ok ? r.json() : { name: "digits.csv.gz", url: "/data/digits.csv.gz", labelColumn: "last" }))
-  .then((start: { name: string; url: string; labelColumn: string | null }) => openUrl(start.url, start.name, start.labelColumn))
+  .then((start: { name: string; url: string; labelColumn: string | null; vectorColumn?: string | null }) => openUrl(start.url, start.name, start.labelColumn, start.vectorColumn ?? null))
   .catch((error) => showError(String(error)));

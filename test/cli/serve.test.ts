@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { request } from "node:http";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Table } from "apache-arrow";
 import { runCli, tempDir } from "./files.ts";
 import { rawRequest, serve as serveProcess } from "./serve-process.ts";
+import { D, listVector, metadataColumns, N, parquetOf, points } from "../io-files.ts";
+import { readTable as readInPage } from "../../explorer/src/parse.ts";
+import { setParquetWasm } from "../../bindings/io/parquet-source.ts";
+
+setParquetWasm(() => readFileSync(createRequire(import.meta.url).resolve("parquet-wasm/esm/parquet_wasm_bg.wasm")));
 
 /** Starts `cne serve` and resolves with the page's URL once it prints where it listens. */
 async function serve(args: string[]): Promise<{ url: string; stop: () => void }> {
@@ -32,7 +40,7 @@ describe("cne serve", () => {
       expect(await page.text()).toContain('<script type="module" src="main.js">');
       for (const file of ["main.js", "compute.js", "worker.js"]) expect((await fetch(url + file)).status, file).toBe(200);
       const start = await (await fetch(new URL("/start.json", url))).json();
-      expect(start).toEqual({ name: "digits.csv.gz", url: "/data/digits.csv.gz", labelColumn: "last" });
+      expect(start).toEqual({ name: "digits.csv.gz", url: "/data/digits.csv.gz", labelColumn: "last", vectorColumn: null });
       expect((await fetch(new URL("/data/digits.csv.gz", url))).status).toBe(200);
       expect((await fetch(url + "..%2f..%2fpackage.json")).status).toBe(404);
     } finally {
@@ -109,6 +117,45 @@ describe("cne serve", () => {
       expect(served.memory().peak - before).toBeLessThan(150);
     } finally {
       served.stop();
+      files.remove();
+    }
+  });
+
+  it("--vector-column and --label-column: start.json names them, and the page's reader opens the served table with them", async () => {
+    const files = tempDir();
+    const small = Float32Array.from({ length: N * 3 }, (_, i) => (i * 7) % 5);
+    const table = new Table({ ...metadataColumns(), embedding: listVector(points(), N, D), small: listVector(small, N, 3) });
+    const file = files.write("two vectors.parquet", parquetOf(table));
+    const served = await serveProcess([file, "--vector-column", "small", "--label-column", "name"]);
+    try {
+      const start = await (await fetch(`${served.origin}/start.json`)).json();
+      expect(start).toEqual({ name: "two vectors.parquet", url: "/file/two%20vectors.parquet", labelColumn: "name", vectorColumn: "small" });
+      // what the page does with it (explorer/src/main.ts): fetch the file, read it with the columns named
+      const bytes = await (await fetch(served.origin + start.url)).arrayBuffer();
+      const read = await readInPage(start.name, bytes.slice(0), start.labelColumn, start.vectorColumn);
+      expect([read.n, read.dim]).toEqual([N, 3]);
+      expect(read.values).toEqual(small);
+      expect(read.labels![4]).toBe("point 4 (b)");
+      expect(read.metadata!.schema.fields.map((f) => f.name)).toEqual(["id", "name", "embedding"]);
+      // unnamed, two list columns are a choice the reader asks for
+      await expect(readInPage(start.name, bytes.slice(0), start.labelColumn, null)).rejects.toThrow(/2 list columns of numbers \("embedding", "small"\): name the vector/);
+    } finally {
+      served.stop();
+      files.remove();
+    }
+  });
+
+  it("--vector-column on a text file (or the digits) is refused at start, in one line", () => {
+    const files = tempDir();
+    try {
+      const csv = files.write("data.csv", "1,2\n3,4\n");
+      for (const [args, file] of [[[csv], "data.csv"], [[], "the bundled digits"]] as const) {
+        const result = runCli(["serve", ...args, "--vector-column", "v", "--port", "0"]);
+        expect(result.status).toBe(1);
+        const shown = file === "data.csv" ? `${csv}` : file;
+        expect(result.stderr).toBe(`cne: ${shown}: --vector-column applies to Parquet, Arrow and JSONL tables, not to .csv\n`);
+      }
+    } finally {
       files.remove();
     }
   });
