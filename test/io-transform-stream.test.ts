@@ -112,6 +112,62 @@ describe("text and .npy read a block at a time by the readers of whole files", (
     await expect(drain(word)).rejects.toThrow(`line ${at + 1}, column 1: "oops" is not a number`);
   });
 
+  it("lone CR (old Mac) and mixed LF, CR LF, CR line ends: pieces cut at every kind, the whole-file reader's rows and lines", async () => {
+    const { readTable } = await import("../dist/io/index.js");
+    const { blocks: textBlocks } = await import("../dist/io/text.js");
+    const { delimitedBlocks } = await import("../dist/io/delimited-blocks.js");
+    const whole = await readTable("t.csv", new TextEncoder().encode(text), { labelColumn: "name" });
+    // in this order a CR is never followed by an LF of the next line end (a blank line between would merge)
+    const ends = ["\r", "\r\n", "\n"];
+    let k = 0;
+    const variants = { "CR only": text.replace(/\r?\n/g, "\r"), mixed: text.replace(/\r?\n/g, () => ends[k++ % 3]) };
+    for (const [name, variant] of Object.entries(variants)) {
+      const bytes = new TextEncoder().encode(variant);
+      const again = await readTable("t.csv", bytes, { labelColumn: "name" });
+      expect(again.values, name).toEqual(whole.values);
+      const oneBreak = (labels: string[]) => labels.map((l) => l.replace(/\r\n?|\n/g, "\n"));
+      expect(oneBreak(again.labels!), name).toEqual(oneBreak(whole.labels!));
+      expect(again.lines, name).toEqual(whole.lines);
+      // the whole-file reader's blocks end at line ends outside quotes (not at LF only: one block of it all)
+      const cut = [...textBlocks(bytes, 300)];
+      expect(cut.length, name).toBeGreaterThan(20);
+      expect(Buffer.concat(cut.map((b) => b.bytes))).toEqual(Buffer.from(bytes));
+      // delivered 7 bytes at a time, so that a CR often ends what has arrived and its LF comes next
+      const chunked = (from: number) => ({
+        stream: new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = from; at < bytes.length; at += 7) controller.enqueue(bytes.slice(at, at + 7));
+            controller.close();
+          },
+        }),
+        readFraction: (textByte: number) => textByte / bytes.length,
+      });
+      const source = await delimitedBlocks(chunked, { delimiter: ",", labelColumn: "name", pieceBytes: 700 });
+      const blocks = [];
+      for await (const b of source.blocks(source.start)) blocks.push({ ...b, values: b.values.slice() });
+      expect(blocks.length, `${name}: many pieces`).toBeGreaterThan(10);
+      expect(joined(blocks.map((b) => b.values), 3), name).toEqual(whole.values);
+      for (const b of blocks) expect(bytes[b.end.byte - 1] === 13 && bytes[b.end.byte] === 10, `${name}: a cut between CR and LF`).toBe(false);
+      for (let j = 1; j < blocks.length; j++) expect(blocks[j].start).toEqual(blocks[j - 1].end);
+      expect(blocks.at(-1)!.end.line).toBe(text.split("\n").length);
+      const from = blocks[6].start;
+      const rest = [];
+      for await (const b of source.blocks(from)) rest.push(b.values.slice());
+      expect(joined(rest, 3), `${name}: from block 6`).toEqual(whole.values.subarray(from.row * 3));
+    }
+  });
+
+  it("a bad row after lone CRs is named by its line", async () => {
+    const { delimitedBlocks, blobText } = await import("../dist/io/delimited-blocks.js");
+    const lines = Array.from({ length: 300 }, (_, i) => `${i},${i % 7},${i % 11}`);
+    lines[250] += ",9";
+    const source = await delimitedBlocks(blobText(new Blob([lines.join("\r") + "\r"]), false), { delimiter: ",", pieceBytes: 300 });
+    const drain = async () => {
+      for await (const _ of source.blocks(source.start)) { /* read */ }
+    };
+    await expect(drain()).rejects.toThrow("line 251: ragged row: 4 fields, expected 3 (as in line 1)");
+  });
+
   it(".npy of several dtypes, from any row, gives the whole-file reader's values; a cut-short file is refused up front", async () => {
     const { readTable } = await import("../dist/io/index.js");
     const { npyBlocks } = await import("../dist/io/npy-blocks.js");
@@ -143,6 +199,72 @@ describe("text and .npy read a block at a time by the readers of whole files", (
       const rest = [];
       for await (const b of source.blocks(all[k].next, 37)) rest.push(b.values.slice());
       expect(joined(rest, 3), `after block ${k}`).toEqual(values.subarray(all[k].next.row * 3));
+    }
+  });
+});
+
+describe("progress of a streamed text input", () => {
+  // 40,000 rows of 8 random values: 3 MB of text, 1.4 MB gzipped, read by the blob stream in many chunks
+  let a = 7;
+  const random = () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 4294967296 - 0.5).toFixed(7);
+  const text = Array.from({ length: 40000 }, () => Array.from({ length: 8 }, random).join(",")).join("\n") + "\n";
+
+  /** The `read` of each block the streamed transform writes, and what runStream reports, for `file`. */
+  async function fractions(file: string): Promise<{ blocks: number[]; reported: number[]; rows: number }> {
+    const { openRowSource } = await import("../dist/cli/stream/source.js");
+    const { runStream } = await import("../dist/cli/stream/run.js");
+    const source = await openRowSource(file, { pieceBytes: 64 * 1024 });
+    const blocks: number[] = [];
+    for await (const b of source.blocks(source.start, 500)) blocks.push(b.read);
+    const reported: number[] = [];
+    const sink = { rowsDone: 0, next: undefined, append: async () => {}, finish: async () => {}, close: async () => {} };
+    const rows = await runStream(source, sink, async (_values, n) => new Float32Array(2 * n), { chunkRows: 500, window: 1, onRows: (_done, read) => reported.push(read) });
+    return { blocks, reported, rows };
+  }
+
+  function expectRisingToOne(values: number[], what: string): void {
+    expect(values.length, what).toBeGreaterThan(20);
+    for (let i = 1; i < values.length; i++) expect(values[i], `${what}: block ${i} after ${values[i - 1]}`).toBeGreaterThanOrEqual(values[i - 1]);
+    expect(values.every((v) => v >= 0 && v <= 1), what).toBe(true);
+    expect(values.at(-1), what).toBe(1);
+    // it rises through the run rather than jumping to the end: a tenth of the blocks in, a small part is read
+    expect(values[Math.floor(values.length / 10)], what).toBeLessThan(0.3);
+    expect(new Set(values).size, `${what}: distinct values`).toBeGreaterThan(10);
+  }
+
+  it("gzipped CSV: the text's bytes of its size by the gzip trailer, rising to 1 (not the text's bytes against the compressed size)", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const file = tmp.write("progress.csv.gz", gzipSync(text));
+    const { blocks, reported, rows } = await fractions(file);
+    expect(rows).toBe(40000);
+    expectRisingToOne(blocks, "blocks");
+    expectRisingToOne(reported, "runStream");
+  });
+
+  it("gzipped CSV of two members (the trailer gives the last one's size): never falls, never passes 1, ends at 1", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const cut = text.indexOf("\n", text.length - 2000) + 1;
+    const file = tmp.write("members.csv.gz", Buffer.concat([gzipSync(text.slice(0, cut)), gzipSync(text.slice(cut))]));
+    const { blocks, reported, rows } = await fractions(file);
+    expect(rows).toBe(40000);
+    for (const values of [blocks, reported]) {
+      for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
+      expect(values.every((v) => v >= 0 && v <= 1)).toBe(true);
+      expect(values.at(-1)).toBe(1);
+    }
+  });
+
+  it("plain CSV: the text's bytes through each block of the file's size", async () => {
+    const file = tmp.write("progress.csv", text);
+    const { blocks } = await fractions(file);
+    expectRisingToOne(blocks, "blocks");
+    const { openRowSource } = await import("../dist/cli/stream/source.js");
+    const source = await openRowSource(file, { pieceBytes: 64 * 1024 });
+    // a block's rows were read with the piece they end in: from its row boundary (where a resume starts) to the
+    // piece's end, at most a piece or two of text further on
+    for await (const b of source.blocks(source.start, 4096)) {
+      expect(b.read * text.length).toBeGreaterThanOrEqual(b.next.byte);
+      expect(b.read * text.length).toBeLessThanOrEqual(b.next.byte + 3 * 64 * 1024);
     }
   });
 });

@@ -41,7 +41,7 @@ async function wholeFileSource(file: string, labelColumn: string | undefined, ve
     async *blocks(from, chunkRows) {
       for (let row = from.row; row < table.n; row += chunkRows) {
         const end = Math.min(table.n, row + chunkRows);
-        yield { values: table.values.subarray(row * table.dim, end * table.dim), n: end - row, next: { row: end, byte: 0 } };
+        yield { values: table.values.subarray(row * table.dim, end * table.dim), n: end - row, next: { row: end, byte: 0 }, read: end / table.n };
       }
     },
   };
@@ -116,14 +116,13 @@ export function runTransform(command: TransformCommand): Promise<number> {
       const place: PlaceBlock = fleet
         ? (values, rows) => fleet.place(values, rows, m.outDim)
         : (values) => m instanceof Embedding ? m.transform(values, { nEpochs: command.epochs, knn: command.knn, signal }) : m.transform(values);
-      const size = source.rows === undefined ? (await stat(command.input)).size : 0;
       let rows: number;
       try {
         rows = await compute(() => runStream(source, sink, place, {
           chunkRows: command.chunkRows,
           window: fleet ? fleet.capacity : 1,
           signal,
-          onRows: (done, byte) => progress.update(source.rows ? done / source.rows : byte / Math.max(1, size), "transform"),
+          onRows: (_done, read) => progress.update(read, "transform"),
         }));
       } catch (error) {
         await sink.close();

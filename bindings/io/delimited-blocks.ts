@@ -5,11 +5,13 @@
 //
 // A piece starts at a row boundary, which is a place to resume from: its row, byte offset (in the decompressed
 // text) and line. The first piece (byte 0) decides the header and the width, as the whole-file reader would;
-// later pieces are data only, and a row of another width is refused with its line in the file.
+// later pieces are data only, and a row of another width is refused with its line in the file. Lines end at
+// LF, CR LF or a lone CR (old Mac files), as the parser reads them, so a file of any of them is cut in pieces.
 
 import { fail, TableError } from "./errors.ts";
+import { gzipTextSize } from "./gzip.ts";
 import { readDelimited } from "./delimited.ts";
-import { rowBound } from "./text.ts";
+import { lineEnds, rowBound } from "./text.ts";
 import type { LabelColumn } from "./types.ts";
 
 /** Bytes of text per piece (a piece grows to the next line break outside quotes). */
@@ -28,6 +30,8 @@ export interface TextBlock {
   /** where the block's first row starts, and where the row after its last starts */
   start: TextPosition;
   end: TextPosition;
+  /** the part of the file read through the block's end, 0 to 1 (OpenedText.readFraction): progress */
+  read: number;
 }
 
 export interface DelimitedBlocks {
@@ -46,13 +50,38 @@ export interface DelimitedOptions {
   pieceBytes?: number;
 }
 
-/** The text's bytes from byte `from` on (decompressed, for a gzipped file: read from its start, `from` skipped). */
-export type TextOpener = (from: number) => ReadableStream<Uint8Array>;
+/** The text's bytes from byte `from` on (decompressed, for a gzipped file), and how far into the file a place
+ * of the text is: progress. */
+export interface OpenedText {
+  stream: ReadableStream<Uint8Array>;
+  /** The part of the file, 0 to 1, read to reach text byte `textByte` of those the stream has given. */
+  readFraction(textByte: number): number;
+}
 
-/** A Blob's text from a byte on: sliced, or gunzipped from the start with the bytes before `from` dropped. */
+/** Opens the text at byte `from` (a gzipped file is read from its start, the bytes before `from` skipped). */
+export type TextOpener = (from: number) => OpenedText;
+
+/**
+ * A Blob's text from a byte on: sliced, or gunzipped from the start with the bytes before `from` dropped. The
+ * part read of a gzipped file is the text's bytes of its size by the gzip trailer (exact for one member under
+ * 4 GiB), or, when the text outgrows that (several members, 4 GiB or more), the compressed bytes read of the
+ * file's (which run ahead of the text: the decompressor takes in more than it has given out): the lesser of the
+ * two, so it never falls and ends at 1.
+ */
 export function blobText(blob: Blob, gzip: boolean): TextOpener {
-  if (!gzip) return (from) => blob.slice(from).stream();
+  if (!gzip) return (from) => ({ stream: blob.slice(from).stream(), readFraction: (textByte) => Math.min(1, textByte / Math.max(1, blob.size)) });
   return (from) => {
+    let read = 0, textSize = 0;
+    const counted = new TransformStream<Uint8Array<ArrayBuffer>, BufferSource>({
+      // no bytes pass before the trailer is known, so that every fraction is taken the same way
+      async start() {
+        textSize = await gzipTextSize(blob);
+      },
+      transform(chunk, out) {
+        read += chunk.length;
+        out.enqueue(chunk);
+      },
+    });
     let skip = from;
     const dropBefore = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, out) {
@@ -63,25 +92,27 @@ export function blobText(blob: Blob, gzip: boolean): TextOpener {
         }
       },
     });
-    return blob.stream().pipeThrough(new DecompressionStream("gzip")).pipeThrough(dropBefore);
+    const stream = blob.stream().pipeThrough(counted).pipeThrough(new DecompressionStream("gzip")).pipeThrough(dropBefore);
+    return { stream, readFraction: (textByte) => Math.min(textSize > 0 ? textByte / textSize : 1, read / Math.max(1, blob.size)) };
   };
 }
 
-const LF = 10, QUOTE = 34;
+const LF = 10, CR = 13, QUOTE = 34;
 
 /**
- * The end (after its line break) of the first line that ends at or after byte `begin + size − 1` outside quotes,
- * quotes counted from `begin` (a row boundary); −1 when `bytes` holds none.
+ * The end (after its line break: LF, CR LF or a lone CR) of the first line that ends at or after byte
+ * `begin + size − 1` outside quotes, quotes counted from `begin` (a row boundary); −1 when `bytes` holds none.
+ * `lineEnd` is lineEnds(bytes) of text.ts, called with places that never decrease.
  */
-function cutAfter(bytes: Uint8Array, begin: number, size: number): number {
+function cutAfter(bytes: Uint8Array, lineEnd: (from: number) => number, begin: number, size: number): number {
   let inside = false;
   let quote = bytes.indexOf(QUOTE, begin);
-  for (let lf = bytes.indexOf(LF, begin + size - 1); lf >= 0; lf = bytes.indexOf(LF, lf + 1)) {
-    while (quote >= 0 && quote < lf) {
+  for (let end = lineEnd(begin + size - 1); end >= 0; end = lineEnd(end)) {
+    while (quote >= 0 && quote < end) {
       inside = !inside;
       quote = bytes.indexOf(QUOTE, quote + 1);
     }
-    if (!inside) return lf + 1;
+    if (!inside) return end;
   }
   return -1;
 }
@@ -104,8 +135,10 @@ async function* piecesOf(stream: ReadableStream<Uint8Array>, size: number): Asyn
       total += value.length;
       if (total < need) continue;
       const bytes = joined();
+      // a CR at the end of what is read so far may be the first half of a CR LF: no cut there yet
+      const lineEnd = lineEnds(bytes, false);
       let begin = 0;
-      for (let cut = cutAfter(bytes, 0, size); cut >= 0; cut = cutAfter(bytes, begin, size)) {
+      for (let cut = cutAfter(bytes, lineEnd, 0, size); cut >= 0; cut = cutAfter(bytes, lineEnd, begin, size)) {
         yield bytes.subarray(begin, cut);
         begin = cut;
       }
@@ -128,8 +161,8 @@ async function* piecesOf(stream: ReadableStream<Uint8Array>, size: number): Asyn
 function firstRowLine(bytes: Uint8Array, line: number): number {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    if (b === LF) line++;
-    else if (b !== 13 && b !== 32 && b !== 9) break;
+    if (b === LF || (b === CR && bytes[i + 1] !== LF)) line++;
+    else if (b !== CR && b !== 32 && b !== 9) break;
   }
   return line;
 }
@@ -163,7 +196,7 @@ export async function delimitedBlocks(open: TextOpener, options: DelimitedOption
 
   // the first piece decides the header, the width and the label column
   let shape: Shape | undefined, dim = 0;
-  for await (const bytes of piecesOf(open(0), size)) {
+  for await (const bytes of piecesOf(open(0).stream, size)) {
     const table = parse(bytes, start, undefined);
     if (!table) break;
     const width = table.columns.length;
@@ -180,11 +213,12 @@ export async function delimitedBlocks(open: TextOpener, options: DelimitedOption
     start,
     async *blocks(from) {
       const at = { ...from };
-      for await (const bytes of piecesOf(open(from.byte), size)) {
+      const text = open(from.byte);
+      for await (const bytes of piecesOf(text.stream, size)) {
         const table = parse(bytes, at, at.byte === 0 ? undefined : later);
         const lines = table?.lines?.lines ?? rowBound(bytes);
         const end = { row: at.row + (table?.n ?? 0), byte: at.byte + bytes.length, line: at.line + lines };
-        if (table) yield { values: table.values, n: table.n, start: { ...at }, end };
+        if (table) yield { values: table.values, n: table.n, start: { ...at }, end, read: text.readFraction(end.byte) };
         Object.assign(at, end);
       }
     },

@@ -1,5 +1,5 @@
 // Gunzip through the platform's DecompressionStream (browsers, Node, Deno, Bun), stopped as soon as the output
-// passes a bound, so that a small gzip bomb costs no more than the bound.
+// passes a bound, so that a small gzip bomb costs no more than the bound; and the size the gzip trailer gives.
 
 import { fail } from "./errors.ts";
 
@@ -31,4 +31,15 @@ export async function gunzip(bytes: Uint8Array, maxBytes = Infinity): Promise<Ui
     at += c.length;
   }
   return out;
+}
+
+/**
+ * The text's size by the gzip trailer (ISIZE, the last 4 bytes: the last member's size modulo 2^32): exact for
+ * a file of one member under 4 GiB, too small for one of several members or of 4 GiB or more (0 for a file too
+ * short to be gzip).
+ */
+export async function gzipTextSize(blob: Blob): Promise<number> {
+  if (blob.size < 18) return 0;
+  const trailer = new DataView(await blob.slice(blob.size - 4).arrayBuffer());
+  return trailer.getUint32(0, true);
 }

@@ -1,15 +1,16 @@
-// JSON Lines: one JSON object a line, the vector an array of numbers in one field (or numbers in several),
-// other fields kept as metadata. apache-arrow infers the column types, and the Arrow path does the rest.
+// JSON Lines: one JSON object a line (ended by LF, CR LF or CR: JSON holds no raw line break), the vector an
+// array of numbers in one field (or numbers in several), other fields kept as metadata. apache-arrow infers
+// the column types, and the Arrow path does the rest.
 
 import { tableFromJSON, type Table as ArrowTable } from "apache-arrow";
 import { fail } from "./errors.ts";
-import { decodeWhole } from "./text.ts";
+import { decodeWhole, splitLines } from "./text.ts";
 
 export function readJsonl(bytes: Uint8Array): ArrowTable {
   const text = decodeWhole(bytes, "a JSONL file", ": save data this large as .parquet, .arrow or .npy");
   const rows: Record<string, unknown>[] = [];
   let line = 0;
-  for (const raw of text.split("\n")) {
+  for (const raw of splitLines(text)) {
     line++;
     if (raw.trim() === "") continue;
     let row: unknown;

@@ -9,7 +9,7 @@ import { readDelimited } from "./delimited.ts";
 import { readJson } from "./json.ts";
 import { parseNpyChecked, readNpyMatrix } from "./npy.ts";
 import { defaultColumns, resolveLabelColumn, splitNumericLabels } from "./columns.ts";
-import { decodeWhole } from "./text.ts";
+import { decodeWhole, splitLines } from "./text.ts";
 import type { ReadOptions, Table } from "./types.ts";
 import type { VectorBlocks } from "./blocks.ts";
 import type { VectorChoice } from "./vector-column.ts";
@@ -71,7 +71,7 @@ export async function readTable(name: string, bytes: Uint8Array, options: ReadOp
   return readDelimited(text, spec.delimiter!, options);
 }
 
-/** Labels from a file: one per line (text, optionally gzipped), or a 1-D (or n × 1) .npy; `n` of them. */
+/** Labels from a file: one per line (text, optionally gzipped; LF, CR LF or CR line ends), or a 1-D (or n × 1) .npy; `n` of them. */
 export async function readLabelList(name: string, bytes: Uint8Array, n: number, maxBytes?: number): Promise<string[]> {
   let labels: string[];
   if (name.toLowerCase().endsWith(".npy")) {
@@ -82,7 +82,7 @@ export async function readLabelList(name: string, bytes: Uint8Array, n: number, 
     labels = Array.from({ length: shape[0] }, (_, i) => String(array.data[i]));
   } else {
     const text = decodeWhole(await plainBytes(bytes, name.toLowerCase().endsWith(".gz"), maxBytes), "a label file");
-    const lines = text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+    const lines = splitLines(text);
     while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
     labels = lines.map((l, i) => {
       const label = l.trim();

@@ -18,16 +18,49 @@ function count(bytes: Uint8Array, byte: number): number {
   return c;
 }
 
+/** Line breaks in the bytes: LF, CR LF and a lone CR (old Mac files) each count once, as the parser reads them. */
+function lineBreaks(bytes: Uint8Array): number {
+  let loneCr = 0;
+  for (let i = bytes.indexOf(CR); i >= 0; i = bytes.indexOf(CR, i + 1)) if (bytes[i + 1] !== LF) loneCr++;
+  return count(bytes, LF) + loneCr;
+}
+
 /**
  * An upper bound on the rows of a delimited file: its lines, ended by LF, CR LF or a lone CR (the parser's line
  * ends). Byte searches go through `bytes.indexOf`, which a Node Buffer does at memory speed.
  */
 export function rowBound(bytes: Uint8Array): number {
   if (bytes.length === 0) return 0;
-  let loneCr = 0;
-  for (let i = bytes.indexOf(CR); i >= 0; i = bytes.indexOf(CR, i + 1)) if (bytes[i + 1] !== LF) loneCr++;
   const last = bytes[bytes.length - 1];
-  return count(bytes, LF) + loneCr + (last === LF || last === CR ? 0 : 1);
+  return lineBreaks(bytes) + (last === LF || last === CR ? 0 : 1);
+}
+
+/** The next place of one byte value at or after `from`; `from` must not decrease between calls, so that the
+ * searches together pass over the bytes once (a byte the file lacks is not searched for again and again). */
+function seeker(bytes: Uint8Array, byte: number): (from: number) => number {
+  let found = -2;
+  return (from) => (found === -1 || found >= from ? found : (found = bytes.indexOf(byte, from)));
+}
+
+/**
+ * The line ends of `bytes`: for a place `from` (not decreasing between calls), the place just after the first
+ * line end at or after it (LF, CR LF or a lone CR), or −1 when there is none. Unless `final`, a CR that is the
+ * last byte is no line end yet (an LF may follow in bytes still to come).
+ */
+export function lineEnds(bytes: Uint8Array, final = true): (from: number) => number {
+  const lf = seeker(bytes, LF), cr = seeker(bytes, CR);
+  return (from) => {
+    const l = lf(from), c = cr(from);
+    if (c < 0 || (l >= 0 && l < c)) return l < 0 ? -1 : l + 1;
+    if (c + 1 < bytes.length) return bytes[c + 1] === LF ? c + 2 : c + 1;
+    return final ? c + 1 : -1;
+  };
+}
+
+/** True when a line ends just before `at` (and `at` is not between the CR and the LF of a CR LF). */
+function endsLine(bytes: Uint8Array, at: number): boolean {
+  const b = bytes[at - 1];
+  return b === LF || (b === CR && bytes[at] !== LF);
 }
 
 export interface Block {
@@ -37,11 +70,12 @@ export interface Block {
 }
 
 /**
- * The file cut into blocks of about `size` bytes, each ending just after a LF at which the number of quotes
- * since the start of the file is even (so no quoted field spans two blocks). Fails when the file ends inside
- * a quoted field.
+ * The file cut into blocks of about `size` bytes, each ending just after a line end (LF, CR LF or a lone CR) at
+ * which the number of quotes since the start of the file is even (so no quoted field spans two blocks). Fails
+ * when the file ends inside a quoted field.
  */
 export function* blocks(bytes: Uint8Array, size = BLOCK_BYTES): Generator<Block> {
+  const lineEnd = lineEnds(bytes);
   let start = 0;
   let nextQuote = bytes.indexOf(QUOTE);
   let lastQuote = -1;
@@ -57,9 +91,9 @@ export function* blocks(bytes: Uint8Array, size = BLOCK_BYTES): Generator<Block>
   while (start < bytes.length) {
     let end = Math.min(bytes.length, start + size);
     let quotes = countTo(end);
-    while (end < bytes.length && (bytes[end - 1] !== LF || (quotes & 1) === 1)) {
-      const lf = bytes.indexOf(LF, end);
-      end = lf < 0 ? bytes.length : lf + 1;
+    while (end < bytes.length && (!endsLine(bytes, end) || (quotes & 1) === 1)) {
+      const next = lineEnd(end);
+      end = next < 0 ? bytes.length : next;
       quotes += countTo(end);
     }
     // only the last block can end inside quotes: refused before it is parsed, as its rows would be wrong
@@ -71,7 +105,14 @@ export function* blocks(bytes: Uint8Array, size = BLOCK_BYTES): Generator<Block>
 
 /** The 1-based line of a byte offset. */
 function lineAt(bytes: Uint8Array, offset: number): number {
-  return count(bytes.subarray(0, Math.max(0, offset)), LF) + 1;
+  return lineBreaks(bytes.subarray(0, Math.max(0, offset))) + 1;
+}
+
+/** Text cut into lines at LF, CR LF or a lone CR (a last empty line after the final line end is no line). */
+export function splitLines(text: string): string[] {
+  const lines = text.includes("\r") ? text.split(/\r\n?|\n/) : text.split("\n");
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
 }
 
 /**

@@ -102,9 +102,21 @@ describe("npy reader", () => {
   });
 });
 
+describe("JSONL line ends", () => {
+  it("a row a line whether lines end in LF, CR LF or a lone CR", async () => {
+    const rows = ROWS.map((r, i) => JSON.stringify({ id: i, v: r }));
+    for (const [name, end] of [["lf", "\n"], ["crlf", "\r\n"], ["cr", "\r"]]) {
+      const t = await readTable(tmp.write(`${name}.jsonl`, rows.join(end) + end));
+      expectTable(t, FLAT, 3, 3);
+    }
+  });
+});
+
 describe("label files", () => {
   it("reads one label per line and .npy integer labels", async () => {
     expect(await readLabels(tmp.write("labels.txt", "a\nb\r\nc\n\n"), 3)).toEqual(["a", "b", "c"]);
+    // old Mac line ends (a lone CR): a label a line, not one label of the whole file
+    expect(await readLabels(tmp.write("labels-cr.txt", "a\rb\rc\r"), 3)).toEqual(["a", "b", "c"]);
     expect(await readLabels(tmp.write("labels.npy", npyFile("<i8", BigInt64Array.from([3n, 1n, 2n]), [3])), 3)).toEqual(["3", "1", "2"]);
   });
 });

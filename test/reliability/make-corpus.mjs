@@ -80,6 +80,13 @@ export const CASES = {
   "bom.csv": { bytes: "\ufeff" + "x,y,z\n" + csvOf(base), rows: N },
   "crlf.csv": { bytes: csvOf(base, ",", "\r\n"), rows: N },
   "crlf.tsv": { bytes: csvOf(base, "\t", "\r\n"), rows: N },
+  // old Mac files end lines with a lone CR: rows as with LF, never one long row; and LF, CR LF, CR mixed
+  "cr-only.csv": { bytes: "x,y,z\r" + csvOf(base, ",", "\r"), rows: N },
+  "cr-only.tsv": { bytes: csvOf(base, "\t", "\r"), rows: N },
+  "cr-only.csv.gz": { bytes: gzipSync(Buffer.from(csvOf(base, ",", "\r")), { mtime: 0 }), rows: N },
+  "mixed-line-ends.csv": { bytes: base.map((r, i) => r.join(",") + ["\n", "\r\n", "\r"][i % 3]).join(""), rows: N },
+  "cr-only-ragged.csv": { bytes: "1,2,3\r4,5,6\r7,8\r", error: "cne: cr-only-ragged.csv: line 3: ragged row: 2 fields, expected 3 (as in line 1)" },
+  "cr-only-unclosed-quote.csv": { bytes: '1,2,3\r4,5,6\r7,"8,9\r1,2,3\r', error: "cne: cr-only-unclosed-quote.csv: line 3: a quoted field is never closed: the quote opened here runs to the end of the file" },
   "quoted.csv": { bytes: '"a","b","c"\n' + base.map((r) => r.map((v) => `"${v}"`).join(",")).join("\n") + "\n", rows: N },
   "quoted-comma.csv": { bytes: '1,2,3\n1,"2,5",3\n', error: 'cne: quoted-comma.csv: line 2, column 2: "2,5" is not a number' },
   // a first line is a header only when every field is a name: one with numbers in it is data

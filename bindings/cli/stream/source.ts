@@ -28,6 +28,9 @@ export interface RowBlock {
   values: Float32Array;
   n: number;
   next: SourcePosition;
+  /** the part of the input read through this block, 0 to 1: its rows of all (when known), else as the text
+   * reader measures it (bytes of the file's; gzip: bindings/io/delimited-blocks.ts blobText) */
+  read: number;
 }
 
 export interface RowSource {
@@ -53,12 +56,14 @@ export interface SourceOptions {
   pieceBytes?: number;
 }
 
-/** A reader's block: its rows, and for text where it starts and ends (row boundaries to resume from). */
+/** A reader's block: its rows, and for text where it starts and ends (row boundaries to resume from) and the
+ * part of the file read through it. */
 interface ReaderBlock {
   values: Float32Array;
   n: number;
   start?: TextPosition;
   end?: TextPosition;
+  read?: number;
 }
 
 const HEAD_BYTES = 1 << 16;
@@ -93,13 +98,17 @@ function named(file: string, error: unknown): never {
  * dropped: a text resume starts at the row boundary before its row). A block that ends inside a reader's block
  * resumes at that block's start; one that ends with it, at its end.
  */
-async function* rechunk(file: string, reader: AsyncIterable<ReaderBlock>, dim: number, from: SourcePosition, skip: number, chunkRows: number): AsyncGenerator<RowBlock, void, undefined> {
+async function* rechunk(file: string, reader: AsyncIterable<ReaderBlock>, dim: number, from: SourcePosition, skip: number, chunkRows: number, rows?: number): AsyncGenerator<RowBlock, void, undefined> {
   let values = new Float32Array(chunkRows * dim), filled = 0, row = from.row;
   let lastEnd: TextPosition | undefined;
+  // the part read: rows of the file's when it says how many, else the reader's own measure of its last block
+  let blockRead = 0;
+  const read = () => (rows !== undefined ? Math.min(1, row / Math.max(1, rows)) : blockRead);
   let resume: TextPosition | undefined = from.byteRow === undefined ? undefined : { row: from.byteRow, byte: from.byte, line: from.line ?? 1 };
   const next = (): SourcePosition => (resume ? { row, byte: resume.byte, byteRow: resume.row, line: resume.line } : { row, byte: 0 });
   try {
     for await (const block of reader) {
+      if (block.read !== undefined) blockRead = block.read;
       let at = Math.min(skip, block.n);
       skip -= at;
       while (at < block.n) {
@@ -111,7 +120,7 @@ async function* rechunk(file: string, reader: AsyncIterable<ReaderBlock>, dim: n
         if (filled < chunkRows) continue;
         // the next block begins in this reader's block (read again on a resume), or after it
         if (block.start && block.end) resume = at < block.n ? block.start : block.end;
-        yield { values, n: filled, next: next() };
+        yield { values, n: filled, next: next(), read: read() };
         values = new Float32Array(chunkRows * dim);
         filled = 0;
       }
@@ -121,7 +130,7 @@ async function* rechunk(file: string, reader: AsyncIterable<ReaderBlock>, dim: n
     named(file, error);
   }
   if (lastEnd) resume = lastEnd;
-  if (filled > 0) yield { values: values.subarray(0, filled * dim), n: filled, next: next() };
+  if (filled > 0) yield { values: values.subarray(0, filled * dim), n: filled, next: next(), read: read() };
 }
 
 export async function openRowSource(file: string, options: SourceOptions = {}): Promise<RowSource> {
@@ -142,7 +151,7 @@ export async function openRowSource(file: string, options: SourceOptions = {}): 
         rows: source.rows,
         fingerprint,
         start: { row: 0, byte: 0 },
-        blocks: (from, chunkRows) => rechunk(file, source.blocks(from.row), source.dim, from, 0, chunkRows),
+        blocks: (from, chunkRows) => rechunk(file, source.blocks(from.row), source.dim, from, 0, chunkRows, source.rows),
       };
     }
     if (kind?.format === "parquet" || kind?.format === "arrow" || kind?.format === "arrows") {
@@ -153,7 +162,7 @@ export async function openRowSource(file: string, options: SourceOptions = {}): 
         fingerprint,
         // no byte offsets: a resume starts from the row group (or batch) that holds its row
         start: { row: 0, byte: 0 },
-        blocks: (from, chunkRows) => rechunk(file, source.blocks(from.row), source.dim, from, 0, chunkRows),
+        blocks: (from, chunkRows) => rechunk(file, source.blocks(from.row), source.dim, from, 0, chunkRows, source.rows),
       };
     }
     if (kind?.format === "csv" || kind?.format === "tsv") {
