@@ -93,8 +93,8 @@ describe("saved models", () => {
 
     it("a newer format version", async () => {
       const b = (await model()).slice();
-      new DataView(b.buffer).setUint32(8, 4, true);
-      await expect(loadModel(b)).rejects.toThrow(/format version 4; this cne-wasm reads versions up to 3/);
+      new DataView(b.buffer).setUint32(8, 5, true);
+      await expect(loadModel(b)).rejects.toThrow(/format version 5; this cne-wasm reads versions up to 4/);
     });
 
     it("truncated", async () => {

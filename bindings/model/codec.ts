@@ -32,6 +32,8 @@ const BASE_VERSION = 1;
 const PARAMETRIC_PCA_VERSION = 2;
 /** A t-SNE layout: a version 2 reader knows no "tsne" loss (it would call the file corrupted, not newer). */
 const TSNE_VERSION = 3;
+/** A t-SNE fit whose layout a per-pair loss moved last: a version 3 reader wants lastLoss "tsne" with a "tsne" field. */
+const TSNE_PAIRS_VERSION = 4;
 
 function pcaSections(sections: Record<string, SectionData>, pca: PcaBasisState | undefined) {
   if (!pca) return null;
@@ -57,13 +59,20 @@ export function encodeEmbedding(state: EmbeddingState): Uint8Array {
   const sections: Record<string, SectionData> = { embedding: state.embedding, knnIndices: state.knnIndices };
   if (state.reference) sections.reference = state.reference;
   const pca = pcaSections(sections, state.pca);
+  const tsne = state.tsne;
+  if (tsne?.distances) sections.knnDistances = tsne.distances;
+  if (tsne?.update && tsne.gains) {
+    sections.tsneUpdate = tsne.update;
+    sections.tsneGains = tsne.gains;
+  }
+  const version = !tsne ? BASE_VERSION : state.lastLoss === "tsne" && state.target?.loss === "tsne" ? TSNE_VERSION : TSNE_PAIRS_VERSION;
   return writeContainer({
     ...common("embedding", n, state.inputDim, outDim, state.options, state.target),
     k: state.knnIndices.length / n, target: state.target ?? null, lastLoss: state.lastLoss, phases: state.phases,
     logZ: state.logZ ?? null, inputScaleExponent: state.inputScaleExponent ?? 0,
     pca, referenceDim: state.reference ? state.reference.length / n : null,
-    ...(state.tsne && { tsne: { perplexity: state.tsne.perplexity, dof: state.tsne.dof, z: state.tsne.z ?? null } }),
-  }, sections, state.tsne ? TSNE_VERSION : BASE_VERSION);
+    ...(tsne && { tsne: { perplexity: tsne.perplexity, dof: tsne.dof, z: tsne.z ?? null, iterationZ: tsne.iterationZ ?? null } }),
+  }, sections, version);
 }
 
 export function encodeParametric(state: ParametricState): Uint8Array {
@@ -104,7 +113,7 @@ function decodeEmbedding(c: Container, n: number, outDim: number, options: Embed
   const layoutTarget = target(c);
   const lastLoss = field<Loss>(c, "lastLoss", (x) => LOSSES.includes(x as string), `one of ${LOSSES.join(", ")}`);
   const phases = count(c, "phases", 0, 2 ** 31 - 1);
-  const tsne = tsneFields(c, n, options, k);
+  const tsne = tsneFields(c, n, options, k, layoutTarget);
   const inputScaleExponent = scaleExponent(c);
   const pca = readPca(c, inputDim);
   // a reference section that the header does not describe is a damaged header, not a model without reference rows
