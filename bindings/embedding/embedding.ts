@@ -92,7 +92,7 @@ export class Embedding extends FitHandle {
       const warn = restored ? () => {} : params.warn;
       Object.assign(params, tsneNeighbours(params.affinities, params.perplexity, params.kGiven ? params.k : undefined, this.n, warn));
     }
-    this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored);
+    this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored, this.size.dim);
     checkRunnable(this.params.loss, LAYOUT_MODE, LAYOUT_RULES);
     checkZBarTsne(this.params);
   }
