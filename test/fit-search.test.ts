@@ -94,11 +94,27 @@ describe("pca: false searches the metric's full rows", () => {
     });
   }
 
-  it("checks NN-descent's recall as knn() does: targetRecall 0 gives knn()'s unchecked graph", async () => {
-    const e = await fitted({ metric: "cosine", knn: "nndescent", pca: false, targetRecall: 0 });
-    const alone = await knn(data, { dim, k, metric: "cosine", method: "nndescent", seed: 3, threads: 1, targetRecall: 0 });
-    expect(sameBits(e.knnGraph!.indices, alone.indices)).toBe(true);
-    e.destroy();
+  it("checks NN-descent's recall as knn() does (default 0.95); targetRecall 0 skips the check; default fits never check", async () => {
+    // uniform rows in 128 dimensions: NN-descent alone finds about 0.88 of the 15 neighbours of 800 rows, the
+    // check's graph-search passes about 0.98 (measured with knn())
+    const r = rng(9), m = 800, uniform = Float32Array.from({ length: m * dim }, () => r() * 2 - 1);
+    const opts = { ...base, dim, metric: "cosine" as const, knn: "nndescent" as const, nEpochs: 1 };
+    const graphOf = async (o: object) => {
+      const e = createEmbedding(uniform, { ...opts, ...o });
+      await e.run();
+      const indices = e.knnGraph!.indices;
+      e.destroy();
+      return indices;
+    };
+    const knnOf = (o: object) => knn(uniform, { dim, k, metric: "cosine", method: "nndescent", seed: 3, threads: 1, ...quiet, ...o });
+    const [checked, unchecked, exact] = [await knnOf({}), await knnOf({ targetRecall: 0 }), await knnOf({ method: "exact" })];
+    const recall = (found: Int32Array) => found.filter((j, i) => exact.indices.subarray(i - (i % k), i - (i % k) + k).includes(j)).length / found.length;
+    expect(recall(unchecked.indices)).toBeLessThan(0.92);
+    expect(recall(checked.indices)).toBeGreaterThan(0.95);
+    expect(sameBits(await graphOf({ pca: false }), checked.indices)).toBe(true);
+    expect(sameBits(await graphOf({ pca: false, targetRecall: 0 }), unchecked.indices)).toBe(true);
+    // the default PCA-50 search runs no check unless asked: its graph is that of targetRecall 0
+    expect(sameBits(await graphOf({}), await graphOf({ targetRecall: 0 }))).toBe(true);
   });
 
   it("pca: 50 is the default above 100 columns (same bits); another number searches that many components", async () => {
