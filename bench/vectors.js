@@ -122,7 +122,7 @@ function recallOf(indices, truth) {
 }
 
 function runChild(spec) {
-  const out = join(dir, "indices.i32");
+  const out = join(dir, `indices-${process.pid}.i32`); // per run of this script: two runs at once must not share it
   const load = os.loadavg()[0];
   const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--child", JSON.stringify({ ...spec, out })], {
     encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"],

@@ -3,7 +3,8 @@
 // data it already handles, and warns when the passes run out.
 import { describe, expect, it } from "vitest";
 import { knn } from "../dist/index.js";
-import { REFINE_PARAMS, sampledRecall, sampleRowsOf } from "../dist/knn/refine.js";
+import { REFINE_PARAMS, sampledRecall } from "../dist/knn/refine.js";
+import { sampleRows } from "../dist/sample.js";
 import { rng } from "./helpers.ts";
 
 /** Standard Gaussian rows: intrinsic dimension = dim, where NN-descent's local joins stop short. */
@@ -48,6 +49,27 @@ describe("knn nndescent: recall check and graph-search passes", () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it("meets the target or warns on rows ordered with a period (the check's sample is not fooled by the order)", async () => {
+    // 6,400 rows, every 100th (i mod 100 = 50) an easy row of a small far-away 4-d cluster, the rest hard 64-d
+    // Gaussian rows: rows sampled evenly (every 100th) would all be easy, judge the target met and leave the
+    // hard rows at NN-descent's recall without a word
+    const rows = 6400, period = 100;
+    const data = gaussian(rows, dim, 21);
+    const easy = gaussian(rows, 4, 22);
+    for (let i = period / 2; i < rows; i += period) {
+      data.fill(0, i * dim, (i + 1) * dim);
+      for (let t = 0; t < 4; t++) data[i * dim + t] = 100 + 0.1 * easy[i * 4 + t];
+    }
+    const exact = await knn(data, { n: rows, dim, k, threads: 2, method: "exact" });
+    const alone = await knn(data, { n: rows, dim, k, threads: 2, method: "nndescent", seed: 3, targetRecall: 0 });
+    const warnings: string[] = [];
+    const checked = await knn(data, { n: rows, dim, k, threads: 2, method: "nndescent", seed: 3, onWarning: (m) => warnings.push(m) });
+    expect(recall(alone.indices, exact.indices, rows, k)).toBeLessThan(0.95);
+    const found = recall(checked.indices, exact.indices, rows, k);
+    expect(found >= 0.95 || warnings.length === 1).toBe(true);
+    expect(found).toBeGreaterThan(recall(alone.indices, exact.indices, rows, k)); // passes ran
+  });
 
   it("gives the same bits on 1 and 2 threads", async () => {
     const one = await knn(hard, { n, dim, k, threads: 1, method: "nndescent", seed: 5 });
@@ -103,8 +125,14 @@ describe("sampledRecall", () => {
     expect(sampledRecall(sample, 1, foundIdx, foundDist, exactIdx, exactDist)).toEqual({ recall: 0.5, standardError: 0.5 });
   });
 
-  it("samples distinct, evenly spaced rows", () => {
-    expect(Array.from(sampleRowsOf(10, 5))).toEqual([1, 3, 5, 7, 9]);
-    expect(new Set(sampleRowsOf(64, 64)).size).toBe(64);
+  it("draws distinct sample rows at random, so that a period in the rows' order does not pick them", () => {
+    // rows ordered with a period (row i in cluster i mod 50): evenly spaced rows (every 1,562.5th of 100,000) fell
+    // in 4 of the 50 clusters; 64 random rows fall in about 36
+    const rows = sampleRows(100000, REFINE_PARAMS.sampleRows, 1);
+    expect(new Set(rows).size).toBe(64);
+    expect(Array.from(rows)).toEqual(Array.from(rows).sort((a, b) => a - b));
+    expect(new Set(Array.from(rows, (i) => i % 50)).size).toBeGreaterThan(25);
+    expect(Array.from(sampleRows(100000, 64, 1))).toEqual(Array.from(rows)); // seeded
+    expect(Array.from(sampleRows(100000, 64, 2))).not.toEqual(Array.from(rows));
   });
 });

@@ -20,7 +20,7 @@ export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "di
   method?: Exclude<KnnMethod, "auto">;
   /**
    * NN-descent's recall@k to reach (default 0.95; 0 skips the check; hamming and jaccard are never checked): the
-   * exact neighbours of 64 evenly spaced rows estimate it, and while it falls short every row is searched again
+   * exact neighbours of 64 random rows (seeded) estimate it, and while it falls short every row is searched again
    * through the neighbour graph with a wider beam (at most 3 passes; a warning says when the target is still not
    * reached). On images and text embeddings NN-descent alone passes it and the check costs about 64 / n of an
    * exact search; on data of high intrinsic dimension the passes cost several times NN-descent's own time

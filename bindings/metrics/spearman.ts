@@ -6,6 +6,7 @@
 import { fail } from "../errors.ts";
 import { checkCount } from "../input.ts";
 import { safeExponent } from "../core/magnitude.ts";
+import { sampleRows } from "../sample.ts";
 
 export interface DistanceSampleOptions {
   /** Points in the sample (default 5000; all points if there are fewer). */
@@ -22,33 +23,6 @@ export interface DistanceSample {
   indices: Int32Array;
   /** squared Euclidean distance of every pair (a < b) of sampled rows, in the order (0,1), (0,2), …, (1,2), … */
   squaredDistances: Float32Array;
-}
-
-/** Deterministic uniform [0, 1) numbers (mulberry32): the sample must not depend on the runtime's Math.random. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `count` distinct indices from [0, n), ascending (partial Fisher–Yates). */
-export function sampleRows(n: number, count: number, seed: number): Int32Array {
-  const all = new Int32Array(n);
-  for (let i = 0; i < n; i++) all[i] = i;
-  if (count >= n) return all;
-  const next = uniform(seed);
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(next() * (n - i));
-    const swap = all[i];
-    all[i] = all[j];
-    all[j] = swap;
-  }
-  return all.slice(0, count).sort();
 }
 
 function rowsOf(data: Float32Array, dim: number, what: string): number {
