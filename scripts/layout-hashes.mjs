@@ -1,5 +1,6 @@
 // Prints a hash of each of a fixed set of layouts (every loss, s = 0 and 1, many negatives, 2-D and 3-D, 1 and 2
-// threads, staged and unstaged batches, parametric, transform, save/load, step-wise runs, the spectrum walk), so a
+// threads, staged and unstaged batches, parametric, transform, save/load, step-wise runs, the spectrum walk, t-SNE
+// with its exact and interpolated repulsion and the phases that continue it, zBar "tsne"), so a
 // change that must keep behaviour can be checked bit for bit: run it on the build before and after and diff.
 //   node scripts/layout-hashes.mjs > before.txt   (then rebuild with the change)   node scripts/layout-hashes.mjs | diff before.txt -
 // It reads the built package (dist/); run `npm run build` first.
@@ -8,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { createEmbedding, createParametricEmbedding, embed, knn, loadModel, pca } from "../dist/index.js";
 import { stagingTuning } from "../dist/embedding/optimizer.js";
+import { tsneTuning } from "../dist/tsne/optimizer.js";
 
 const text = gunzipSync(readFileSync(new URL("../data/digits.csv.gz", import.meta.url))).toString("utf8").trim();
 const rows = text.split("\n");
@@ -66,4 +68,27 @@ for (const threads of [1, 2]) {
   print(`knn nndescent threads=${threads}`, g.indices);
   const pc = await pca(data, { dim, nComponents: 5, threads });
   print(`pca threads=${threads}`, pc);
+}
+
+// t-SNE: a fit, its transform and save/load, the phases that continue it (t-SNE, a per-pair loss at its Z, t-SNE
+// again), each with the exact repulsion and the interpolated one (forced from 1,000 points); a fit at zBar "tsne"
+const fftFrom = tsneTuning.fftMinPoints;
+for (const threads of [1, 2]) {
+  for (const fft of [false, true]) {
+    tsneTuning.fftMinPoints = fft ? 1000 : Infinity;
+    const tag = `threads=${threads} fft=${fft}`;
+    const t = createEmbedding(train, { dim, loss: "tsne", threads, seed: 6, nEpochs: 60, ...quiet });
+    print(`tsne fit ${tag}`, await t.run());
+    print(`tsne transform ${tag}`, await t.transform(held));
+    print(`tsne optimize tsne ${tag}`, await t.optimize({ loss: "tsne", nEpochs: 20 }));
+    const tm = await loadModel(t.save(), { threads });
+    print(`tsne loaded transform ${tag}`, await tm.transform(held));
+    tm.destroy();
+    print(`tsne optimize neg zBar=tsne ${tag}`, await t.optimize({ loss: "neg", zBar: "tsne", nEpochs: 5 }));
+    print(`tsne transform after neg ${tag}`, await t.transform(held));
+    print(`tsne optimize tsne after neg ${tag}`, await t.optimize({ loss: "tsne", nEpochs: 20 }));
+    t.destroy();
+  }
+  tsneTuning.fftMinPoints = fftFrom;
+  print(`zBar=tsne threads=${threads}`, await embed(train, { dim, zBar: "tsne", threads, seed: 6, nEpochs: 10, ...quiet }));
 }

@@ -135,7 +135,7 @@ describe("the search space is kept by transform and saved models", () => {
     expect(state.reference!.length).toBe(n * dim);
     const placed = await e.transform(held);
     const bytes = e.save();
-    expect(formatVersion(bytes)).toBe(4);
+    expect(formatVersion(bytes)).toBe(5);
     expect(header(bytes).options.pca).toBe(false);
     expect(header(bytes).referenceDim).toBe(dim);
     const model = (await loadModel(bytes, { threads: 1 })) as Embedding;
@@ -176,7 +176,7 @@ describe("t-SNE and the parametric mode take the option", () => {
     expect(p.state!.shape.inDim).toBe(dim);
     const placed = await p.transform(held);
     const bytes = p.save();
-    expect(formatVersion(bytes)).toBe(4);
+    expect(formatVersion(bytes)).toBe(5);
     const model = await loadModel(bytes, { threads: 1 });
     expect(sameBits(await model.transform(held), placed)).toBe(true);
     const d = createParametricEmbedding(data, { ...base, nEpochs: 2 });

@@ -197,16 +197,9 @@ describe.each(LOSS_NAMES)("loss %s: a fit", (loss) => {
     const z = await e.transform(held);
     expect(z.every(Number.isFinite)).toBe(true);
     const accuracy = heldOutAccuracy(y, z);
-    // an optimiser of its own kind places new rows by its own rule (t-SNE: tsne/place.ts), saved with the same bits
-    if (spec.optimiser !== "pairs") {
-      expect(accuracy).toBeGreaterThan(0.85);
-      const loaded = await loadModel(e.save(), { threads: 1 });
-      expect(sameBits(await loaded.transform(held), z)).toBe(true);
-      e.destroy();
-      loaded.destroy();
-      return;
-    }
-    // measured 0.915 (umap) to 0.955 (neg, nce) with these settings; rows placed at random would score ≈ 0.1
+    // measured 0.915 (umap) to 0.955 (neg, nce) with these settings; rows placed at random would score ≈ 0.1; an
+    // optimiser of its own kind places new rows by its own rule (t-SNE: tsne/place.ts), and a saved model of it
+    // continues through its session (embedding/rules.ts) with the same bits as the others do
     expect(accuracy).toBeGreaterThan(0.85);
 
     const loaded = await loadModel(e.save(), { threads: 1 });

@@ -161,6 +161,16 @@ export class Core {
     this.exports.heapReset(mark);
   }
 
+  /**
+   * Frees every allocation made after `mark` and zeroes those bytes, so that what is allocated there next finds
+   * them as fresh memory (zero, as after memory.grow): for state that lived across calls, not per-call scratch.
+   */
+  free(mark: number): void {
+    const top = this.mark();
+    if (top > mark) new Uint8Array(this.memory.buffer, mark, top - mark).fill(0);
+    this.reset(mark);
+  }
+
   f32(ptr: number, length: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, length);
   }

@@ -10,24 +10,18 @@ import { fail } from "../errors.ts";
 import { toMatrix, type DataInput, type Matrix } from "../input.ts";
 import type { EmbedOptions, EmbeddingOptions } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
-import { LOSSES, type Loss } from "../loss/table.ts";
+import { LOSSES, LOSS_NAMES, type Loss } from "../loss/table.ts";
 import { FitHandle, type FitControl, type FitPhase } from "../handle/handle.ts";
 import type { EmbeddingState, KnnGraph, LayoutTarget } from "../handle/state.ts";
 import { LAYOUT_MODE } from "../fit/modes.ts";
 import { resolveFitParams, resolveWarmParams, type FitSettings } from "../fit/settings.ts";
-import { checkRunnable, layoutTargetOf, planFit, planWarm, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
-import { prepareTsne, tsneFitPhases, tsneSettings } from "../tsne/fit.ts";
-import { readStats, type TsneState } from "../tsne/optimizer.ts";
-import { tsneNeighbours } from "../tsne/params.ts";
-import { checkTsneContinuable, tsneContinuation } from "../tsne/continue.ts";
-import { pairNeighbours, usePairGraph } from "../tsne/pairs.ts";
+import { checkRunnable, layoutTargetOf, planFit, planWarm, ruleFor, startsLearnedZ, type FitPlan } from "../fit/plan.ts";
 import { checkZBarTsne, prepareAtTsneZ } from "../tsne/zbar.ts";
 import { layoutPartition } from "../tsne/place.ts";
-import { checkTsneState, restoreTsnePrepared } from "../tsne/restore.ts";
 import { resolveParams, savedOptions, type ResolvedParams } from "./params.ts";
 import { prepare, restorePrepared, type Prepared } from "./pipeline.ts";
 import { readLogZ, writeLogZ, type Phase } from "./optimizer.ts";
-import { LAYOUT_RULES } from "./rules.ts";
+import { LAYOUT_RULES, phaseRunner, sessionRule, type LayoutSession, type SessionRule } from "./rules.ts";
 import { initialLogZ } from "./spectrum.ts";
 import { partitionFunction } from "./partition.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
@@ -61,12 +55,10 @@ export class Embedding extends FitHandle {
   /** the settings of the current layout's phase (fit/settings.ts); undefined before run() and in a restored handle */
   private current?: FitSettings;
   private inputScaleExponent = 0;
-  /** t-SNE's optimiser state (loss "tsne"), which replaces the per-pair optimiser */
-  private tsne?: TsneState;
+  /** the fit of a rule with state of its own (loss "tsne": tsne/session.ts), which per-pair phases may continue */
+  private session?: LayoutSession;
   /** Z of the t-SNE fit that a fit at zBar "tsne" ran first (tsne/zbar.ts) */
   private tsneZ?: number;
-  /** the per-pair graph of a t-SNE fit is built (tsne/pairs.ts): once, by its first per-pair optimize() */
-  private hasPairGraph = false;
   /** Z of a finished (or restored) t-SNE layout, which transform normalises the repulsion by; undefined mid-fit */
   private layoutZ?: number;
   protected override readonly afterFitHint = ": use optimize() to continue from the current layout";
@@ -87,11 +79,8 @@ export class Embedding extends FitHandle {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
-    if (params.loss === "tsne") {
-      // a restored fit was warned when it was made
-      const warn = restored ? () => {} : params.warn;
-      Object.assign(params, tsneNeighbours(params.affinities, params.perplexity, params.kGiven ? params.k : undefined, this.n, warn));
-    }
+    // a restored fit was warned when it was made
+    sessionRuleFor(params.loss)?.resolve(params, this.n, restored ? () => {} : params.warn);
     this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored, this.size.dim);
     checkRunnable(this.params.loss, LAYOUT_MODE, LAYOUT_RULES);
     checkZBarTsne(this.params);
@@ -103,8 +92,7 @@ export class Embedding extends FitHandle {
    * fit at zBar "tsne" ran first. The Z̄ at which Neg-t-SNE reproduces that t-SNE; undefined otherwise.
    */
   get tsnePartitionFunction(): number | undefined {
-    if (this.core && this.tsne && readStats(this.core, this.tsne).z > 0) return readStats(this.core, this.tsne).z;
-    return this.tsneZ;
+    return (this.core && this.session?.partitionFunction(this.core)) ?? this.tsneZ;
   }
 
   /**
@@ -112,9 +100,8 @@ export class Embedding extends FitHandle {
    * undefined for the other losses and before the first).
    */
   get klDivergence(): number | undefined {
-    if (!this.core || !this.tsne || this.lastLoss !== "tsne") return undefined;
-    const stats = readStats(this.core, this.tsne);
-    return stats.iteration > 0 ? stats.klDivergence : undefined;
+    if (!this.core || !this.session || this.lastLoss !== this.params.loss) return undefined;
+    return this.session.divergence(this.core);
   }
 
   /**
@@ -189,15 +176,16 @@ export class Embedding extends FitHandle {
     checkRunnable(warm.loss, LAYOUT_MODE, LAYOUT_RULES);
     return this.serialise(async () => {
       if (!this.fit || !this.core) fail(this.notReady("optimize()"));
-      // a loaded t-SNE model keeps its neighbours and layout, not its affinities nor the per-pair edge list
-      if (this.lastLoss === "tsne" && !this.tsne) fail(`optimize() does not continue a loaded t-SNE model: it keeps no affinities (fit the data again)`);
       const ctl = this.control(options);
-      if (warm.loss === "tsne") {
-        checkTsneContinuable(this.tsne);
-        const next = tsneContinuation(() => this.core!, this.tsne, warm, this.lastLoss !== "tsne");
+      const own = sessionRuleFor(warm.loss);
+      if (own) {
+        if (!this.session || warm.loss !== this.params.loss) {
+          fail(`optimize({ loss: "${warm.loss}" }) continues a ${own.name} fit only (create the embedding with loss "${warm.loss}"): this fit has no ${own.name} state`);
+        }
+        const next = await this.session.continue(this.core, this.fit, warm, this.lastLoss !== warm.loss, ctl, () => this.core!);
         this.current = next.settings;
-        this.target = { loss: "tsne", s: warm.s, xi: 1, c: 1 };
-        this.lastLoss = "tsne";
+        this.target = { loss: warm.loss, s: warm.s, xi: 1, c: 1 };
+        this.lastLoss = warm.loss;
         ++this.phases;
         this.setPlan([next.phase]);
       } else {
@@ -210,7 +198,10 @@ export class Embedding extends FitHandle {
     });
   }
 
-  /** A per-pair phase's settings on this fit: zBar "tsne" made a number; on a t-SNE fit, its per-pair graph. */
+  /**
+   * A per-pair phase's settings on this fit: zBar "tsne" made a number; on a fit of a session rule (t-SNE), the
+   * session hands the layout over (its per-pair graph; its own workspace freed).
+   */
   private perPairWarm(p: ResolvedParams): ResolvedParams {
     let out = p;
     if (p.zBarFromTsne) {
@@ -218,12 +209,8 @@ export class Embedding extends FitHandle {
       if (z === undefined) fail(`optimize({ zBar: "tsne" }) needs a t-SNE fit behind the handle (loss "tsne", or a fit at zBar "tsne"); give zBar a number`);
       out = { ...p, zBar: z, zBarFromTsne: false };
     }
-    if (this.tsne) {
-      if (!this.hasPairGraph) usePairGraph(this.core!, this.fit!, pairNeighbours(this.fit!.k), this.params.seed);
-      this.hasPairGraph = true;
-      // from t-SNE's spread the per-pair losses would contract each neighbourhood into islands before the layout
-      // as a whole: start them, as their own fits start, at the scale of the PCA start (first coordinate std 1)
-      if (this.lastLoss === "tsne") this.core!.kernels.centerAndScaleByFirstColumn(this.fit!.optimizer.yPtr, this.n, 2);
+    if (this.session) {
+      this.session.leave(this.core!, this.fit!, this.params.seed, this.lastLoss === this.params.loss);
       out = { ...out, k: this.fit!.k };
     }
     return out;
@@ -275,26 +262,29 @@ export class Embedding extends FitHandle {
 
   /** The state a saved model keeps (copies); undefined before run(). */
   get state(): EmbeddingState | undefined {
-    const graph = this.knnGraph, core = this.core, fit = this.fit;
-    if (!graph || !this.lastLoss || !core || !fit) return undefined;
+    const core = this.core, fit = this.fit;
+    if (!this.lastLoss || !core || !fit) return undefined;
+    // a session's fit keeps its own neighbours (t-SNE's 3·perplexity, also while a per-pair loss runs on 15)
+    const own = this.session?.saved(core, this.lastLoss === this.params.loss);
     return {
       // zBar "tsne" is kept as the Z it resolved to: a restored fit has no t-SNE to run
-      embedding: this.embedding, knnIndices: graph.indices, options: { ...this.options, ...(this.tsneZ !== undefined && { zBar: this.tsneZ }) }, logZ: this.logZ,
+      embedding: this.embedding, knnIndices: own ? own.knnIndices : this.knnGraph!.indices,
+      options: { ...this.options, ...(this.tsneZ !== undefined && { zBar: this.tsneZ }) }, logZ: this.logZ,
       lastLoss: this.lastLoss, phases: this.phases, target: this.target && { ...this.target },
       inputDim: this.size.dim || undefined, inputScaleExponent: this.inputScaleExponent,
       reference: fit.search && readMatrix(core, fit.searchSource ?? fit.search), pca: fit.pca && readBasis(core, fit.pca),
-      tsne: this.target?.loss === "tsne" ? { perplexity: this.params.perplexity, dof: this.params.dof, z: this.layoutZ } : undefined,
+      tsne: own && { ...own.tsne, ...(this.target?.loss === "tsne" && this.layoutZ !== undefined && { z: this.layoutZ }) },
     };
   }
 
   /**
-   * The fitted model as bytes (docs/model-format.md): the layout, its neighbours and options, and what placing
-   * new points needs (the reference rows and the PCA basis). `loadModel` reads it in any runtime.
+   * The fitted model as bytes (docs/model-format.md): the layout, its neighbours and options, what placing new
+   * points needs (the reference rows and the PCA basis) and what optimising further needs (a t-SNE fit: its
+   * neighbours' distances, momentum and gains). `loadModel` reads it in any runtime.
    */
   save(): Uint8Array {
     const state = this.state;
     if (!state) fail(this.notReady("save()"));
-    if (this.tsne && !state.tsne) fail(`save() does not support a layout optimised from a t-SNE fit with another loss yet`);
     return encodeEmbedding(state);
   }
 
@@ -308,17 +298,25 @@ export class Embedding extends FitHandle {
     const outDim = state.options?.outDim ?? 2;
     const n = state.embedding.length / outDim;
     if (!Number.isInteger(n) || n < 3) fail(`state.embedding has ${state.embedding.length} values: not n × outDim (outDim = ${outDim})`);
-    // a t-SNE fit's neighbours are its affinities' (restoreState), not precomputed ones
-    const tsne = state.lastLoss === "tsne";
-    const options_ = { ...state.options, threads: options.threads, ...(!tsne && { knnIndices: state.knnIndices }), init: state.embedding };
+    // a session rule's fit (t-SNE) restores its neighbours itself (restoreState), not as precomputed ones
+    const own = sessionRuleFor(state.options?.loss);
+    const options_ = { ...state.options, threads: options.threads, ...(!own && { knnIndices: state.knnIndices }), init: state.embedding };
     const dim = state.inputDim ?? 0;
     if (state.reference !== undefined && !(state.reference instanceof Float32Array)) fail("state.reference must be a Float32Array");
     const e = new Embedding([], options_, {
       n, dim, phases: state.phases, lastLoss: state.lastLoss, target: state.target, inputScaleExponent: state.inputScaleExponent ?? 0,
       layoutZ: state.tsne?.z,
     });
-    if (tsne || e.params.loss === "tsne") checkTsneState(state, e.params, n);
-    await e.restoreState(state);
+    for (const [what, loss] of [["lastLoss", state.lastLoss], ["target.loss", state.target?.loss]] as const) {
+      const rule = sessionRuleFor(loss);
+      if (rule && loss !== e.params.loss) fail(`state.${what} is "${loss}": a ${rule.name} layout needs its fit, options.loss "${loss}" (got "${e.params.loss}")`);
+    }
+    // a session rule's layout is its own last phase's: target and lastLoss were set together
+    if (own && state.target?.loss === e.params.loss && state.lastLoss !== e.params.loss) {
+      fail(`state.target.loss is "${e.params.loss}" but state.lastLoss is "${state.lastLoss}": ${own.name} moved the layout last`);
+    }
+    own?.check(state, e.params, n);
+    await e.restoreState(state, own);
     return e;
   }
 
@@ -356,15 +354,16 @@ export class Embedding extends FitHandle {
       const atZ = { ...p, zBar: t.z, zBarFromTsne: false };
       return this.adopt(atZ, planFit(atZ, this.n, this.fit.graph.edgeCount, LAYOUT_MODE, () => ++this.phases));
     }
-    if (p.loss === "tsne") {
-      const t = await prepareTsne(core, data, p, ctl);
-      this.fit = t.prepared;
-      this.tsne = t.state;
-      this.lastLoss = "tsne";
-      this.target = { loss: "tsne", s: p.s, xi: 1, c: 1 };
-      this.current = tsneSettings(p, this.n);
+    const own = sessionRuleFor(p.loss);
+    if (own) {
+      const t = await own.prepare(core, data, p, ctl, () => this.core!);
+      this.fit = t.fit;
+      this.session = t.session;
+      this.lastLoss = p.loss;
+      this.target = { loss: p.loss, s: p.s, xi: 1, c: 1 };
+      this.current = t.settings;
       ++this.phases;
-      return tsneFitPhases(() => this.core!, t.state, p);
+      return t.phases;
     }
     this.fit = await prepare(core, data, p, ctl);
     if (startsLearnedZ(p.loss, undefined)) writeLogZ(core, this.fit.optimizer, initialLogZ(this.n));
@@ -379,11 +378,10 @@ export class Embedding extends FitHandle {
     return plan.phases.map(({ stage, phase }) => this.fitPhase(phase, stage));
   }
 
-  private async restoreState(state: EmbeddingState): Promise<void> {
+  private async restoreState(state: EmbeddingState, own: SessionRule | undefined): Promise<void> {
     await this.restore(async (core) => {
-      const fit = this.params.loss === "tsne"
-        ? restoreTsnePrepared(core, state.knnIndices, this.n, this.params.k, state.embedding)
-        : restorePrepared(core, this.params, this.n);
+      const restored = own?.restore(core, state, this.params, this.n);
+      const fit = restored ? restored.fit : restorePrepared(core, this.params, this.n);
       if (state.logZ !== undefined) writeLogZ(core, fit.optimizer, state.logZ);
       if (state.pca) fit.pca = writeBasis(core, state.pca);
       const reference = state.reference;
@@ -398,12 +396,17 @@ export class Embedding extends FitHandle {
           fit.search = prepareRows(core, rows, this.params.metric, "state.reference");
         } else fit.search = rows;
       }
+      // the graph of the rule that moved the layout last goes on top, where that rule's region may be freed
+      if (restored) {
+        this.session = restored.session;
+        this.session.resume(core, fit, state.target?.loss === this.params.loss, this.params.seed);
+      }
       this.fit = fit;
     });
   }
 
   private fitPhase(phase: Phase, stage: FitPhase["stage"]): FitPhase {
-    const rule = LAYOUT_RULES[phase.rule];
+    const rule = phaseRunner(phase.rule);
     if (!rule) fail(`loss "${phase.loss}" (update rule "${phase.rule}") does not run on a layout`);
     return {
       stage,
@@ -416,6 +419,11 @@ export class Embedding extends FitHandle {
       },
     };
   }
+}
+
+/** The rule with a session of its own that runs `loss` on a layout (t-SNE's), if it has one. */
+function sessionRuleFor(loss: unknown): SessionRule | undefined {
+  return LOSS_NAMES.includes(loss as Loss) ? sessionRule(ruleFor(loss as Loss, LAYOUT_MODE)) : undefined;
 }
 
 /** Creates an embedding handle; nothing runs until `run()` or `step()`. Input and options are validated here. */

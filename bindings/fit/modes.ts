@@ -69,8 +69,8 @@ export function defaultParametricEpochs(edgeCount: number, batchSize: number): n
  * The update rule of a phase: "sgd", the layout's SGD with clipping (core task "optimize"); "adam", the
  * network's Adam (core task "parametricTrain"). A handle runs a phase by its rule (Embedding: LAYOUT_RULES in
  * embedding/rules.ts; ParametricEmbedding: NETWORK_RULES in parametric/trainer.ts). An optimiser that is not
- * per-pair SGD adds its rule here, its runner in LAYOUT_RULES and its case in fit/plan.ts ruleFor; "tsne",
- * t-SNE's gradient descent with momentum and gains (core task "tsneIterate"), runs on a layout only.
+ * per-pair SGD adds its rule here, its runner (or session rule) in LAYOUT_RULES and its case in fit/plan.ts
+ * ruleFor; "tsne", t-SNE's gradient descent with momentum and gains (core task "tsneIterate"), runs on a layout only.
  */
 export type UpdateRule = "sgd" | "adam" | "tsne";
 

@@ -48,18 +48,34 @@ export interface EmbeddingState {
   reference?: Float32Array;
   /** the PCA that gave the reference rows (by default data wider than 100 columns; the `pca` option) */
   pca?: PcaBasisState;
-  /** a t-SNE layout's (lastLoss "tsne"): what placing new points in it needs besides the rows and neighbours */
+  /** a t-SNE fit's (options.loss "tsne"): what placing new points in its layout and optimising it further need */
   tsne?: TsneState;
 }
 
-/** What a t-SNE layout keeps for transform: the fit's resolved perplexity and dof, and the layout's Z. */
+/**
+ * What a t-SNE fit keeps besides its layout, neighbours (its 3·perplexity, knnIndices) and rows: enough to place
+ * new points in its layout and to optimise it further (its affinities are rebuilt from the distances).
+ */
 export interface TsneState {
   /** the perplexity the fit used (0: binary affinities), after its caps for small n */
   perplexity: number;
   /** the kernel's degrees of freedom α */
   dof: number;
-  /** Σ_{i≠j} w_ij of the layout (absent when it was saved before the fit finished: then computed on load) */
+  /**
+   * Σ_{i≠j} w_ij of the layout, which transform normalises the new points' repulsion by (absent when it was
+   * saved before the fit finished: then measured on load; and when a per-pair loss moved the layout last)
+   */
   z?: number;
+  /** Z as the t-SNE iterations computed it at their last iteration (tsnePartitionFunction, zBar "tsne") */
+  iterationZ?: number;
+  /**
+   * n × k distances of knnIndices in the search space's units (the reference rows'), from which the affinities
+   * are rebuilt; absent for binary affinities, which need none (and in models saved before they were kept)
+   */
+  distances?: Float32Array;
+  /** n × 2 momentum (the last update) and gains of the optimiser, when t-SNE moved the layout last */
+  update?: Float32Array;
+  gains?: Float32Array;
 }
 
 /** The settings of the phase that produced a layout. */

@@ -32,8 +32,10 @@ const BASE_VERSION = 1;
 const PARAMETRIC_PCA_VERSION = 2;
 /** A t-SNE layout: a version 2 reader knows no "tsne" loss (it would call the file corrupted, not newer). */
 const TSNE_VERSION = 3;
-/** A fit given the search options pca or targetRecall: a version 3 reader knows neither option (it would call them corrupted). */
-const SEARCH_OPTIONS_VERSION = 4;
+/** A t-SNE fit whose layout a per-pair loss moved last: a version 3 reader wants lastLoss "tsne" with a "tsne" field. */
+const TSNE_PAIRS_VERSION = 4;
+/** A fit given the search options pca or targetRecall: a version 4 reader knows neither option (it would call them corrupted). */
+const SEARCH_OPTIONS_VERSION = 5;
 
 /** The oldest version whose readers know every option the model keeps. */
 function optionsVersion(options: EmbeddingOptions): number {
@@ -75,13 +77,20 @@ export function encodeEmbedding(state: EmbeddingState): Uint8Array {
   const sections: Record<string, SectionData> = { embedding: state.embedding, knnIndices: state.knnIndices };
   if (state.reference) sections.reference = state.reference;
   const pca = pcaSections(sections, state.pca);
+  const tsne = state.tsne;
+  if (tsne?.distances) sections.knnDistances = tsne.distances;
+  if (tsne?.update && tsne.gains) {
+    sections.tsneUpdate = tsne.update;
+    sections.tsneGains = tsne.gains;
+  }
+  const version = !tsne ? BASE_VERSION : state.lastLoss === "tsne" && state.target?.loss === "tsne" ? TSNE_VERSION : TSNE_PAIRS_VERSION;
   return writeContainer({
     ...common("embedding", n, state.inputDim, outDim, state.options, state.target),
     k: state.knnIndices.length / n, target: state.target ?? null, lastLoss: state.lastLoss, phases: state.phases,
     logZ: state.logZ ?? null, inputScaleExponent: state.inputScaleExponent ?? 0,
     pca, referenceDim: state.reference ? state.reference.length / n : null,
-    ...(state.tsne && { tsne: { perplexity: state.tsne.perplexity, dof: state.tsne.dof, z: state.tsne.z ?? null } }),
-  }, sections, Math.max(state.tsne ? TSNE_VERSION : BASE_VERSION, optionsVersion(state.options)));
+    ...(tsne && { tsne: { perplexity: tsne.perplexity, dof: tsne.dof, z: tsne.z ?? null, iterationZ: tsne.iterationZ ?? null } }),
+  }, sections, Math.max(version, optionsVersion(state.options)));
 }
 
 export function encodeParametric(state: ParametricState): Uint8Array {
@@ -123,7 +132,7 @@ function decodeEmbedding(c: Container, n: number, outDim: number, options: Embed
   const layoutTarget = target(c);
   const lastLoss = field<Loss>(c, "lastLoss", (x) => LOSSES.includes(x as string), `one of ${LOSSES.join(", ")}`);
   const phases = count(c, "phases", 0, 2 ** 31 - 1);
-  const tsne = tsneFields(c, n, options, k);
+  const tsne = tsneFields(c, n, options, k, layoutTarget);
   const inputScaleExponent = scaleExponent(c);
   const pca = readPca(c, inputDim);
   if (referenceDim !== null) checkPcaOption(options, pca);

@@ -77,8 +77,8 @@ export function pcaShape(c: Container, inputDim: number | null): { dim: number; 
 }
 
 /**
- * What a layout was optimised for: a known loss ("tsne" only in a model with the "tsne" field), finite positive
- * ξ' and c, s and zBar as the header says.
+ * What a layout was optimised for: a known loss ("tsne" only in a model with the "tsne" field, which a per-pair
+ * loss may also have continued), finite positive ξ' and c, s and zBar as the header says.
  */
 export function target(c: Container): { loss: Loss; s: number; zBar?: number; xi: number; c: number } | null {
   const t = c.header.target;
@@ -87,7 +87,7 @@ export function target(c: Container): { loss: Loss; s: number; zBar?: number; xi
   const { loss, s, zBar, xi, c: cValue } = t as Record<string, unknown>;
   const tsne = c.header.tsne !== undefined && c.header.tsne !== null;
   if (!LOSSES.includes(loss as string)) badField("target.loss", loss, `one of ${LOSSES.join(", ")}`);
-  if ((loss === "tsne") !== tsne) badField("target.loss", loss, tsne ? '"tsne" (the model has a "tsne" field)' : 'a per-pair loss (the model has no "tsne" field)');
+  if (loss === "tsne" && !tsne) badField("target.loss", loss, 'a per-pair loss (the model has no "tsne" field)');
   if (typeof s !== "number" || !Number.isFinite(s)) badField("target.s", s, "a finite number");
   if (zBar !== undefined && !isPositive(zBar)) badField("target.zBar", zBar, "absent or a positive finite number");
   if (!isPositive(xi)) badField("target.xi", xi, "a positive finite number");
@@ -133,11 +133,13 @@ export function checkFinite(name: string, values: Float32Array): void {
 }
 
 /**
- * A t-SNE layout's fields: the header's "tsne" ({ perplexity, dof, z }) present exactly when options.loss is
- * "tsne", its perplexity and dof those the options resolve to for n points, k = 3·perplexity (or options.k),
- * lastLoss "tsne" (target.loss is checked by target()). Undefined for a per-pair layout.
+ * A t-SNE fit's fields: the header's "tsne" ({ perplexity, dof, z, iterationZ }) present exactly when
+ * options.loss is "tsne", its perplexity and dof those the options resolve to for n points, k = 3·perplexity (or
+ * options.k); a target of "tsne" has lastLoss "tsne" (a per-pair loss may have continued the fit: then both are
+ * that loss's). Its sections, each optional: knnDistances (n × k, finite, ≥ 0), tsneUpdate and tsneGains (n × 2,
+ * finite, together). Undefined for a per-pair fit.
  */
-export function tsneFields(c: Container, n: number, options: EmbeddingOptions, k: number): TsneState | undefined {
+export function tsneFields(c: Container, n: number, options: EmbeddingOptions, k: number, layoutTarget: { loss: Loss } | null): TsneState | undefined {
   const t = c.header.tsne;
   const fitted = options.loss === "tsne";
   if (t === undefined || t === null) {
@@ -145,15 +147,32 @@ export function tsneFields(c: Container, n: number, options: EmbeddingOptions, k
     if (c.header.lastLoss === "tsne") badField("lastLoss", c.header.lastLoss, 'a per-pair loss: the model has no "tsne" field');
     return undefined;
   }
-  if (typeof t !== "object" || Array.isArray(t)) badField("tsne", t, "null or { perplexity, dof, z }");
+  if (typeof t !== "object" || Array.isArray(t)) badField("tsne", t, "null or { perplexity, dof, z, iterationZ }");
   if (!fitted) badField("options.loss", options.loss ?? null, '"tsne" (the model has a "tsne" field)');
-  if (c.header.lastLoss !== "tsne") badField("lastLoss", c.header.lastLoss, '"tsne" (the model has a "tsne" field)');
-  const { perplexity, dof, z } = t as Record<string, unknown>;
+  if (layoutTarget?.loss === "tsne" && c.header.lastLoss !== "tsne") badField("lastLoss", c.header.lastLoss, '"tsne" (the target\'s loss)');
+  const { perplexity, dof, z, iterationZ } = t as Record<string, unknown>;
   const p = resolveParams({ ...options, onWarning: () => {} });
   const resolved = tsneNeighbours(p.affinities, p.perplexity, p.kGiven ? p.k : undefined, n, () => {});
   if (perplexity !== resolved.perplexity) badField("tsne.perplexity", perplexity, `${resolved.perplexity}, what the options give for ${n} points`);
   if (k !== resolved.k) badField("k", k, `${resolved.k} for loss "tsne" (3·perplexity, or options.k)`);
   if (dof !== p.dof) badField("tsne.dof", dof, `options.dof (${p.dof})`);
   if (z !== null && !isPositive(z)) badField("tsne.z", z, "null or a positive finite number");
-  return { perplexity: resolved.perplexity, dof: p.dof, z: (z as number | null) ?? undefined };
+  // absent in models written before it was kept
+  if (iterationZ !== undefined && iterationZ !== null && !isPositive(iterationZ)) badField("tsne.iterationZ", iterationZ, "null or a positive finite number");
+  const state: TsneState = { perplexity: resolved.perplexity, dof: p.dof, z: (z as number | null) ?? undefined };
+  if (isPositive(iterationZ)) state.iterationZ = iterationZ;
+  if (c.has("knnDistances")) {
+    const distances = c.section("knnDistances", "f32", n * k, "n × k") as Float32Array;
+    checkFinite("knnDistances", distances);
+    for (let i = 0; i < distances.length; i++) if (!(distances[i] >= 0)) failModel(`corrupted model: section "knnDistances" holds ${distances[i]} at value ${i}, not a distance`);
+    state.distances = distances;
+  }
+  if (c.has("tsneUpdate") !== c.has("tsneGains")) failModel('corrupted model: the sections "tsneUpdate" and "tsneGains" come together');
+  if (c.has("tsneUpdate")) {
+    state.update = c.section("tsneUpdate", "f32", 2 * n, "n × 2") as Float32Array;
+    state.gains = c.section("tsneGains", "f32", 2 * n, "n × 2") as Float32Array;
+    checkFinite("tsneUpdate", state.update);
+    checkFinite("tsneGains", state.gains);
+  }
+  return state;
 }

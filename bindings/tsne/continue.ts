@@ -2,7 +2,6 @@
 // settings of a per-pair phase that continues from it.
 
 import type { Core } from "../core/core.ts";
-import { fail } from "../errors.ts";
 import type { FitPhase } from "../handle/handle.ts";
 import type { ResolvedParams } from "../embedding/params.ts";
 import type { FitSettings } from "../fit/settings.ts";
@@ -48,9 +47,4 @@ export function tsneContinuation(core: () => Core, st: TsneState, p: ResolvedPar
     rule: "tsne", batchSize: 0, epochs: tsne.iterations, earlyEpochs: 0,
   };
   return { phase, settings, tsne };
-}
-
-/** Refuses optimize({ loss: "tsne" }) on a fit that has no t-SNE state (its affinities need the fit's distances). */
-export function checkTsneContinuable(st: TsneState | undefined): asserts st is TsneState {
-  if (!st) fail(`optimize({ loss: "tsne" }) continues a t-SNE fit only (create the embedding with loss "tsne"): this fit has no t-SNE affinities`);
 }

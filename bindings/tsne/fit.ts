@@ -26,6 +26,10 @@ export const INIT_SCALE = 1e-4;
 export interface TsneFit {
   prepared: Prepared;
   state: TsneState;
+  /** f32[n × k] the neighbours' distances in the search space's units (0: precomputed neighbours) */
+  distancesPtr: number;
+  /** the arena's top before the affinities: from here up lies only what the t-SNE iterations need */
+  workspaceMark: number;
 }
 
 /** Prepares a fit of the data already in the core (p.k and p.perplexity resolved for its size: tsneNeighbours). */
@@ -34,20 +38,22 @@ export async function prepareTsne(core: Core, data: CoreMatrix, p: ResolvedParam
   // given neighbours come with binary affinities only (tsne/params.ts): no distances needed
   const { search, pca, knnPtr, knnDistancesPtr: distPtr = 0 } = await fitNeighbours(core, data, p, ctl);
   throwIfAborted(ctl.signal);
+  // the layout below the affinities, so that everything above them can be freed when t-SNE stops (tsne/session.ts)
+  const optimizer = allocateOptimizer(core, data.n, 2, 0, 0);
+  const workspaceMark = core.mark();
   const perplexity = p.affinities === "binary" ? 0 : p.perplexity;
   const affinities = await computeAffinities(core, knnPtr, distPtr, data.n, p.k, perplexity, {
     signal: ctl.signal, progress: (f) => ctl.report(f, "affinities"),
   });
   throwIfAborted(ctl.signal);
   const graph: GraphBuffers = { n: data.n, rowPtr: affinities.rowPtr, colPtr: affinities.colPtr, edgesPtr: 0, edgeCount: affinities.nnz };
-  const optimizer = allocateOptimizer(core, data.n, 2, 0, 0);
   // the PCA init reads the PCA scores when the search had them, else the data (never packed bits)
   await initialLayout(core, p, data, pca ? search! : data, graph, optimizer, ctl);
   if (!(p.init instanceof Float32Array)) core.kernels.tsneScale(optimizer.yPtr, 2 * data.n, INIT_SCALE);
   const state = allocateTsne(core, optimizer.yPtr, affinities);
   const searchSource = isBinaryMetric(p.metric) && search ? data : undefined;
   const prepared: Prepared = { n: data.n, data, search, searchSource, pca, knnPtr, k: p.k, graph, optimizer };
-  return { prepared, state };
+  return { prepared, state, distancesPtr: distPtr, workspaceMark };
 }
 
 /** The phases of a fit of p.nEpochs iterations: a third at ρ = 12 (when p.earlyExaggeration), the rest at p.exaggeration. */

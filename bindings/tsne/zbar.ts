@@ -60,6 +60,8 @@ export async function prepareAtTsneZ(core: Core, data: CoreMatrix, p: ResolvedPa
   }
   const z = readStats(core, t.state).z;
   const fit = t.prepared;
+  // the t-SNE's affinities and optimiser state have served: the per-pair graph takes their place in the arena
+  core.free(t.workspaceMark);
   usePairGraph(core, fit, p.k, p.seed);
   // the per-pair fit's own start, as without zBar "tsne" (the PCA start reads the search space's scores)
   await initialLayout(core, p, data, fit.search ?? data, fit.graph, fit.optimizer, ctl);

@@ -76,6 +76,7 @@ const CLASSES: FieldClass[] = [
   { path: ["tsne", "perplexity"], models: ["tsne"], values: fc.oneof(badPositive, fc.double({ min: 0, max: 100, noNaN: true }).filter((x) => x !== 5)) },
   { path: ["tsne", "dof"], models: ["tsne"], values: fc.oneof(badPositive, fc.constantFrom(0.5, 2)) },
   { path: ["tsne", "z"], models: ["tsne"], values: fc.constantFrom(0, -1, -1e-300, "1", [], {}, true) },
+  { path: ["tsne", "iterationZ"], models: ["tsne"], values: fc.constantFrom(0, -1, -1e-300, "1", [], {}, true) },
   { path: ["tsne"], models: ["tsne", "embedding"], values: fc.constantFrom(3, "x", [], true) },
   { path: ["lastLoss"], models: ["tsne"], values: fc.constantFrom("neg", null, 1) },
   { path: ["options", "loss"], models: ["tsne"], values: fc.constantFrom("neg", "umap", 1, null) },
