@@ -100,30 +100,10 @@ export {
   M_ADAM_V, M_STEP, M_ACT, M_MAX_ROWS, M_ROWS, M_ROW_COUNT, M_SEEN, M_SCRATCH, M_DATA, M_BATCH_BEGIN, M_BATCH_END, MODEL_BYTES,
 } from "./parametric/model";
 
-import { scratchBytes } from "./optimize/args";
-import { stagingBytes } from "./optimize/staging";
-import { actStride, scratchStride } from "./parametric/model";
-
-/** Bytes of one thread's optimiser scratch for a layout of `dim` dimensions (the binding allocates threads × this). */
-export function optimizeScratchBytes(dim: i32): usize {
-  return scratchBytes(dim);
-}
-
-/** Bytes of the optimiser's staging buffers (ARG_SLOTS) for batches of up to `batch` edges, `threads` threads
- * and a layout of `dim` dimensions. */
-export function optimizeSlotBytes(batch: i32, threads: i32, dim: i32): usize {
-  return stagingBytes(batch, threads, dim);
-}
-
-/** Floats of one row's activations in a model record whose shape fields are written. */
-export function mlpActStride(model: usize): i32 {
-  return actStride(model);
-}
-
-/** Floats of one thread's scratch in a model record whose shape fields are written. */
-export function mlpScratchStride(model: usize): i32 {
-  return scratchStride(model);
-}
+// the sizes of the buffers the bindings allocate for the optimiser and the network, under their ABI names
+export { scratchBytes as optimizeScratchBytes } from "./optimize/args";
+export { stagingBytes as optimizeSlotBytes } from "./optimize/staging";
+export { actStride as mlpActStride, scratchStride as mlpScratchStride } from "./parametric/model";
 
 /** Bytes of one thread's scratch for the graph search of n reference rows keeping ef (knn/graph_query.ts). */
 export { graphQueryScratchBytes } from "./knn/graph_query";

@@ -159,6 +159,13 @@ describe("hnswKnn (hnswlib-wasm backend)", () => {
     await expect(knn(flat, { n: m, dim: d, k: kk, method: "hnsw", signal: pre.signal })).rejects.toMatchObject({ name: "AbortError" });
   });
 
+  it("fails with a clear error from an entry that does not import hnswlib-wasm (the workerd entry's case)", async () => {
+    vi.resetModules();
+    // this module alone, without the default entry that hands it the import
+    const bare = (await import("../dist/knn/hnsw.js")) as typeof import("../dist/knn/hnsw.js");
+    await expect(bare.hnswKnn(data, n, dim, k, { seed: 1 })).rejects.toThrow(/not available from this entry point.*use method "exact"/);
+  });
+
   it("fails with a clear error where it cannot run (workerd)", async () => {
     const had = Object.getOwnPropertyDescriptor(globalThis, "navigator");
     Object.defineProperty(globalThis, "navigator", { value: { userAgent: "Cloudflare-Workers" }, configurable: true });

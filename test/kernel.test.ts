@@ -12,7 +12,9 @@ type Kernels = {
 } & Record<`ARG_${string}` | `LOSS_${string}` | "CTRL_ARGS" | "CTRL_BYTES" | "CTRL_MAX_ARGS", Global>;
 
 const LOSS = { neg: 0, nce: 1, infonce: 2, umap: 3 } as const;
-// kernel: the layout optimiser's (staged into slots); pointRows: the same tiles on the layout's rows (parametric)
+// kernel: the layout optimiser's (staged into slots); pointRows: the same tiles on the layout's rows, each endpoint
+// tested for the wrap; layoutRows: the unstaged optimiser's and the parametric trainer's choice (plain offsets
+// from the first edge of a batch that does not straddle the end of the edge order)
 const SAMPLER = { kernel: 0, shared: 1, perHead: 2, pointRows: 3, layoutRows: 4 };
 
 let core: Awaited<ReturnType<typeof rawCore<Kernels>>>;

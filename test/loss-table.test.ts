@@ -23,8 +23,10 @@ type Loss = keyof typeof LOSSES;
 
 const LOSS_NAMES = EMBEDDING_OPTIONS.loss.values as readonly Loss[];
 const PAIR = LOSS_NAMES.filter((l) => LOSSES[l].optimiser === "pairs");
-// kernel: the layout optimiser's (staged into slots); pointRows: the same tiles on the layout's rows (parametric)
-const SAMPLER = { kernel: 0, shared: 1, pointRows: 3 };
+// kernel: the layout optimiser's (staged into slots); pointRows: the same tiles on the layout's rows, each endpoint
+// tested for the wrap; layoutRows: the unstaged optimiser's and the parametric trainer's choice (plain offsets
+// from the first edge of a batch that does not straddle the end of the edge order)
+const SAMPLER = { kernel: 0, shared: 1, pointRows: 3, layoutRows: 4 };
 const CLAMP = 1e-10;
 
 let core: Awaited<ReturnType<typeof rawCore<Kernels>>>;
@@ -81,12 +83,12 @@ describe.each(PAIR)("loss %s: the optimiser's kernels", (loss) => {
     const xi = spec.target === "zBar" || spec.learnsZ ? 0.05 : 1;
     for (const dim of [2, 3]) {
       const gradient = problem(40, dim, 61, 7, lossId(loss), 3 + dim);
-      for (const [batchStart, batchLength, offset] of [[0, 61, 0], [8, 29, 45], [40, 3, 11]]) {
+      for (const [batchStart, batchLength, offset] of [[0, 61, 0], [8, 29, 45], [37, 24, 50], [40, 3, 11]]) {
         const reference = gradient(batchStart, batchLength, offset, 1, xi, SAMPLER.shared);
         let scale = 0;
         for (const v of reference.grad) scale = Math.max(scale, Math.abs(v));
         expect(scale).toBeGreaterThan(1e-3); // not trivially zero
-        for (const sampler of [SAMPLER.kernel, SAMPLER.pointRows]) {
+        for (const sampler of [SAMPLER.kernel, SAMPLER.pointRows, SAMPLER.layoutRows]) {
           const kernel = gradient(batchStart, batchLength, offset, 1, xi, sampler);
           for (let i = 0; i < kernel.grad.length; i++) expect(Math.abs(kernel.grad[i] - reference.grad[i])).toBeLessThanOrEqual(1e-5 * (scale + 1e-6));
           if (spec.learnsZ) expect(kernel.logZ).toBeCloseTo(reference.logZ, 3);

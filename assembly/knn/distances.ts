@@ -7,16 +7,7 @@ import { horizontalSum } from "../util/simd";
 /** Sum of |a − b| over two rows of `stride` floats (the Manhattan distance). */
 // @ts-ignore: decorator
 @inline export function manhattanDistance(a: usize, b: usize, stride: i32): f32 {
-  let acc0 = f32x4.splat(0);
-  let acc1 = f32x4.splat(0);
-  const bytes = <usize>stride << 2;
-  let o: usize = 0;
-  for (; o + 32 <= bytes; o += 32) {
-    acc0 = f32x4.add(acc0, f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(b + o))));
-    acc1 = f32x4.add(acc1, f32x4.abs(f32x4.sub(v128.load(a + o + 16), v128.load(b + o + 16))));
-  }
-  if (o < bytes) acc0 = f32x4.add(acc0, f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(b + o))));
-  return horizontalSum(f32x4.add(acc0, acc1));
+  return manhattanSum(a, b, stride, false, 0);
 }
 
 /**
@@ -25,6 +16,12 @@ import { horizontalSum } from "../util/simd";
  */
 // @ts-ignore: decorator
 @inline export function manhattanDistanceBounded(a: usize, b: usize, stride: i32, bound: f32): f32 {
+  return manhattanSum(a, b, stride, true, bound);
+}
+
+/** The one loop of both: `bounded` is a constant at each inlined call, so the unbounded one compiles without the check. */
+// @ts-ignore: decorator
+@inline function manhattanSum(a: usize, b: usize, stride: i32, bounded: bool, bound: f32): f32 {
   let acc0 = f32x4.splat(0);
   let acc1 = f32x4.splat(0);
   const bytes = <usize>stride << 2;
@@ -32,7 +29,7 @@ import { horizontalSum } from "../util/simd";
   for (; o + 32 <= bytes; o += 32) {
     acc0 = f32x4.add(acc0, f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(b + o))));
     acc1 = f32x4.add(acc1, f32x4.abs(f32x4.sub(v128.load(a + o + 16), v128.load(b + o + 16))));
-    if ((o & 63) == 32) {
+    if (bounded && (o & 63) == 32) {
       const partial = horizontalSum(f32x4.add(acc0, acc1));
       if (partial > bound) return partial;
     }

@@ -52,7 +52,7 @@ function scatterLanes(grad: usize, block: usize, dim: i32, points: usize, count:
 
 /**
  * Gradient of this thread's share [begin, end) of one batch for any layout dimension, reading rows of y and adding
- * into rows of grad as rows.row names them (planar.ts: PointRows or SlotRows). scratch: this thread's
+ * into rows of grad as rows.row names them (planar.ts: PointRows, BatchRows or SlotRows). scratch: this thread's
  * block of anyDimScratchBytes(dim), then i32[2·TILE] for the tile's heads and tails and f32[TILE] for negativeGaps.
  * Returns NCE's summed ∂ℓ/∂log Z (0 for the other losses).
  */

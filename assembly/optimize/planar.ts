@@ -32,9 +32,9 @@ import { TILE } from "./tile";
 
 /**
  * Rows by point, for a batch whose edges lie one after another in the edge list (every batch of an epoch but the
- * one that straddles the end of its rotated order; sgd.ts): the caller passes the offset that makes batchStart +
- * offset the index of the batch's first edge, and endpoint slot s is the i32 s places after that edge's head,
- * with no wrap test. The same rows as PointRows, so the same bits.
+ * one that straddles the end of its rotated order; pairs.ts isContiguousBatch): the caller passes the offset that
+ * makes batchStart + offset the index of the batch's first edge (contiguousOffset), and endpoint slot s is the i32
+ * s places after that edge's head, with no wrap test. The same rows as PointRows, so the same bits.
  */
 @unmanaged export class BatchRows {
   // @ts-ignore: decorator

@@ -15,8 +15,8 @@ import { TILE } from "./tile";
 export const SAMPLER_KERNEL = 0; // the layout optimiser's kernels (tiles of shared negatives on staged slots)
 export const SAMPLER_SHARED = 1; // this reference, the kernels' draws
 export const SAMPLER_PER_HEAD = 2; // this reference, an independent stream per head (SPEC §3 as written)
-export const SAMPLER_POINT_ROWS = 3; // the kernels on the layout's rows, unstaged (the parametric trainer's)
-export const SAMPLER_LAYOUT_ROWS = 4; // the unstaged layout optimiser's choice of kernel (sgd.ts accumulateLayoutShare)
+export const SAMPLER_POINT_ROWS = 3; // the kernels on the layout's rows, unstaged, every endpoint tested for the wrap
+export const SAMPLER_LAYOUT_ROWS = 4; // the unstaged optimiser's and the parametric trainer's choice (sgd.ts accumulateLayoutShare)
 
 function addPair(y: usize, grad: usize, a: i32, b: i32, dim: i32, coef: f32): void {
   for (let t = 0; t < dim; t++) {

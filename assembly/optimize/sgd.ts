@@ -30,7 +30,7 @@ import {
   gatherOwned, listBytes, listSlots, ownerScale, packedGradient, packedGradient2, packedOffset, packForOwners, pairPoint,
   pointGradient, pointGradient2, runEnd, slotBytes, sortBytes, sortOwned,
 } from "./staging";
-import { batchEndpoint } from "./pairs";
+import { batchEndpoint, contiguousOffset, isContiguousBatch } from "./pairs";
 import { shareBegin } from "./tile";
 
 /**
@@ -135,19 +135,20 @@ function stepOwned(
 }
 
 /**
- * accumulateShare on the layout's rows (unstaged batches): a 2-D batch whose edges lie one after another in the
- * edge list (every batch of an epoch but the one that straddles the end of its rotated order) reads its endpoints
- * at plain offsets from its first edge (planar.ts BatchRows), the others test each endpoint for the wrap.
+ * accumulateShare on rows of the n points (the layout's, unstaged; or the network's outputs, parametric/train.ts):
+ * a batch whose edges lie one after another in the edge list (pairs.ts isContiguousBatch: every batch of an epoch
+ * but the one that straddles the end of its rotated order) reads its endpoints at plain offsets from its first
+ * edge (planar.ts BatchRows), the other tests each endpoint for the wrap (PointRows). Same rows, same bits.
  */
 // @ts-ignore: decorator
 @inline export function accumulateLayoutShare<L>(
   loss: L, ctrl: usize, y: usize, grad: usize, batchStart: i32, batchLength: i32, begin: i32, end: i32,
   offset: i32, key: u64, xi: f32, scratch: usize,
 ): f64 {
-  const edgeCount = argInt(ctrl, ARG_EDGE_COUNT), first = batchStart + offset;
-  if (argInt(ctrl, ARG_DIM) == 2 && (first + batchLength <= edgeCount || first >= edgeCount)) {
-    const batchOffset = first >= edgeCount ? offset - edgeCount : offset;
-    return accumulatePlanar<L, BatchRows>(loss, changetype<BatchRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, batchOffset, key, xi);
+  const edgeCount = argInt(ctrl, ARG_EDGE_COUNT);
+  if (isContiguousBatch(edgeCount, offset, batchStart, batchLength)) {
+    const batchOffset = contiguousOffset(edgeCount, offset, batchStart);
+    return accumulateShare<L, BatchRows>(loss, changetype<BatchRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, batchOffset, key, xi, scratch);
   }
   return accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, scratch);
 }

@@ -16,9 +16,9 @@ import {
 import { withLoss } from "../optimize/losses";
 import { GRAD_CLIP, keepLogZGradient, runEpochs } from "../optimize/epochs";
 import { batchLengthOf, batchStartOf, EdgeBatches } from "../optimize/batches";
-import { batchEndpoint } from "../optimize/pairs";
-import { accumulateShare } from "../optimize/sgd";
-import { PointRows } from "../optimize/planar";
+import { contiguousOffset, isContiguousBatch } from "../optimize/pairs";
+import { accumulateLayoutShare } from "../optimize/sgd";
+import { BatchRows, PointRows } from "../optimize/planar";
 import { shareBegin } from "../optimize/tile";
 import { backwardBlock, forwardBlock, outputOf, scratchActivations, scratchOutputDeltas, scratchZeroRow } from "./mlp";
 import {
@@ -33,12 +33,17 @@ const BETA1: f32 = 0.9;
 const BETA2: f32 = 0.999;
 const EPSILON: f32 = 1e-8;
 
-/** Lists the distinct endpoints of the batch in order of first appearance (thread 0 only). */
-function collectRows(model: usize, edges: usize, edgeCount: i32, offset: i32, batchStart: i32, batchLength: i32): void {
+/**
+ * Lists the distinct endpoints of the batch in order of first appearance (thread 0 only), each read as `endpoints`
+ * says (optimize/planar.ts: BatchRows for a batch whose edges lie one after another, else PointRows).
+ */
+function collectRows<R>(
+  endpoints: R, model: usize, edges: usize, edgeCount: i32, offset: i32, batchStart: i32, batchLength: i32,
+): void {
   const rows = <usize>field(model, M_ROWS), seen = <usize>field(model, M_SEEN);
   let count = 0;
   for (let slot = 0; slot < 2 * batchLength; slot++) {
-    const point = batchEndpoint(edges, edgeCount, offset, batchStart, slot);
+    const point = endpoints.row(edges, edgeCount, offset, batchStart, slot);
     const flag = seen + (<usize>point << 2);
     if (load<i32>(flag) != 0) continue;
     store<i32>(flag, 1);
@@ -191,7 +196,14 @@ export function trainTask(ctrl: usize, thread: i32): void {
     const weightGrad = <usize>field(model, M_WEIGHT_GRAD) + (<usize>thread * <usize>field(model, M_PARAM_COUNT) << 2);
     const paramGroups = field(model, M_PARAM_COUNT) >> 2;
     const adamBegin = splitBegin(paramGroups, threads, thread) << 2, adamEnd = splitBegin(paramGroups, threads, thread + 1) << 2;
-    if (thread == 0) collectRows(model, edges, edgeCount, offset, batchStart, batchLength);
+    if (thread == 0) {
+      if (isContiguousBatch(edgeCount, offset, batchStart, batchLength)) {
+        const batchOffset = contiguousOffset(edgeCount, offset, batchStart);
+        collectRows<BatchRows>(changetype<BatchRows>(0), model, edges, edgeCount, batchOffset, batchStart, batchLength);
+      } else {
+        collectRows<PointRows>(changetype<PointRows>(0), model, edges, edgeCount, offset, batchStart, batchLength);
+      }
+    }
     barrier(ctrl);
     const blocks = (field(model, M_ROW_COUNT) + 3) >> 2, count = field(model, M_ROW_COUNT);
     const rowBegin = splitBegin(blocks, threads, thread) << 2;
@@ -200,7 +212,7 @@ export function trainTask(ctrl: usize, thread: i32): void {
     barrier(ctrl);
     const begin = shareBegin(batchStart, batchLength, threads, thread);
     const end = shareBegin(batchStart, batchLength, threads, thread + 1);
-    const logZGrad = accumulateShare<L, PointRows>(loss, changetype<PointRows>(0), ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
+    const logZGrad = accumulateLayoutShare<L>(loss, ctrl, y, grad, batchStart, batchLength, begin, end, offset, key, xi, pairScratch);
     keepLogZGradient<L>(loss, ctrl, thread, logZGrad);
     barrier(ctrl);
     backwardListed(model, thread, gradBase, gradStride, threads, d, rowBegin, rowEnd, weightGrad);

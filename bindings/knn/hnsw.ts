@@ -1,6 +1,8 @@
 // Approximate kNN over hnswlib-wasm (HNSW graphs, Malkov & Yashunin 2018). The library is loaded on first
-// use only, so users of the exact path never download it. It is single-threaded and has no SIMD; it cannot
-// run in workerd (it compiles its wasm from inline bytes, which workerd forbids).
+// use only, so users of the exact path never download it: the default entry (index.ts) hands this module a
+// dynamic import of it with a literal specifier (setHnswlibImport), which bundlers follow into a chunk of its
+// own. It is single-threaded and has no SIMD; it cannot run in workerd (it compiles its wasm from inline bytes,
+// which workerd forbids), so the workerd entry leaves it out.
 
 import { fail, throwIfAborted } from "../errors.ts";
 import type { PhaseControl } from "../options/common.ts";
@@ -43,7 +45,19 @@ const BUILD_SHARE = 0.65;
 /** Progress and abort are checked every block of rows: about 100 blocks per phase. */
 const MIN_BLOCK_ROWS = 64;
 
+/** hnswlib-wasm's Emscripten chunk, as used here: its default export is the factory. */
+export interface HnswlibChunk {
+  default: (moduleArg: object) => Promise<unknown>;
+}
+
+let importHnswlib: (() => Promise<HnswlibChunk>) | undefined;
 let libraryPromise: Promise<HnswLibrary> | undefined;
+
+/** Sets how hnswlib-wasm is imported (called by the default entry; the workerd entry calls nothing). */
+export function setHnswlibImport(load: () => Promise<HnswlibChunk>): void {
+  importHnswlib = load;
+  libraryPromise = undefined;
+}
 
 function isWorkerd(): boolean {
   const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
@@ -69,22 +83,24 @@ export function loadHnswlib(): Promise<HnswLibrary> {
       new Error('cne-wasm: the "hnsw" kNN method cannot run in workerd (hnswlib-wasm compiles wasm from bytes, which workerd forbids); use method "exact"'),
     );
   }
+  const load = importHnswlib;
+  if (load === undefined) {
+    return Promise.reject(
+      new Error('cne-wasm: the "hnsw" kNN method is not available from this entry point (only the package\'s default entry imports hnswlib-wasm); use method "exact"'),
+    );
+  }
   libraryPromise ??= (async () => {
-    // The chunk name belongs to hnswlib-wasm 0.8.2, pinned exactly in package.json. webpack is told to leave the
-    // import alone (as the other bundlers do): it cannot follow the computed specifier tsc emits here.
-    const mod = (await import(/* webpackIgnore: true */ "hnswlib-wasm/dist/hnswlib-317962d7.js" as string)) as {
-      default: (moduleArg: object) => Promise<HnswLibrary>;
-    };
+    const mod = await load();
     const g = globalThis as { window?: unknown };
     const shimmed = g.window === undefined;
     if (shimmed) g.window = globalThis;
-    let started: Promise<HnswLibrary>;
+    let started: Promise<unknown>;
     try {
       started = mod.default({ print: () => {}, printErr: () => {} });
     } finally {
       if (shimmed) delete g.window;
     }
-    return await started;
+    return (await started) as HnswLibrary;
   })().catch((e: unknown) => {
     libraryPromise = undefined;
     const why = e instanceof Error ? e.message : String(e);

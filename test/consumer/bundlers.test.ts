@@ -3,16 +3,18 @@
 // configuration (no hand-named worker entry), served cross-origin isolated and run in headless Chromium with
 // `threads: 2`. Each page must run on 2 threads (`runtime`), warn about nothing, and give the bits of Node's run
 // of the same app at 2 threads; so must the dev servers of Vite and webpack, Deno importing `npm:cne-wasm` and
-// Bun. A build that leaves the worker out must say so (onWarning, `runtime.fallback`) instead of falling back
-// in silence.
+// Bun. The app also searches its rows with knn "hnsw": every build must carry hnswlib-wasm, which the package
+// imports on first use, and those that split code must keep it in a chunk of its own. A build that leaves the
+// worker out must say so (onWarning, `runtime.fallback`) instead of falling back in silence.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { copyFileSync, cpSync, existsSync, readdirSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
 import { runProcess, startProcess } from "../runtimes/processes.js";
 import { startServer } from "../runtimes/server.js";
 import { launchChromium, pageResult } from "../runtimes/chromium.js";
+import { appPage } from "./web/page.js";
 
 const { dir, tarball, repo } = inject("consumer");
 const web = join(dir, "web");
@@ -27,6 +29,8 @@ interface AppResult {
   warnings: string[];
   embedding: string;
   run: string;
+  /** knn "hnsw" indices (300 × 10 i32) */
+  hnsw: string;
   crossOriginIsolated?: boolean;
   error?: string;
 }
@@ -73,6 +77,22 @@ function expectThreaded(r: AppResult, problems: string[] = []): void {
   const want = node.get(THREADS)!;
   expect(r.embedding === want.embedding, "embed(): the bits of Node's run at 2 threads").toBe(true);
   expect(r.run === want.run, "handle.run(): the bits of Node's run at 2 threads").toBe(true);
+  expect(r.hnsw === want.hnsw, "knn hnsw: Node's neighbours").toBe(true);
+}
+
+/** The built .js files of a folder (and its subfolders), as text. */
+function builtScripts(folder: string): string[] {
+  const root = join(web, folder);
+  return (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(root, f), "utf8"));
+}
+
+/** hnswlib-wasm (its Emscripten chunk, about 880 KB, the wasm inside as a data: URL) is in exactly one file of the build, apart from the app's own. */
+function expectHnswlibApart(folder: string): void {
+  const scripts = builtScripts(folder);
+  const hnswlib = scripts.filter((text) => text.includes("data:application/octet-stream;base64,"));
+  expect(hnswlib, "one file holds hnswlib-wasm").toHaveLength(1);
+  expect(hnswlib[0].includes("cneResult"), "hnswlib-wasm is not in the app's own bundle").toBe(false);
+  expect(scripts.some((text) => text.includes("cneResult"))).toBe(true);
 }
 
 /** Serves a built folder with COOP/COEP and runs the app's page in it. */
@@ -85,9 +105,9 @@ async function servedBuild(folder: string, page = "index.html"): Promise<{ resul
   }
 }
 
-/** A bundler's build of src/main.js into `folder`, with the app's plain page beside it (bundlers without HTML entries). */
+/** A bundler's build of src/main.js into `folder`, with the app's page loading it beside it (bundlers without HTML entries). */
 function withPage(folder: string): void {
-  copyFileSync(join(web, "page.html"), join(web, folder, "index.html"));
+  writeFileSync(join(web, folder, "index.html"), appPage("./main.js"));
 }
 
 /** Starts a dev server (`args` get `--port`), waits until it answers, runs the app in it, and stops it. */
@@ -130,24 +150,32 @@ describe("a web app built with each bundler, in headless Chromium (COOP/COEP): 2
       expect(r.warnings).toEqual([]);
       expect(r.run, "embed() and a handle's run() agree").toBe(r.embedding);
       expect(Buffer.from(r.embedding, "base64").length).toBe(300 * 2 * 4);
+      // 10 neighbours of each of the 300 rows, each another row
+      const hnsw = new Int32Array(new Uint8Array(Buffer.from(r.hnsw, "base64")).buffer);
+      expect(hnsw.length).toBe(300 * 10);
+      hnsw.forEach((j, i) => expect(j >= 0 && j < 300 && j !== Math.floor(i / 10)).toBe(true));
     }
+    expect(node.get(1)!.hnsw, "hnsw runs on one thread whatever was asked").toBe(node.get(THREADS)!.hnsw);
   });
 
   it("Vite: vite build (the worker is emitted as an asset of its own)", async () => {
     await run(tool("vite"), ["build", "--logLevel", "warn"]);
     expect(readdirSync(join(web, "dist-vite/assets")).filter((f) => /^worker-.*\.js$/.test(f))).toHaveLength(1);
+    expectHnswlibApart("dist-vite");
     const { result, problems } = await servedBuild("dist-vite");
     expectThreaded(result, problems);
   });
 
   it("webpack 5: webpack --mode production", async () => {
     await run(tool("webpack"), ["--mode", "production"]);
+    expectHnswlibApart("dist-webpack");
     const { result, problems } = await servedBuild("dist-webpack");
     expectThreaded(result, problems);
   });
 
   it("Rollup 4: rollup -c (node-resolve and import-meta-assets, which copies worker.js)", async () => {
     await run(tool("rollup"), ["-c", "--silent"]);
+    expectHnswlibApart("dist-rollup");
     withPage("dist-rollup");
     const { result, problems } = await servedBuild("dist-rollup");
     expectThreaded(result, problems);
@@ -155,30 +183,34 @@ describe("a web app built with each bundler, in headless Chromium (COOP/COEP): 2
 
   it("Parcel 2: parcel build index.html", async () => {
     await run(tool("parcel"), ["build", "index.html", "--dist-dir", "dist-parcel", "--no-cache", "--log-level", "warn"]);
+    expectHnswlibApart("dist-parcel");
     const { result, problems } = await servedBuild("dist-parcel");
     expectThreaded(result, problems);
   });
 
-  it("esbuild: bundle, then copy the package's worker.js beside the bundle (esbuild does not follow new URL)", async () => {
-    await run(tool("esbuild"), ["src/main.js", "--bundle", "--format=esm", "--outdir=dist-esbuild", "--log-level=warning"]);
+  it("esbuild: bundle with --splitting, then copy the package's worker.js beside the bundle (esbuild does not follow new URL)", async () => {
+    await run(tool("esbuild"), ["src/main.js", "--bundle", "--splitting", "--format=esm", "--outdir=dist-esbuild", "--log-level=warning"]);
+    expectHnswlibApart("dist-esbuild");
     withPage("dist-esbuild");
     copyFileSync(join(web, "node_modules/cne-wasm/dist/threads/worker.js"), join(web, "dist-esbuild/worker.js"));
     const { result, problems } = await servedBuild("dist-esbuild");
     expectThreaded(result, problems);
   });
 
-  it("Bun: bun build --target browser, then the same copy of worker.js", async () => {
-    await run(repoBin("bun"), ["build", "src/main.js", "--outdir", "dist-bun", "--target", "browser"]);
+  it("Bun: bun build --target browser --splitting, then the same copy of worker.js", async () => {
+    await run(repoBin("bun"), ["build", "src/main.js", "--outdir", "dist-bun", "--target", "browser", "--splitting"]);
+    expectHnswlibApart("dist-bun");
     withPage("dist-bun");
     copyFileSync(join(web, "node_modules/cne-wasm/dist/threads/worker.js"), join(web, "dist-bun/worker.js"));
     const { result, problems } = await servedBuild("dist-bun");
     expectThreaded(result, problems);
   });
 
-  it("a build without the worker (esbuild, no copy): 1 thread, and every fit says why, once", async () => {
+  it("a build without the worker (esbuild, no copy, no --splitting: hnswlib-wasm inside the one bundle): 1 thread, and every fit says why, once", async () => {
     await run(tool("esbuild"), ["src/main.js", "--bundle", "--format=esm", "--outdir=dist-no-worker", "--log-level=warning"]);
     withPage("dist-no-worker");
     expect(existsSync(join(web, "dist-no-worker/worker.js"))).toBe(false);
+    expect(builtScripts("dist-no-worker")).toHaveLength(1);
     const { result } = await servedBuild("dist-no-worker");
     const why = /^threads: 2 asked for, but the compute worker failed to start: its module .* could not be loaded; running the single-thread build on 1 thread$/;
     expect(result.runtime?.build).toBe("simd");
@@ -187,6 +219,7 @@ describe("a web app built with each bundler, in headless Chromium (COOP/COEP): 2
     // one warning from embed() and one from the handle's fit
     expect(result.warnings).toEqual([result.runtime!.fallback, result.runtime!.fallback]);
     expect(result.embedding === node.get(1)!.embedding, "the bits of Node's 1-thread run").toBe(true);
+    expect(result.hnsw === node.get(1)!.hnsw, "knn hnsw: Node's neighbours").toBe(true);
   });
 
   it("Vite's dev server (vite, optimizeDeps.exclude of the package)", async () => {

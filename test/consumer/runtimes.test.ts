@@ -3,6 +3,7 @@
 // bit at the same thread count.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProcess } from "../runtimes/processes.js";
 import { startServer } from "../runtimes/server.js";
@@ -106,6 +107,8 @@ describe("the installed package: embed, knn, createEmbedding and a saved model r
   it("workerd: a worker bundled with the workerd condition (.wasm imported as a module), same bits as Node's single thread, and coreInfo says why one", async () => {
     const modules = await bundleWorker(app);
     expect(modules.some((m) => m.kind === "wasm"), "the bundle imports a .wasm module").toBe(true);
+    // hnswlib-wasm cannot run in workerd: its Emscripten chunk (the wasm inside as a data: URL) stays out of the bundle
+    expect(readFileSync(modules[0].path, "utf8").includes("data:application/octet-stream;base64,"), "no hnswlib-wasm in the worker").toBe(false);
     const server = await startWorkerd({ modules, timeoutMs: 20000 });
     try {
       const res = await fetch(`${server.origin}/?threads=${THREADS}`, { signal: AbortSignal.timeout(90000) });
