@@ -1,9 +1,12 @@
-// Real-shaped vectors end to end: kNN time, recall@15 and peak RSS per data set, metric and method, and an
-// embed() of each data set under cosine with the defaults (time, phases, peak RSS, and the recall@15 of the
-// neighbours the fit used against the exact ones under cosine on the full columns).
+// Real-shaped vectors end to end: kNN time, recall@15 and peak RSS per data set, metric and method, and embed()
+// runs of each data set under cosine (time, phases, peak RSS, and the recall@15 of the neighbours the fit used
+// against the exact ones under cosine on the full columns): "embed()" with the defaults (the search in PCA-50 of
+// the unit rows), "embed(full)" with pca: false (the search among the full unit rows, with NN-descent's recall
+// check at its default 0.95).
 //
 //   node bench/vectors.js [--n 100000] [--data vmf,lowrank,fmnist] [--metrics cosine,euclidean]
-//     [--methods exact,nndescent-alone,nndescent,hnsw] [--samples 200] [--threads 2] [--no-embed] [--clusters 50]
+//     [--methods exact,nndescent-alone,nndescent,hnsw] [--samples 200] [--threads 2] [--clusters 50]
+//     [--embeds defaults,full] [--no-embed]
 //
 // Data (bench/lib/sphere-data.js; 768 columns, each row at a random norm in [0.5, 2]):
 // - vmf: the issue's benchmark, von Mises–Fisher clusters (Wood's sampler), cosine to the cluster mean 0.5-0.8;
@@ -46,7 +49,7 @@ async function child({ task, file, n, dim, metric, method, threads, out }) {
     ({ indices } = await lib.knn(values, { n, dim, k: K, metric, method: knnMethod, threads, seed: 1, onWarning, ...(targetRecall === 0 && { targetRecall }) }));
   } else {
     const first = {}, last = {};
-    const e = lib.createEmbedding(values, { n, dim, metric, threads, seed: 1, onWarning });
+    const e = lib.createEmbedding(values, { n, dim, metric, threads, seed: 1, onWarning, ...(method === "embed(full)" && { pca: false }) });
     await e.run({ onProgress: (_f, stage) => { const t = performance.now(); first[stage] ??= t; last[stage] = t; } });
     indices = e.knnGraph.indices;
     if (e.knnGraph.indices.length !== n * K) throw new Error(`the fit's k is not ${K}`);
@@ -68,6 +71,7 @@ const DATA = opt("data", "vmf,lowrank,fmnist").split(",");
 const METRICS = opt("metrics", "cosine,euclidean").split(",");
 const METHODS = opt("methods", "exact,nndescent-alone,nndescent,hnsw").split(",");
 const CLUSTERS = Number(opt("clusters", "50"));
+const EMBEDS = args.includes("--no-embed") ? [] : opt("embeds", "defaults,full").split(",").map((e) => (e === "full" ? "embed(full)" : "embed()"));
 const dir = join(os.tmpdir(), "cne-vectors-bench");
 mkdirSync(dir, { recursive: true });
 
@@ -139,7 +143,7 @@ for (const name of DATA) {
   for (const metric of name === "fmnist" ? ["cosine"] : METRICS) {
     const truth = oracle(values, n, dim, metric);
     const runs = METHODS.map((method) => ({ task: "knn", method }));
-    if (metric === "cosine" && !args.includes("--no-embed")) runs.push({ task: "embed", method: "embed()" });
+    if (metric === "cosine") for (const method of EMBEDS) runs.push({ task: "embed", method });
     for (const { task, method } of runs) {
       const r = runChild({ task, file, n, dim, metric, method, threads: method === "hnsw" ? 1 : THREADS });
       const recall = recallOf(r.indices, truth);
@@ -148,7 +152,7 @@ for (const name of DATA) {
         ...r.warnings.map((w) => `warning: ${w.slice(0, 120)}`),
       ].filter(Boolean).join("; ");
       rows.push({ data: name, n, dim, metric, method, seconds: r.seconds, recall, peakMB: r.peakMB, phases: r.phases, warnings: r.warnings, load: [r.loadBefore, r.loadAfter] });
-      console.log(`| ${name} | ${n} × ${dim} | ${metric} | ${method === "embed()" ? "embed() defaults" : `knn ${method}`} | ${f(r.seconds)} | ${f(recall, 3)} | ${r.peakMB} | ${f(r.loadBefore)} → ${f(r.loadAfter)} | ${notes} |`);
+      console.log(`| ${name} | ${n} × ${dim} | ${metric} | ${task === "embed" ? (method === "embed()" ? "embed() defaults" : "embed() pca: false") : `knn ${method}`} | ${f(r.seconds)} | ${f(recall, 3)} | ${r.peakMB} | ${f(r.loadBefore)} → ${f(r.loadAfter)} | ${notes} |`);
     }
   }
 }

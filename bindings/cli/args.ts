@@ -62,6 +62,7 @@ export const FLAG_OF_OPTION = Object.fromEntries(FLAGGED.map((f) => [f.name, f.c
 function flagOption({ spec, cli }: (typeof FLAGGED)[number]): Option {
   const option = new Option(`${cli.flag} <${cli.value}>`, cli.help);
   if (spec.type === "enum") return option.choices(spec.values);
+  if (spec.type === "integer" && spec.orFalse) return option.argParser(integerOrOff);
   if (spec.type === "integer") return option.argParser(parseInteger);
   if (spec.type === "number" && spec.orValues) {
     const words = spec.orValues;
@@ -90,6 +91,14 @@ function numberOr(value: string, or: string): number {
 export function parseInteger(value: string): number {
   const v = Number(value);
   if (value.trim() === "" || !Number.isSafeInteger(v)) throw new InvalidArgumentError("Expected an integer.");
+  return v;
+}
+
+/** An integer, or "off" for the option's false (--pca off: no PCA). */
+export function integerOrOff(value: string): number | false {
+  if (value === "off") return false;
+  const v = Number(value);
+  if (value.trim() === "" || !Number.isSafeInteger(v)) throw new InvalidArgumentError("Expected an integer or off.");
   return v;
 }
 

@@ -6,11 +6,11 @@ import { FLAG_OF_OPTION } from "./args.ts";
 import { CliError, FLAG_OF_COMMAND_OPTION } from "./errors.ts";
 import { createProgress, type Progress } from "./progress.ts";
 
-/** An API error, with option names replaced by the flags that set them. */
+/** An API error, with option names replaced by the flags that set them (not quoted values: init "pca"). */
 export function flagMessage(message: string): string {
   let text = message.replace(/^cne-wasm: /, "");
   for (const [name, flag] of Object.entries({ ...FLAG_OF_OPTION, ...FLAG_OF_COMMAND_OPTION })) {
-    text = text.replace(new RegExp(`(^|[^\\w'-])${name}(?![\\w'-])`, "g"), `$1${flag}`);
+    text = text.replace(new RegExp(`(^|[^\\w'"-])${name}(?![\\w'"-])`, "g"), `$1${flag}`);
   }
   return text;
 }

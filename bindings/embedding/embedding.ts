@@ -81,7 +81,7 @@ export class Embedding extends FitHandle {
     }
     // a restored fit was warned when it was made
     sessionRuleFor(params.loss)?.resolve(params, this.n, restored ? () => {} : params.warn);
-    this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored);
+    this.params = resolveFitParams(params, this.n, LAYOUT_MODE, !restored, this.size.dim);
     checkRunnable(this.params.loss, LAYOUT_MODE, LAYOUT_RULES);
     checkZBarTsne(this.params);
   }

@@ -13,6 +13,7 @@ import { checkNeighbourFraction } from "../validate/degenerate.ts";
 import { checkSpectrumBounds, formatBound } from "../validate/spectrum.ts";
 import { checkTsneOptions, TSNE_ITERATIONS } from "../tsne/params.ts";
 import { LOSSES, lossesWith } from "../loss/table.ts";
+import { metricAllowsPca } from "../knn/metric.ts";
 
 export interface ResolvedParams {
   outDim: number;
@@ -25,6 +26,10 @@ export interface ResolvedParams {
   k: number;
   knn: KnnMethod;
   metric: Metric;
+  /** the `pca` option as given: the search's PCA components, false for the full rows (embedding/search.ts) */
+  pca?: number | false;
+  /** the `targetRecall` option as given (embedding/search.ts fitTargetRecall resolves its default) */
+  targetRecall?: number;
   knnIndices?: Int32Array;
   knnDistances?: Float32Array;
   init: InitMethod | Float32Array;
@@ -114,8 +119,9 @@ export const embeddingDefaults: Readonly<EmbeddingDefaults> = Object.freeze({ ..
 function checkValue(name: string, spec: OptionSpec, v: unknown): void {
   switch (spec.type) {
     case "integer":
+      if (spec.orFalse && v === false) return;
       if (typeof v !== "number" || !Number.isInteger(v) || v < spec.min || v > spec.max) {
-        fail(`${name} must be an integer from ${spec.min} to ${spec.max}, got ${String(v)}`);
+        fail(`${name} must be an integer from ${spec.min} to ${spec.max}${spec.orFalse ? " or false" : ""}, got ${typeof v === "string" ? JSON.stringify(v) : String(v)}`);
       }
       return;
     case "number":
@@ -167,6 +173,15 @@ function checked<T extends EmbeddingOptions>(options: T): T {
   return options;
 }
 
+/** A number of PCA components applies to the metrics whose search may run in a PCA (knn/metric.ts). */
+function checkSearchSpace(o: { pca?: number | false; metric?: Metric }): void {
+  const metric = o.metric ?? DEFAULTS.metric;
+  if (typeof o.pca === "number" && !metricAllowsPca(metric)) {
+    const why = metric === "manhattan" ? "a rotation does not keep L1 distances" : "the 0/1 rows are searched as bits";
+    fail(`pca = ${o.pca}: ${metric} neighbours are never searched in a PCA (${why}) but among the rows as given: drop pca`);
+  }
+}
+
 /** Rules between options of one phase: zBar and c apply to the losses whose target they set (loss/table.ts). */
 function checkCombination(o: { s?: number; zBar?: number | string; c?: number }, loss: Loss): void {
   if (o.s !== undefined && o.zBar !== undefined) fail("give either s or zBar, not both");
@@ -181,6 +196,7 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
   const loss = o.loss ?? DEFAULTS.loss;
   checkCombination(o, loss);
   checkTsneOptions(o, loss);
+  checkSearchSpace(o);
   return {
     outDim: o.outDim ?? DEFAULTS.outDim,
     loss,
@@ -191,6 +207,8 @@ export function resolveParams(options: EmbedOptions): ResolvedParams {
     k: o.k ?? DEFAULTS.k,
     knn: o.knn ?? DEFAULTS.knn,
     metric: o.metric ?? DEFAULTS.metric,
+    pca: o.pca,
+    targetRecall: o.targetRecall,
     knnIndices: o.knnIndices,
     knnDistances: o.knnDistances,
     init: o.init ?? DEFAULTS.init,

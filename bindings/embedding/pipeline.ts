@@ -1,24 +1,20 @@
-// Prepare a fit: data in → the metric's rows (knn/metric.ts) → (PCA-50 when dim > 100 and the metric allows it)
-// → kNN → graph → initial layout. Each stage reports its
-// progress and checks the signal; everything stays in the core's memory.
+// Prepare a fit: data in → the neighbour search (search.ts: the metric's rows, the PCA the `pca` option chooses,
+// kNN) → graph → initial layout. Each stage reports its progress and checks the signal; everything stays in the
+// core's memory.
 
 import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { StageControl } from "../options/common.ts";
-import { findNeighbours } from "../knn/backend.ts";
-import { isBinaryMetric, metricAllowsPca, prepareRows } from "../knn/metric.ts";
-import { fitPca, type PcaBasis } from "../pca/index.ts";
+import { isBinaryMetric } from "../knn/metric.ts";
+import type { PcaBasis } from "../pca/index.ts";
 import { buildGraph, type GraphBuffers } from "./graph.ts";
 import { initialLayout } from "./init.ts";
 import type { ResolvedParams } from "./params.ts";
 import type { OptimizerState } from "./optimizer.ts";
 import { allocateOptimizer } from "./optimizer.ts";
+import { searchNeighbours } from "./search.ts";
 import { checkDegenerate } from "../validate/degenerate.ts";
-
-/** Dimensions above which the neighbour search runs on the first 50 principal components (SPEC §1.2). */
-export const PCA_SEARCH_THRESHOLD = 100;
-export const PCA_SEARCH_COMPONENTS = 50;
 
 export interface Prepared {
   n: number;
@@ -28,7 +24,7 @@ export interface Prepared {
   search?: CoreMatrix;
   /** the 0/1 rows that `search` packs into bits (binary metrics), which a saved model keeps */
   searchSource?: CoreMatrix;
-  /** the PCA of the search space (dim > 100), to project new rows the same way */
+  /** the PCA of the search space (by default above 100 columns: search.ts), to project new rows the same way */
   pca?: PcaBasis;
   knnPtr: number;
   /** f32[n × k] in the core: the search's distances to knnPtr's neighbours, in the search space's units (the
@@ -46,36 +42,33 @@ function putPrecomputed(core: Core, indices: Int32Array): number {
   return ptr;
 }
 
+/** A fit's neighbours: the given ones (p.knnIndices), or those of the search (search.ts) with the rows it searched. */
+export interface FitNeighbours {
+  /** the rows searched (absent with precomputed neighbours) */
+  search?: CoreMatrix;
+  pca?: PcaBasis;
+  knnPtr: number;
+  knnDistancesPtr?: number;
+}
+
+/** The given neighbours copied into the core, or the search's (which makes cosine and correlation rows unit in place). */
+export async function fitNeighbours(core: Core, data: CoreMatrix, p: ResolvedParams, ctl: StageControl): Promise<FitNeighbours> {
+  if (p.knnIndices) {
+    const knnPtr = putPrecomputed(core, p.knnIndices);
+    ctl.report(1, "knn");
+    return { knnPtr };
+  }
+  const found = await searchNeighbours(core, data, p, ctl);
+  return { search: found.rows, pca: found.pca, knnPtr: found.indicesPtr, knnDistancesPtr: found.distancesPtr };
+}
+
 /**
  * `data` is the input already in the core (putMatrix with scale "safe"), so that callers can let go of their JS
  * copy before the fit grows memory.
  */
 export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, ctl: StageControl): Promise<Prepared> {
   checkDegenerate(core, data, p.k, p.warn);
-  let search = data;
-  let pca: PcaBasis | undefined;
-  let knnPtr: number;
-  let knnDistancesPtr: number | undefined;
-  if (p.knnIndices) {
-    knnPtr = putPrecomputed(core, p.knnIndices);
-    ctl.report(1, "knn");
-  } else {
-    // cosine and correlation make the data's rows unit in place (the initial layout then reads those rows)
-    search = prepareRows(core, data, p.metric);
-    if (metricAllowsPca(p.metric) && data.dim > PCA_SEARCH_THRESHOLD) {
-      const fitted = await fitPca(core, search, PCA_SEARCH_COMPONENTS, {
-        seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca"),
-      });
-      search = fitted.scores;
-      pca = fitted.basis;
-    }
-    throwIfAborted(ctl.signal);
-    const found = await findNeighbours(core, search, p.k, p.knn, {
-      seed: p.seed, metric: p.metric, signal: ctl.signal, progress: (f) => ctl.report(f, "knn"),
-    });
-    knnPtr = found.indicesPtr;
-    knnDistancesPtr = found.distancesPtr;
-  }
+  const { search, pca, knnPtr, knnDistancesPtr } = await fitNeighbours(core, data, p, ctl);
   throwIfAborted(ctl.signal);
   ctl.report(0, "graph");
   const graph = buildGraph(core, knnPtr, data.n, p.k, p.seed);
@@ -83,9 +76,9 @@ export async function prepare(core: Core, data: CoreMatrix, p: ResolvedParams, c
   const optimizer = allocateOptimizer(core, data.n, p.outDim, graph.edgesPtr, graph.edgeCount);
   throwIfAborted(ctl.signal);
   // the PCA init reads the PCA scores when the search had them, else the data (never packed bits)
-  await initialLayout(core, p, data, pca ? search : data, graph, optimizer, ctl);
-  const searchSource = isBinaryMetric(p.metric) && !p.knnIndices ? data : undefined;
-  return { n: data.n, data, search: p.knnIndices ? undefined : search, searchSource, pca, knnPtr, knnDistancesPtr, k: p.k, graph, optimizer };
+  await initialLayout(core, p, data, pca ? search! : data, graph, optimizer, ctl);
+  const searchSource = isBinaryMetric(p.metric) && search ? data : undefined;
+  return { n: data.n, data, search, searchSource, pca, knnPtr, knnDistancesPtr, k: p.k, graph, optimizer };
 }
 
 /**

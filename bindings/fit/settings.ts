@@ -53,11 +53,29 @@ function checkLayoutOnly(p: ResolvedParams, mode: FitMode): void {
 }
 
 /**
- * Completes a fit's checked options for a mode and n points: negatives and learning rate (given, else the
- * mode's default for this n and loss), then the checks that need n (shapes; the direction of s on small data
- * when the caller placed the layout by s).
+ * The search options against the data and the given neighbours: pca at most the data's columns; knnIndices skip
+ * the search, so a layout fit refuses pca with them (a parametric fit's network still reads through it) and
+ * every fit refuses targetRecall.
  */
-export function resolveFitParams(p: ResolvedParams, n: number, mode: FitMode, check = true): ResolvedParams {
+function checkSearchOptions(p: ResolvedParams, mode: FitMode, dim: number | undefined): void {
+  if (p.knnIndices && p.pca !== undefined && mode.name === "layout") {
+    fail("pca chooses the space the neighbours are searched in, but knnIndices are given and no search runs: drop pca");
+  }
+  if (p.knnIndices && p.targetRecall !== undefined) {
+    fail("targetRecall checks the neighbour search, but knnIndices are given and no search runs: drop targetRecall");
+  }
+  if (typeof p.pca === "number" && dim !== undefined && p.pca > dim) {
+    fail(`pca = ${p.pca} asks for more principal components than the data's ${dim} columns: give at most ${dim}, or false to search the rows themselves`);
+  }
+}
+
+/**
+ * Completes a fit's checked options for a mode and n points of `dim` columns: negatives and learning rate
+ * (given, else the mode's default for this n and loss), then the checks that need n or dim (shapes; the search
+ * options; the direction of s on small data when the caller placed the layout by s). `check` false: a fit
+ * restored from saved state, checked when it was made.
+ */
+export function resolveFitParams(p: ResolvedParams, n: number, mode: FitMode, check = true, dim?: number): ResolvedParams {
   const out: ResolvedParams = {
     ...p,
     negativeSamples: p.given.negativeSamples ?? mode.negativeSamples(n),
@@ -65,6 +83,7 @@ export function resolveFitParams(p: ResolvedParams, n: number, mode: FitMode, ch
   };
   checkShapes(out, n);
   checkLayoutOnly(out, mode);
+  if (check) checkSearchOptions(out, mode, dim);
   if (check && p.given.s !== undefined) checkSpectrumDirection(out, n, out.warn);
   return out;
 }

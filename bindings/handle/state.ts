@@ -12,8 +12,9 @@ export interface KnnGraph {
   /** CSR of the symmetrised graph: rowPtr (n + 1) and colIndices (E) */
   rowPtr: Int32Array;
   colIndices: Int32Array;
-  /** n × k distances of `indices`: the search's under the metric (in the data's units; above 100 columns, of the
-   * PCA-50 rows that cosine, correlation and euclidean search), or those given with knnIndices (knnDistances) */
+  /** n × k distances of `indices`: the search's under the metric (in the data's units; of the PCA rows when the
+   * search ran in a PCA: by default above 100 columns under cosine, correlation and euclidean, the `pca` option),
+   * or those given with knnIndices (knnDistances) */
   distances?: Float32Array;
 }
 
@@ -45,7 +46,7 @@ export interface EmbeddingState {
    * transform searches new rows against. Absent when the neighbours were given (knnIndices).
    */
   reference?: Float32Array;
-  /** the PCA that gave the reference rows (data wider than 100 columns) */
+  /** the PCA that gave the reference rows (by default data wider than 100 columns; the `pca` option) */
   pca?: PcaBasisState;
   /** a t-SNE fit's (options.loss "tsne"): what placing new points in its layout and optimising it further need */
   tsne?: TsneState;
@@ -104,8 +105,9 @@ export interface ParametricState {
   /** the training data was scaled by 2^inputScaleExponent (core/matrix.ts); new points are scaled alike */
   inputScaleExponent: number;
   /**
-   * The PCA the network's input goes through (data wider than 100 columns): new rows are centred and projected
-   * with it, in the scaled units, before the forward pass. Absent: the network reads the rows as given.
+   * The PCA the network's input goes through (by default data wider than 100 columns; the `pca` option): new
+   * rows are centred and projected with it, in the scaled units, before the forward pass. Absent: the network
+   * reads the rows as given.
    */
   pca?: PcaBasisState;
 }

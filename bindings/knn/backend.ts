@@ -18,6 +18,9 @@ import { isBinaryMetric, type KnnMetric } from "./metric.ts";
 export type { KnnBuffers, KnnMetric };
 export { AUTO_EXACT_MAX_N };
 
+/** The default target recall of NN-descent's check (the bar of docs/metrics.md): knn()'s, and a fit's that searches the full rows. */
+export const DEFAULT_TARGET_RECALL = 0.95;
+
 export interface KnnSearch extends PhaseControl {
   /** seeds the approximate methods' random choices; same seed, same result on any thread count */
   seed: number;

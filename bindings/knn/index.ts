@@ -8,7 +8,7 @@ import { toMatrix, type DataInput } from "../input.ts";
 import { checkThreads, checkCallbacks, type RunControl } from "../options/common.ts";
 import { EMBEDDING_OPTIONS, type EmbeddingOptions, type KnnMethod } from "../options/embedding.ts";
 import { choiceList, DEFAULTS, seedOption, warningSink } from "../embedding/params.ts";
-import { findNeighbours } from "./backend.ts";
+import { DEFAULT_TARGET_RECALL, findNeighbours } from "./backend.ts";
 import { metricScalesWithData, prepareRows } from "./metric.ts";
 
 /** knn()'s options: the shape, k, threads, seed and metric as the options table documents them, and the method. */
@@ -24,7 +24,7 @@ export interface KnnOptions extends RunControl, Pick<EmbeddingOptions, "n" | "di
    * through the neighbour graph with a wider beam (at most 3 passes; a warning says when the target is still not
    * reached). On images and text embeddings NN-descent alone passes it and the check costs about 64 / n of an
    * exact search; on data of high intrinsic dimension the passes cost several times NN-descent's own time
-   * (docs/metrics.md). Fits (embed, createEmbedding) do not check.
+   * (docs/metrics.md). Fits check when their own targetRecall asks (by default only with pca: false).
    */
   targetRecall?: number;
   /**
@@ -42,8 +42,6 @@ export interface KnnResult {
 }
 
 const KNN_KEYS = new Set(["n", "dim", "k", "threads", "signal", "onProgress", "onWarning", "method", "seed", "metric", "targetRecall"]);
-/** knn()'s default target recall of NN-descent (the bar of docs/metrics.md). */
-export const DEFAULT_TARGET_RECALL = 0.95;
 /** The options table's methods (its `knn` entry) but "auto", which picks by size inside a fit. */
 const METHODS = EMBEDDING_OPTIONS.knn.values.filter((m): m is Exclude<KnnMethod, "auto"> => m !== "auto");
 const METRICS: readonly string[] = EMBEDDING_OPTIONS.metric.values;

@@ -3,7 +3,8 @@
 // each metric needs before any search (assembly/knn/rows.ts), shared by the fit, knn() and transform's queries.
 //
 // What each metric searches (docs/metrics.md):
-// - euclidean: the rows; above 100 columns their first 50 principal components.
+// - euclidean: the rows; in a fit above 100 columns their first 50 principal components (the fit's `pca` option
+//   chooses another number, or the rows themselves: embedding/search.ts).
 // - cosine / correlation: the rows scaled to unit norm (correlation: each row's mean subtracted first). On unit
 //   rows |a − b|² = 2 − 2 cos, so Euclidean ranking is exactly cosine ranking and 1 − cos = |a − b|² / 2. Above
 //   100 columns, PCA-50 of the unit rows then Euclidean, which approximates that order as PCA-50 does for
@@ -30,7 +31,7 @@ export function isBinaryMetric(metric: KnnMetric): boolean {
   return metric === "hamming" || metric === "jaccard";
 }
 
-/** Whether PCA-50 may stand in for the rows above 100 columns (see the table above). */
+/** Whether a fit's search may run in a PCA of the rows (PCA-50 above 100 columns by default; see the table above). */
 export function metricAllowsPca(metric: KnnMetric): boolean {
   return metric === "euclidean" || metric === "cosine" || metric === "correlation";
 }

@@ -34,12 +34,30 @@ const PARAMETRIC_PCA_VERSION = 2;
 const TSNE_VERSION = 3;
 /** A t-SNE fit whose layout a per-pair loss moved last: a version 3 reader wants lastLoss "tsne" with a "tsne" field. */
 const TSNE_PAIRS_VERSION = 4;
+/** A fit given the search options pca or targetRecall: a version 4 reader knows neither option (it would call them corrupted). */
+const SEARCH_OPTIONS_VERSION = 5;
+
+/** The oldest version whose readers know every option the model keeps. */
+function optionsVersion(options: EmbeddingOptions): number {
+  return options.pca !== undefined || options.targetRecall !== undefined ? SEARCH_OPTIONS_VERSION : BASE_VERSION;
+}
 
 function pcaSections(sections: Record<string, SectionData>, pca: PcaBasisState | undefined) {
   if (!pca) return null;
   sections.pcaMean = pca.mean;
   sections.pcaComponents = pca.components;
   return { dim: pca.dim, nComponents: pca.nComponents };
+}
+
+/**
+ * A model whose fit was given `pca` has the PCA it asked for: none for false, that many components for a number
+ * (a parametric network reads through it; an embedding searched its reference rows in it).
+ */
+function checkPcaOption(options: EmbeddingOptions, pca: { nComponents: number } | undefined): void {
+  if (options.pca === false && pca) badField("pca", { nComponents: pca.nComponents }, "null: options.pca is false");
+  if (typeof options.pca === "number" && pca?.nComponents !== options.pca) {
+    badField("pca", pca ? { nComponents: pca.nComponents } : null, `a PCA of options.pca = ${options.pca} components`);
+  }
 }
 
 function readPca(c: Container, inputDim: number | null): PcaBasisState | undefined {
@@ -72,7 +90,7 @@ export function encodeEmbedding(state: EmbeddingState): Uint8Array {
     logZ: state.logZ ?? null, inputScaleExponent: state.inputScaleExponent ?? 0,
     pca, referenceDim: state.reference ? state.reference.length / n : null,
     ...(tsne && { tsne: { perplexity: tsne.perplexity, dof: tsne.dof, z: tsne.z ?? null, iterationZ: tsne.iterationZ ?? null } }),
-  }, sections, version);
+  }, sections, Math.max(version, optionsVersion(state.options)));
 }
 
 export function encodeParametric(state: ParametricState): Uint8Array {
@@ -82,7 +100,7 @@ export function encodeParametric(state: ParametricState): Uint8Array {
   return writeContainer({
     ...common("parametric", state.embedding.length / shape.outDim, state.pca ? state.pca.dim : shape.inDim, shape.outDim, state.options),
     network: { ...shape }, inputScaleExponent: state.inputScaleExponent, pca,
-  }, sections, pca ? PARAMETRIC_PCA_VERSION : BASE_VERSION);
+  }, sections, Math.max(pca ? PARAMETRIC_PCA_VERSION : BASE_VERSION, optionsVersion(state.options)));
 }
 
 /** Every field and section length checked (fields.ts) before anything is allocated from it. */
@@ -92,6 +110,7 @@ function decodeParametric(c: Container, n: number, outDim: number, options: Embe
   if (stored === undefined) failModel('the model has no "parameters" section');
   const network = networkShape(c, outDim, stored);
   const pca = readPca(c, inputDim);
+  checkPcaOption(options, pca);
   if (pca && pca.nComponents !== network.inDim) badField("network.inDim", network.inDim, `pca.nComponents (${pca.nComponents})`);
   if (!pca && inputDim !== null && inputDim !== network.inDim) badField("network.inDim", network.inDim, `the header's inputDim (${inputDim})`);
   const parameters = c.section("parameters", "f32", stored) as Float32Array;
@@ -116,6 +135,7 @@ function decodeEmbedding(c: Container, n: number, outDim: number, options: Embed
   const tsne = tsneFields(c, n, options, k, layoutTarget);
   const inputScaleExponent = scaleExponent(c);
   const pca = readPca(c, inputDim);
+  if (referenceDim !== null) checkPcaOption(options, pca);
   // a reference section that the header does not describe is a damaged header, not a model without reference rows
   if (referenceDim === null && c.lengthOf("reference") !== undefined) badField("referenceDim", null, 'the width of the "reference" section\'s rows');
   if (referenceDim !== null) {

@@ -11,9 +11,10 @@ export const MAGIC = Uint8Array.of(0x89, 0x43, 0x4e, 0x45, 0x0d, 0x0a, 0x1a, 0x0
  * The newest format this code reads and writes (docs/model-format.md). A file is stamped with the oldest version
  * whose readers read it correctly: 2 only for what version 1 readers would misread (a parametric model with a
  * PCA in front of its network), 3 for a t-SNE layout (which version 2 readers do not know), 4 for a t-SNE fit that
- * a per-pair loss continued (version 3 readers want a t-SNE fit's layout to be t-SNE's).
+ * a per-pair loss continued (version 3 readers want a t-SNE fit's layout to be t-SNE's), 5 for a fit given the
+ * search options pca or targetRecall (which version 4 readers do not know).
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 /** magic (8), format version (u32), total length (u32), header length (u32) */
 const PREAMBLE_BYTES = 20;
 const CHECKSUM_BYTES = 4;

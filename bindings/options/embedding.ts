@@ -10,7 +10,7 @@ import { METRIC_NAMES } from "../knn/distances.ts";
 
 /** How an option is validated; `cli` (a flag and its help) exposes it on the command line. */
 export type OptionSpec =
-  | { type: "integer"; min: number; max: number; default?: number; cli?: CliFlag }
+  | { type: "integer"; min: number; max: number; default?: number; orFalse?: true; cli?: CliFlag }
   | { type: "number"; min: number; max: number; default?: number; orValues?: readonly string[]; cli?: CliFlag }
   | { type: "boolean"; default: boolean; cli?: CliFlag }
   | { type: "enum"; values: readonly string[]; default?: string; orArray?: ArrayKind; cli?: CliFlag }
@@ -72,11 +72,33 @@ export const EMBEDDING_OPTIONS = {
    * The distance of the neighbour search: "euclidean" (default), "cosine" (1 − cos), "correlation" (1 − Pearson
    * r), "manhattan" (L1), or on 0/1 data "hamming" (differing coordinates) and "jaccard" (1 − |a ∧ b| / |a ∨ b|).
    * Above 100 columns cosine and correlation search the first 50 principal components of the unit (centred) rows;
-   * the others search the rows as given (docs/metrics.md).
+   * the others search the rows as given (docs/metrics.md). `pca` chooses otherwise.
    */
   metric: {
     type: "enum", values: METRIC_NAMES, default: "euclidean",
     cli: { flag: "--metric", value: "name", help: "distance of the neighbour search" },
+  },
+  /**
+   * Where the neighbours are searched: in the first `pca` principal components of the metric's rows (default 50
+   * above 100 columns, else none), or `false`: in the metric's full rows, as knn() searches them (PCA-50 keeps
+   * only 0.55-0.65 of the full columns' cosine neighbours of image and text-embedding vectors: docs/metrics.md).
+   * An integer from 2 to the data's columns; euclidean, cosine and correlation only (manhattan, hamming and
+   * jaccard never search a PCA: false is accepted and changes nothing). A transform and a saved model search
+   * the same space; the parametric network reads it too. Not with knnIndices, which skips the search (the
+   * parametric mode: there it chooses the network's input alone).
+   */
+  pca: {
+    type: "integer", min: 2, max: 8192, orFalse: true,
+    cli: { flag: "--pca", value: "n|off", help: "principal components the neighbour search runs in (default 50 above 100 columns), or off: the full rows" },
+  },
+  /**
+   * NN-descent's recall@k to reach in the fit's search, checked and refined as knn() does (docs/metrics.md): 0
+   * skips the check. Default 0.95 with `pca: false`, else 0, so that fits without these options keep their
+   * neighbours. Applies to knn "nndescent" (and "auto" above 3,000 rows); not under hamming or jaccard.
+   */
+  targetRecall: {
+    type: "number", min: 0, max: 1,
+    cli: { flag: "--target-recall", value: "R", help: "NN-descent's recall to reach, checked on sample rows (default 0.95 with --pca off, else 0: no check)" },
   },
   /** Precomputed neighbours: n × k indices, row-major, self excluded (skips PCA and kNN). */
   knnIndices: { type: "array", array: "Int32Array" },
@@ -154,7 +176,9 @@ export type OptionValue<E> = E extends { type: "enum"; values: readonly (infer V
         ? boolean
         : E extends { type: "number"; orValues: readonly (infer V)[] }
           ? number | V
-          : number;
+          : E extends { type: "integer"; orFalse: true }
+            ? number | false
+            : number;
 
 /** The options of an embedding, as documented in EMBEDDING_OPTIONS, and where its warnings go. */
 export type EmbeddingOptions = { -readonly [K in keyof Table]?: OptionValue<Table[K]> } & WarningOption;

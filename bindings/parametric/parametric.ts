@@ -14,7 +14,8 @@ import type { EmbedOptions, EmbeddingOptions } from "../options/embedding.ts";
 import type { OptimizeOptions } from "../options/optimize.ts";
 import type { Loss } from "../loss/table.ts";
 import { resolveParams, savedOptions, type ResolvedParams } from "../embedding/params.ts";
-import { prepare, PCA_SEARCH_COMPONENTS, PCA_SEARCH_THRESHOLD, type Prepared } from "../embedding/pipeline.ts";
+import { prepare, type Prepared } from "../embedding/pipeline.ts";
+import { pcaComponents } from "../embedding/search.ts";
 import { writeLogZ, type Phase } from "../embedding/optimizer.ts";
 import { initialLogZ } from "../embedding/spectrum.ts";
 import { defaultParametricEpochs, NETWORK_MODE, PARAMETRIC_DEFAULTS } from "../fit/modes.ts";
@@ -46,7 +47,7 @@ export class ParametricEmbedding extends FitHandle {
   private fit?: Prepared;
   /** the network's training input in the core (the data, or its PCA scores), which afterStep forwards */
   private input?: CoreMatrix;
-  /** the PCA in front of the network (data wider than 100 columns) */
+  /** the PCA in front of the network (by default data wider than 100 columns; the `pca` option) */
   private pca?: PcaBasis;
   /** the training data was scaled by 2^scaleExponent into the safe range; transform() scales new points alike */
   private scaleExponent = 0;
@@ -75,7 +76,7 @@ export class ParametricEmbedding extends FitHandle {
       this.matrix = toMatrix(data, options);
       this.size = { n: this.matrix.n, dim: this.matrix.dim };
     }
-    this.params = resolveFitParams(params, this.size.n, NETWORK_MODE, !restored);
+    this.params = resolveFitParams(params, this.size.n, NETWORK_MODE, !restored, this.size.dim);
     checkRunnable(this.params.loss, NETWORK_MODE, NETWORK_RULES);
   }
 
@@ -93,7 +94,7 @@ export class ParametricEmbedding extends FitHandle {
     return this.size.n;
   }
 
-  /** Input dimensions (of training data and of every transform; the network reads their PCA scores when > 100). */
+  /** Input dimensions (of training data and of every transform; the network reads their PCA scores when > 100, or as `pca` says). */
   get dim(): number {
     return this.size.dim;
   }
@@ -223,7 +224,7 @@ export class ParametricEmbedding extends FitHandle {
   }
 
   /**
-   * PCA (dim > 100: the neighbour search and the network's input), kNN, graph, the network; then early
+   * PCA (the neighbour search's and the network's input: embedding/search.ts), kNN, graph, the network; then early
    * exaggeration and the main phase.
    */
   protected async prepareFit(core: Core, ctl: FitControl): Promise<FitPhase[]> {
@@ -234,12 +235,14 @@ export class ParametricEmbedding extends FitHandle {
     this.matrix = undefined;
     const prepared = await prepare(core, data, p, ctl);
     this.fit = prepared;
-    // wide data: the network reads PCA-50 scores, with the basis of the neighbour search (fitted here when the
-    // neighbours were given), so that its first layer is small. The training rows are projected as transform()
-    // projects new rows (projectRows), so that transform of a training row gives its layout bit for bit.
+    // wide data: the network reads PCA scores (PCA-50 by default, or as the `pca` option says), with the basis of
+    // the neighbour search (fitted here when the neighbours were given, or the metric searches no PCA), so that
+    // its first layer is small. The training rows are projected as transform() projects new rows (projectRows),
+    // so that transform of a training row gives its layout bit for bit.
     let input = data;
-    if (data.dim > PCA_SEARCH_THRESHOLD) {
-      this.pca = prepared.pca ?? (await fitPca(core, data, PCA_SEARCH_COMPONENTS, {
+    const components = pcaComponents(p.pca, data.dim);
+    if (prepared.pca || components > 0) {
+      this.pca = prepared.pca ?? (await fitPca(core, data, components, {
         seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca"),
       })).basis;
       input = await projectRows(core, this.pca, data, { signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });

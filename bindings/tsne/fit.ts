@@ -1,4 +1,5 @@
-// A t-SNE fit (SPEC §7) on a core: data → (PCA-50 when wide) → 3·perplexity neighbours → affinities → PCA init
+// A t-SNE fit (SPEC §7) on a core: data → the neighbour search (embedding/search.ts: PCA-50 when wide, or as the
+// `pca` option says) → 3·perplexity neighbours → affinities → PCA init
 // at std 1e-4 → early exaggeration (ρ = 12, momentum 0.5) → the main phase (ρ = exaggeration, momentum 0.8).
 // The handle runs the phases it returns like any other (step/run, progress, abort).
 
@@ -6,16 +7,14 @@ import type { Core } from "../core/core.ts";
 import type { CoreMatrix } from "../core/matrix.ts";
 import { throwIfAborted } from "../errors.ts";
 import type { FitControl, FitPhase } from "../handle/handle.ts";
-import { findNeighbours } from "../knn/backend.ts";
-import { isBinaryMetric, metricAllowsPca, prepareRows } from "../knn/metric.ts";
-import { fitPca, type PcaBasis } from "../pca/index.ts";
+import { isBinaryMetric } from "../knn/metric.ts";
 import { checkDegenerate } from "../validate/degenerate.ts";
 import { checkFiniteLayout } from "../validate/finite.ts";
 import type { GraphBuffers } from "../embedding/graph.ts";
 import { initialLayout } from "../embedding/init.ts";
 import { allocateOptimizer } from "../embedding/optimizer.ts";
 import type { ResolvedParams } from "../embedding/params.ts";
-import { PCA_SEARCH_COMPONENTS, PCA_SEARCH_THRESHOLD, type Prepared } from "../embedding/pipeline.ts";
+import { fitNeighbours, type Prepared } from "../embedding/pipeline.ts";
 import { computeAffinities } from "./affinities.ts";
 import { allocateTsne, runTsneIterations, type TsnePhase, type TsneState } from "./optimizer.ts";
 import { EARLY_EXAGGERATION, EARLY_MOMENTUM, MAIN_MOMENTUM, tsneLearningRate } from "./params.ts";
@@ -36,29 +35,8 @@ export interface TsneFit {
 /** Prepares a fit of the data already in the core (p.k and p.perplexity resolved for its size: tsneNeighbours). */
 export async function prepareTsne(core: Core, data: CoreMatrix, p: ResolvedParams, ctl: FitControl): Promise<TsneFit> {
   checkDegenerate(core, data, p.k, p.warn);
-  let search = data;
-  let pca: PcaBasis | undefined;
-  let knnPtr: number, distPtr = 0;
-  if (p.knnIndices) {
-    // binary affinities only (tsne/params.ts): no distances needed
-    knnPtr = core.alloc(p.knnIndices.byteLength);
-    core.i32(knnPtr, p.knnIndices.length).set(p.knnIndices);
-    ctl.report(1, "knn");
-  } else {
-    // the metric's rows (unit for cosine and correlation, bits for hamming and jaccard), as the other losses search
-    search = prepareRows(core, data, p.metric);
-    if (metricAllowsPca(p.metric) && data.dim > PCA_SEARCH_THRESHOLD) {
-      const fitted = await fitPca(core, search, PCA_SEARCH_COMPONENTS, { seed: p.seed, signal: ctl.signal, progress: (f) => ctl.report(f, "pca") });
-      search = fitted.scores;
-      pca = fitted.basis;
-    }
-    throwIfAborted(ctl.signal);
-    const found = await findNeighbours(core, search, p.k, p.knn, {
-      seed: p.seed, metric: p.metric, signal: ctl.signal, progress: (f) => ctl.report(f, "knn"),
-    });
-    knnPtr = found.indicesPtr;
-    distPtr = found.distancesPtr;
-  }
+  // given neighbours come with binary affinities only (tsne/params.ts): no distances needed
+  const { search, pca, knnPtr, knnDistancesPtr: distPtr = 0 } = await fitNeighbours(core, data, p, ctl);
   throwIfAborted(ctl.signal);
   // the layout below the affinities, so that everything above them can be freed when t-SNE stops (tsne/session.ts)
   const optimizer = allocateOptimizer(core, data.n, 2, 0, 0);
@@ -70,13 +48,13 @@ export async function prepareTsne(core: Core, data: CoreMatrix, p: ResolvedParam
   throwIfAborted(ctl.signal);
   const graph: GraphBuffers = { n: data.n, rowPtr: affinities.rowPtr, colPtr: affinities.colPtr, edgesPtr: 0, edgeCount: affinities.nnz };
   // the PCA init reads the PCA scores when the search had them, else the data (never packed bits)
-  await initialLayout(core, p, data, pca ? search : data, graph, optimizer, ctl);
+  await initialLayout(core, p, data, pca ? search! : data, graph, optimizer, ctl);
   if (!(p.init instanceof Float32Array)) core.kernels.tsneScale(optimizer.yPtr, 2 * data.n, INIT_SCALE);
   const state = allocateTsne(core, optimizer.yPtr, affinities);
-  const searchSource = isBinaryMetric(p.metric) && !p.knnIndices ? data : undefined;
+  const searchSource = isBinaryMetric(p.metric) && search ? data : undefined;
   // the search's distances stay for the handle's knnGraph (--write-neighbors), as a per-pair fit's do
   const knnDistancesPtr = p.knnIndices ? undefined : distPtr;
-  const prepared: Prepared = { n: data.n, data, search: p.knnIndices ? undefined : search, searchSource, pca, knnPtr, knnDistancesPtr, k: p.k, graph, optimizer };
+  const prepared: Prepared = { n: data.n, data, search, searchSource, pca, knnPtr, knnDistancesPtr, k: p.k, graph, optimizer };
   return { prepared, state, distancesPtr: distPtr, workspaceMark };
 }
 

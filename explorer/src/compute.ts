@@ -50,7 +50,7 @@ async function open(msg: Extract<ToWorker, { type: "open" }>, signal: AbortSigna
     vectorColumns: table.vectorCandidates ?? [], vectorColumn,
   });
   const started = performance.now();
-  const next = createSpectrumWalk(table.values, { n: table.n, dim: table.dim, s: 0, stepEpochs: STEP_EPOCHS, metric: msg.metric });
+  const next = createSpectrumWalk(table.values, { n: table.n, dim: table.dim, s: 0, stepEpochs: STEP_EPOCHS, metric: msg.metric, ...(msg.fullRows && { pca: false }) });
   walk = next;
   const first = await next.start({ signal, onProgress: (fraction, stage) => post({ type: "progress", file: msg.file, fraction, stage }) });
   // a request that came in while the fit was finishing has superseded it: its layout is never shown

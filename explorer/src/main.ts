@@ -17,6 +17,8 @@ const labelSelect = $<HTMLSelectElement>("label-column");
 const vectorSelect = $<HTMLSelectElement>("vector-column"), vectorChoice = $("vector-choice");
 /** the neighbour search's distance: a change fits the open file again under it */
 const metricSelect = $<HTMLSelectElement>("metric");
+/** where the neighbours are searched: PCA-50 of wide data (the default), or the full rows (the fit's pca: false) */
+const searchSelect = $<HTMLSelectElement>("search");
 const view = new ScatterView($<HTMLCanvasElement>("plot"));
 const worker = new Worker(new URL("./compute.js", import.meta.url), { type: "module" });
 
@@ -92,7 +94,7 @@ function open(name: string, bytes: ArrayBuffer, labelColumn: string | number | n
   state.s = 0;
   pendingS = undefined;
   status.textContent = `reading ${name}…`;
-  send({ type: "open", file: state.opened, name, bytes, labelColumn, vectorColumn, metric: metricSelect.value as Metric }, [bytes]);
+  send({ type: "open", file: state.opened, name, bytes, labelColumn, vectorColumn, metric: metricSelect.value as Metric, fullRows: searchSelect.value === "full" }, [bytes]);
 }
 
 async function openUrl(url: string, name: string, labelColumn: string | null, vector: string | null = null): Promise<void> {
@@ -211,6 +213,9 @@ vectorSelect.addEventListener("change", () => {
   open(file.name, file.bytes.slice(0), Number(labelSelect.value));
 });
 metricSelect.addEventListener("change", () => {
+  if (file) open(file.name, file.bytes.slice(0), Number(labelSelect.value));
+});
+searchSelect.addEventListener("change", () => {
   if (file) open(file.name, file.bytes.slice(0), Number(labelSelect.value));
 });
 $<HTMLInputElement>("file").addEventListener("change", (e) => {

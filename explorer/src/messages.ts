@@ -4,7 +4,7 @@
 import type { Metric } from "../../bindings/options/embedding.ts";
 
 export type ToWorker =
-  | { type: "open"; file: number; name: string; bytes: ArrayBuffer; labelColumn: string | number | null; vectorColumn: string | null; metric: Metric }
+  | { type: "open"; file: number; name: string; bytes: ArrayBuffer; labelColumn: string | number | null; vectorColumn: string | null; metric: Metric; fullRows: boolean }
   | { type: "move"; s: number }
   /** the layout shown, as a table with the open file's other columns */
   | { type: "save"; file: number; format: "parquet" | "arrow"; layout: Float32Array };
