@@ -36,3 +36,27 @@ export function knnOracle(data: Float32Array, n: number, dim: number, k: number)
   }
   return { indices, distances };
 }
+
+/** Mean fraction of each row's `k` true neighbours (`truth`, n × k) that `found` (n × k) holds. */
+export function neighbourRecall(found: Int32Array, truth: Int32Array, n: number, k: number): number {
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const want = new Set(truth.subarray(i * k, (i + 1) * k));
+    for (let t = 0; t < k; t++) if (want.has(found[i * k + t])) hits++;
+  }
+  return hits / (n * k);
+}
+
+/** Whether two views hold the same bytes. */
+export const sameBytes = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+/** n points of `dim` values around `clusters` centres (unit-variance Gaussians, centres spread by 3; row i in cluster i mod clusters). */
+export function gaussianMixture(n: number, dim: number, clusters: number, seed: number): Float32Array {
+  const r = rng(seed);
+  const gaussian = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+  const centres = Array.from({ length: clusters * dim }, () => gaussian() * 3);
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) for (let t = 0; t < dim; t++) out[i * dim + t] = centres[(i % clusters) * dim + t] + gaussian();
+  return out;
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { knn, CneInputError } from "../dist/index.js";
 import { hnswKnn } from "../dist/knn/hnsw.js";
-import { rng } from "./helpers.ts";
+import { neighbourRecall, rng } from "./helpers.ts";
 
 /** Gaussian blobs: `clusters` centres spread with sd 4, points around them with sd 1. */
 function clusteredMatrix(n: number, dim: number, clusters: number, seed: number): Float32Array {
@@ -14,15 +14,6 @@ function clusteredMatrix(n: number, dim: number, clusters: number, seed: number)
     for (let t = 0; t < dim; t++) out[i * dim + t] = centres[c * dim + t] + gauss();
   }
   return out;
-}
-
-function recall(approx: Int32Array, exact: Int32Array, n: number, k: number): number {
-  let hits = 0;
-  for (let i = 0; i < n; i++) {
-    const truth = new Set(exact.subarray(i * k, (i + 1) * k));
-    for (let t = 0; t < k; t++) if (truth.has(approx[i * k + t])) hits++;
-  }
-  return hits / (n * k);
 }
 
 afterEach(() => {
@@ -38,7 +29,7 @@ describe("hnswKnn (hnswlib-wasm backend)", () => {
     const res = await hnswKnn(data, n, dim, k, { seed: 1 });
     expect(res.indices.length).toBe(n * k);
     expect(res.distances.length).toBe(n * k);
-    expect(recall(res.indices, exact.indices, n, k)).toBeGreaterThanOrEqual(0.95);
+    expect(neighbourRecall(res.indices, exact.indices, n, k)).toBeGreaterThanOrEqual(0.95);
     for (let i = 0; i < n; i++) {
       for (let t = 0; t < k; t++) {
         const j = res.indices[i * k + t];
@@ -151,7 +142,7 @@ describe("hnswKnn (hnswlib-wasm backend)", () => {
     expect(Array.from(viaKnn.distances)).toEqual(Array.from(direct.distances));
     expect([...stages]).toEqual(["knn"]);
     const exact = await knn(flat, { n: m, dim: d, k: kk, threads: 1 });
-    expect(recall(viaKnn.indices, exact.indices, m, kk)).toBeGreaterThanOrEqual(0.95);
+    expect(neighbourRecall(viaKnn.indices, exact.indices, m, kk)).toBeGreaterThanOrEqual(0.95);
     await expect(knn(flat, { n: m, dim: d, k: kk, method: "hnsw" as never, seed: -1 })).rejects.toThrow(/seed/);
     await expect(knn(flat, { n: m, dim: d, k: kk, method: "hsnw" as never })).rejects.toThrow(/method must be .*"hnsw"/);
     const pre = new AbortController();

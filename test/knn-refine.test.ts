@@ -5,25 +5,13 @@ import { describe, expect, it } from "vitest";
 import { knn } from "../dist/index.js";
 import { REFINE_PARAMS, sampledRecall } from "../dist/knn/refine.js";
 import { sampleRows } from "../dist/sample.js";
-import { rng } from "./helpers.ts";
+import { neighbourRecall, rng, sameBytes } from "./helpers.ts";
 
 /** Standard Gaussian rows: intrinsic dimension = dim, where NN-descent's local joins stop short. */
 function gaussian(n: number, dim: number, seed: number): Float32Array {
   const r = rng(seed);
   return Float32Array.from({ length: n * dim }, () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
 }
-
-function recall(approx: Int32Array, exact: Int32Array, n: number, k: number): number {
-  let hit = 0;
-  for (let i = 0; i < n; i++) {
-    const truth = new Set(exact.subarray(i * k, (i + 1) * k));
-    for (let t = 0; t < k; t++) if (truth.has(approx[i * k + t])) hit++;
-  }
-  return hit / (n * k);
-}
-
-const same = (a: ArrayBufferView, b: ArrayBufferView) =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 const n = 2000, dim = 64, k = 15;
 const hard = gaussian(n, dim, 11);
@@ -35,8 +23,8 @@ describe("knn nndescent: recall check and graph-search passes", () => {
       const alone = await knn(hard, { n, dim, k, metric, threads: 2, method: "nndescent", seed: 3, targetRecall: 0 });
       const warnings: string[] = [];
       const checked = await knn(hard, { n, dim, k, metric, threads: 2, method: "nndescent", seed: 3, onWarning: (m) => warnings.push(m) });
-      expect(recall(alone.indices, exact.indices, n, k)).toBeLessThan(0.95); // the data is hard enough to matter
-      expect(recall(checked.indices, exact.indices, n, k)).toBeGreaterThanOrEqual(0.95);
+      expect(neighbourRecall(alone.indices, exact.indices, n, k)).toBeLessThan(0.95); // the data is hard enough to matter
+      expect(neighbourRecall(checked.indices, exact.indices, n, k)).toBeGreaterThanOrEqual(0.95);
       expect(warnings).toEqual([]);
       const problems: string[] = [];
       for (let i = 0; i < n && problems.length < 5; i++) {
@@ -65,23 +53,23 @@ describe("knn nndescent: recall check and graph-search passes", () => {
     const alone = await knn(data, { n: rows, dim, k, threads: 2, method: "nndescent", seed: 3, targetRecall: 0 });
     const warnings: string[] = [];
     const checked = await knn(data, { n: rows, dim, k, threads: 2, method: "nndescent", seed: 3, onWarning: (m) => warnings.push(m) });
-    expect(recall(alone.indices, exact.indices, rows, k)).toBeLessThan(0.95);
-    const found = recall(checked.indices, exact.indices, rows, k);
+    expect(neighbourRecall(alone.indices, exact.indices, rows, k)).toBeLessThan(0.95);
+    const found = neighbourRecall(checked.indices, exact.indices, rows, k);
     expect(found >= 0.95 || warnings.length === 1).toBe(true);
-    expect(found).toBeGreaterThan(recall(alone.indices, exact.indices, rows, k)); // passes ran
+    expect(found).toBeGreaterThan(neighbourRecall(alone.indices, exact.indices, rows, k)); // passes ran
   });
 
   it("gives the same bits on 1 and 2 threads", async () => {
     const one = await knn(hard, { n, dim, k, threads: 1, method: "nndescent", seed: 5 });
     const two = await knn(hard, { n, dim, k, threads: 2, method: "nndescent", seed: 5 });
-    expect(same(one.indices, two.indices) && same(one.distances, two.distances)).toBe(true);
+    expect(sameBytes(one.indices, two.indices) && sameBytes(one.distances, two.distances)).toBe(true);
   });
 
   it("leaves NN-descent's result as it is when the estimate passes (low intrinsic dimension)", async () => {
     const easy = gaussian(n, 4, 12);
     const alone = await knn(easy, { n, dim: 4, k, threads: 2, method: "nndescent", seed: 1, targetRecall: 0 });
     const checked = await knn(easy, { n, dim: 4, k, threads: 2, method: "nndescent", seed: 1 });
-    expect(same(alone.indices, checked.indices) && same(alone.distances, checked.distances)).toBe(true);
+    expect(sameBytes(alone.indices, checked.indices) && sameBytes(alone.distances, checked.distances)).toBe(true);
   });
 
   it("warns when the passes run out below the target", async () => {

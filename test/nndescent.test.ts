@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { knn, CneInputError } from "../dist/index.js";
-import { randomMatrix, rng } from "./helpers.ts";
+import { neighbourRecall, randomMatrix, rng, sameBytes } from "./helpers.ts";
 
 /** Gaussian clusters: `clusters` centres N(0, 3²) in `dim` dimensions, points N(centre, 1) around them. */
 function clustered(n: number, dim: number, clusters: number, seed: number): Float32Array {
@@ -14,19 +14,6 @@ function clustered(n: number, dim: number, clusters: number, seed: number): Floa
   }
   return out;
 }
-
-/** Mean fraction of each row's exact neighbours that the approximate result found. */
-function recall(approx: Int32Array, exact: Int32Array, n: number, k: number): number {
-  let hit = 0;
-  for (let i = 0; i < n; i++) {
-    const truth = new Set(exact.subarray(i * k, (i + 1) * k));
-    for (let t = 0; t < k; t++) if (truth.has(approx[i * k + t])) hit++;
-  }
-  return hit / (n * k);
-}
-
-const same = (a: ArrayBufferView, b: ArrayBufferView) =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /** Checks the output contract: valid distinct neighbours, self excluded, distances true and ascending. */
 function expectWellFormed(res: { indices: Int32Array; distances: Float32Array }, data: Float32Array, n: number, dim: number, k: number) {
@@ -55,7 +42,7 @@ describe("knn (nndescent)", () => {
 
   it("finds ≥ 95% of the exact neighbours on clustered 50-d data, well formed", async () => {
     const res = await knn(data, { n, dim, k, threads: 1, method: "nndescent", seed: 1 });
-    expect(recall(res.indices, await exact(), n, k)).toBeGreaterThanOrEqual(0.95);
+    expect(neighbourRecall(res.indices, await exact(), n, k)).toBeGreaterThanOrEqual(0.95);
     expectWellFormed(res, data, n, dim, k);
   });
 
@@ -64,17 +51,17 @@ describe("knn (nndescent)", () => {
     const u = randomMatrix(m, d, 17);
     const truth = await knn(u, { dim: d, k, threads: 1 });
     const res = await knn(u, { dim: d, k, threads: 1, method: "nndescent", seed: 123456789 });
-    expect(recall(res.indices, truth.indices, m, k)).toBeGreaterThanOrEqual(0.95);
+    expect(neighbourRecall(res.indices, truth.indices, m, k)).toBeGreaterThanOrEqual(0.95);
   });
 
   it("gives bit-identical output for the same seed, on 1, 2 and 3 threads", async () => {
     const one = await knn(data, { n, dim, k, threads: 1, method: "nndescent", seed: 7 });
     const again = await knn(data, { n, dim, k, threads: 1, method: "nndescent", seed: 7 });
-    expect(same(again.indices, one.indices) && same(again.distances, one.distances)).toBe(true);
+    expect(sameBytes(again.indices, one.indices) && sameBytes(again.distances, one.distances)).toBe(true);
     for (const threads of [2, 3]) {
       const many = await knn(data, { n, dim, k, threads, method: "nndescent", seed: 7 });
-      expect(same(many.indices, one.indices)).toBe(true);
-      expect(same(many.distances, one.distances)).toBe(true);
+      expect(sameBytes(many.indices, one.indices)).toBe(true);
+      expect(sameBytes(many.distances, one.distances)).toBe(true);
     }
   });
 
@@ -86,10 +73,10 @@ describe("knn (nndescent)", () => {
     const results = [];
     for (const seed of [0, 1, 2]) {
       const res = await knn(u, { dim: d, k, threads: 1, method: "nndescent", seed });
-      expect(recall(res.indices, truth.indices, m, k)).toBeGreaterThanOrEqual(0.95);
+      expect(neighbourRecall(res.indices, truth.indices, m, k)).toBeGreaterThanOrEqual(0.95);
       results.push(res.indices);
     }
-    expect(same(results[0], results[1]) && same(results[1], results[2])).toBe(false);
+    expect(sameBytes(results[0], results[1]) && sameBytes(results[1], results[2])).toBe(false);
   });
 
   it("handles n = k + 1 (every other row is a neighbour) and duplicate rows", async () => {

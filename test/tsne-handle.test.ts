@@ -6,21 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { createEmbedding, Embedding, loadModel } from "../dist/index.js";
 import { tsneTuning } from "../dist/tsne/optimizer.js";
-import { rng } from "./helpers.ts";
+import { gaussianMixture } from "./helpers.ts";
 import { buildModel, parseModel } from "./fuzz/model-bytes.ts";
 
-/** n points of `dim` values around `clusters` centres (unit-variance Gaussians, centres spread by 3). */
-function mixture(n: number, dim: number, clusters: number, seed: number): Float32Array {
-  const r = rng(seed);
-  const gaussian = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-  const centres = Array.from({ length: clusters * dim }, () => gaussian() * 3);
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) for (let t = 0; t < dim; t++) out[i * dim + t] = centres[(i % clusters) * dim + t] + gaussian();
-  return out;
-}
-
 const n = 600, dim = 10;
-const rows = mixture(n + 40, dim, 6, 1);
+const rows = gaussianMixture(n + 40, dim, 6, 1);
 const data = rows.subarray(0, n * dim), held = rows.slice(n * dim);
 const base = { dim, seed: 1, threads: 1, onWarning: () => {} };
 const fit = { ...base, loss: "tsne" as const, nEpochs: 200 };

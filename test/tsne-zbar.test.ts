@@ -3,20 +3,10 @@
 // repulsion.
 import { describe, expect, it } from "vitest";
 import { CneInputError, createEmbedding, createParametricEmbedding, embed, Embedding, knn, knnRecall } from "../dist/index.js";
-import { rng } from "./helpers.ts";
-
-/** n points of `dim` values around `clusters` centres (unit-variance Gaussians, centres spread by 3). */
-function mixture(n: number, dim: number, clusters: number, seed: number): Float32Array {
-  const r = rng(seed);
-  const gaussian = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-  const centres = Array.from({ length: clusters * dim }, () => gaussian() * 3);
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) for (let t = 0; t < dim; t++) out[i * dim + t] = centres[(i % clusters) * dim + t] + gaussian();
-  return out;
-}
+import { gaussianMixture } from "./helpers.ts";
 
 const n = 600, dim = 10;
-const data = mixture(n, dim, 6, 1);
+const data = gaussianMixture(n, dim, 6, 1);
 const base = { dim, seed: 1, threads: 1, onWarning: () => {} };
 
 function sameBits(a: Float32Array, b: Float32Array): boolean {
